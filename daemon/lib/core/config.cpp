@@ -1,0 +1,123 @@
+#include "core/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace nestbox {
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+template <typename T>
+T parseNumber(const std::string& key, const std::string& value, T min, T max) {
+  T out{};
+  const auto* end = value.data() + value.size();
+  auto [ptr, ec] = std::from_chars(value.data(), end, out);
+  if (ec != std::errc{} || ptr != end || out < min || out > max) {
+    throw ConfigError(key + " must be a whole number from " + std::to_string(min) + " to " +
+                      std::to_string(max) + ", not '" + value + "'");
+  }
+  return out;
+}
+
+using Setter = std::function<void(Config&, const std::string&)>;
+
+const std::map<std::string, Setter>& setters() {
+  static const std::map<std::string, Setter> table = {
+      {"data_dir", [](Config& c, const std::string& v) { c.dataDir = v; }},
+      {"listen_address",
+       [](Config& c, const std::string& v) {
+         if (v != "127.0.0.1" && v != "::1" && v.rfind("127.", 0) != 0) {
+           throw ConfigError("listen_address must be a loopback address: nginx terminates TLS");
+         }
+         c.listenAddress = v;
+       }},
+      {"listen_port",
+       [](Config& c, const std::string& v) { c.listenPort = parseNumber<uint16_t>("listen_port", v, 1, 65535); }},
+      {"public_https_port",
+       [](Config& c, const std::string& v) {
+         c.publicHttpsPort = parseNumber<uint16_t>("public_https_port", v, 1, 65535);
+       }},
+      {"threads", [](Config& c, const std::string& v) { c.threads = parseNumber<int>("threads", v, 1, 64); }},
+      {"hostname", [](Config& c, const std::string& v) { c.hostname = v; }},
+      {"setup_code_file", [](Config& c, const std::string& v) { c.setupCodeFile = v; }},
+      {"password_hash_ops",
+       [](Config& c, const std::string& v) {
+         c.passwordHashOps = parseNumber<uint64_t>("password_hash_ops", v, 1, 20);
+       }},
+      {"password_hash_mem_kib",
+       [](Config& c, const std::string& v) {
+         c.passwordHashMemKiB = parseNumber<uint64_t>("password_hash_mem_kib", v, 8, 1024 * 1024);
+       }},
+      {"max_request_bytes",
+       [](Config& c, const std::string& v) {
+         c.maxRequestBytes = parseNumber<std::size_t>("max_request_bytes", v, 4096, 16 * 1024 * 1024);
+       }},
+      {"shutdown_grace_ms",
+       [](Config& c, const std::string& v) {
+         c.shutdownGraceMs = parseNumber<int>("shutdown_grace_ms", v, 0, 600000);
+       }},
+      {"log_level",
+       [](Config& c, const std::string& v) {
+         if (v != "debug" && v != "info" && v != "warning" && v != "error") {
+           throw ConfigError("log_level must be debug, info, warning or error");
+         }
+         c.logLevel = v;
+       }},
+      {"test_clock_offset_file", [](Config& c, const std::string& v) { c.testClockOffsetFile = v; }},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::string Config::effectiveSetupCodeFile() const {
+  return setupCodeFile.empty() ? dataDir + "/setup-code.txt" : setupCodeFile;
+}
+
+Config parseConfig(const std::string& text, Config base) {
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const auto hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    line = trim(line);
+    if (line.empty()) continue;
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) {
+      throw ConfigError("line " + std::to_string(number) + ": expected 'key = value'");
+    }
+    const std::string key = trim(line.substr(0, eq));
+    const std::string value = trim(line.substr(eq + 1));
+    const auto it = setters().find(key);
+    if (it == setters().end()) {
+      throw ConfigError("line " + std::to_string(number) + ": unknown key '" + key + "'");
+    }
+    try {
+      it->second(base, value);
+    } catch (const ConfigError& e) {
+      throw ConfigError("line " + std::to_string(number) + ": " + e.what());
+    }
+  }
+  return base;
+}
+
+Config loadConfigFile(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw ConfigError("cannot read config file " + path);
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  return parseConfig(buffer.str());
+}
+
+}  // namespace nestbox

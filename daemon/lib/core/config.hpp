@@ -1,0 +1,40 @@
+#pragma once
+// Daemon configuration: embedded defaults, optionally overridden by a file of
+// "key = value" lines (# starts a comment). Unknown keys and bad values are errors, so a
+// typo never silently falls back to a default.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace nestbox {
+
+struct Config {
+  std::string dataDir = "/var/lib/nestbox";
+  std::string listenAddress = "127.0.0.1";  // loopback only: nginx is the only client
+  uint16_t listenPort = 8081;
+  uint16_t publicHttpsPort = 443;  // where users reach the box; used in names and notices
+  int threads = 4;
+  std::string hostname;         // empty: the system host name
+  std::string setupCodeFile;    // empty: <dataDir>/setup-code.txt
+  uint64_t passwordHashOps = 3;           // argon2id passes
+  uint64_t passwordHashMemKiB = 64 * 1024;  // argon2id memory
+  std::size_t maxRequestBytes = 64 * 1024;  // headers + body; larger bodies never reach us
+  int shutdownGraceMs = 10000;
+  std::string logLevel = "info";
+  // Testing only: a file holding a number of seconds added to the system clock, so
+  // integration tests can move time forward without sleeping. Logged loudly when set.
+  std::string testClockOffsetFile;
+
+  std::string effectiveSetupCodeFile() const;
+};
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Parses config text on top of the defaults; throws ConfigError naming the line.
+Config parseConfig(const std::string& text, Config base = {});
+Config loadConfigFile(const std::string& path);
+
+}  // namespace nestbox

@@ -1,0 +1,71 @@
+#pragma once
+// The one catalogue of every event Nestbox logs or audits (Kea-style message ids).
+//
+// Every log line and every audit-log row names one of these ids, so IT support can grep
+// for an id, and managers can filter the audit log by it. Adding an event means adding a
+// line here; ids are stable strings and must never be renamed once released.
+
+#include <optional>
+#include <string_view>
+
+namespace nestbox {
+
+enum class Severity { debug, info, warning, error };
+
+// X(Enum, "STABLE_ID", severity, audited, "what it means")
+#define NESTBOX_EVENTS(X)                                                                         \
+  X(DaemonStarting, "NBX_DAEMON_STARTING", info, false, "daemon process starting")                \
+  X(DaemonReady, "NBX_DAEMON_READY", info, false, "daemon is serving requests")                    \
+  X(DaemonStopping, "NBX_DAEMON_STOPPING", info, false, "stop requested; draining requests")       \
+  X(DaemonStopped, "NBX_DAEMON_STOPPED", info, false, "daemon stopped cleanly")                    \
+  X(DaemonFatal, "NBX_DAEMON_FATAL", error, false, "daemon cannot continue")                       \
+  X(ConfigLoaded, "NBX_CONFIG_LOADED", info, false, "configuration loaded")                        \
+  X(TestClockActive, "NBX_TEST_CLOCK_ACTIVE", warning, false, "a test clock offset file is in use") \
+  X(WatchdogEnabled, "NBX_WATCHDOG_ENABLED", info, false, "service manager watchdog pings on")     \
+  X(DatabaseOpened, "NBX_DB_OPENED", info, false, "database opened")                               \
+  X(DatabaseMigrated, "NBX_DB_MIGRATED", info, false, "database schema migrated")                  \
+  X(DatabaseClosed, "NBX_DB_CLOSED", info, false, "database closed")                               \
+  X(TlsCaCreated, "NBX_TLS_CA_CREATED", info, true, "box certificate authority created")           \
+  X(TlsServerCertIssued, "NBX_TLS_CERT_ISSUED", info, true, "server certificate issued")           \
+  X(SetupCodeCreated, "NBX_SETUP_CODE_CREATED", info, false, "one-time setup code created")        \
+  X(SetupCompleted, "NBX_SETUP_COMPLETED", info, true, "setting and first manager created")        \
+  X(SetupCodeRejected, "NBX_SETUP_CODE_REJECTED", warning, true, "wrong setup code presented")     \
+  X(SignInSucceeded, "NBX_AUTH_SIGNIN_OK", info, true, "sign-in succeeded")                        \
+  X(SignInFailed, "NBX_AUTH_SIGNIN_FAILED", warning, true, "sign-in failed")                       \
+  X(AccountLockedOut, "NBX_AUTH_ACCOUNT_LOCKED", warning, true, "account temporarily locked")      \
+  X(AddressThrottled, "NBX_AUTH_ADDRESS_THROTTLED", warning, true, "address temporarily blocked")  \
+  X(SignedOut, "NBX_AUTH_SIGNOUT", info, true, "signed out")                                      \
+  X(SessionEnded, "NBX_SESSION_ENDED", info, true, "a session was ended by its user")              \
+  X(CsrfRejected, "NBX_CSRF_REJECTED", warning, true, "state-changing request without CSRF proof") \
+  X(AccountCreated, "NBX_ACCOUNT_CREATED", info, true, "account created")                          \
+  X(AccountUpdated, "NBX_ACCOUNT_UPDATED", info, true, "account changed")                          \
+  X(AccountDeactivated, "NBX_ACCOUNT_DEACTIVATED", info, true, "account deactivated")              \
+  X(AccountReactivated, "NBX_ACCOUNT_REACTIVATED", info, true, "account reactivated")              \
+  X(PasswordChanged, "NBX_PASSWORD_CHANGED", info, true, "password changed by its owner")          \
+  X(PasswordResetIssued, "NBX_PASSWORD_RESET_ISSUED", info, true, "one-time reset code issued")    \
+  X(PasswordResetUsed, "NBX_PASSWORD_RESET_USED", info, true, "password set with a reset code")    \
+  X(PasswordResetRejected, "NBX_PASSWORD_RESET_REJECTED", warning, true, "bad reset code")         \
+  X(PinSet, "NBX_PIN_SET", info, true, "staff PIN set")                                           \
+  X(SettingsChanged, "NBX_SETTINGS_CHANGED", info, true, "setting configuration changed")          \
+  X(AccessDenied, "NBX_ACCESS_DENIED", warning, true, "request refused for lack of permission")    \
+  X(HttpBadRequest, "NBX_HTTP_BAD_REQUEST", debug, false, "request refused as malformed")          \
+  X(HttpInternalError, "NBX_HTTP_INTERNAL_ERROR", error, false, "unexpected error handling request")
+
+enum class Event {
+#define NESTBOX_EVENT_ENUM(name, id, sev, audited, text) name,
+  NESTBOX_EVENTS(NESTBOX_EVENT_ENUM)
+#undef NESTBOX_EVENT_ENUM
+};
+
+struct EventInfo {
+  std::string_view id;
+  Severity severity;
+  bool audited;  // true: belongs in the managers' audit log as well as the service log
+  std::string_view description;
+};
+
+const EventInfo& eventInfo(Event event);
+std::optional<Event> eventFromId(std::string_view id);
+std::string_view severityName(Severity severity);
+
+}  // namespace nestbox

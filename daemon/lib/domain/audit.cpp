@@ -1,0 +1,48 @@
+#include "domain/audit.hpp"
+
+#include "core/log.hpp"
+
+namespace nestbox::domain {
+
+std::string roleName(Role role) {
+  switch (role) {
+    case Role::manager: return "manager";
+    case Role::staff: return "staff";
+    case Role::parent: return "parent";
+  }
+  return "parent";
+}
+
+std::optional<Role> roleFromName(const std::string& name) {
+  if (name == "manager") return Role::manager;
+  if (name == "staff") return Role::staff;
+  if (name == "parent") return Role::parent;
+  return std::nullopt;
+}
+
+void AuditLog::record(Event event, const AuditActor& actor, const std::optional<AuditTarget>& target,
+                      const Json& detail) {
+  storage::AuditRecord r;
+  r.at = clock_.now();
+  r.event = std::string(eventInfo(event).id);
+  r.actorId = actor.userId;
+  r.actorName = actor.username;
+  r.address = actor.address;
+  r.deviceId = actor.deviceId;
+  if (target) {
+    r.targetType = target->type;
+    r.targetId = target->id;
+  }
+  r.detail = detail.dump();
+  r.seq = store_.appendAudit(r);
+  LogFields fields = {{"audit_seq", std::to_string(r.seq)}, {"address", actor.address}};
+  if (actor.userId) fields.emplace_back("actor", *actor.userId);
+  if (target) fields.emplace_back("target", target->type + ":" + target->id);
+  logEvent(event, fields);
+}
+
+std::vector<storage::AuditRecord> AuditLog::query(const storage::AuditQuery& query) {
+  return store_.audit(query);
+}
+
+}  // namespace nestbox::domain

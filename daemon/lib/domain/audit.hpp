@@ -1,0 +1,49 @@
+#pragma once
+// The audit log: an append-only record of security events that managers read. Each entry
+// names an event from the catalogue (core/events.hpp), who did it, from where, and to what.
+// Recording also writes the event to the service log (without the detail, which may hold
+// personal data).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/events.hpp"
+#include "core/json_input.hpp"
+#include "domain/principal.hpp"
+#include "storage/store.hpp"
+#include "system/clock.hpp"
+
+namespace nestbox::domain {
+
+struct AuditActor {
+  std::optional<std::string> userId;
+  std::optional<std::string> username;
+  std::string address;
+  std::optional<std::string> deviceId;
+
+  static AuditActor of(const Principal& p) { return {p.userId, p.username, p.origin.address, {}}; }
+  static AuditActor anonymous(const RequestOrigin& o) { return {{}, {}, o.address, {}}; }
+};
+
+struct AuditTarget {
+  std::string type;  // "user", "setting", "session", ...
+  std::string id;
+};
+
+class AuditLog {
+ public:
+  AuditLog(storage::Store& store, const system::Clock& clock) : store_(store), clock_(clock) {}
+
+  // Appends an entry; call inside the same store transaction as the change it records.
+  void record(Event event, const AuditActor& actor, const std::optional<AuditTarget>& target = {},
+              const Json& detail = Json::object());
+
+  std::vector<storage::AuditRecord> query(const storage::AuditQuery& query);
+
+ private:
+  storage::Store& store_;
+  const system::Clock& clock_;
+};
+
+}  // namespace nestbox::domain

@@ -1,0 +1,36 @@
+#pragma once
+// Errors the domain layer reports to its callers. The HTTP layer maps each kind to one
+// status code; `message` is shown to people as it is, so it says what to do next.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace nestbox::domain {
+
+enum class ErrorKind {
+  invalid,          // 400/422: the input breaks a rule; `field` names it
+  unauthenticated,  // 401: no valid session, or wrong credentials
+  forbidden,        // 403: signed in, but not allowed
+  notFound,         // 404: no such thing, or not visible to the caller
+  conflict,         // 409: clashes with existing state (username taken)
+  gone,             // 410: a one-time thing already used (setup)
+  throttled,        // 429: too many attempts; `retryAfterSeconds` says how long
+  passwordChangeRequired,  // 403: the password must be changed before anything else
+};
+
+struct DomainError : std::runtime_error {
+  DomainError(ErrorKind kind, std::string code, const std::string& message, std::string field = {},
+              int64_t retryAfterSeconds = 0)
+      : std::runtime_error(message),
+        kind(kind),
+        code(std::move(code)),
+        field(std::move(field)),
+        retryAfterSeconds(retryAfterSeconds) {}
+  ErrorKind kind;
+  std::string code;   // stable machine-readable reason, e.g. "invalid_credentials"
+  std::string field;  // the input field at fault, if any
+  int64_t retryAfterSeconds;
+};
+
+}  // namespace nestbox::domain

@@ -1,0 +1,96 @@
+#include "domain/settings.hpp"
+
+#include "domain/errors.hpp"
+
+namespace nestbox::domain {
+
+bool isKnownFramework(const std::string& framework) { return framework == "eyfs" || framework == "cfe"; }
+
+std::optional<std::string> checkSettingName(const std::string& name) {
+  if (name.empty() || name.size() > 120) return "Give the setting a name of 1 to 120 characters.";
+  return std::nullopt;
+}
+
+std::optional<storage::SettingRecord> SettingsService::current() {
+  std::lock_guard lock(mutex_);
+  if (!cache_) cache_ = ctx_.store.setting();
+  return cache_;
+}
+
+void SettingsService::create(const storage::SettingRecord& record) {
+  ctx_.store.saveSetting(record);
+  std::lock_guard lock(mutex_);
+  cache_.reset();
+}
+
+storage::SettingRecord SettingsService::update(const Principal& actor, const SettingsChange& c) {
+  if (actor.role != Role::manager) {
+    throw DomainError(ErrorKind::forbidden, "manager_only", "Only a manager can change the setting.");
+  }
+  auto record = current();
+  if (!record) throw DomainError(ErrorKind::notFound, "not_set_up", "The box has not been set up yet.");
+  Json changed = Json::object();
+  if (c.name) {
+    if (auto problem = checkSettingName(*c.name)) throw DomainError(ErrorKind::invalid, "invalid", *problem, "name");
+    changed["name"] = *c.name;
+    record->name = *c.name;
+  }
+  if (c.framework) {
+    if (!isKnownFramework(*c.framework)) {
+      throw DomainError(ErrorKind::invalid, "invalid", "Choose EYFS (eyfs) or Curriculum for Excellence (cfe).",
+                        "framework");
+    }
+    changed["framework"] = *c.framework;
+    record->framework = *c.framework;
+  }
+  auto apply = [&](const std::optional<int>& value, int& target, const char* field, int min, int max) {
+    if (!value) return;
+    if (*value < min || *value > max) {
+      throw DomainError(ErrorKind::invalid, "invalid",
+                        std::string(field) + " must be from " + std::to_string(min) + " to " +
+                            std::to_string(max) + ".",
+                        field);
+    }
+    changed[field] = *value;
+    target = *value;
+  };
+  if (c.passwordRequireMixed) {
+    changed["password_require_mixed"] = *c.passwordRequireMixed;
+    record->passwordRequireMixed = *c.passwordRequireMixed;
+  }
+  apply(c.passwordMaxAgeDays, record->passwordMaxAgeDays, "password_max_age_days", 0, 3650);
+  apply(c.idleMinutesManager, record->idleMinutesManager, "idle_minutes_manager", 1, 240);
+  apply(c.idleMinutesStaff, record->idleMinutesStaff, "idle_minutes_staff", 1, 240);
+  apply(c.idleMinutesParent, record->idleMinutesParent, "idle_minutes_parent", 1, 1440);
+  apply(c.absoluteHoursManager, record->absoluteHoursManager, "absolute_hours_manager", 1, 24);
+  apply(c.absoluteHoursStaff, record->absoluteHoursStaff, "absolute_hours_staff", 1, 24);
+  apply(c.absoluteHoursParent, record->absoluteHoursParent, "absolute_hours_parent", 1, 720);
+  record->updatedAt = ctx_.clock.now();
+  ctx_.store.transaction([&] {
+    ctx_.store.saveSetting(*record);
+    ctx_.audit.record(Event::SettingsChanged, AuditActor::of(actor), AuditTarget{"setting", "1"}, changed);
+  });
+  std::lock_guard lock(mutex_);
+  cache_ = record;
+  return *record;
+}
+
+int SettingsService::idleMinutesFor(Role role) {
+  const auto s = current().value_or(storage::SettingRecord{});
+  return role == Role::manager ? s.idleMinutesManager : role == Role::staff ? s.idleMinutesStaff : s.idleMinutesParent;
+}
+
+int SettingsService::absoluteHoursFor(Role role) {
+  const auto s = current().value_or(storage::SettingRecord{});
+  return role == Role::manager ? s.absoluteHoursManager
+         : role == Role::staff ? s.absoluteHoursStaff
+                               : s.absoluteHoursParent;
+}
+
+security::PasswordRules SettingsService::passwordRules() {
+  return {current().value_or(storage::SettingRecord{}).passwordRequireMixed};
+}
+
+int SettingsService::passwordMaxAgeDays() { return current().value_or(storage::SettingRecord{}).passwordMaxAgeDays; }
+
+}  // namespace nestbox::domain

@@ -1,0 +1,47 @@
+#pragma once
+// The setting (the nursery or school): its name, curriculum framework, password rules and
+// session timeouts. Read on every request, so the current record is cached in memory.
+
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "domain/context.hpp"
+#include "storage/records.hpp"
+
+namespace nestbox::domain {
+
+struct SettingsChange {
+  std::optional<std::string> name;
+  std::optional<std::string> framework;
+  std::optional<bool> passwordRequireMixed;
+  std::optional<int> passwordMaxAgeDays;
+  std::optional<int> idleMinutesManager, idleMinutesStaff, idleMinutesParent;
+  std::optional<int> absoluteHoursManager, absoluteHoursStaff, absoluteHoursParent;
+};
+
+bool isKnownFramework(const std::string& framework);
+std::optional<std::string> checkSettingName(const std::string& name);
+
+class SettingsService {
+ public:
+  explicit SettingsService(Context& ctx) : ctx_(ctx) {}
+
+  // Nothing until setup has created the setting.
+  std::optional<storage::SettingRecord> current();
+  storage::SettingRecord update(const Principal& actor, const SettingsChange& change);
+  // Called by setup inside its transaction.
+  void create(const storage::SettingRecord& record);
+
+  int idleMinutesFor(Role role);
+  int absoluteHoursFor(Role role);
+  security::PasswordRules passwordRules();
+  int passwordMaxAgeDays();
+
+ private:
+  Context& ctx_;
+  std::mutex mutex_;
+  std::optional<storage::SettingRecord> cache_;
+};
+
+}  // namespace nestbox::domain

@@ -1,0 +1,509 @@
+#include "http/api.hpp"
+
+#include <ctime>
+
+#include "core/log.hpp"
+#include "domain/errors.hpp"
+#include "security/tokens.hpp"
+#include "system/clock.hpp"
+
+namespace nestbox::http {
+namespace {
+
+using domain::DomainError;
+using domain::ErrorKind;
+using domain::Role;
+using system::formatTimestamp;
+
+int statusFor(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::invalid: return 400;
+    case ErrorKind::unauthenticated: return 401;
+    case ErrorKind::forbidden: return 403;
+    case ErrorKind::notFound: return 404;
+    case ErrorKind::conflict: return 409;
+    case ErrorKind::gone: return 410;
+    case ErrorKind::throttled: return 429;
+    case ErrorKind::passwordChangeRequired: return 403;
+  }
+  return 400;
+}
+
+std::string sessionCookie(const std::string& token) {
+  // __Host-: only over HTTPS, only for this exact host, path /. Session cookie (no Max-Age):
+  // the server decides when it expires.
+  return std::string(Api::kSessionCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict";
+}
+
+std::string clearedSessionCookie() {
+  return std::string(Api::kSessionCookie) + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0";
+}
+
+Json userJson(const storage::UserRecord& u) {
+  return {{"id", u.id},
+          {"username", u.username},
+          {"display_name", u.displayName},
+          {"email", u.email ? Json(*u.email) : Json(nullptr)},
+          {"role", u.role},
+          {"active", u.active},
+          {"has_pin", u.pinHash.has_value()},
+          {"must_change_password", u.mustChangePassword},
+          {"password_changed_at", formatTimestamp(u.passwordChangedAt)},
+          {"created_at", formatTimestamp(u.createdAt)},
+          {"updated_at", formatTimestamp(u.updatedAt)}};
+}
+
+Json codeJson(const domain::OneTimeCode& code) {
+  return {{"code", code.code}, {"expires_at", formatTimestamp(code.expiresAt)}};
+}
+
+Json settingJson(const storage::SettingRecord& s, bool full) {
+  Json out = {{"name", s.name}, {"framework", s.framework}};
+  if (full) {
+    out["password_require_mixed"] = s.passwordRequireMixed;
+    out["password_max_age_days"] = s.passwordMaxAgeDays;
+    out["idle_minutes"] = {{"manager", s.idleMinutesManager}, {"staff", s.idleMinutesStaff}, {"parent", s.idleMinutesParent}};
+    out["absolute_hours"] = {
+        {"manager", s.absoluteHoursManager}, {"staff", s.absoluteHoursStaff}, {"parent", s.absoluteHoursParent}};
+    out["updated_at"] = formatTimestamp(s.updatedAt);
+  }
+  return out;
+}
+
+Json readBody(const Request& request) {
+  if (request.body.empty()) return Json::object();
+  return parseJsonObject(request.body);
+}
+
+std::optional<Role> parseRole(const std::optional<std::string>& value, const std::string& field) {
+  if (!value) return std::nullopt;
+  auto role = domain::roleFromName(*value);
+  if (!role) throw InputError(field, "'" + field + "' must be manager, staff or parent.");
+  return role;
+}
+
+// Accepts "2026-11-22", "2026-11-22T13:20:00Z" or Unix seconds.
+int64_t parseTime(const std::string& text, const std::string& field) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() <= 12) {
+    return std::stoll(text);
+  }
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end != '\0') {
+    tm = {};
+    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (!end || *end != '\0') {
+    throw InputError(field, "'" + field + "' must be a date like 2026-11-22 or 2026-11-22T13:20:00Z.");
+  }
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+bool isStateChanging(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+}  // namespace
+
+Api::Api(Services services) : s_(std::move(services)) {
+  auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
+  add("GET", "/api/v1/ca.crt", Access::open, bind(&Api::getCaCertificate));
+  add("GET", "/api/v1/ca.sha256", Access::open, bind(&Api::getCaFingerprint));
+  add("GET", "/api/v1/setup", Access::open, bind(&Api::getSetup));
+  add("POST", "/api/v1/setup", Access::open, bind(&Api::postSetup));
+  add("POST", "/api/v1/auth/sign-in", Access::open, bind(&Api::signIn));
+  add("POST", "/api/v1/auth/redeem-code", Access::open, bind(&Api::redeemCode));
+  add("GET", "/api/v1/auth/session", Access::session, bind(&Api::currentSession), true);
+  add("POST", "/api/v1/auth/sign-out", Access::session, bind(&Api::signOut), true);
+  add("GET", "/api/v1/me/sessions", Access::session, bind(&Api::listMySessions));
+  add("DELETE", "/api/v1/me/sessions/:id", Access::session, bind(&Api::endMySession));
+  add("POST", "/api/v1/me/password", Access::session, bind(&Api::changeMyPassword), true);
+  add("POST", "/api/v1/me/pin", Access::session, bind(&Api::setMyPin));
+  add("GET", "/api/v1/users", Access::session, bind(&Api::listUsers));
+  add("POST", "/api/v1/users", Access::session, bind(&Api::createUser));
+  add("GET", "/api/v1/users/:id", Access::session, bind(&Api::getUser));
+  add("PATCH", "/api/v1/users/:id", Access::session, bind(&Api::updateUser));
+  add("POST", "/api/v1/users/:id/deactivate", Access::session, bind(&Api::deactivateUser));
+  add("POST", "/api/v1/users/:id/reactivate", Access::session, bind(&Api::reactivateUser));
+  add("POST", "/api/v1/users/:id/reset-code", Access::session, bind(&Api::issueResetCode));
+  add("PUT", "/api/v1/users/:id/pin", Access::session, bind(&Api::setUserPin));
+  add("GET", "/api/v1/settings", Access::session, bind(&Api::getSettings));
+  add("PATCH", "/api/v1/settings", Access::session, bind(&Api::updateSettings));
+  add("GET", "/api/v1/audit", Access::session, bind(&Api::listAudit));
+}
+
+void Api::add(const char* method, const char* pattern, Access access, Handler handler,
+              bool allowedWhilePasswordChangeRequired) {
+  router_.add(method, pattern, Route{access, allowedWhilePasswordChangeRequired, std::move(handler)});
+}
+
+domain::RequestOrigin Api::originOf(const Request& request) const {
+  domain::RequestOrigin origin;
+  // nginx overwrites X-Real-IP with the address it accepted the connection from; the daemon
+  // listens on loopback only, so a client cannot reach it without passing through nginx.
+  const bool fromLoopback = request.peerAddress == "127.0.0.1" || request.peerAddress == "::1";
+  const auto realIp = request.header("x-real-ip");
+  origin.address = fromLoopback && realIp ? *realIp : request.peerAddress;
+  origin.userAgent = request.header("user-agent").value_or("").substr(0, 200);
+  return origin;
+}
+
+Response Api::handle(const Request& request) {
+  Response response;
+  try {
+    response = dispatch(request);
+  } catch (const InputError& e) {
+    logEvent(Event::HttpBadRequest, {{"path", request.path}, {"field", e.field}});
+    response = Response::error(400, "invalid_request", e.what(), e.field);
+  } catch (const DomainError& e) {
+    response = Response::error(statusFor(e.kind), e.code, e.what(), e.field);
+    if (e.kind == ErrorKind::throttled) response.withHeader("Retry-After", std::to_string(e.retryAfterSeconds));
+  } catch (const std::exception& e) {
+    logEvent(Event::HttpInternalError, {{"path", request.path}, {"what", e.what()}});
+    response = Response::error(500, "internal_error",
+                               "Something went wrong on the box. Try again; if it keeps happening, tell IT support.");
+  }
+  response.withHeader("Cache-Control", "no-store");
+  return response;
+}
+
+Response Api::dispatch(const Request& request) {
+  const auto match = router_.match(request.method, request.path);
+  if (!match.handler) {
+    if (match.pathKnown) {
+      std::string allow;
+      for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+      return Response::error(405, "method_not_allowed", "This address does not accept " + request.method + ".")
+          .withHeader("Allow", allow);
+    }
+    return Response::error(404, "not_found", "There is nothing at this address.");
+  }
+  const Route& route = *match.handler;
+  Call call{request, match.params, originOf(request), std::nullopt};
+
+  if (isStateChanging(request.method)) {
+    // Cross-site requests never change anything, signed in or not (login CSRF included).
+    const auto fetchSite = request.header("sec-fetch-site");
+    const auto origin = request.header("origin");
+    const auto host = request.header("host");
+    if ((fetchSite && *fetchSite != "same-origin" && *fetchSite != "none") ||
+        (origin && (!host || *origin != "https://" + *host))) {
+      s_.audit.record(Event::CsrfRejected, domain::AuditActor::anonymous(call.origin), std::nullopt,
+                      {{"path", request.path}, {"reason", "cross_site"}});
+      return Response::error(403, "cross_site_request", "Requests from other sites are not accepted.");
+    }
+    if (!request.body.empty()) {
+      const auto type = request.header("content-type").value_or("");
+      if (type.rfind("application/json", 0) != 0) {
+        return Response::error(415, "unsupported_media_type", "Send the request body as JSON (application/json).");
+      }
+    }
+  }
+
+  if (route.access == Access::session) {
+    const auto auth = s_.sessions.authenticate(request.cookie(kSessionCookie).value_or(""), call.origin);
+    if (!auth.principal) {
+      const bool expired = auth.rejection == domain::SessionRejection::idleExpired ||
+                           auth.rejection == domain::SessionRejection::absoluteExpired;
+      auto response = Response::error(401, expired ? "session_expired" : "session_required",
+                                      expired ? "Your session has ended. Sign in again to carry on."
+                                              : "Sign in to continue.");
+      if (request.cookie(kSessionCookie)) response.withHeader("Set-Cookie", clearedSessionCookie());
+      return response;
+    }
+    call.principal = auth.principal;
+    if (isStateChanging(request.method)) {
+      const auto presented = request.header(kCsrfHeader).value_or("");
+      if (!security::constantTimeEquals(presented, call.principal->csrfToken)) {
+        s_.audit.record(Event::CsrfRejected, domain::AuditActor::of(*call.principal), std::nullopt,
+                        {{"path", request.path}, {"reason", presented.empty() ? "missing_token" : "wrong_token"}});
+        return Response::error(403, "csrf_failed",
+                               "This request lacked the page's security token. Reload the page and try again.");
+      }
+    }
+    if (call.principal->mustChangePassword && !route.allowedWhilePasswordChangeRequired) {
+      return Response::error(403, "password_change_required", "Your password has expired. Choose a new one first.");
+    }
+  }
+  return route.handler(call);
+}
+
+Response Api::sessionResponse(int status, const domain::Principal& p, int64_t idleExpiresAt,
+                              int64_t absoluteExpiresAt) {
+  const auto user = s_.accounts.get(p, p.userId);
+  Json body = {{"user", userJson(user)},
+               {"csrf_token", p.csrfToken},
+               {"must_change_password", p.mustChangePassword},
+               {"idle_expires_at", formatTimestamp(idleExpiresAt)},
+               {"absolute_expires_at", formatTimestamp(absoluteExpiresAt)}};
+  if (const auto setting = s_.settings.current()) body["setting"] = settingJson(*setting, false);
+  return Response::json(status, body);
+}
+
+Response Api::getCaCertificate(Call&) {
+  Response r;
+  r.body = s_.caCertificatePem;
+  r.headers.emplace_back("Content-Type", "application/x-x509-ca-cert");
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"nestbox-ca.crt\"");
+  return r;
+}
+
+Response Api::getCaFingerprint(Call&) {
+  Response r;
+  r.body = "SHA256 Fingerprint=" + s_.caFingerprint + "\n";
+  r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  return r;
+}
+
+Response Api::getSetup(Call&) {
+  if (s_.setup.complete()) {
+    return Response::error(410, "setup_complete", "This box is already set up. Sign in instead.");
+  }
+  return Response::json(200, {{"state", "setup_required"},
+                              {"frameworks", Json::array({{{"id", "eyfs"}, {"name", "EYFS (England)"}},
+                                                          {{"id", "cfe"}, {"name", "Curriculum for Excellence (Scotland)"}}})},
+                              {"code_hint", "The setup code is printed on the box's console and written to " +
+                                                s_.setupCodeFile + "."}});
+}
+
+Response Api::postSetup(Call& call) {
+  if (s_.setup.complete()) {
+    return Response::error(410, "setup_complete", "This box is already set up. Sign in instead.");
+  }
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  domain::SetupRequest r;
+  r.code = in.requiredString("code", 1, 64);
+  r.settingName = in.requiredString("setting_name", 1, 120);
+  r.framework = in.requiredString("framework", 1, 16);
+  r.username = in.requiredString("username", 1, 64);
+  r.displayName = in.requiredString("display_name", 1, 100);
+  r.email = in.optionalString("email", 0, 254);
+  r.password = in.requiredString("password", 1, 128);
+  r.pin = in.optionalString("pin", 1, 8);
+  in.finish();
+  s_.setup.run(r, call.origin, s_.setupCodeFile);
+  const auto signedIn = s_.sessions.signIn(r.username, r.password, call.origin);
+  auto response = sessionResponse(201, signedIn.principal, signedIn.idleExpiresAt, signedIn.absoluteExpiresAt);
+  response.withHeader("Set-Cookie", sessionCookie(signedIn.token));
+  return response;
+}
+
+Response Api::signIn(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  const std::string username = in.requiredString("username", 1, 64);
+  const std::string password = in.requiredString("password", 1, 128);
+  in.finish();
+  const auto result = s_.sessions.signIn(username, password, call.origin);
+  auto response = sessionResponse(200, result.principal, result.idleExpiresAt, result.absoluteExpiresAt);
+  response.withHeader("Set-Cookie", sessionCookie(result.token));
+  return response;
+}
+
+Response Api::redeemCode(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  const std::string username = in.requiredString("username", 1, 64);
+  const std::string code = in.requiredString("code", 1, 64);
+  const std::string password = in.requiredString("new_password", 1, 128);
+  in.finish();
+  s_.accounts.redeemCode(username, code, password, call.origin);
+  return Response::json(200, {{"message", "Your password is set. Sign in with it now."}});
+}
+
+Response Api::currentSession(Call& call) {
+  const auto& p = call.who();
+  // The session was just validated and touched, so its idle deadline counts from now.
+  const auto record = s_.sessions.listOwn(p);
+  for (const auto& view : record) {
+    if (view.current) return sessionResponse(200, p, view.idleExpiresAt, view.absoluteExpiresAt);
+  }
+  return Response::error(401, "session_required", "Sign in to continue.");
+}
+
+Response Api::signOut(Call& call) {
+  s_.sessions.signOut(call.who());
+  return Response::json(200, {{"message", "You are signed out."}}).withHeader("Set-Cookie", clearedSessionCookie());
+}
+
+Response Api::listMySessions(Call& call) {
+  Json list = Json::array();
+  for (const auto& v : s_.sessions.listOwn(call.who())) {
+    list.push_back({{"id", v.record.id},
+                    {"current", v.current},
+                    {"created_at", formatTimestamp(v.record.createdAt)},
+                    {"last_seen_at", formatTimestamp(v.record.lastSeenAt)},
+                    {"address", v.record.address},
+                    {"user_agent", v.record.userAgent},
+                    {"idle_expires_at", formatTimestamp(v.idleExpiresAt)},
+                    {"absolute_expires_at", formatTimestamp(v.absoluteExpiresAt)}});
+  }
+  return Response::json(200, {{"sessions", list}});
+}
+
+Response Api::endMySession(Call& call) {
+  s_.sessions.endOwn(call.who(), call.params.at("id"));
+  return Response::json(200, {{"message", "That session has ended."}});
+}
+
+Response Api::changeMyPassword(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  const std::string current = in.requiredString("current_password", 1, 128);
+  const std::string next = in.requiredString("new_password", 1, 128);
+  in.finish();
+  s_.accounts.changePassword(call.who(), current, next);
+  return Response::json(200, {{"message", "Your password is changed. Your other sessions have been signed out."}});
+}
+
+Response Api::setMyPin(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  const std::string password = in.requiredString("password", 1, 128);
+  const std::string pin = in.requiredString("pin", 1, 8);
+  in.finish();
+  s_.accounts.setOwnPin(call.who(), password, pin);
+  return Response::json(200, {{"message", "Your PIN is set."}});
+}
+
+Response Api::listUsers(Call& call) {
+  storage::UserQuery query;
+  if (const auto role = call.request.queryValue("role")) {
+    if (!domain::roleFromName(*role)) throw InputError("role", "'role' must be manager, staff or parent.");
+    query.role = *role;
+  }
+  if (const auto active = call.request.queryValue("active")) {
+    if (*active != "true" && *active != "false") throw InputError("active", "'active' must be true or false.");
+    query.active = *active == "true";
+  }
+  Json list = Json::array();
+  for (const auto& user : s_.accounts.list(call.who(), query)) list.push_back(userJson(user));
+  return Response::json(200, {{"users", list}});
+}
+
+Response Api::createUser(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  domain::NewAccount account;
+  account.username = in.requiredString("username", 1, 64);
+  account.displayName = in.requiredString("display_name", 1, 100);
+  account.email = in.optionalString("email", 0, 254);
+  account.role = *parseRole(in.requiredString("role", 1, 16), "role");
+  in.finish();
+  const auto [user, code] = s_.accounts.create(call.who(), account);
+  return Response::json(201, {{"user", userJson(user)}, {"one_time_code", codeJson(code)}});
+}
+
+Response Api::getUser(Call& call) {
+  return Response::json(200, {{"user", userJson(s_.accounts.get(call.who(), call.params.at("id")))}});
+}
+
+Response Api::updateUser(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  domain::AccountChange change;
+  change.username = in.optionalString("username", 1, 64);
+  change.displayName = in.optionalString("display_name", 1, 100);
+  change.email = in.optionalString("email", 0, 254);
+  change.role = parseRole(in.optionalString("role", 1, 16), "role");
+  in.finish();
+  return Response::json(200, {{"user", userJson(s_.accounts.update(call.who(), call.params.at("id"), change))}});
+}
+
+Response Api::deactivateUser(Call& call) {
+  return Response::json(200, {{"user", userJson(s_.accounts.deactivate(call.who(), call.params.at("id")))}});
+}
+
+Response Api::reactivateUser(Call& call) {
+  return Response::json(200, {{"user", userJson(s_.accounts.reactivate(call.who(), call.params.at("id")))}});
+}
+
+Response Api::issueResetCode(Call& call) {
+  return Response::json(201, {{"one_time_code", codeJson(s_.accounts.issueReset(call.who(), call.params.at("id")))}});
+}
+
+Response Api::setUserPin(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  const std::string pin = in.requiredString("pin", 1, 8);
+  in.finish();
+  s_.accounts.setPinFor(call.who(), call.params.at("id"), pin);
+  return Response::json(200, {{"message", "The PIN is set."}});
+}
+
+Response Api::getSettings(Call& call) {
+  const auto setting = s_.settings.current();
+  if (!setting) return Response::error(404, "not_set_up", "The box has not been set up yet.");
+  return Response::json(200, {{"setting", settingJson(*setting, call.who().role == Role::manager)}});
+}
+
+Response Api::updateSettings(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  domain::SettingsChange c;
+  c.name = in.optionalString("name", 1, 120);
+  c.framework = in.optionalString("framework", 1, 16);
+  c.passwordRequireMixed = in.optionalBool("password_require_mixed");
+  auto intField = [&](const char* name) -> std::optional<int> {
+    auto v = in.optionalInt(name, 0, 100000);
+    return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+  };
+  c.passwordMaxAgeDays = intField("password_max_age_days");
+  c.idleMinutesManager = intField("idle_minutes_manager");
+  c.idleMinutesStaff = intField("idle_minutes_staff");
+  c.idleMinutesParent = intField("idle_minutes_parent");
+  c.absoluteHoursManager = intField("absolute_hours_manager");
+  c.absoluteHoursStaff = intField("absolute_hours_staff");
+  c.absoluteHoursParent = intField("absolute_hours_parent");
+  in.finish();
+  return Response::json(200, {{"setting", settingJson(s_.settings.update(call.who(), c), true)}});
+}
+
+Response Api::listAudit(Call& call) {
+  if (call.who().role != Role::manager) {
+    s_.audit.record(Event::AccessDenied, domain::AuditActor::of(call.who()), domain::AuditTarget{"audit", ""});
+    return Response::error(403, "manager_only", "Only a manager can read the audit log.");
+  }
+  const auto& r = call.request;
+  storage::AuditQuery q;
+  if (const auto event = r.queryValue("event")) {
+    if (!eventFromId(*event)) throw InputError("event", "'event' is not a known event id.");
+    q.event = *event;
+  }
+  if (const auto actor = r.queryValue("actor")) q.actorId = *actor;
+  if (const auto since = r.queryValue("since")) q.since = parseTime(*since, "since");
+  if (const auto until = r.queryValue("until")) q.until = parseTime(*until, "until");
+  if (const auto cursor = r.queryValue("cursor")) {
+    if (cursor->empty() || cursor->size() > 18 || cursor->find_first_not_of("0123456789") != std::string::npos) {
+      throw InputError("cursor", "'cursor' must be the next_cursor value of an earlier page.");
+    }
+    q.beforeSeq = std::stoll(*cursor);
+  }
+  if (const auto limit = r.queryValue("limit")) {
+    if (limit->empty() || limit->size() > 3 || limit->find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(*limit) < 1 || std::stoi(*limit) > 200) {
+      throw InputError("limit", "'limit' must be from 1 to 200.");
+    }
+    q.limit = std::stoi(*limit);
+  }
+  Json entries = Json::array();
+  const auto records = s_.audit.query(q);
+  for (const auto& e : records) {
+    const auto id = eventFromId(e.event);
+    entries.push_back({{"seq", e.seq},
+                       {"at", formatTimestamp(e.at)},
+                       {"event", e.event},
+                       {"description", id ? std::string(eventInfo(*id).description) : e.event},
+                       {"actor_id", e.actorId ? Json(*e.actorId) : Json(nullptr)},
+                       {"actor_name", e.actorName ? Json(*e.actorName) : Json(nullptr)},
+                       {"address", e.address ? Json(*e.address) : Json(nullptr)},
+                       {"device_id", e.deviceId ? Json(*e.deviceId) : Json(nullptr)},
+                       {"target_type", e.targetType ? Json(*e.targetType) : Json(nullptr)},
+                       {"target_id", e.targetId ? Json(*e.targetId) : Json(nullptr)},
+                       {"detail", Json::parse(e.detail, nullptr, false)}});
+  }
+  const bool more = static_cast<int>(records.size()) == q.limit;
+  return Response::json(200, {{"entries", entries},
+                              {"next_cursor", more ? Json(std::to_string(records.back().seq)) : Json(nullptr)}});
+}
+
+}  // namespace nestbox::http

@@ -1,0 +1,94 @@
+#pragma once
+// The JSON API under /api/v1. One dispatcher applies the cross-cutting rules to every route,
+// in this order: find the route (404/405), establish the session for non-public routes (401),
+// refuse cross-site and CSRF-less state changes (403), hold users whose password must change
+// to the few routes that let them change it (403), then run the handler and map domain
+// errors to status codes. handle() never throws.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "domain/accounts.hpp"
+#include "domain/audit.hpp"
+#include "domain/sessions.hpp"
+#include "domain/settings.hpp"
+#include "domain/setup.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+
+namespace nestbox::http {
+
+struct Services {
+  domain::SettingsService& settings;
+  domain::AccountService& accounts;
+  domain::SessionService& sessions;
+  domain::SetupService& setup;
+  domain::AuditLog& audit;
+  std::string setupCodeFile;
+  std::string caCertificatePem;  // public: devices download it to trust the box
+  std::string caFingerprint;     // SHA-256, "AB:CD:..."
+};
+
+class Api {
+ public:
+  static constexpr const char* kSessionCookie = "__Host-nestbox";
+  static constexpr const char* kCsrfHeader = "x-csrf-token";
+
+  explicit Api(Services services);
+  Response handle(const Request& request);
+
+ private:
+  enum class Access { open, session };
+
+  struct Call {
+    const Request& request;
+    const PathParams& params;
+    domain::RequestOrigin origin;
+    std::optional<domain::Principal> principal;
+    const domain::Principal& who() const { return *principal; }
+  };
+  using Handler = std::function<Response(Call&)>;
+  struct Route {
+    Access access;
+    bool allowedWhilePasswordChangeRequired;
+    Handler handler;
+  };
+
+  void add(const char* method, const char* pattern, Access access, Handler handler,
+           bool allowedWhilePasswordChangeRequired = false);
+  Response dispatch(const Request& request);
+  domain::RequestOrigin originOf(const Request& request) const;
+
+  Response getCaCertificate(Call& call);
+  Response getCaFingerprint(Call& call);
+  Response getSetup(Call& call);
+  Response postSetup(Call& call);
+  Response signIn(Call& call);
+  Response redeemCode(Call& call);
+  Response currentSession(Call& call);
+  Response signOut(Call& call);
+  Response listMySessions(Call& call);
+  Response endMySession(Call& call);
+  Response changeMyPassword(Call& call);
+  Response setMyPin(Call& call);
+  Response listUsers(Call& call);
+  Response createUser(Call& call);
+  Response getUser(Call& call);
+  Response updateUser(Call& call);
+  Response deactivateUser(Call& call);
+  Response reactivateUser(Call& call);
+  Response issueResetCode(Call& call);
+  Response setUserPin(Call& call);
+  Response getSettings(Call& call);
+  Response updateSettings(Call& call);
+  Response listAudit(Call& call);
+
+  Response sessionResponse(int status, const domain::Principal& principal, int64_t idleExpiresAt,
+                           int64_t absoluteExpiresAt);
+
+  Services s_;
+  Router<Route> router_;
+};
+
+}  // namespace nestbox::http

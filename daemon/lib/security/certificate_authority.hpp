@@ -1,0 +1,39 @@
+#pragma once
+// The box's own certificate authority and the server certificate nginx presents.
+//
+// Files under `dir` (created by ensure()):
+//   ca.key      EC P-256, mode 0600; never leaves the box
+//   ca.crt      self-signed, 10 years
+//   server.key  EC P-256, mode 0600
+//   server.crt  signed by the CA, 397 days, SANs: <host>.local, <host>, localhost, addresses
+// The server certificate is re-issued when it is missing, within 30 days of expiry, or when
+// the wanted names differ from the ones it carries (host renamed, new address).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nestbox::security {
+
+struct CertificateNames {
+  std::string hostname;                 // without ".local"
+  std::vector<std::string> addresses;   // IPv4/IPv6 literals
+};
+
+struct CertificateStatus {
+  std::string caFingerprint;  // SHA-256 of the CA certificate (DER), "AB:CD:..." form
+  bool caCreated = false;
+  bool serverIssued = false;
+  std::vector<std::string> serverNames;  // the SAN entries, e.g. "DNS:localhost"
+};
+
+CertificateStatus ensureCertificates(const std::string& dir, const CertificateNames& names, int64_t now);
+
+// The SAN entries a server certificate for `names` must carry, in a stable order.
+std::vector<std::string> wantedSubjectAltNames(const CertificateNames& names);
+// Reads the SAN entries and expiry (Unix seconds) of a PEM certificate.
+std::vector<std::string> certificateSubjectAltNames(const std::string& pem);
+int64_t certificateNotAfter(const std::string& pem);
+std::string certificateFingerprint(const std::string& pem);
+
+}  // namespace nestbox::security

@@ -1,0 +1,95 @@
+#pragma once
+// Plain records exchanged between the domain layer and storage. Times are Unix seconds.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nestbox::storage {
+
+struct SettingRecord {
+  std::string name;
+  std::string framework;  // "eyfs" or "cfe"
+  bool passwordRequireMixed = false;
+  int passwordMaxAgeDays = 0;  // 0: passwords do not expire
+  int idleMinutesManager = 15;
+  int idleMinutesStaff = 10;
+  int idleMinutesParent = 30;
+  int absoluteHoursManager = 12;
+  int absoluteHoursStaff = 12;
+  int absoluteHoursParent = 168;
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
+};
+
+struct UserRecord {
+  std::string id;
+  std::string username;
+  std::string displayName;
+  std::optional<std::string> email;
+  std::string role;  // "manager", "staff" or "parent"
+  std::string passwordHash;
+  int64_t passwordChangedAt = 0;
+  bool mustChangePassword = false;
+  std::optional<std::string> pinHash;
+  bool active = true;
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
+};
+
+struct UserQuery {
+  std::optional<std::string> role;
+  std::optional<bool> active;
+};
+
+struct PasswordResetRecord {
+  std::string userId;
+  std::string codeHash;
+  int64_t expiresAt = 0;
+  std::string issuedBy;
+};
+
+struct SessionRecord {
+  std::string id;         // public handle; safe to show the user
+  std::string tokenHash;  // SHA-256 of the cookie value; the value itself is never stored
+  std::string userId;
+  std::string csrfToken;
+  int64_t createdAt = 0;
+  int64_t lastSeenAt = 0;
+  std::string address;
+  std::string userAgent;
+  std::optional<int64_t> endedAt;
+  std::optional<std::string> endReason;
+};
+
+struct ThrottleRecord {
+  std::string key;
+  int failures = 0;
+  int64_t windowStart = 0;
+  int64_t lockedUntil = 0;
+};
+
+struct AuditRecord {
+  int64_t seq = 0;  // assigned by storage, increasing
+  int64_t at = 0;
+  std::string event;  // an id from the event catalogue
+  std::optional<std::string> actorId;
+  std::optional<std::string> actorName;
+  std::optional<std::string> address;
+  std::optional<std::string> deviceId;
+  std::optional<std::string> targetType;
+  std::optional<std::string> targetId;
+  std::string detail = "{}";  // JSON object
+};
+
+struct AuditQuery {
+  std::optional<std::string> event;
+  std::optional<std::string> actorId;
+  std::optional<int64_t> since;  // inclusive
+  std::optional<int64_t> until;  // exclusive
+  std::optional<int64_t> beforeSeq;  // cursor: entries older than this
+  int limit = 50;
+};
+
+}  // namespace nestbox::storage

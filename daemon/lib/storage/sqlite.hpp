@@ -1,0 +1,87 @@
+#pragma once
+// Thin RAII wrapper over the SQLite C API. Only bound parameters reach SQL: there is no
+// function here that splices a value into statement text.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace nestbox::storage {
+
+struct SqliteError : std::runtime_error {
+  SqliteError(const std::string& what, int code) : std::runtime_error(what), code(code) {}
+  int code;
+  bool isConstraint() const { return (code & 0xff) == SQLITE_CONSTRAINT; }
+};
+
+class Statement;
+
+class Database {
+ public:
+  // Opens (creating if needed) the file with WAL journaling, foreign keys on and a busy timeout.
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(const char* sql);  // for fixed statements without parameters only
+  Statement prepare(const char* sql);
+  int64_t lastInsertRowId() const;
+  int changes() const;
+  sqlite3* handle() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& operator=(Statement&&) = delete;
+
+  // Parameters are numbered from 1, as in SQLite.
+  Statement& bind(int index, const std::string& value);
+  Statement& bind(int index, const char* value);
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind(int index, bool value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind(int index, std::nullptr_t);
+
+  // Returns true while there is a row to read; throws on error.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+
+  std::string text(int column) const;
+  std::optional<std::string> optionalText(int column) const;
+  int64_t integer(int column) const;
+  bool isNull(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back if the scope is left by an exception.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace nestbox::storage

@@ -1,0 +1,359 @@
+#include "storage/sqlite_store.hpp"
+
+#include "storage/migrations.hpp"
+
+namespace nestbox::storage {
+namespace {
+
+using Lock = std::lock_guard<std::recursive_mutex>;
+
+constexpr const char* kUserColumns =
+    "id, username, display_name, email, role, password_hash, password_changed_at, "
+    "must_change_password, pin_hash, active, created_at, updated_at";
+
+UserRecord readUser(const Statement& s) {
+  UserRecord u;
+  u.id = s.text(0);
+  u.username = s.text(1);
+  u.displayName = s.text(2);
+  u.email = s.optionalText(3);
+  u.role = s.text(4);
+  u.passwordHash = s.text(5);
+  u.passwordChangedAt = s.integer(6);
+  u.mustChangePassword = s.integer(7) != 0;
+  u.pinHash = s.optionalText(8);
+  u.active = s.integer(9) != 0;
+  u.createdAt = s.integer(10);
+  u.updatedAt = s.integer(11);
+  return u;
+}
+
+constexpr const char* kSessionColumns =
+    "id, token_hash, user_id, csrf_token, created_at, last_seen_at, address, user_agent, "
+    "ended_at, end_reason";
+
+SessionRecord readSession(const Statement& s) {
+  SessionRecord r;
+  r.id = s.text(0);
+  r.tokenHash = s.text(1);
+  r.userId = s.text(2);
+  r.csrfToken = s.text(3);
+  r.createdAt = s.integer(4);
+  r.lastSeenAt = s.integer(5);
+  r.address = s.text(6);
+  r.userAgent = s.text(7);
+  if (!s.isNull(8)) r.endedAt = s.integer(8);
+  r.endReason = s.optionalText(9);
+  return r;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path) : db_(std::make_unique<Database>(path)) {
+  appliedMigrations_ = migrate(*db_);
+}
+
+SqliteStore::~SqliteStore() {
+  Lock lock(mutex_);
+  db_.reset();  // closing the last connection checkpoints and removes the WAL file
+}
+
+void SqliteStore::transaction(const std::function<void()>& work) {
+  Lock lock(mutex_);
+  if (transactionDepth_ > 0) {  // already inside one on this thread: join it
+    work();
+    return;
+  }
+  Transaction tx(*db_);
+  ++transactionDepth_;
+  try {
+    work();
+  } catch (...) {
+    --transactionDepth_;
+    throw;
+  }
+  --transactionDepth_;
+  tx.commit();
+}
+
+std::optional<std::string> SqliteStore::boxValue(const std::string& key) {
+  Lock lock(mutex_);
+  auto s = db_->prepare("SELECT value FROM box_state WHERE key = ?1");
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+void SqliteStore::setBoxValue(const std::string& key, const std::string& value) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT INTO box_state (key, value) VALUES (?1, ?2) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  s.bind(1, key).bind(2, value).run();
+}
+
+void SqliteStore::deleteBoxValue(const std::string& key) {
+  Lock lock(mutex_);
+  db_->prepare("DELETE FROM box_state WHERE key = ?1").bind(1, key).run();
+}
+
+std::optional<SettingRecord> SqliteStore::setting() {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT name, framework, password_require_mixed, password_max_age_days, "
+      "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
+      "absolute_hours_staff, absolute_hours_parent, created_at, updated_at FROM setting WHERE id = 1");
+  if (!s.step()) return std::nullopt;
+  SettingRecord r;
+  r.name = s.text(0);
+  r.framework = s.text(1);
+  r.passwordRequireMixed = s.integer(2) != 0;
+  r.passwordMaxAgeDays = static_cast<int>(s.integer(3));
+  r.idleMinutesManager = static_cast<int>(s.integer(4));
+  r.idleMinutesStaff = static_cast<int>(s.integer(5));
+  r.idleMinutesParent = static_cast<int>(s.integer(6));
+  r.absoluteHoursManager = static_cast<int>(s.integer(7));
+  r.absoluteHoursStaff = static_cast<int>(s.integer(8));
+  r.absoluteHoursParent = static_cast<int>(s.integer(9));
+  r.createdAt = s.integer(10);
+  r.updatedAt = s.integer(11);
+  return r;
+}
+
+void SqliteStore::saveSetting(const SettingRecord& r) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT INTO setting (id, name, framework, password_require_mixed, password_max_age_days, "
+      "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
+      "absolute_hours_staff, absolute_hours_parent, created_at, updated_at) "
+      "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+      "ON CONFLICT(id) DO UPDATE SET name = excluded.name, framework = excluded.framework, "
+      "password_require_mixed = excluded.password_require_mixed, "
+      "password_max_age_days = excluded.password_max_age_days, "
+      "idle_minutes_manager = excluded.idle_minutes_manager, "
+      "idle_minutes_staff = excluded.idle_minutes_staff, "
+      "idle_minutes_parent = excluded.idle_minutes_parent, "
+      "absolute_hours_manager = excluded.absolute_hours_manager, "
+      "absolute_hours_staff = excluded.absolute_hours_staff, "
+      "absolute_hours_parent = excluded.absolute_hours_parent, updated_at = excluded.updated_at");
+  s.bind(1, r.name).bind(2, r.framework).bind(3, r.passwordRequireMixed).bind(4, r.passwordMaxAgeDays);
+  s.bind(5, r.idleMinutesManager).bind(6, r.idleMinutesStaff).bind(7, r.idleMinutesParent);
+  s.bind(8, r.absoluteHoursManager).bind(9, r.absoluteHoursStaff).bind(10, r.absoluteHoursParent);
+  s.bind(11, r.createdAt).bind(12, r.updatedAt).run();
+}
+
+void SqliteStore::insertUser(const UserRecord& u) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT INTO users (id, username, display_name, email, role, password_hash, "
+      "password_changed_at, must_change_password, pin_hash, active, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  s.bind(1, u.id).bind(2, u.username).bind(3, u.displayName).bind(4, u.email).bind(5, u.role);
+  s.bind(6, u.passwordHash).bind(7, u.passwordChangedAt).bind(8, u.mustChangePassword);
+  s.bind(9, u.pinHash).bind(10, u.active).bind(11, u.createdAt).bind(12, u.updatedAt);
+  try {
+    s.run();
+  } catch (const SqliteError& e) {
+    if (e.code == SQLITE_CONSTRAINT_UNIQUE) throw DuplicateError("username already taken");
+    throw;
+  }
+}
+
+void SqliteStore::updateUser(const UserRecord& u) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "UPDATE users SET username = ?2, display_name = ?3, email = ?4, role = ?5, "
+      "password_hash = ?6, password_changed_at = ?7, must_change_password = ?8, pin_hash = ?9, "
+      "active = ?10, updated_at = ?11 WHERE id = ?1");
+  s.bind(1, u.id).bind(2, u.username).bind(3, u.displayName).bind(4, u.email).bind(5, u.role);
+  s.bind(6, u.passwordHash).bind(7, u.passwordChangedAt).bind(8, u.mustChangePassword);
+  s.bind(9, u.pinHash).bind(10, u.active).bind(11, u.updatedAt);
+  try {
+    s.run();
+  } catch (const SqliteError& e) {
+    if (e.code == SQLITE_CONSTRAINT_UNIQUE) throw DuplicateError("username already taken");
+    throw;
+  }
+}
+
+std::optional<UserRecord> SqliteStore::userById(const std::string& id) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return readUser(s);
+}
+
+std::optional<UserRecord> SqliteStore::userByUsername(const std::string& username) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      (std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?1").c_str());
+  s.bind(1, username);
+  if (!s.step()) return std::nullopt;
+  return readUser(s);
+}
+
+std::vector<UserRecord> SqliteStore::users(const UserQuery& q) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kUserColumns +
+                         " FROM users WHERE (?1 IS NULL OR role = ?1) AND (?2 IS NULL OR active = ?2) "
+                         "ORDER BY display_name COLLATE NOCASE, id")
+                            .c_str());
+  s.bind(1, q.role);
+  if (q.active) s.bind(2, *q.active); else s.bind(2, nullptr);
+  std::vector<UserRecord> out;
+  while (s.step()) out.push_back(readUser(s));
+  return out;
+}
+
+void SqliteStore::putPasswordReset(const PasswordResetRecord& r) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT INTO password_resets (user_id, code_hash, expires_at, issued_by) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT(user_id) DO UPDATE SET code_hash = excluded.code_hash, "
+      "expires_at = excluded.expires_at, issued_by = excluded.issued_by");
+  s.bind(1, r.userId).bind(2, r.codeHash).bind(3, r.expiresAt).bind(4, r.issuedBy).run();
+}
+
+std::optional<PasswordResetRecord> SqliteStore::passwordReset(const std::string& userId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT user_id, code_hash, expires_at, issued_by FROM password_resets WHERE user_id = ?1");
+  s.bind(1, userId);
+  if (!s.step()) return std::nullopt;
+  return PasswordResetRecord{s.text(0), s.text(1), s.integer(2), s.text(3)};
+}
+
+void SqliteStore::deletePasswordReset(const std::string& userId) {
+  Lock lock(mutex_);
+  db_->prepare("DELETE FROM password_resets WHERE user_id = ?1").bind(1, userId).run();
+}
+
+void SqliteStore::insertSession(const SessionRecord& r) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT INTO sessions (id, token_hash, user_id, csrf_token, created_at, last_seen_at, "
+      "address, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  s.bind(1, r.id).bind(2, r.tokenHash).bind(3, r.userId).bind(4, r.csrfToken);
+  s.bind(5, r.createdAt).bind(6, r.lastSeenAt).bind(7, r.address).bind(8, r.userAgent).run();
+}
+
+std::optional<SessionRecord> SqliteStore::sessionByTokenHash(const std::string& tokenHash) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      (std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE token_hash = ?1").c_str());
+  s.bind(1, tokenHash);
+  if (!s.step()) return std::nullopt;
+  return readSession(s);
+}
+
+std::optional<SessionRecord> SqliteStore::sessionById(const std::string& id) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return readSession(s);
+}
+
+void SqliteStore::touchSession(const std::string& id, int64_t lastSeenAt) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND ended_at IS NULL")
+      .bind(1, id)
+      .bind(2, lastSeenAt)
+      .run();
+}
+
+void SqliteStore::endSession(const std::string& id, int64_t at, const std::string& reason) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE sessions SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL")
+      .bind(1, id)
+      .bind(2, at)
+      .bind(3, reason)
+      .run();
+}
+
+int SqliteStore::endUserSessions(const std::string& userId, int64_t at, const std::string& reason,
+                                 const std::optional<std::string>& keepId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "UPDATE sessions SET ended_at = ?2, end_reason = ?3 "
+      "WHERE user_id = ?1 AND ended_at IS NULL AND (?4 IS NULL OR id <> ?4)");
+  s.bind(1, userId).bind(2, at).bind(3, reason).bind(4, keepId).run();
+  return db_->changes();
+}
+
+std::vector<SessionRecord> SqliteStore::openSessions(const std::string& userId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kSessionColumns +
+                         " FROM sessions WHERE user_id = ?1 AND ended_at IS NULL ORDER BY created_at DESC")
+                            .c_str());
+  s.bind(1, userId);
+  std::vector<SessionRecord> out;
+  while (s.step()) out.push_back(readSession(s));
+  return out;
+}
+
+std::optional<ThrottleRecord> SqliteStore::throttle(const std::string& key) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT key, failures, window_start, locked_until FROM auth_throttle WHERE key = ?1");
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  return ThrottleRecord{s.text(0), static_cast<int>(s.integer(1)), s.integer(2), s.integer(3)};
+}
+
+void SqliteStore::putThrottle(const ThrottleRecord& r) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT INTO auth_throttle (key, failures, window_start, locked_until) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, "
+      "window_start = excluded.window_start, locked_until = excluded.locked_until");
+  s.bind(1, r.key).bind(2, r.failures).bind(3, r.windowStart).bind(4, r.lockedUntil).run();
+}
+
+void SqliteStore::clearThrottle(const std::string& key) {
+  Lock lock(mutex_);
+  db_->prepare("DELETE FROM auth_throttle WHERE key = ?1").bind(1, key).run();
+}
+
+int64_t SqliteStore::appendAudit(const AuditRecord& r) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT INTO audit_log (at, event, actor_id, actor_name, address, device_id, target_type, "
+      "target_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  s.bind(1, r.at).bind(2, r.event).bind(3, r.actorId).bind(4, r.actorName).bind(5, r.address);
+  s.bind(6, r.deviceId).bind(7, r.targetType).bind(8, r.targetId).bind(9, r.detail).run();
+  return db_->lastInsertRowId();
+}
+
+std::vector<AuditRecord> SqliteStore::audit(const AuditQuery& q) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT seq, at, event, actor_id, actor_name, address, device_id, target_type, target_id, detail "
+      "FROM audit_log WHERE (?1 IS NULL OR event = ?1) AND (?2 IS NULL OR actor_id = ?2) "
+      "AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4) AND (?5 IS NULL OR seq < ?5) "
+      "ORDER BY seq DESC LIMIT ?6");
+  s.bind(1, q.event).bind(2, q.actorId);
+  if (q.since) s.bind(3, *q.since); else s.bind(3, nullptr);
+  if (q.until) s.bind(4, *q.until); else s.bind(4, nullptr);
+  if (q.beforeSeq) s.bind(5, *q.beforeSeq); else s.bind(5, nullptr);
+  s.bind(6, q.limit);
+  std::vector<AuditRecord> out;
+  while (s.step()) {
+    AuditRecord r;
+    r.seq = s.integer(0);
+    r.at = s.integer(1);
+    r.event = s.text(2);
+    r.actorId = s.optionalText(3);
+    r.actorName = s.optionalText(4);
+    r.address = s.optionalText(5);
+    r.deviceId = s.optionalText(6);
+    r.targetType = s.optionalText(7);
+    r.targetId = s.optionalText(8);
+    r.detail = s.text(9);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace nestbox::storage

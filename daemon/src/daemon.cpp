@@ -1,0 +1,142 @@
+#include "daemon.hpp"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <ctime>
+#include <memory>
+
+#include "core/log.hpp"
+#include "domain/accounts.hpp"
+#include "domain/audit.hpp"
+#include "domain/sessions.hpp"
+#include "domain/settings.hpp"
+#include "domain/setup.hpp"
+#include "http/api.hpp"
+#include "http/pistache_server.hpp"
+#include "security/certificate_authority.hpp"
+#include "security/password.hpp"
+#include "storage/migrations.hpp"
+#include "storage/sqlite_store.hpp"
+#include "system/clock.hpp"
+#include "system/files.hpp"
+#include "system/host.hpp"
+#include "system/random.hpp"
+
+namespace nestbox {
+namespace {
+
+void printSetupBanner(const std::string& code, const std::string& hostname, const Config& config) {
+  const std::string port = config.publicHttpsPort == 443 ? "" : ":" + std::to_string(config.publicHttpsPort);
+  std::printf(
+      "\n"
+      "  ============================================================\n"
+      "   Nestbox first start. One-time setup code:  %s\n"
+      "   Open https://%s.local%s/ (or the box's address) and enter it\n"
+      "   to create your setting and its first manager.\n"
+      "   The code is also in %s\n"
+      "  ============================================================\n\n",
+      code.c_str(), hostname.c_str(), port.c_str(), config.effectiveSetupCodeFile().c_str());
+  std::fflush(stdout);
+}
+
+Severity severityOf(const std::string& level) {
+  if (level == "debug") return Severity::debug;
+  if (level == "warning") return Severity::warning;
+  if (level == "error") return Severity::error;
+  return Severity::info;
+}
+
+// Waits for a stop signal, pinging the watchdog meanwhile. Returns the signal number.
+int waitForStopSignal(system::ServiceNotifier& notifier) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  const auto interval = notifier.watchdogInterval();
+  if (interval) logEvent(Event::WatchdogEnabled, {{"interval_ms", std::to_string(interval->count() / 1000)}});
+  for (;;) {
+    timespec timeout{};
+    const auto wait = interval ? *interval : std::chrono::microseconds(3'600'000'000LL);
+    timeout.tv_sec = static_cast<time_t>(wait.count() / 1'000'000);
+    timeout.tv_nsec = static_cast<long>((wait.count() % 1'000'000) * 1000);
+    const int sig = sigtimedwait(&set, nullptr, &timeout);
+    if (sig == SIGTERM || sig == SIGINT) return sig;
+    // SIGHUP: nothing to reload yet; keep serving. Timeout: time to ping.
+    if (interval) notifier.watchdogPing();
+  }
+}
+
+}  // namespace
+
+int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
+  Logger::setMinimumSeverity(severityOf(config.logLevel));
+  logEvent(Event::DaemonStarting, {{"version", NESTBOX_VERSION}, {"data_dir", config.dataDir}});
+  try {
+    system::ensureDirectory(config.dataDir, 0750);
+
+    std::unique_ptr<system::Clock> clock;
+    if (!config.testClockOffsetFile.empty()) {
+      logEvent(Event::TestClockActive, {{"file", config.testClockOffsetFile}});
+      clock = std::make_unique<system::OffsetFileClock>(config.testClockOffsetFile);
+    } else {
+      clock = std::make_unique<system::SystemClock>();
+    }
+    system::SystemRandom random;
+
+    auto store = std::make_unique<storage::SqliteStore>(config.dataDir + "/nestbox.db");
+    logEvent(Event::DatabaseOpened, {{"path", config.dataDir + "/nestbox.db"}});
+    if (store->appliedMigrations() > 0) {
+      logEvent(Event::DatabaseMigrated, {{"applied", std::to_string(store->appliedMigrations())},
+                                         {"schema_version", std::to_string(storage::latestSchemaVersion())}});
+    }
+
+    domain::AuditLog audit(*store, *clock);
+    const std::string hostname = config.hostname.empty() ? system::systemHostName() : config.hostname;
+    const auto tls = security::ensureCertificates(config.dataDir + "/tls", {hostname, system::hostAddresses()},
+                                                  clock->now());
+    if (tls.caCreated) {
+      audit.record(Event::TlsCaCreated, {{}, {}, "box", {}}, std::nullopt, {{"fingerprint", tls.caFingerprint}});
+    }
+    if (tls.serverIssued) {
+      audit.record(Event::TlsServerCertIssued, {{}, {}, "box", {}}, std::nullopt, {{"names", tls.serverNames}});
+    }
+
+    security::PasswordHasher hasher({config.passwordHashOps, config.passwordHashMemKiB});
+    domain::Throttle throttle(*store);
+    domain::Context ctx{*store, *clock, random, hasher, audit, throttle};
+    domain::SettingsService settings(ctx);
+    domain::AccountService accounts(ctx, settings);
+    domain::SessionService sessions(ctx, settings);
+    domain::SetupService setup(ctx, settings);
+
+    if (const auto code = setup.prepare(config.effectiveSetupCodeFile())) {
+      printSetupBanner(*code, hostname, config);
+    }
+
+    http::Api api({settings, accounts, sessions, setup, audit, config.effectiveSetupCodeFile(),
+                   system::readFile(config.dataDir + "/tls/ca.crt"), tls.caFingerprint});
+    http::HttpServer server(config, api);
+    server.start();
+    logEvent(Event::DaemonReady, {{"listen", config.listenAddress + ":" + std::to_string(server.port())},
+                                  {"ca_fingerprint", tls.caFingerprint},
+                                  {"setup", setup.complete() ? "complete" : "required"}});
+    notifier.ready(setup.complete() ? "serving" : "waiting for setup");
+
+    const int sig = waitForStopSignal(notifier);
+    notifier.stopping();
+    logEvent(Event::DaemonStopping, {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    const bool drained = server.drain(std::chrono::milliseconds(config.shutdownGraceMs));
+    server.stop();
+    store.reset();
+    logEvent(Event::DatabaseClosed);
+    logEvent(Event::DaemonStopped, {{"drained", drained ? "yes" : "no"}});
+    return 0;
+  } catch (const std::exception& e) {
+    logEvent(Event::DaemonFatal, {{"error", e.what()}});
+    return 1;
+  }
+}
+
+}  // namespace nestbox

@@ -1,0 +1,67 @@
+// nestboxd: the Nestbox appliance daemon. Parses the command line and hands over.
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "daemon.hpp"
+#include "system/service_notifier.hpp"
+
+namespace {
+void usage() {
+  std::puts(
+      "Usage: nestboxd [--config FILE]\n"
+      "  --config FILE   read settings from FILE (key = value lines) over the built-in defaults\n"
+      "  --version       print the version and exit\n"
+      "  --help          this text");
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string configPath;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+      configPath = argv[++i];
+    } else if (std::strcmp(argv[i], "--version") == 0) {
+      std::puts("nestboxd " NESTBOX_VERSION);
+      return 0;
+    } else if (std::strcmp(argv[i], "--help") == 0) {
+      usage();
+      return 0;
+    } else {
+      std::fprintf(stderr, "nestboxd: unknown argument '%s'\n", argv[i]);
+      usage();
+      return 2;
+    }
+  }
+
+  // Data files are for the daemon (and its group) only; files that must be stricter or
+  // wider set their own mode explicitly.
+  umask(027);
+  // A client that disconnects mid-reply must not kill the process (Pistache writes to it).
+  signal(SIGPIPE, SIG_IGN);
+  // Stop signals are taken synchronously by the main thread; block them before any thread
+  // starts so the server's threads inherit the mask.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGTERM);
+  sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+  nestbox::Config config;
+  try {
+    if (!configPath.empty()) config = nestbox::loadConfigFile(configPath);
+  } catch (const nestbox::ConfigError& e) {
+    std::fprintf(stderr, "nestboxd: %s\n", e.what());
+    return 2;
+  }
+  nestbox::logEvent(nestbox::Event::ConfigLoaded, {{"file", configPath.empty() ? "(defaults)" : configPath}});
+  nestbox::system::SystemdNotifier notifier;
+  return nestbox::runDaemon(config, notifier);
+}
