@@ -19,7 +19,7 @@ struct Config {
   std::string setupCodeFile;    // empty: <dataDir>/setup-code.txt
   uint64_t passwordHashOps = 3;           // argon2id passes
   uint64_t passwordHashMemKiB = 64 * 1024;  // argon2id memory
-  std::size_t maxRequestBytes = 64 * 1024;  // headers + body; larger bodies never reach us
+  std::size_t maxRequestBytes = 128 * 1024;  // headers + body; nginx refuses more before this
   int shutdownGraceMs = 10000;
   std::string logLevel = "info";
   // Testing only: a file holding a number of seconds added to the system clock, so

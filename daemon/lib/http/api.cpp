@@ -133,6 +133,7 @@ Api::Api(Services services) : s_(std::move(services)) {
 void Api::add(const char* method, const char* pattern, Access access, Handler handler,
               bool allowedWhilePasswordChangeRequired) {
   router_.add(method, pattern, Route{access, allowedWhilePasswordChangeRequired, std::move(handler)});
+  routeInfo_.push_back({method, pattern, access == Access::session});
 }
 
 domain::RequestOrigin Api::originOf(const Request& request) const {

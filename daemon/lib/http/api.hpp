@@ -38,6 +38,14 @@ class Api {
   explicit Api(Services services);
   Response handle(const Request& request);
 
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+    bool requiresSession;
+  };
+  // Every route, for tests that check a rule across the whole API.
+  const std::vector<RouteInfo>& routes() const { return routeInfo_; }
+
  private:
   enum class Access { open, session };
 
@@ -89,6 +97,7 @@ class Api {
 
   Services s_;
   Router<Route> router_;
+  std::vector<RouteInfo> routeInfo_;
 };
 
 }  // namespace nestbox::http

@@ -1,0 +1,73 @@
+#pragma once
+// A whole domain + API stack in memory: fake clock, seeded randomness, an in-memory SQLite
+// store and cheap argon2id parameters. No sockets, no files except where a test asks.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "domain/accounts.hpp"
+#include "domain/audit.hpp"
+#include "domain/sessions.hpp"
+#include "domain/settings.hpp"
+#include "domain/setup.hpp"
+#include "http/api.hpp"
+#include "security/password.hpp"
+#include "storage/sqlite_store.hpp"
+#include "system/clock.hpp"
+#include "system/random.hpp"
+
+namespace nestbox::testing {
+
+inline std::string tempDir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("nestbox-unit-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+inline const std::string kManagerPassword = "Correct horse battery 9";
+
+struct Stack {
+  system::FakeClock clock;
+  system::SeededRandom random{42};
+  storage::SqliteStore store{":memory:"};
+  security::PasswordHasher hasher{{1, 8 * 1024}};
+  domain::AuditLog audit{store, clock};
+  domain::Throttle throttle{store};
+  domain::Context ctx{store, clock, random, hasher, audit, throttle};
+  domain::SettingsService settings{ctx};
+  domain::AccountService accounts{ctx, settings};
+  domain::SessionService sessions{ctx, settings};
+  domain::SetupService setup{ctx, settings};
+  std::string codeFile = tempDir("setup") + "/setup-code.txt";
+  http::Api api{{settings, accounts, sessions, setup, audit, codeFile, "PEM", "AA:BB"}};
+  domain::RequestOrigin origin{"192.0.2.10", "unit-test"};
+
+  // Runs setup with a fresh code; returns the first manager, signed in.
+  domain::Principal setUp() {
+    const auto code = setup.prepare(codeFile);
+    domain::SetupRequest r{*code, "Rainbow Nursery", "eyfs", "manager", "Beth McNerlin", std::nullopt,
+                           kManagerPassword, std::nullopt};
+    setup.run(r, origin, codeFile);
+    return sessions.signIn("manager", kManagerPassword, origin).principal;
+  }
+
+  // Creates an account and sets its password through the one-time code, as a person would.
+  storage::UserRecord addUser(const domain::Principal& manager, const std::string& username, domain::Role role,
+                              const std::string& password) {
+    auto [user, code] = accounts.create(manager, {username, "Name of " + username, std::nullopt, role});
+    accounts.redeemCode(username, code.code, password, origin);
+    return *store.userById(user.id);
+  }
+
+  int auditCount(const std::string& event) {
+    storage::AuditQuery q;
+    q.event = event;
+    q.limit = 1000;
+    return static_cast<int>(store.audit(q).size());
+  }
+};
+
+}  // namespace nestbox::testing

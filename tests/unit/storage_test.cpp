@@ -1,0 +1,121 @@
+#include <catch2/catch.hpp>
+
+#include "fixture.hpp"
+#include "storage/migrations.hpp"
+#include "storage/sqlite.hpp"
+#include "storage/sqlite_store.hpp"
+
+using namespace nestbox;
+using namespace nestbox::storage;
+
+namespace {
+UserRecord user(const std::string& id, const std::string& username, const std::string& role = "staff") {
+  UserRecord u;
+  u.id = id;
+  u.username = username;
+  u.displayName = "Name " + username;
+  u.role = role;
+  u.passwordHash = "hash";
+  return u;
+}
+
+AuditRecord auditAt(int64_t at, const std::string& event) {
+  AuditRecord r;
+  r.at = at;
+  r.event = event;
+  return r;
+}
+
+std::string pragma(Database& db, const char* sql) {
+  auto s = db.prepare(sql);
+  s.step();
+  return s.text(0);
+}
+}  // namespace
+
+TEST_CASE("the database opens in WAL mode with foreign keys and the latest schema") {
+  const auto dir = testing::tempDir("db");
+  { SqliteStore store(dir + "/n.db"); CHECK(store.appliedMigrations() == latestSchemaVersion()); }
+  { SqliteStore again(dir + "/n.db"); CHECK(again.appliedMigrations() == 0); }  // applied once only
+  Database db(dir + "/n.db");
+  CHECK(pragma(db, "PRAGMA journal_mode") == "wal");
+  CHECK(pragma(db, "PRAGMA foreign_keys") == "1");
+  CHECK(pragma(db, "PRAGMA user_version") == std::to_string(latestSchemaVersion()));
+}
+
+TEST_CASE("a database from a newer version is refused, not downgraded") {
+  const auto dir = testing::tempDir("newer");
+  {
+    Database db(dir + "/n.db");
+    db.exec("PRAGMA user_version = 999");
+  }
+  CHECK_THROWS_WITH(SqliteStore(dir + "/n.db"), Catch::Contains("newer than this nestboxd"));
+}
+
+TEST_CASE("users: insert, find case-insensitively, duplicates refused, filters") {
+  SqliteStore store(":memory:");
+  store.insertUser(user("u1", "Ann", "staff"));
+  store.insertUser(user("u2", "bob", "parent"));
+  CHECK(store.userByUsername("ANN")->id == "u1");
+  CHECK_THROWS_AS(store.insertUser(user("u3", "ann")), DuplicateError);
+  CHECK(store.users({std::string("parent"), std::nullopt}).size() == 1);
+  auto bob = *store.userById("u2");
+  bob.active = false;
+  store.updateUser(bob);
+  CHECK(store.users({std::nullopt, true}).size() == 1);
+  CHECK_FALSE(store.userById("nope"));
+}
+
+TEST_CASE("a failed transaction leaves nothing behind") {
+  SqliteStore store(":memory:");
+  CHECK_THROWS(store.transaction([&] {
+    store.insertUser(user("u1", "ann"));
+    store.appendAudit(auditAt(1, "NBX_ACCOUNT_CREATED"));
+    throw std::runtime_error("power cut");
+  }));
+  CHECK_FALSE(store.userById("u1"));
+  CHECK(store.audit({}).empty());
+}
+
+TEST_CASE("the audit log is append-only and pages newest first") {
+  const auto dir = testing::tempDir("audit");
+  SqliteStore store(dir + "/n.db");
+  for (int i = 0; i < 5; ++i) store.appendAudit(auditAt(100 + i, i % 2 ? "NBX_AUTH_SIGNIN_OK" : "NBX_AUTH_SIGNIN_FAILED"));
+  AuditQuery q;
+  q.limit = 2;
+  const auto page1 = store.audit(q);
+  REQUIRE(page1.size() == 2);
+  CHECK(page1[0].seq > page1[1].seq);
+  q.beforeSeq = page1[1].seq;
+  const auto page2 = store.audit(q);
+  REQUIRE(page2.size() == 2);
+  CHECK(page2[0].seq < page1[1].seq);
+  AuditQuery byEvent;
+  byEvent.event = "NBX_AUTH_SIGNIN_OK";
+  CHECK(store.audit(byEvent).size() == 2);
+  AuditQuery byTime;
+  byTime.since = 102;
+  byTime.until = 104;
+  CHECK(store.audit(byTime).size() == 2);
+
+  Database raw(dir + "/n.db");
+  CHECK_THROWS_WITH(raw.exec("UPDATE audit_log SET event = 'x'"), Catch::Contains("append-only"));
+  CHECK_THROWS_WITH(raw.exec("DELETE FROM audit_log"), Catch::Contains("append-only"));
+}
+
+TEST_CASE("sessions end singly or per user, keeping one") {
+  SqliteStore store(":memory:");
+  store.insertUser(user("u1", "ann"));
+  for (const char* id : {"s1", "s2", "s3"}) {
+    store.insertSession({id, std::string("hash-") + id, "u1", "csrf", 10, 10, "addr", "ua", {}, {}});
+  }
+  store.endSession("s1", 20, "signed_out");
+  CHECK(store.sessionById("s1")->endReason == "signed_out");
+  CHECK(store.endUserSessions("u1", 30, "password_changed", std::string("s3")) == 1);
+  const auto open = store.openSessions("u1");
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].id == "s3");
+  CHECK(store.sessionByTokenHash("hash-s3")->userId == "u1");
+  // Foreign keys are enforced: no session for a user that does not exist.
+  CHECK_THROWS_AS(store.insertSession({"s9", "h9", "ghost", "c", 1, 1, "a", "u", {}, {}}), SqliteError);
+}
