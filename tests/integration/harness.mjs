@@ -1,0 +1,222 @@
+// Starts the real stack for a test: nestboxd on a loopback port with a fresh data directory,
+// and nginx in front of it with the repository's own template (TLS with the box's CA).
+// Time is moved with the daemon's test clock offset file, never with sleeps.
+
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const daemonBinary = process.env.NESTBOX_DAEMON || path.join(repoRoot, 'build/daemon/nestboxd');
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(predicate, what, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await predicate()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export class Daemon {
+  constructor(dataDir, configText) {
+    this.dataDir = dataDir;
+    this.configPath = path.join(dataDir, '..', 'nestboxd.conf');
+    fs.writeFileSync(this.configPath, configText);
+    this.stdout = '';
+    this.stderr = '';
+  }
+
+  async start() {
+    this.stdout = '';
+    this.stderr = '';
+    this.process = spawn(daemonBinary, ['--config', this.configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process.stdout.on('data', (d) => { this.stdout += d; });
+    this.process.stderr.on('data', (d) => { this.stderr += d; });
+    this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
+    let exitedEarly = false;
+    this.exited.then(() => { exitedEarly = true; });
+    await waitFor(() => exitedEarly || this.stderr.includes('NBX_DAEMON_READY'), 'nestboxd to be ready');
+    if (exitedEarly) throw new Error(`nestboxd exited during start:\n${this.stderr}`);
+  }
+
+  setupCode() {
+    const match = this.stdout.match(/setup code:\s+([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})/);
+    return match ? match[1] : null;
+  }
+
+  async stop(signal = 'SIGTERM') {
+    if (!this.process || this.process.exitCode !== null || this.process.signalCode !== null) return this.exited;
+    this.process.kill(signal);
+    return this.exited;
+  }
+}
+
+export class Stack {
+  static async start(options = {}) {
+    const stack = new Stack();
+    await stack.#start(options);
+    return stack;
+  }
+
+  async #start({ extraConfig = '' } = {}) {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbox-it-'));
+    this.dataDir = path.join(this.root, 'data');
+    this.clockFile = path.join(this.root, 'clock-offset');
+    fs.writeFileSync(this.clockFile, '0');
+    this.daemonPort = await freePort();
+    this.httpsPort = await freePort();
+    this.httpPort = await freePort();
+    this.daemon = new Daemon(this.dataDir, [
+      `data_dir = ${this.dataDir}`,
+      `listen_port = ${this.daemonPort}`,
+      `public_https_port = ${this.httpsPort}`,
+      'hostname = nestbox-test',
+      'password_hash_ops = 1',
+      'password_hash_mem_kib = 8192',
+      'threads = 2',
+      `test_clock_offset_file = ${this.clockFile}`,
+      extraConfig,
+    ].join('\n'));
+    await this.daemon.start();
+    const nginxDir = path.join(this.root, 'nginx');
+    execFileSync(path.join(repoRoot, 'scripts/nginx-config'), [
+      '--out', nginxDir, '--https-port', String(this.httpsPort), '--http-port', String(this.httpPort),
+      '--daemon-port', String(this.daemonPort), '--tls-dir', path.join(this.dataDir, 'tls'),
+      '--web-root', path.join(repoRoot, 'web/public'), '--standalone',
+    ]);
+    this.nginx = spawn('nginx', ['-e', path.join(nginxDir, 'startup-error.log'), '-c', path.join(nginxDir, 'nginx.conf'),
+      '-g', 'daemon off;'], { stdio: 'ignore' });
+    await waitFor(() => canConnect(this.httpsPort), 'nginx to listen');
+    this.ca = fs.readFileSync(path.join(this.dataDir, 'tls/ca.crt'));
+  }
+
+  // Moves the daemon's clock forward; sessions and lockouts see the new time at once.
+  advanceClock(seconds) {
+    const current = Number(fs.readFileSync(this.clockFile, 'utf8')) || 0;
+    fs.writeFileSync(this.clockFile, String(current + seconds));
+  }
+
+  sql(query) {
+    return execFileSync('sqlite3', [path.join(this.dataDir, 'nestbox.db'), query], { encoding: 'utf8' }).trim();
+  }
+
+  client() { return new Client(this); }
+
+  async stop() {
+    if (this.nginx && this.nginx.exitCode === null) {
+      const exited = new Promise((r) => this.nginx.once('exit', r));
+      this.nginx.kill('SIGQUIT');
+      await exited;
+    }
+    await this.daemon.stop();
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+
+  // Creates the setting and first manager; returns a signed-in manager client.
+  async setUp() {
+    const manager = this.client();
+    const res = await manager.post('/api/v1/setup', {
+      code: this.daemon.setupCode(), setting_name: 'Rainbow Nursery', framework: 'eyfs',
+      username: 'manager', display_name: 'Beth McNerlin', password: MANAGER_PASSWORD,
+    });
+    if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${res.text}`);
+    return manager;
+  }
+
+  // Creates an account as `manager` and sets its password with the one-time code.
+  async addUser(manager, username, role, password) {
+    const created = await manager.post('/api/v1/users', { username, display_name: `Name ${username}`, role });
+    if (created.status !== 201) throw new Error(`create failed: ${created.text}`);
+    const redeemed = await this.client().post('/api/v1/auth/redeem-code', {
+      username, code: created.json.one_time_code.code, new_password: password,
+    });
+    if (redeemed.status !== 200) throw new Error(`redeem failed: ${redeemed.text}`);
+    const user = this.client();
+    const signedIn = await user.signIn(username, password);
+    if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.text}`);
+    return { client: user, id: created.json.user.id };
+  }
+}
+
+export const MANAGER_PASSWORD = 'Correct horse battery 9';
+
+// One browser-like user agent: a cookie jar, the CSRF token, HTTPS verified against the box CA.
+export class Client {
+  constructor(stack) {
+    this.stack = stack;
+    this.cookie = null;
+    this.csrf = null;
+  }
+
+  request(method, target, { body, headers = {}, raw, useCookie = true, port, plain = false } = {}) {
+    const payload = raw !== undefined ? raw : body !== undefined ? JSON.stringify(body) : undefined;
+    const allHeaders = { host: `localhost:${this.stack.httpsPort}`, ...headers };
+    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+      allHeaders['content-type'] = 'application/json';
+    }
+    if (this.cookie && useCookie) allHeaders.cookie = `__Host-nestbox=${this.cookie}`;
+    if (this.csrf && method !== 'GET') allHeaders['x-csrf-token'] = this.csrf;
+    const transport = plain ? http : https;
+    return new Promise((resolve, reject) => {
+      const req = transport.request({
+        host: '127.0.0.1', port: port || (plain ? this.stack.httpPort : this.stack.httpsPort), method, path: target,
+        headers: allHeaders, ca: this.stack.ca, servername: 'localhost', agent: false,
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => {
+          let json = null;
+          try { json = JSON.parse(text); } catch { /* not JSON */ }
+          resolve({ status: res.statusCode, headers: res.headers, text, json });
+        });
+      });
+      req.on('error', reject);
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  get(target, options) { return this.request('GET', target, options); }
+  post(target, body, options = {}) { return this.#remember(this.request('POST', target, { ...options, body })); }
+  patch(target, body, options = {}) { return this.request('PATCH', target, { ...options, body }); }
+  delete(target, options) { return this.request('DELETE', target, options); }
+
+  async #remember(promise) {
+    const res = await promise;
+    const setCookie = res.headers['set-cookie'];
+    if (setCookie) {
+      const match = setCookie[0].match(/^__Host-nestbox=([^;]*)/);
+      if (match) this.cookie = match[1] || null;
+    }
+    if (res.json && res.json.csrf_token) this.csrf = res.json.csrf_token;
+    return res;
+  }
+
+  signIn(username, password) { return this.post('/api/v1/auth/sign-in', { username, password }); }
+}
