@@ -1,14 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Stack, MANAGER_PASSWORD } from './harness.mjs';
+import { useSetUpStack, MANAGER_PASSWORD } from './harness.mjs';
 
+const shared = useSetUpStack({ before, after });
 let stack;
 let manager;
-before(async () => {
-  stack = await Stack.start();
-  manager = await stack.setUp();
-});
-after(async () => { await stack.stop(); });
+before(() => ({ stack, manager } = shared));
 
 test('sign in sets a secure host-only cookie; sign out ends the server session', async () => {
   const client = stack.client();

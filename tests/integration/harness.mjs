@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const daemonBinary = process.env.NESTBOX_DAEMON || path.join(repoRoot, 'build/daemon/nestboxd');
+export const nginxBinary = process.env.NESTBOX_NGINX || 'nginx';
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -109,7 +110,7 @@ export class Stack {
       '--daemon-port', String(this.daemonPort), '--tls-dir', path.join(this.dataDir, 'tls'),
       '--web-root', path.join(repoRoot, 'web/public'), '--standalone',
     ]);
-    this.nginx = spawn('nginx', ['-e', path.join(nginxDir, 'startup-error.log'), '-c', path.join(nginxDir, 'nginx.conf'),
+    this.nginx = spawn(nginxBinary, ['-e', path.join(nginxDir, 'startup-error.log'), '-c', path.join(nginxDir, 'nginx.conf'),
       '-g', 'daemon off;'], { stdio: 'ignore' });
     await waitFor(() => canConnect(this.httpsPort), 'nginx to listen');
     this.ca = fs.readFileSync(path.join(this.dataDir, 'tls/ca.crt'));
@@ -161,6 +162,17 @@ export class Stack {
     if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.text}`);
     return { client: user, id: created.json.user.id };
   }
+}
+
+// For a test file: a stack that is set up, its signed-in manager, stopped after the file.
+export function useSetUpStack(hooks) {
+  const shared = {};
+  hooks.before(async () => {
+    shared.stack = await Stack.start();
+    shared.manager = await shared.stack.setUp();
+  });
+  hooks.after(async () => { await shared.stack.stop(); });
+  return shared;
 }
 
 export const MANAGER_PASSWORD = 'Correct horse battery 9';

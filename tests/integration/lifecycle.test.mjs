@@ -3,16 +3,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Stack, MANAGER_PASSWORD } from './harness.mjs';
+import { useSetUpStack, MANAGER_PASSWORD } from './harness.mjs';
 
+const shared = useSetUpStack({ before, after });
 let stack;
 let manager;
-before(async () => {
-  // A costly hash makes a sign-in take long enough to still be running when SIGTERM lands.
-  stack = await Stack.start();
-  manager = await stack.setUp();
-});
-after(async () => { await stack.stop(); });
+before(() => ({ stack, manager } = shared));
 
 test('SIGTERM lets in-flight requests finish and closes the database cleanly', async () => {
   fs.appendFileSync(stack.daemon.configPath, '\npassword_hash_ops = 6\npassword_hash_mem_kib = 262144\n');

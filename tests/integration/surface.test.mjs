@@ -3,15 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { Stack } from './harness.mjs';
+import { useSetUpStack } from './harness.mjs';
 
+const shared = useSetUpStack({ before, after });
 let stack;
 let manager;
-before(async () => {
-  stack = await Stack.start();
-  manager = await stack.setUp();
-});
-after(async () => { await stack.stop(); });
+before(() => ({ stack, manager } = shared));
 
 const ID = '0123456789abcdef0123456789abcdef';
 // Every route of the API (Api::routes in the daemon; the unit tests check that list is

@@ -272,10 +272,7 @@ void AccountService::changePassword(const Principal& actor, const std::string& c
   });
 }
 
-void AccountService::setPinFor(const Principal& actor, const std::string& userId, const std::string& pin) {
-  requireManager(actor);
-  storage::UserRecord user = requireUser(userId);
-  if (user.role == "parent") throw invalid("pin", "Parents do not have a PIN; PINs are for staff tablets.");
+void AccountService::storePin(const Principal& actor, storage::UserRecord user, const std::string& pin) {
   if (auto p = security::checkPin(pin)) throw invalid("pin", *p);
   user.pinHash = ctx_.hasher.hash(pin);
   user.updatedAt = ctx_.clock.now();
@@ -285,19 +282,20 @@ void AccountService::setPinFor(const Principal& actor, const std::string& userId
   });
 }
 
+void AccountService::setPinFor(const Principal& actor, const std::string& userId, const std::string& pin) {
+  requireManager(actor);
+  const storage::UserRecord user = requireUser(userId);
+  if (user.role == "parent") throw invalid("pin", "Parents do not have a PIN; PINs are for staff tablets.");
+  storePin(actor, user, pin);
+}
+
 void AccountService::setOwnPin(const Principal& actor, const std::string& password, const std::string& pin) {
-  storage::UserRecord user = requireUser(actor.userId);
+  const storage::UserRecord user = requireUser(actor.userId);
   if (user.role == "parent") throw invalid("pin", "Parents do not have a PIN; PINs are for staff tablets.");
   if (!ctx_.hasher.verify(user.passwordHash, password)) {
     throw DomainError(ErrorKind::invalid, "wrong_password", "Your password is not right.", "password");
   }
-  if (auto p = security::checkPin(pin)) throw invalid("pin", *p);
-  user.pinHash = ctx_.hasher.hash(pin);
-  user.updatedAt = ctx_.clock.now();
-  ctx_.store.transaction([&] {
-    ctx_.store.updateUser(user);
-    ctx_.audit.record(Event::PinSet, AuditActor::of(actor), AuditTarget{"user", user.id});
-  });
+  storePin(actor, user, pin);
 }
 
 }  // namespace nestbox::domain

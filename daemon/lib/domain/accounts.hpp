@@ -71,6 +71,7 @@ class AccountService {
   void requireManager(const Principal& actor);
   int activeManagers();
   OneTimeCode storeCode(const Principal& actor, const std::string& userId);
+  void storePin(const Principal& actor, storage::UserRecord user, const std::string& pin);
 
   Context& ctx_;
   SettingsService& settings_;

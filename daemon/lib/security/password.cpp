@@ -38,7 +38,6 @@ bool isCommon(const std::string& password) {
 
 PasswordHasher::PasswordHasher(HashParameters params) : params_(params) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-  dummyHash_ = hash("nestbox-dummy-password-for-timing");
 }
 
 std::string PasswordHasher::hash(const std::string& secret) const {
@@ -60,7 +59,10 @@ bool PasswordHasher::needsRehash(const std::string& storedHash) const {
                                         static_cast<size_t>(params_.memLimitKiB * 1024)) != 0;
 }
 
-void PasswordHasher::verifyDummy(const std::string& secret) const { (void)verify(dummyHash_, secret); }
+void PasswordHasher::verifyDummy(const std::string& secret) const {
+  std::call_once(dummyOnce_, [this] { dummyHash_ = hash("nestbox-dummy-password-for-timing"); });
+  (void)verify(dummyHash_, secret);
+}
 
 std::optional<std::string> checkPassword(const std::string& password, const PasswordRules& rules,
                                          std::initializer_list<std::string> context) {

@@ -9,6 +9,7 @@
 // needsRehash() tells the caller to upgrade them at the next successful sign-in.
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -32,7 +33,9 @@ class PasswordHasher {
 
  private:
   HashParameters params_;
-  std::string dummyHash_;
+  // Made on first use, not at start: hashing costs a noticeable part of a second on a Pi.
+  mutable std::once_flag dummyOnce_;
+  mutable std::string dummyHash_;
 };
 
 struct PasswordRules {
