@@ -1,11 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSetUpStack, MANAGER_PASSWORD } from './harness.mjs';
+import { startSetUpStack, MANAGER_PASSWORD } from './harness.mjs';
 
-const shared = useSetUpStack({ before, after });
 let stack;
 let manager;
-before(() => ({ stack, manager } = shared));
+before(async () => ({ stack, manager } = await startSetUpStack()));
+after(() => stack.stop());
 
 test('sign in sets a secure host-only cookie; sign out ends the server session', async () => {
   const client = stack.client();

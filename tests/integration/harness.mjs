@@ -164,15 +164,10 @@ export class Stack {
   }
 }
 
-// For a test file: a stack that is set up, its signed-in manager, stopped after the file.
-export function useSetUpStack(hooks) {
-  const shared = {};
-  hooks.before(async () => {
-    shared.stack = await Stack.start();
-    shared.manager = await shared.stack.setUp();
-  });
-  hooks.after(async () => { await shared.stack.stop(); });
-  return shared;
+// A started stack that has been set up, with its signed-in manager.
+export async function startSetUpStack(options) {
+  const stack = await Stack.start(options);
+  return { stack, manager: await stack.setUp() };
 }
 
 export const MANAGER_PASSWORD = 'Correct horse battery 9';

@@ -3,12 +3,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useSetUpStack, MANAGER_PASSWORD } from './harness.mjs';
+import { startSetUpStack, MANAGER_PASSWORD } from './harness.mjs';
 
-const shared = useSetUpStack({ before, after });
 let stack;
 let manager;
-before(() => ({ stack, manager } = shared));
+before(async () => ({ stack, manager } = await startSetUpStack()));
+after(() => stack.stop());
 
 test('SIGTERM lets in-flight requests finish and closes the database cleanly', async () => {
   fs.appendFileSync(stack.daemon.configPath, '\npassword_hash_ops = 6\npassword_hash_mem_kib = 262144\n');

@@ -3,12 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { useSetUpStack } from './harness.mjs';
+import { startSetUpStack } from './harness.mjs';
 
-const shared = useSetUpStack({ before, after });
 let stack;
 let manager;
-before(() => ({ stack, manager } = shared));
+before(async () => ({ stack, manager } = await startSetUpStack()));
+after(() => stack.stop());
 
 const ID = '0123456789abcdef0123456789abcdef';
 // Every route of the API (Api::routes in the daemon; the unit tests check that list is
