@@ -6,7 +6,7 @@
 - start to READY: spawn -> READY=1 on a NOTIFY_SOCKET (as systemd would see it), on an empty
   data directory (first start: database, migrations, CA and server certificate, setup code).
   Reference: nginx spawn -> accepting connections on its port.
-- idle RSS: VmRSS of nestboxd one second after READY, set up and idle; reference: the sum of
+- idle RSS: VmRSS of nestboxd one second after READY, idle (waiting for setup); reference: the sum of
   nginx's master and worker.
 """
 import os, shutil, socket, statistics, subprocess, sys, tempfile, time
