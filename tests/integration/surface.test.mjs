@@ -24,7 +24,7 @@ const PROTECTED = [
   ['PATCH', `/api/v1/users/${ID}`], ['POST', `/api/v1/users/${ID}/deactivate`],
   ['POST', `/api/v1/users/${ID}/reactivate`], ['POST', `/api/v1/users/${ID}/reset-code`],
   ['PUT', `/api/v1/users/${ID}/pin`], ['GET', '/api/v1/settings'], ['PATCH', '/api/v1/settings'],
-  ['GET', '/api/v1/audit'],
+  ['GET', '/api/v1/audit'], ['GET', '/api/v1/audit/events'],
 ];
 
 test('no endpoint answers without a session except setup, sign-in, code redemption and the CA', async () => {

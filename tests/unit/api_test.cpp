@@ -196,6 +196,7 @@ TEST_CASE("staff and parents cannot reach manager functions") {
     INFO(who);
     CHECK(c.call("GET", "/api/v1/users").status == 403);
     CHECK(c.call("GET", "/api/v1/audit").status == 403);
+    CHECK(c.call("GET", "/api/v1/audit/events").status == 403);
     CHECK(c.call("POST", "/api/v1/users", R"({"username":"x.y","display_name":"X","role":"manager"})").status == 403);
     CHECK(c.call("PATCH", "/api/v1/settings", R"({"name":"Mine now"})").status == 403);
     CHECK(c.call("POST", "/api/v1/users/" + manager.userId + "/deactivate").status == 403);

@@ -13,6 +13,11 @@ constexpr std::array kEvents = {
 
 const EventInfo& eventInfo(Event event) { return kEvents.at(static_cast<std::size_t>(event)); }
 
+const std::vector<EventInfo>& allEvents() {
+  static const std::vector<EventInfo> all(kEvents.begin(), kEvents.end());
+  return all;
+}
+
 std::optional<Event> eventFromId(std::string_view id) {
   for (std::size_t i = 0; i < kEvents.size(); ++i) {
     if (kEvents[i].id == id) return static_cast<Event>(i);

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace nestbox {
 
@@ -65,6 +66,8 @@ struct EventInfo {
 };
 
 const EventInfo& eventInfo(Event event);
+// Every event in catalogue order.
+const std::vector<EventInfo>& allEvents();
 std::optional<Event> eventFromId(std::string_view id);
 std::string_view severityName(Severity severity);
 

@@ -128,6 +128,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   add("GET", "/api/v1/settings", Access::session, bind(&Api::getSettings));
   add("PATCH", "/api/v1/settings", Access::session, bind(&Api::updateSettings));
   add("GET", "/api/v1/audit", Access::session, bind(&Api::listAudit));
+  add("GET", "/api/v1/audit/events", Access::session, bind(&Api::listAuditEvents));
 }
 
 void Api::add(const char* method, const char* pattern, Access access, Handler handler,
@@ -459,11 +460,25 @@ Response Api::updateSettings(Call& call) {
   return Response::json(200, {{"setting", settingJson(s_.settings.update(call.who(), c), true)}});
 }
 
-Response Api::listAudit(Call& call) {
-  if (call.who().role != Role::manager) {
-    s_.audit.record(Event::AccessDenied, domain::AuditActor::of(call.who()), domain::AuditTarget{"audit", ""});
-    return Response::error(403, "manager_only", "Only a manager can read the audit log.");
+namespace {
+std::optional<Response> refuseUnlessManager(const domain::Principal& who, domain::AuditLog& audit) {
+  if (who.role == Role::manager) return std::nullopt;
+  audit.record(Event::AccessDenied, domain::AuditActor::of(who), domain::AuditTarget{"audit", ""});
+  return Response::error(403, "manager_only", "Only a manager can read the audit log.");
+}
+}  // namespace
+
+Response Api::listAuditEvents(Call& call) {
+  if (auto refused = refuseUnlessManager(call.who(), s_.audit)) return *refused;
+  Json events = Json::array();
+  for (const auto& e : allEvents()) {
+    if (e.audited) events.push_back({{"id", e.id}, {"description", e.description}});
   }
+  return Response::json(200, {{"events", events}});
+}
+
+Response Api::listAudit(Call& call) {
+  if (auto refused = refuseUnlessManager(call.who(), s_.audit)) return *refused;
   const auto& r = call.request;
   storage::AuditQuery q;
   if (const auto event = r.queryValue("event")) {

@@ -91,6 +91,7 @@ class Api {
   Response getSettings(Call& call);
   Response updateSettings(Call& call);
   Response listAudit(Call& call);
+  Response listAuditEvents(Call& call);
 
   Response sessionResponse(int status, const domain::Principal& principal, int64_t idleExpiresAt,
                            int64_t absoluteExpiresAt);

@@ -1,0 +1,90 @@
+// The one way the app talks to the box: JSON over same-origin fetch, the session's CSRF token
+// on every state change, and errors turned into ApiError with the field the server named.
+
+export interface User {
+  id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  role: 'manager' | 'staff' | 'parent';
+  active: boolean;
+  has_pin: boolean;
+  must_change_password: boolean;
+  password_changed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Session {
+  user: User;
+  csrf_token: string;
+  must_change_password: boolean;
+  idle_expires_at: string;
+  absolute_expires_at: string;
+  setting?: { name: string; framework: string };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+// Raised when a request finds the session over; the app shows a sign-in dialog over the
+// current screen so nothing typed there is lost.
+export const sessionEvents = new EventTarget();
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the box. Check the tablet or phone is on the setting’s network, then try again.');
+  }
+  const text = await response.text();
+  let data: any = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = new ApiError(
+      response.status,
+      data?.error ?? 'error',
+      data?.message ?? `The box answered ${response.status}. Try again in a moment.`,
+      data?.field,
+    );
+    if (response.status === 401 && (error.code === 'session_expired' || error.code === 'session_required') &&
+        path !== '/auth/session') {
+      sessionEvents.dispatchEvent(new CustomEvent('expired', { detail: error }));
+    }
+    throw error;
+  }
+  return data as T;
+}
+
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}

@@ -1,0 +1,176 @@
+// The application shell: decides which screen to show from the box's state (needs setup?
+// signed in? which role?) and the address, and re-prompts for sign-in over the current
+// screen when a session ends mid-task, so nothing typed there is lost.
+
+import { html, nothing, type TemplateResult } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { api, ApiError, sessionEvents, setCsrfToken, type Session } from './api';
+import { LightElement } from './base';
+import { currentPath, navigate, onRouteChange } from './router';
+import './views/setup-view';
+import './views/sign-in-view';
+import './views/set-password-view';
+import './views/home-view';
+import './views/password-view';
+import './views/sessions-view';
+import './views/accounts-view';
+import './views/account-view';
+import './views/audit-view';
+import './views/settings-view';
+
+type Boot = 'loading' | 'setup' | 'ready' | 'offline';
+
+const PUBLIC_PATHS = new Set(['/sign-in', '/set-password']);
+
+@customElement('nb-app')
+export class NestboxApp extends LightElement {
+  @state() private boot: Boot = 'loading';
+  @state() private session: Session | null = null;
+  @state() private path = currentPath();
+  @state() private reauthenticating = false;
+  @state() private bootError = '';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    onRouteChange((path) => {
+      this.path = path;
+      this.updateComplete.then(() => this.focusHeading());
+    });
+    sessionEvents.addEventListener('expired', () => {
+      if (this.session) this.reauthenticating = true;
+    });
+    this.addEventListener('session-changed', (e) => this.adoptSession((e as CustomEvent<Session | null>).detail));
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    try {
+      await api('GET', '/setup');
+      this.boot = 'setup';
+      if (this.path !== '/setup') navigate('/setup', true);
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 410) {
+        this.boot = 'offline';
+        this.bootError = error instanceof Error ? error.message : String(error);
+        return;
+      }
+    }
+    try {
+      this.adoptSession(await api<Session>('GET', '/auth/session'), false);
+    } catch {
+      this.adoptSession(null, false);
+    }
+    this.boot = 'ready';
+  }
+
+  private adoptSession(session: Session | null, redirect = true): void {
+    this.session = session;
+    setCsrfToken(session?.csrf_token ?? null);
+    this.reauthenticating = false;
+    if (session) this.boot = 'ready';
+    if (!redirect) return;
+    if (!session) {
+      navigate('/sign-in');
+    } else if (session.must_change_password) {
+      navigate('/account/password');
+    } else if (PUBLIC_PATHS.has(this.path) || this.path === '/setup') {
+      const next = new URLSearchParams(window.location.search).get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+    }
+  }
+
+  protected updated(): void {
+    const dialog = this.querySelector<HTMLDialogElement>('dialog.reauth');
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  private focusHeading(): void {
+    const heading = this.querySelector<HTMLElement>('main h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: false });
+    }
+  }
+
+  private async signOut(): Promise<void> {
+    try {
+      await api('POST', '/auth/sign-out', {});
+    } catch {
+      // Already signed out on the box: the outcome the person asked for.
+    }
+    this.adoptSession(null);
+  }
+
+  render(): TemplateResult {
+    return html`
+      <a class="skip-link" href="#main">Skip to content</a>
+      ${this.header()}
+      <main id="main">${this.screen()}</main>
+      ${this.reauthenticating ? this.reauthDialog() : nothing}`;
+  }
+
+  private header(): TemplateResult {
+    const s = this.session;
+    const link = (href: string, label: string) =>
+      html`<li><a href=${href} aria-current=${this.path === href ? 'page' : nothing}>${label}</a></li>`;
+    return html`<header class="top"><div class="bar">
+      <a class="brand" href="/">${s?.setting?.name ?? 'Nestbox'}</a>
+      ${s && !s.must_change_password
+        ? html`<nav aria-label="Main"><ul>
+            ${link('/', 'Home')}
+            ${s.user.role === 'manager'
+              ? html`${link('/manage/accounts', 'Accounts')}${link('/manage/audit', 'Audit log')}${link('/manage/settings', 'Setting')}`
+              : nothing}
+            ${link('/account/sessions', 'My account')}
+            <li><button class="link" type="button" @click=${() => this.signOut()}>Sign out</button></li>
+          </ul></nav>`
+        : nothing}
+    </div></header>`;
+  }
+
+  private screen(): TemplateResult {
+    if (this.boot === 'loading') return html`<p class="panel narrow" role="status">Connecting to the box…</p>`;
+    if (this.boot === 'offline') {
+      return html`<section class="panel narrow"><h1>Cannot reach the box</h1>
+        <p class="form-error" role="alert">${this.bootError}</p>
+        <button class="primary" type="button" @click=${() => { this.boot = 'loading'; void this.start(); }}>Try again</button></section>`;
+    }
+    if (this.boot === 'setup') return html`<nb-setup-view></nb-setup-view>`;
+    const path = this.path;
+    if (path === '/set-password') return html`<nb-set-password-view></nb-set-password-view>`;
+    if (!this.session) {
+      if (path !== '/sign-in') navigate(`/sign-in?next=${encodeURIComponent(path)}`, true);
+      return html`<nb-sign-in-view></nb-sign-in-view>`;
+    }
+    const s = this.session;
+    if (s.must_change_password && path !== '/account/password') navigate('/account/password', true);
+    if (path === '/' || path === '/sign-in' || path === '/setup') return html`<nb-home-view .session=${s}></nb-home-view>`;
+    if (path === '/account/password') return html`<nb-password-view .session=${s}></nb-password-view>`;
+    if (path === '/account/sessions') return html`<nb-sessions-view .session=${s}></nb-sessions-view>`;
+    if (path.startsWith('/manage/')) {
+      if (s.user.role !== 'manager') return this.managersOnly();
+      if (path === '/manage/accounts') return html`<nb-accounts-view></nb-accounts-view>`;
+      const account = path.match(/^\/manage\/accounts\/([0-9a-f]{32})$/);
+      if (account) return html`<nb-account-view .userId=${account[1]} .session=${s}></nb-account-view>`;
+      if (path === '/manage/audit') return html`<nb-audit-view></nb-audit-view>`;
+      if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view>`;
+    }
+    return html`<section class="panel narrow"><h1>Page not found</h1>
+      <p>There is nothing at this address. <a href="/">Go to the home page</a>.</p></section>`;
+  }
+
+  private managersOnly(): TemplateResult {
+    return html`<section class="panel narrow"><h1>This page is for managers</h1>
+      <p>Only a manager can open it. If something here needs changing, ask a manager of your setting.</p>
+      <p><a href="/">Back to the home page</a></p></section>`;
+  }
+
+  private reauthDialog(): TemplateResult {
+    return html`<dialog aria-labelledby="reauth-title" class="reauth" @cancel=${(e: Event) => e.preventDefault()}>
+      <h2 id="reauth-title">Your session has ended</h2>
+      <p>Sign in again to carry on. What you typed on this page is kept.</p>
+      <nb-sign-in-view compact .username=${this.session?.user.username ?? ''}></nb-sign-in-view>
+    </dialog>`;
+  }
+}

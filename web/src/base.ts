@@ -1,0 +1,143 @@
+// Shared building blocks for views: light-DOM Lit elements (one global stylesheet, labels and
+// inputs in the same tree for assistive technology), and forms that show each server error
+// next to the field it names.
+
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { state } from 'lit/decorators.js';
+import { ApiError } from './api';
+
+export class LightElement extends LitElement {
+  protected createRenderRoot(): HTMLElement {
+    return this;
+  }
+}
+
+export interface FieldOptions {
+  type?: string;
+  autocomplete?: string;
+  hint?: string;
+  required?: boolean;
+  inputmode?: string;
+  value?: string;
+  maxlength?: number;
+  options?: Array<{ value: string; label: string }>;
+  checked?: boolean;
+  min?: number;
+  max?: number;
+}
+
+export class FormView extends LightElement {
+  @state() protected errors: Record<string, string> = {};
+  @state() protected formError = '';
+  @state() protected busy = false;
+  @state() protected notice = '';
+
+  // Field ids inside this form are "<prefix>-<server field name>".
+  protected fieldPrefix = 'form';
+
+  protected input(name: string): HTMLInputElement | HTMLSelectElement {
+    const element = this.querySelector<HTMLInputElement | HTMLSelectElement>(`#${this.fieldPrefix}-${name}`);
+    if (!element) throw new Error(`no field ${name}`);
+    return element;
+  }
+
+  protected value(name: string): string {
+    return this.input(name).value.trim();
+  }
+
+  protected rawValue(name: string): string {
+    return this.input(name).value;
+  }
+
+  protected checked(name: string): boolean {
+    return (this.input(name) as HTMLInputElement).checked;
+  }
+
+  // Runs a submission: clears old errors, shows progress, and maps failures to fields.
+  protected async run(work: () => Promise<void>): Promise<boolean> {
+    this.busy = true;
+    this.errors = {};
+    this.formError = '';
+    this.notice = '';
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      this.showError(error);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  protected showError(error: unknown): void {
+    if (error instanceof ApiError && error.code === 'session_expired') {
+      this.formError = 'Your session ended. Sign in again in the box above, then send this form again.';
+    } else if (error instanceof ApiError && error.field && this.querySelector(`#${this.fieldPrefix}-${error.field}`)) {
+      this.errors = { [error.field]: error.message };
+    } else {
+      this.formError = error instanceof Error ? error.message : String(error);
+    }
+    this.updateComplete.then(() => {
+      const target = this.querySelector<HTMLElement>('[aria-invalid="true"]') ?? this.querySelector<HTMLElement>('.form-error');
+      target?.focus();
+    });
+  }
+
+  protected fail(field: string, message: string): never {
+    throw new ApiError(400, 'invalid', message, field);
+  }
+
+  protected field(name: string, label: string, o: FieldOptions = {}): TemplateResult {
+    const id = `${this.fieldPrefix}-${name}`;
+    const error = this.errors[name];
+    const describedBy = [o.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || nothing;
+    const common = {
+      id, error, describedBy,
+    };
+    let control: TemplateResult;
+    if (o.options) {
+      control = html`<select id=${id} name=${name} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${common.describedBy}
+        ?required=${o.required}>
+        ${o.options.map((opt) => html`<option value=${opt.value} ?selected=${opt.value === o.value}>${opt.label}</option>`)}
+      </select>`;
+    } else if (o.type === 'checkbox') {
+      return html`<div class="field field-check">
+        <input type="checkbox" id=${id} name=${name} ?checked=${o.checked} aria-describedby=${common.describedBy}>
+        <label for=${id}>${label}</label>
+        ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : nothing}
+        ${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : nothing}
+      </div>`;
+    } else {
+      control = html`<input id=${id} name=${name} type=${o.type ?? 'text'} .defaultValue=${o.value ?? ''}
+        autocomplete=${o.autocomplete ?? 'off'} inputmode=${o.inputmode ?? nothing} maxlength=${o.maxlength ?? nothing}
+        min=${o.min ?? nothing} max=${o.max ?? nothing}
+        ?required=${o.required} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${common.describedBy}>`;
+    }
+    return html`<div class="field">
+      <label for=${id}>${label}${o.required ? nothing : html` <span class="optional">(optional)</span>`}</label>
+      ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : nothing}
+      ${control}
+      ${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : nothing}
+    </div>`;
+  }
+
+  protected formFeedback(): TemplateResult {
+    return html`
+      ${this.formError ? html`<p class="form-error" role="alert" tabindex="-1">${this.formError}</p>` : nothing}
+      ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}`;
+  }
+
+  protected submitButton(label: string, busyLabel: string): TemplateResult {
+    return html`<div class="actions">
+      <button type="submit" class="primary" ?disabled=${this.busy} aria-busy=${this.busy ? 'true' : 'false'}>
+        ${this.busy ? busyLabel : label}
+      </button>
+      ${this.busy ? html`<progress aria-label=${busyLabel}></progress>` : nothing}
+    </div>`;
+  }
+}
+
+export function pageTitle(title: string): void {
+  document.title = `${title} · Nestbox`;
+}

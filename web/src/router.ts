@@ -1,0 +1,33 @@
+// Path-based navigation for a single-page app: nginx answers every unknown path with
+// index.html, links are intercepted here, and views re-render on change.
+
+export type RouteListener = (path: string) => void;
+const listeners = new Set<RouteListener>();
+
+export function currentPath(): string {
+  return window.location.pathname;
+}
+
+export function navigate(path: string, replace = false): void {
+  if (path === currentPath() && !replace) return;
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  listeners.forEach((l) => l(path));
+}
+
+export function onRouteChange(listener: RouteListener): void {
+  listeners.add(listener);
+}
+
+window.addEventListener('popstate', () => listeners.forEach((l) => l(currentPath())));
+
+// Same-origin <a href="/..."> clicks navigate without reloading.
+document.addEventListener('click', (event) => {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  const anchor = (event.target as Element | null)?.closest?.('a');
+  if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
+  const url = new URL(anchor.href, window.location.href);
+  if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
+  event.preventDefault();
+  navigate(url.pathname + url.search);
+});

@@ -1,0 +1,100 @@
+import { html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { api, formatTime, type User } from '../api';
+import { FormView, pageTitle } from '../base';
+
+interface Entry {
+  seq: number;
+  at: string;
+  event: string;
+  description: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  address: string | null;
+  target_type: string | null;
+  detail: Record<string, unknown>;
+}
+
+// Managers: the append-only audit log, filtered by who, what and when, newest first.
+@customElement('nb-audit-view')
+export class AuditView extends FormView {
+  @state() private entries: Entry[] | null = null;
+  @state() private next: string | null = null;
+  @state() private events: Array<{ id: string; description: string }> = [];
+  @state() private users: User[] = [];
+  protected fieldPrefix = 'audit';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    api<{ events: Array<{ id: string; description: string }> }>('GET', '/audit/events').then((r) => { this.events = r.events; }).catch(() => {});
+    api<{ users: User[] }>('GET', '/users').then((r) => { this.users = r.users; }).catch(() => {});
+    void this.search();
+  }
+
+  private query(cursor?: string): string {
+    const q = new URLSearchParams();
+    const form = this.querySelector('form.filters');
+    if (form) {
+      const event = this.value('event');
+      const actor = this.value('actor');
+      const since = this.value('since');
+      const until = this.value('until');
+      if (event) q.set('event', event);
+      if (actor) q.set('actor', actor);
+      if (since) q.set('since', since);
+      if (until) q.set('until', new Date(Date.parse(until) + 86400000).toISOString().slice(0, 10));
+    }
+    if (cursor) q.set('cursor', cursor);
+    q.set('limit', '50');
+    return q.toString();
+  }
+
+  private async search(event?: Event): Promise<void> {
+    event?.preventDefault();
+    await this.run(async () => {
+      const page = await api<{ entries: Entry[]; next_cursor: string | null }>('GET', `/audit?${this.query()}`);
+      this.entries = page.entries;
+      this.next = page.next_cursor;
+    });
+  }
+
+  private async more(): Promise<void> {
+    if (!this.next) return;
+    await this.run(async () => {
+      const page = await api<{ entries: Entry[]; next_cursor: string | null }>('GET', `/audit?${this.query(this.next!)}`);
+      this.entries = [...(this.entries ?? []), ...page.entries];
+      this.next = page.next_cursor;
+    });
+  }
+
+  private detail(entry: Entry): string {
+    const parts = Object.entries(entry.detail ?? {}).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${Array.isArray(v) ? v.join(', ') : v}`);
+    return parts.join(' · ');
+  }
+
+  render() {
+    pageTitle('Audit log');
+    return html`<section>
+      <h1>Audit log</h1>
+      <p class="lead">Every sign-in, change and security event, kept unaltered. Newest first.</p>
+      <form class="filters panel" @submit=${this.search} novalidate aria-label="Filter the audit log">
+        ${this.field('event', 'What', { options: [{ value: '', label: 'Any event' }, ...this.events.map((e) => ({ value: e.id, label: e.description }))] })}
+        ${this.field('actor', 'Who', { options: [{ value: '', label: 'Anyone' }, ...this.users.map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }))] })}
+        ${this.field('since', 'From', { type: 'date' })}
+        ${this.field('until', 'To', { type: 'date' })}
+        ${this.submitButton('Show', 'Searching…')}
+      </form>
+      ${this.formFeedback()}
+      ${this.entries === null
+        ? html`<p role="status">Loading…</p>`
+        : this.entries.length === 0
+          ? html`<div class="empty"><p>No entries match. Widen the dates or choose “Any event” and “Anyone”.</p></div>`
+          : html`<ul class="cards" aria-label="Audit entries">${this.entries.map((e) => html`<li>
+              <div class="card-head"><span class="card-title">${e.description}</span><span class="meta">${formatTime(e.at)}</span></div>
+              <p class="meta">${e.actor_name ?? 'Unknown or signed-out person'} · from ${e.address ?? 'the box'} · <code>${e.event}</code></p>
+              ${Object.keys(e.detail ?? {}).length ? html`<p class="meta">${this.detail(e)}</p>` : nothing}
+            </li>`)}</ul>
+            ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${this.more}>Show older entries</button></div>` : nothing}`}
+    </section>`;
+  }
+}

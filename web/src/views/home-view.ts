@@ -1,0 +1,30 @@
+import { html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Session } from '../api';
+import { LightElement, pageTitle } from '../base';
+
+@customElement('nb-home-view')
+export class HomeView extends LightElement {
+  @property({ attribute: false }) session!: Session;
+
+  render() {
+    pageTitle('Home');
+    const { user } = this.session;
+    const roleText = { manager: 'manager', staff: 'member of staff', parent: 'parent or carer' }[user.role];
+    return html`<section>
+      <h1>Hello, ${user.display_name}</h1>
+      <p class="lead">You are signed in as a ${roleText} of ${this.session.setting?.name ?? 'your setting'}.</p>
+      <div class="empty"><p>Children’s journals will appear here once your setting starts recording them.</p></div>
+      <h2>What you can do</h2>
+      <ul class="home-links">
+        ${user.role === 'manager'
+          ? html`<li><a href="/manage/accounts">Accounts<p class="meta">Add staff and parents, reset passwords, set PINs.</p></a></li>
+              <li><a href="/manage/audit">Audit log<p class="meta">Sign-ins, changes and security events.</p></a></li>
+              <li><a href="/manage/settings">Setting<p class="meta">Name, curriculum, password rules, timeouts.</p></a></li>`
+          : nothing}
+        <li><a href="/account/sessions">My account<p class="meta">Where you are signed in; sign out elsewhere.</p></a></li>
+        <li><a href="/account/password">Change password<p class="meta">Choose a new password.</p></a></li>
+      </ul>
+    </section>`;
+  }
+}

@@ -1,0 +1,75 @@
+import { html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { api, formatTime, type Session } from '../api';
+import { FormView, pageTitle } from '../base';
+
+interface SessionInfo {
+  id: string;
+  current: boolean;
+  created_at: string;
+  last_seen_at: string;
+  address: string;
+  user_agent: string;
+}
+
+function deviceName(userAgent: string): string {
+  if (/iPad/.test(userAgent)) return 'iPad';
+  if (/iPhone/.test(userAgent)) return 'iPhone';
+  if (/Android/.test(userAgent)) return /Mobile/.test(userAgent) ? 'Android phone' : 'Android tablet';
+  if (/Windows/.test(userAgent)) return 'Windows computer';
+  if (/Macintosh/.test(userAgent)) return 'Mac';
+  if (/Linux/.test(userAgent)) return 'Linux computer';
+  return 'Unknown device';
+}
+
+// My account: who I am, where I am signed in, and ending sessions I do not recognise.
+@customElement('nb-sessions-view')
+export class SessionsView extends FormView {
+  @property({ attribute: false }) session!: Session;
+  @state() private sessions: SessionInfo[] | null = null;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    await this.run(async () => {
+      this.sessions = (await api<{ sessions: SessionInfo[] }>('GET', '/me/sessions')).sessions;
+    });
+  }
+
+  private async end(info: SessionInfo): Promise<void> {
+    const done = await this.run(async () => {
+      await api('DELETE', `/me/sessions/${info.id}`);
+      this.sessions = (await api<{ sessions: SessionInfo[] }>('GET', '/me/sessions')).sessions;
+    });
+    if (done) this.notice = `Signed out the ${deviceName(info.user_agent)} session.`;
+  }
+
+  render() {
+    pageTitle('My account');
+    const u = this.session.user;
+    return html`<section>
+      <h1>My account</h1>
+      <div class="panel">
+        <p><strong>${u.display_name}</strong> · ${u.username} · ${u.role}</p>
+        <p class="meta">Password last changed ${formatTime(u.password_changed_at)}.
+          <a href="/account/password">Change password</a></p>
+      </div>
+      <h2>Where you are signed in</h2>
+      ${this.formFeedback()}
+      ${this.sessions === null
+        ? html`<p role="status">Loading…</p>`
+        : html`<ul class="cards">${this.sessions.map((s) => html`<li>
+            <div class="card-head">
+              <span class="card-title">${deviceName(s.user_agent)}</span>
+              ${s.current ? html`<span class="tag current">This device</span>` : html`<button type="button" class="danger"
+                  ?disabled=${this.busy} @click=${() => this.end(s)}
+                  aria-label="Sign out ${deviceName(s.user_agent)} session from ${s.address}">Sign out</button>`}
+            </div>
+            <p class="meta">From ${s.address} · signed in ${formatTime(s.created_at)} · last active ${formatTime(s.last_seen_at)}</p>
+          </li>`)}</ul>`}
+    </section>`;
+  }
+}

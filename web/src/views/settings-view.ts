@@ -1,0 +1,81 @@
+import { html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { api } from '../api';
+import { FormView, pageTitle } from '../base';
+
+interface Setting {
+  name: string;
+  framework: string;
+  password_require_mixed: boolean;
+  password_max_age_days: number;
+  idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
+  absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
+}
+
+const ROLES = [['manager', 'Managers'], ['staff', 'Staff'], ['parent', 'Parents and carers']] as const;
+
+// Managers: the setting's name, curriculum framework, password rules and session timeouts.
+@customElement('nb-settings-view')
+export class SettingsView extends FormView {
+  @state() private setting: Setting | null = null;
+  protected fieldPrefix = 'setting';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    api<{ setting: Setting }>('GET', '/settings').then((r) => { this.setting = r.setting; }).catch((e) => this.showError(e));
+  }
+
+  private number(name: string, label: string): number {
+    const raw = this.value(name);
+    if (!/^\d+$/.test(raw)) this.fail(name, `${label}: enter a whole number.`);
+    return Number(raw);
+  }
+
+  private async save(event: Event): Promise<void> {
+    event.preventDefault();
+    const done = await this.run(async () => {
+      const body: Record<string, unknown> = {
+        name: this.value('name'),
+        framework: this.value('framework'),
+        password_require_mixed: this.checked('password_require_mixed'),
+        password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
+      };
+      for (const [role, label] of ROLES) {
+        body[`idle_minutes_${role}`] = this.number(`idle_minutes_${role}`, label);
+        body[`absolute_hours_${role}`] = this.number(`absolute_hours_${role}`, label);
+      }
+      this.setting = (await api<{ setting: Setting }>('PATCH', '/settings', body)).setting;
+    });
+    if (done) this.notice = 'Saved. New timeouts apply to sessions already open.';
+  }
+
+  render() {
+    pageTitle('Setting');
+    const s = this.setting;
+    if (!s) return html`<section><h1>Setting</h1>${this.formFeedback()}<p role="status">Loading…</p></section>`;
+    return html`<section>
+      <h1>Setting</h1>
+      <form @submit=${this.save} novalidate>
+        ${this.formFeedback()}
+        <fieldset class="panel"><legend><h2>Your setting</h2></legend>
+          ${this.field('name', 'Setting name', { required: true, value: s.name })}
+          ${this.field('framework', 'Curriculum framework', { required: true, value: s.framework, options: [
+            { value: 'eyfs', label: 'EYFS (England)' }, { value: 'cfe', label: 'Curriculum for Excellence (Scotland)' }] })}
+        </fieldset>
+        <fieldset class="panel"><legend><h2>Password rules</h2></legend>
+          <p class="meta">Every password has at least 10 characters and is checked against common passwords.</p>
+          ${this.field('password_require_mixed', 'Require an upper-case letter, a lower-case letter and a digit', { type: 'checkbox', checked: s.password_require_mixed })}
+          ${this.field('password_max_age_days', 'Maximum password age in days', { type: 'number', inputmode: 'numeric', required: true, min: 0, max: 3650, value: String(s.password_max_age_days), hint: '0 means passwords do not expire.' })}
+        </fieldset>
+        <fieldset class="panel"><legend><h2>Sessions</h2></legend>
+          <p class="meta">Sign people out after this long without activity, and after this long in any case.</p>
+          ${ROLES.map(([role, label]) => html`<div class="grid-2">
+            ${this.field(`idle_minutes_${role}`, `${label}: minutes idle`, { type: 'number', inputmode: 'numeric', required: true, min: 1, value: String(s.idle_minutes[role]) })}
+            ${this.field(`absolute_hours_${role}`, `${label}: hours at most`, { type: 'number', inputmode: 'numeric', required: true, min: 1, value: String(s.absolute_hours[role]) })}
+          </div>`)}
+        </fieldset>
+        ${this.submitButton('Save setting', 'Saving…')}
+      </form>
+    </section>`;
+  }
+}
