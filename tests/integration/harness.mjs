@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const daemonBinary = process.env.NESTBOX_DAEMON || path.join(repoRoot, 'build/daemon/nestboxd');
+export const webRoot = process.env.NESTBOX_WEB_ROOT || path.join(repoRoot, 'web/dist');
 export const nginxBinary = process.env.NESTBOX_NGINX || 'nginx';
 
 export async function freePort() {
@@ -85,6 +86,9 @@ export class Stack {
   }
 
   async #start({ extraConfig = '' } = {}) {
+    if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
+      throw new Error(`no web app at ${webRoot}: build it first with scripts/build-web`);
+    }
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbox-it-'));
     this.dataDir = path.join(this.root, 'data');
     this.clockFile = path.join(this.root, 'clock-offset');
@@ -108,7 +112,7 @@ export class Stack {
     execFileSync(path.join(repoRoot, 'scripts/nginx-config'), [
       '--out', nginxDir, '--https-port', String(this.httpsPort), '--http-port', String(this.httpPort),
       '--daemon-port', String(this.daemonPort), '--tls-dir', path.join(this.dataDir, 'tls'),
-      '--web-root', path.join(repoRoot, 'web/public'), '--standalone',
+      '--web-root', webRoot, '--standalone',
     ]);
     this.nginx = spawn(nginxBinary, ['-e', path.join(nginxDir, 'startup-error.log'), '-c', path.join(nginxDir, 'nginx.conf'),
       '-g', 'daemon off;'], { stdio: 'ignore' });

@@ -9,10 +9,11 @@ export function currentPath(): string {
 }
 
 export function navigate(path: string, replace = false): void {
-  if (path === currentPath() && !replace) return;
+  if (path === currentPath() + window.location.search && !replace) return;
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
-  listeners.forEach((l) => l(path));
+  // Listeners get the path alone; a query string (e.g. ?next=) is read where it matters.
+  listeners.forEach((l) => l(currentPath()));
 }
 
 export function onRouteChange(listener: RouteListener): void {

@@ -1,0 +1,136 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSetUpStack, MANAGER_PASSWORD } from '../integration/harness.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors } from './browser.mjs';
+
+let stack;
+let manager;
+let browser;
+before(async () => {
+  ({ stack, manager } = await startSetUpStack());
+  browser = await launchBrowser(stack);
+});
+after(async () => {
+  await browser?.close();
+  await stack.stop();
+});
+
+test('a wrong password is explained; five of them lock the account', async () => {
+  await stack.addUser(manager, 'kate', 'staff', 'green apple orchard');
+  const page = await openPage(browser, stack);
+  await page.goto('/manage/accounts');
+  await page.waitForURL('**/sign-in?next=%2Fmanage%2Faccounts');
+  await checkScreen(page, 'sign-in');
+  await signIn(page, 'kate', 'not my password');
+  const error = page.locator('.form-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /username or password is not right/);
+  await checkScreen(page, 'sign-in-wrong-password');
+  for (let i = 0; i < 4; i++) {
+    await page.getByLabel('Password', { exact: true }).fill(`guess ${i}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  }
+  await page.getByLabel('Password', { exact: true }).fill('green apple orchard');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(/Too many failed sign-ins/).waitFor();
+  await checkScreen(page, 'sign-in-locked');
+  await page.context().close();
+});
+
+test('signing in works by keyboard alone, and returns to the page asked for', async () => {
+  const page = await openPage(browser, stack);
+  await page.goto('/account/sessions');
+  await page.waitForURL('**/sign-in**');
+  await page.getByLabel('Username').focus();
+  await page.keyboard.type('manager');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(MANAGER_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'My account' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/account/sessions');
+  // Focus lands on the page heading after navigation, for screen readers and keyboards.
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+  await page.getByText('This device').waitFor();
+  await checkScreen(page, 'my-account');
+  await page.context().close();
+});
+
+test('ending another session, changing the password, and signing out', async () => {
+  const { client: elsewhere } = await stack.addUser(manager, 'sam.parent', 'parent', 'blue whale singing');
+  const page = await openPage(browser, stack);
+  await signIn(page, 'sam.parent', 'blue whale singing');
+  await page.getByRole('heading', { name: 'Hello, Name sam.parent' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Accounts' }).count(), 0, 'parents see no manager links');
+  await page.getByRole('link', { name: 'My account' }).first().click();
+  await page.getByRole('button', { name: /^Sign out .* session/ }).click();
+  await page.getByText(/Signed out the .* session/).waitFor();
+  assert.equal((await elsewhere.get('/api/v1/auth/session')).status, 401);
+
+  await page.goto('/account/password');
+  await page.getByLabel('Current password').fill('wrong one here');
+  await page.getByLabel('New password', { exact: true }).fill('blue whale dancing');
+  await page.getByLabel('New password again').fill('blue whale dancing');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.locator('#password-current_password-error').waitFor();
+  await checkScreen(page, 'change-password-error');
+  await page.getByLabel('Current password').fill('blue whale singing');
+  await page.getByLabel('New password', { exact: true }).fill('password123');
+  await page.getByLabel('New password again').fill('password123');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  assert.match(await page.locator('#password-new_password-error').textContent(), /too common/);
+  await page.getByLabel('New password', { exact: true }).fill('blue whale dancing');
+  await page.getByLabel('New password again').fill('blue whale dancing');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByText('Your password is changed.').waitFor();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.goto('/account/sessions');
+  await page.waitForURL('**/sign-in**');
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('a new person sets their password with the one-time code', async () => {
+  const created = await manager.post('/api/v1/users', { username: 'new.starter', display_name: 'New Starter', role: 'staff' });
+  const page = await openPage(browser, stack);
+  await page.goto('/sign-in');
+  await page.getByRole('link', { name: 'Set your password' }).click();
+  await page.getByLabel('Username').fill('new.starter');
+  await page.getByLabel('One-time code').fill('AAAA-BBBB-CCCC-DDDD');
+  await page.getByLabel('New password', { exact: true }).fill('first day at nursery');
+  await page.getByLabel('New password again').fill('first day at nursery');
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.locator('#redeem-code-error').waitFor();
+  await checkScreen(page, 'set-password-wrong-code');
+  await page.getByLabel('One-time code').fill(created.json.one_time_code.code.toLowerCase());
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByText('Your password is set.').waitFor();
+  await signIn(page, 'new.starter', 'first day at nursery');
+  await page.getByRole('heading', { name: 'Hello, New Starter' }).waitFor();
+  await page.context().close();
+});
+
+test('when the session ends mid-task, signing in again keeps what was typed', async () => {
+  const page = await openPage(browser, stack);
+  await signIn(page, 'manager', MANAGER_PASSWORD);
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  await page.getByRole('link', { name: 'Accounts' }).first().click();
+  await page.getByLabel('Name', { exact: true }).fill('Priya Practitioner');
+  await page.getByLabel('Username').fill('priya');
+  stack.advanceClock(16 * 60);  // past the manager's 15-minute idle limit
+  await page.getByRole('button', { name: 'Add account' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
+  await dialog.waitFor();
+  await checkScreen(page, 'session-expired-dialog');
+  await dialog.getByLabel('Password', { exact: true }).fill(MANAGER_PASSWORD);
+  await dialog.getByRole('button', { name: 'Sign in' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Priya Practitioner');
+  assert.equal(await page.getByLabel('Username').inputValue(), 'priya');
+  await page.getByRole('button', { name: 'Add account' }).click();
+  await page.getByText('Priya Practitioner’s account is ready.').waitFor();
+  assertNoPageErrors(page);
+  await page.context().close();
+});

@@ -1,0 +1,86 @@
+// Drives Debian's Chromium with playwright-core against the real stack (see
+// tests/integration/harness.mjs). The browser trusts exactly the box's server key, the
+// page's Content-Security-Policy stays enforced, and every screen is checked with axe-core
+// and photographed at phone and tablet size into tests/artifacts/screenshots/.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { repoRoot } from '../integration/harness.mjs';
+
+const require = createRequire(path.join(repoRoot, 'web/package.json'));
+const { chromium } = require('playwright-core');
+const axe = require('axe-core');
+
+export const PHONE = { width: 390, height: 844 };
+export const TABLET = { width: 820, height: 1180 };
+const artifacts = path.join(repoRoot, 'tests/artifacts/screenshots');
+
+function spkiHash(certificatePem) {
+  const key = new crypto.X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'der' });
+  return crypto.createHash('sha256').update(key).digest('base64');
+}
+
+export async function launchBrowser(stack) {
+  const serverPem = fs.readFileSync(path.join(stack.dataDir, 'tls/server.crt'), 'utf8');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--ignore-certificate-errors-spki-list=${spkiHash(serverPem)}`],
+  });
+}
+
+// A page at phone size whose console errors (CSP violations included) fail the test.
+export async function openPage(browser, stack, viewport = PHONE) {
+  const context = await browser.newContext({ viewport, baseURL: `https://localhost:${stack.httpsPort}`, locale: 'en-GB' });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (message) => {
+    // A failed API call logs a network error; the app shows those to the person itself.
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) page.problems.push(message.text());
+  });
+  page.on('pageerror', (error) => page.problems.push(String(error)));
+  return page;
+}
+
+export function assertNoPageErrors(page) {
+  assert.deepEqual(page.problems, [], 'console errors or CSP violations on the page');
+}
+
+// axe-core at the current state; serious and critical violations fail. Injected through the
+// DevTools protocol, which the page's CSP does not govern, so the CSP stays in force.
+export async function assertAccessible(page, label) {
+  await page.evaluate(axe.source);
+  const results = await page.evaluate(() => globalThis.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+  }));
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [],
+    `${label}: accessibility violations`);
+}
+
+// Checks the screen at phone and tablet size: accessible at both, screenshots saved.
+export async function checkScreen(page, name) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const original = page.viewportSize();
+  for (const [size, viewport] of [['phone', PHONE], ['tablet', TABLET]]) {
+    await page.setViewportSize(viewport);
+    await assertAccessible(page, `${name} (${size})`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `${name} (${size}) scrolls sideways by ${overflow}px`);
+    await page.screenshot({ path: path.join(artifacts, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(original);
+  assertNoPageErrors(page);
+}
+
+// Signs in through the form, as a person would.
+export async function signIn(page, username, password) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
