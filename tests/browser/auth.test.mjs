@@ -134,3 +134,43 @@ test('when the session ends mid-task, signing in again keeps what was typed', as
   assertNoPageErrors(page);
   await page.context().close();
 });
+
+test('installable PWA: manifest, icons, and a service worker that caches the app shell only', async () => {
+  const page = await openPage(browser, stack);
+  await signIn(page, 'manager', MANAGER_PASSWORD);
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  const manifest = await page.evaluate(async () => {
+    const link = document.querySelector('link[rel="manifest"]').href;
+    const res = await fetch(link);
+    return { type: res.headers.get('content-type'), body: await res.json() };
+  });
+  assert.match(manifest.type, /application\/manifest\+json/);
+  assert.equal(manifest.body.display, 'standalone');
+  assert.deepEqual(manifest.body.icons.filter((i) => i.type === 'image/png').map((i) => i.sizes).sort(), ['192x192', '512x512']);
+  const cached = await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    const names = await caches.keys();
+    const urls = [];
+    for (const name of names) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+    }
+    return { names, urls };
+  });
+  assert.equal(cached.names.length, 1);
+  assert.match(cached.names[0], /^nestbox-shell-/);
+  assert.ok(cached.urls.includes('/index.html'));
+  assert.ok(cached.urls.some((u) => /^\/assets\/index-.*\.js$/.test(u)));
+  assert.deepEqual(cached.urls.filter((u) => u.startsWith('/api/')), [], 'no API responses in the cache');
+  // The API still goes to the network after the worker took control.
+  await page.reload();
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  assert.deepEqual(await page.evaluate(async () => {
+    const urls = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+    }
+    return urls.filter((u) => !u.startsWith('/') || u.startsWith('/api/'));
+  }), []);
+  assertNoPageErrors(page);
+  await page.context().close();
+});
