@@ -126,7 +126,7 @@ test('when the session ends mid-task, signing in again keeps what was typed', as
   await checkScreen(page, 'session-expired-dialog');
   await dialog.getByLabel('Password', { exact: true }).fill(MANAGER_PASSWORD);
   await dialog.getByRole('button', { name: 'Sign in' }).click();
-  await dialog.waitFor({ state: 'detached' });
+  await page.locator('dialog.reauth').waitFor({ state: 'detached' });
   assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Priya Practitioner');
   assert.equal(await page.getByLabel('Username').inputValue(), 'priya');
   await page.getByRole('button', { name: 'Add account' }).click();
