@@ -110,12 +110,14 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::AccountService accounts(ctx, settings);
     domain::SessionService sessions(ctx, settings);
     domain::SetupService setup(ctx, settings);
+    domain::ChildrenService children(ctx, *store, settings);
+    domain::JournalService journal(ctx, *store, settings, children);
 
     if (const auto code = setup.prepare(config.effectiveSetupCodeFile())) {
       printSetupBanner(*code, hostname, config);
     }
 
-    http::Api api({settings, accounts, sessions, setup, audit, config.effectiveSetupCodeFile(),
+    http::Api api({settings, accounts, sessions, setup, audit, children, journal, config.effectiveSetupCodeFile(),
                    system::readFile(config.dataDir + "/tls/ca.crt"), tls.caFingerprint});
     http::HttpServer server(config, api);
     server.start();

@@ -8,6 +8,8 @@
 
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
+#include "domain/children.hpp"
+#include "domain/journal.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
 #include "domain/setup.hpp"
@@ -41,8 +43,10 @@ struct Stack {
   domain::AccountService accounts{ctx, settings};
   domain::SessionService sessions{ctx, settings};
   domain::SetupService setup{ctx, settings};
+  domain::ChildrenService children{ctx, store, settings};
+  domain::JournalService journal{ctx, store, settings, children};
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
-  http::Api api{{settings, accounts, sessions, setup, audit, codeFile, "PEM", "AA:BB"}};
+  http::Api api{{settings, accounts, sessions, setup, audit, children, journal, codeFile, "PEM", "AA:BB"}};
   domain::RequestOrigin origin{"192.0.2.10", "unit-test"};
 
   // Runs setup with a fresh code; returns the first manager, signed in.

@@ -49,6 +49,24 @@ enum class Severity { debug, info, warning, error };
   X(PinSet, "NBX_PIN_SET", info, true, "staff PIN set")                                           \
   X(SettingsChanged, "NBX_SETTINGS_CHANGED", info, true, "setting configuration changed")          \
   X(AccessDenied, "NBX_ACCESS_DENIED", warning, true, "request refused for lack of permission")    \
+  X(RoomCreated, "NBX_ROOM_CREATED", info, true, "room created")                                   \
+  X(RoomChanged, "NBX_ROOM_CHANGED", info, true, "room or its release schedule changed")           \
+  X(RoomReleasedEarly, "NBX_ROOM_RELEASED_EARLY", info, true, "room journal released early")       \
+  X(ChildCreated, "NBX_CHILD_CREATED", info, true, "child profile created")                       \
+  X(ChildChanged, "NBX_CHILD_CHANGED", info, true, "child profile changed")                       \
+  X(CarerLinked, "NBX_CARER_LINKED", info, true, "parent account attached to a child")             \
+  X(CarerUnlinked, "NBX_CARER_UNLINKED", info, true, "parent account detached from a child")       \
+  X(ConsentRecorded, "NBX_CONSENT_RECORDED", info, true, "consent register changed")              \
+  X(AgreementChanged, "NBX_AGREEMENT_CHANGED", info, true, "parent agreement text changed")         \
+  X(AgreementAccepted, "NBX_AGREEMENT_ACCEPTED", info, true, "parent accepted the agreement")       \
+  X(EntryCreated, "NBX_ENTRY_CREATED", info, true, "journal entry created")                        \
+  X(EntryAmended, "NBX_ENTRY_AMENDED", info, true, "journal entry amended")                        \
+  X(EntryReviewed, "NBX_ENTRY_REVIEWED", info, true, "observation reviewed by a manager")          \
+  X(EntryReturned, "NBX_ENTRY_RETURNED", info, true, "entry returned to its author with a note")   \
+  X(ContributionSubmitted, "NBX_CONTRIBUTION_SUBMITTED", info, true, "parent contribution sent")   \
+  X(ContributionApproved, "NBX_CONTRIBUTION_APPROVED", info, true, "parent contribution approved") \
+  X(ContributionReturned, "NBX_CONTRIBUTION_RETURNED", info, true, "parent contribution returned") \
+  X(CommentHidden, "NBX_COMMENT_HIDDEN", info, true, "comment hidden by staff")                    \
   X(HttpBadRequest, "NBX_HTTP_BAD_REQUEST", debug, false, "request refused as malformed")          \
   X(HttpInternalError, "NBX_HTTP_INTERNAL_ERROR", error, false, "unexpected error handling request")
 

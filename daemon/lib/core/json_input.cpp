@@ -70,6 +70,24 @@ std::optional<int64_t> JsonReader::optionalInt(const std::string& field, int64_t
   return value;
 }
 
+std::optional<std::vector<std::string>> JsonReader::optionalStringList(const std::string& field, std::size_t maxItems,
+                                                                       std::size_t maxLen) {
+  read_.insert(field);
+  const auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) return std::nullopt;
+  if (!it->is_array() || it->size() > maxItems) {
+    throw InputError(field, "'" + field + "' must be a list of at most " + std::to_string(maxItems) + " items.");
+  }
+  std::vector<std::string> out;
+  for (const auto& item : *it) {
+    if (!item.is_string() || item.get<std::string>().empty() || item.get<std::string>().size() > maxLen) {
+      throw InputError(field, "'" + field + "' must list ids as text.");
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
 void JsonReader::finish() const {
   for (const auto& [key, value] : object_.items()) {
     if (!read_.contains(key)) throw InputError(key, "Unknown field '" + key + "'.");

@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace nestbox {
 
@@ -32,6 +33,9 @@ class JsonReader {
                                             std::size_t maxLen);
   std::optional<bool> optionalBool(const std::string& field);
   std::optional<int64_t> optionalInt(const std::string& field, int64_t min, int64_t max);
+  // A list of non-empty texts (ids), at most `maxItems` of at most `maxLen` characters each.
+  std::optional<std::vector<std::string>> optionalStringList(const std::string& field, std::size_t maxItems,
+                                                             std::size_t maxLen);
   bool has(const std::string& field) const { return object_.contains(field); }
 
   // Throws InputError naming the first field that was sent but never read.

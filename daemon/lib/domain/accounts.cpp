@@ -71,6 +71,11 @@ std::string AccountService::hashNewPassword(const storage::UserRecord& user, con
   return ctx_.hasher.hash(password);
 }
 
+std::string AccountService::displayName(const std::string& userId) {
+  const auto user = ctx_.store.userById(userId);
+  return user ? user->displayName : std::string();
+}
+
 std::vector<storage::UserRecord> AccountService::list(const Principal& actor, const storage::UserQuery& query) {
   requireManager(actor);
   return ctx_.store.users(query);

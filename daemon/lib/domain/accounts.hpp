@@ -62,6 +62,9 @@ class AccountService {
                       const std::string& newPassword);
   void setOwnPin(const Principal& actor, const std::string& password, const std::string& pin);
 
+  // The name to show beside something a person wrote; empty for an unknown id.
+  std::string displayName(const std::string& userId);
+
   // Validates and hashes a new password for `user` (throws DomainError on the "password" field).
   std::string hashNewPassword(const storage::UserRecord& user, const std::string& password,
                               const std::string& field = "password");

@@ -17,7 +17,7 @@ std::optional<storage::SettingRecord> SettingsService::current() {
   return cache_;
 }
 
-void SettingsService::create(const storage::SettingRecord& record) {
+void SettingsService::save(const storage::SettingRecord& record) {
   ctx_.store.saveSetting(record);
   std::lock_guard lock(mutex_);
   cache_.reset();

@@ -30,8 +30,8 @@ class SettingsService {
   // Nothing until setup has created the setting.
   std::optional<storage::SettingRecord> current();
   storage::SettingRecord update(const Principal& actor, const SettingsChange& change);
-  // Called by setup inside its transaction.
-  void create(const storage::SettingRecord& record);
+  // Writes the whole record (setup, agreement changes) and refreshes the cache.
+  void save(const storage::SettingRecord& record);
 
   int idleMinutesFor(Role role);
   int absoluteHoursFor(Role role);

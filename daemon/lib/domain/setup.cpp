@@ -83,7 +83,7 @@ storage::UserRecord SetupService::run(const SetupRequest& r, const RequestOrigin
     if (ctx_.store.setting()) {
       throw DomainError(ErrorKind::gone, "setup_complete", "This box is already set up. Sign in instead.");
     }
-    settings_.create(setting);
+    settings_.save(setting);
     ctx_.store.insertUser(manager);
     ctx_.store.deleteBoxValue(kCodeKey);
     ctx_.audit.record(Event::SetupCompleted, {manager.id, manager.username, origin.address, {}},

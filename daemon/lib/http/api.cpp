@@ -129,6 +129,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   add("PATCH", "/api/v1/settings", Access::session, bind(&Api::updateSettings));
   add("GET", "/api/v1/audit", Access::session, bind(&Api::listAudit));
   add("GET", "/api/v1/audit/events", Access::session, bind(&Api::listAuditEvents));
+  addJournalRoutes();
 }
 
 void Api::add(const char* method, const char* pattern, Access access, Handler handler,

@@ -11,6 +11,8 @@
 
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
+#include "domain/children.hpp"
+#include "domain/journal.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
 #include "domain/setup.hpp"
@@ -25,6 +27,8 @@ struct Services {
   domain::SessionService& sessions;
   domain::SetupService& setup;
   domain::AuditLog& audit;
+  domain::ChildrenService& children;
+  domain::JournalService& journal;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -92,6 +96,44 @@ class Api {
   Response updateSettings(Call& call);
   Response listAudit(Call& call);
   Response listAuditEvents(Call& call);
+
+  // The journal (api_journal.cpp).
+  void addJournalRoutes();
+  Response listRooms(Call& call);
+  Response createRoom(Call& call);
+  Response updateRoom(Call& call);
+  Response listReleases(Call& call);
+  Response scheduleRelease(Call& call);
+  Response unscheduleRelease(Call& call);
+  Response releaseNow(Call& call);
+  Response listChildren(Call& call);
+  Response createChild(Call& call);
+  Response getChild(Call& call);
+  Response updateChild(Call& call);
+  Response listCarers(Call& call);
+  Response linkCarer(Call& call);
+  Response unlinkCarer(Call& call);
+  Response getConsent(Call& call);
+  Response recordConsent(Call& call);
+  Response consentHistory(Call& call);
+  Response getAgreement(Call& call);
+  Response changeAgreement(Call& call);
+  Response acceptAgreement(Call& call);
+  Response getCurriculum(Call& call);
+  Response listEntries(Call& call);
+  Response createEntry(Call& call);
+  Response getEntry(Call& call);
+  Response amendEntry(Call& call);
+  Response entryVersions(Call& call);
+  Response reviewEntry(Call& call);
+  Response familyFeed(Call& call);
+  Response listThread(Call& call);
+  Response addComment(Call& call);
+  Response hideComment(Call& call);
+  Response listContributions(Call& call);
+  Response contribute(Call& call);
+  Response approveContribution(Call& call);
+  Response returnContribution(Call& call);
 
   Response sessionResponse(int status, const domain::Principal& principal, int64_t idleExpiresAt,
                            int64_t absoluteExpiresAt);

@@ -87,6 +87,124 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    // 2: the journal — rooms and release schedules, children and their carers, the consent
+    // register, the parent agreement, entries with versions, curriculum links and private
+    // comment threads per (entry, child).
+    R"sql(
+ALTER TABLE setting ADD COLUMN agreement_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE setting ADD COLUMN agreement_text TEXT NOT NULL DEFAULT '';
+CREATE TABLE rooms (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  release_mode TEXT NOT NULL CHECK (release_mode IN ('live', 'scheduled')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE room_release_points (
+  room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('scheduled', 'early')),
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (room_id, at)
+);
+CREATE TABLE children (
+  id TEXT PRIMARY KEY,
+  first_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  date_of_birth TEXT NOT NULL,
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  key_person_id TEXT REFERENCES users(id),
+  started_on TEXT NOT NULL,
+  left_on TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX children_by_room ON children(room_id);
+CREATE TABLE child_carers (
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  parent_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  PRIMARY KEY (child_id, parent_id)
+);
+CREATE INDEX child_carers_by_parent ON child_carers(parent_id, child_id);
+CREATE TABLE consents (
+  child_id TEXT PRIMARY KEY REFERENCES children(id) ON DELETE CASCADE,
+  own_journal_photos INTEGER NOT NULL,
+  other_journals INTEGER NOT NULL,
+  online_journal_opt_out INTEGER NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE consent_history (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  own_journal_photos INTEGER NOT NULL,
+  other_journals INTEGER NOT NULL,
+  online_journal_opt_out INTEGER NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE parent_agreements (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  accepted_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, version)
+);
+CREATE TABLE entries (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('observation', 'snapshot', 'room_post', 'newsletter', 'home')),
+  status TEXT NOT NULL CHECK (status IN ('draft', 'staff_only', 'journal', 'pending', 'returned')),
+  room_id TEXT REFERENCES rooms(id),
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  next_steps TEXT NOT NULL DEFAULT '',
+  observed_on TEXT NOT NULL,
+  author_id TEXT NOT NULL REFERENCES users(id),
+  version INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  journal_at INTEGER,
+  reviewed_at INTEGER,
+  reviewed_by TEXT,
+  review_note TEXT NOT NULL DEFAULT '',
+  returned_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX entries_by_journal_time ON entries(status, journal_at, id);
+CREATE INDEX entries_by_room ON entries(room_id, status, journal_at);
+CREATE INDEX entries_by_created ON entries(created_at, id);
+CREATE TABLE entry_children (
+  entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  PRIMARY KEY (entry_id, child_id)
+);
+CREATE INDEX entry_children_by_child ON entry_children(child_id, entry_id);
+CREATE TABLE entry_links (
+  entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+  aspect_id TEXT NOT NULL,
+  PRIMARY KEY (entry_id, aspect_id)
+);
+CREATE TABLE entry_versions (
+  entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  edited_by TEXT NOT NULL,
+  edited_at INTEGER NOT NULL,
+  snapshot TEXT NOT NULL,
+  PRIMARY KEY (entry_id, version)
+);
+CREATE TABLE comments (
+  id TEXT PRIMARY KEY,
+  entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  author_id TEXT NOT NULL REFERENCES users(id),
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  hidden_at INTEGER,
+  hidden_by TEXT,
+  hidden_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX comments_by_thread ON comments(entry_id, child_id, created_at);
+)sql",
 };
 
 int currentVersion(Database& db) {

@@ -19,6 +19,8 @@ struct SettingRecord {
   int absoluteHoursManager = 12;
   int absoluteHoursStaff = 12;
   int absoluteHoursParent = 168;
+  int agreementVersion = 1;
+  std::string agreementText;  // empty: the default parent agreement
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
 };

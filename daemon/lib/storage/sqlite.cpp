@@ -82,6 +82,12 @@ Statement& Statement::bind(int index, std::nullptr_t) {
   return *this;
 }
 
+int Statement::parameterIndex(const char* name) const {
+  const int index = sqlite3_bind_parameter_index(stmt_, name);
+  if (index == 0) throw SqliteError(std::string("no SQL parameter ") + name, SQLITE_RANGE);
+  return index;
+}
+
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

@@ -55,6 +55,9 @@ class Statement {
   Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind(int index, std::nullptr_t);
 
+  // The number of a named parameter (":name"); throws if the statement has none by that name.
+  int parameterIndex(const char* name) const;
+
   // Returns true while there is a row to read; throws on error.
   bool step();
   // Runs a statement that returns no rows.

@@ -1,16 +1,18 @@
 #pragma once
-// Store on one SQLite connection (WAL mode, foreign keys on), guarded by a mutex.
+// Store and JournalStore on one SQLite connection (WAL mode, foreign keys on), guarded by a
+// mutex. The journal half lives in sqlite_journal_store.cpp.
 
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "storage/sqlite.hpp"
+#include "storage/journal_store.hpp"
 #include "storage/store.hpp"
 
 namespace nestbox::storage {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public JournalStore {
  public:
   // Opens the database and applies pending migrations. ":memory:" works for tests.
   explicit SqliteStore(const std::string& path);
@@ -51,9 +53,50 @@ class SqliteStore final : public Store {
   int64_t appendAudit(const AuditRecord& record) override;
   std::vector<AuditRecord> audit(const AuditQuery& query) override;
 
+  void insertRoom(const RoomRecord& room) override;
+  void updateRoom(const RoomRecord& room) override;
+  std::optional<RoomRecord> room(const std::string& id) override;
+  std::vector<RoomRecord> rooms() override;
+  void putReleasePoint(const ReleasePointRecord& point) override;
+  void deleteReleasePoint(const std::string& roomId, int64_t at) override;
+  std::vector<ReleasePointRecord> releasePoints(const std::string& roomId) override;
+
+  void insertChild(const ChildRecord& child) override;
+  void updateChild(const ChildRecord& child) override;
+  std::optional<ChildRecord> child(const std::string& id) override;
+  std::vector<ChildRecord> children(const ChildQuery& query) override;
+  std::vector<ChildRecord> childrenOfParent(const std::string& parentId) override;
+  std::vector<std::string> carersOf(const std::string& childId) override;
+  void linkCarer(const std::string& childId, const std::string& parentId) override;
+  void unlinkCarer(const std::string& childId, const std::string& parentId) override;
+
+  std::optional<ConsentRecord> consent(const std::string& childId) override;
+  void putConsent(const ConsentRecord& consent) override;
+  std::vector<ConsentRecord> consentHistory(const std::string& childId) override;
+
+  void acceptAgreement(const std::string& userId, int version, int64_t at) override;
+  bool hasAcceptedAgreement(const std::string& userId, int version) override;
+
+  void insertEntry(const EntryRecord& entry) override;
+  void updateEntry(const EntryRecord& entry) override;
+  std::optional<EntryRecord> entry(const std::string& id) override;
+  std::vector<EntryRecord> entries(const EntryQuery& query) override;
+  std::vector<EntryRecord> parentFeed(const ParentFeedQuery& query) override;
+  bool parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) override;
+  void appendEntryVersion(const EntryVersionRecord& version) override;
+  std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) override;
+
+  void insertComment(const CommentRecord& comment) override;
+  std::optional<CommentRecord> comment(const std::string& id) override;
+  std::vector<CommentRecord> thread(const std::string& entryId, const std::string& childId) override;
+  void hideComment(const std::string& id, const std::string& by, int64_t at, const std::string& reason) override;
+
   int appliedMigrations() const { return appliedMigrations_; }
 
  private:
+  void writeEntryRelations(const EntryRecord& entry);
+  void readEntryRelations(EntryRecord& entry);
+
   std::recursive_mutex mutex_;
   std::unique_ptr<Database> db_;
   int transactionDepth_ = 0;

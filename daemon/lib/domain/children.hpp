@@ -1,0 +1,97 @@
+#pragma once
+// Rooms (with their release schedules), children, the parent accounts attached to each
+// child, the consent register and the parent agreement. Managers change these (the policies
+// make them responsible for attaching the right child to each parent account); staff read
+// them; a parent sees only their own children.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/context.hpp"
+#include "domain/settings.hpp"
+#include "storage/journal_store.hpp"
+
+namespace nestbox::domain {
+
+struct NewChild {
+  std::string firstName, lastName, dateOfBirth, roomId, startedOn;
+  std::optional<std::string> keyPersonId;
+  std::optional<std::string> leftOn;
+};
+
+struct ChildChange {
+  std::optional<std::string> firstName, lastName, dateOfBirth, roomId, startedOn;
+  std::optional<std::string> keyPersonId;  // "" removes the key person
+  std::optional<std::string> leftOn;       // "" clears the leaving date
+};
+
+struct ConsentChange {
+  bool ownJournalPhotos = false;
+  bool otherJournals = false;
+  bool onlineJournalOptOut = false;
+  std::string note;
+};
+
+struct Agreement {
+  int version = 1;
+  std::string text;
+  bool accepted = false;  // by the asking parent
+};
+
+// "YYYY-MM-DD" that is a real calendar date.
+bool isDate(const std::string& text);
+std::string today(int64_t now);
+
+class ChildrenService {
+ public:
+  ChildrenService(Context& ctx, storage::JournalStore& journal, SettingsService& settings)
+      : ctx_(ctx), journal_(journal), settings_(settings) {}
+
+  std::vector<storage::RoomRecord> rooms(const Principal& p);
+  storage::RoomRecord createRoom(const Principal& p, const std::string& name, const std::string& releaseMode);
+  storage::RoomRecord updateRoom(const Principal& p, const std::string& roomId, const std::optional<std::string>& name,
+                                 const std::optional<std::string>& releaseMode);
+  std::vector<storage::ReleasePointRecord> releases(const Principal& p, const std::string& roomId);
+  void scheduleRelease(const Principal& p, const std::string& roomId, int64_t at);
+  void unscheduleRelease(const Principal& p, const std::string& roomId, int64_t at);
+  void releaseNow(const Principal& p, const std::string& roomId);
+
+  // Staff and managers: all (filtered); parents: their own children only, whatever the query.
+  std::vector<storage::ChildRecord> children(const Principal& p, const storage::ChildQuery& query);
+  // A child another family asks for is "not found", exactly like one that does not exist.
+  storage::ChildRecord child(const Principal& p, const std::string& childId);
+  storage::ChildRecord createChild(const Principal& p, const NewChild& child);
+  storage::ChildRecord updateChild(const Principal& p, const std::string& childId, const ChildChange& change);
+  std::vector<storage::UserRecord> carers(const Principal& p, const std::string& childId);
+  void linkCarer(const Principal& p, const std::string& childId, const std::string& parentId);
+  void unlinkCarer(const Principal& p, const std::string& childId, const std::string& parentId);
+
+  // Staff and managers read; managers record. A child with no record has consented to nothing.
+  storage::ConsentRecord consent(const Principal& p, const std::string& childId);
+  storage::ConsentRecord recordConsent(const Principal& p, const std::string& childId, const ConsentChange& change);
+  std::vector<storage::ConsentRecord> consentHistory(const Principal& p, const std::string& childId);
+
+  Agreement agreement(const Principal& p);
+  Agreement changeAgreement(const Principal& p, const std::string& text);
+  void acceptAgreement(const Principal& p, int version);
+  // Parents must accept the current agreement before they see any journal content.
+  void requireAgreement(const Principal& p);
+
+  bool isCarer(const std::string& parentId, const std::string& childId);
+  void requireStaff(const Principal& p);
+  void requireManager(const Principal& p);
+
+ private:
+  storage::RoomRecord requireRoom(const std::string& roomId);
+  storage::ChildRecord requireChild(const std::string& childId);
+  void checkKeyPerson(const std::optional<std::string>& userId);
+
+  Context& ctx_;
+  storage::JournalStore& journal_;
+  SettingsService& settings_;
+};
+
+extern const char* const kDefaultParentAgreement;
+
+}  // namespace nestbox::domain

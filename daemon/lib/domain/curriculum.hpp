@@ -1,0 +1,27 @@
+#pragma once
+// Curriculum frameworks, shipped as data (daemon/data/frameworks/*.json): EYFS with its seven
+// areas, the characteristics of effective learning and age bands; Scotland's Curriculum for
+// Excellence with its nine curriculum areas. One is chosen per setting; entries link to
+// aspect ids of the current one.
+
+#include <map>
+#include <string>
+
+#include "core/json_input.hpp"
+
+namespace nestbox::domain {
+
+struct Framework {
+  std::string id;
+  Json data;  // as shipped: {id, name, areas: [{id, name, aspects: [{id, name}]}], age_bands}
+  std::map<std::string, std::string> areaOfAspect;  // aspect id -> area id
+  std::map<std::string, std::string> names;         // area or aspect id -> name
+
+  bool hasAspect(const std::string& aspectId) const { return areaOfAspect.contains(aspectId); }
+  bool hasArea(const std::string& areaId) const { return names.contains(areaId) && !hasAspect(areaId); }
+};
+
+// Throws std::out_of_range for an unknown framework id.
+const Framework& framework(const std::string& id);
+
+}  // namespace nestbox::domain

@@ -1,0 +1,318 @@
+#include "domain/journal.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "domain/curriculum.hpp"
+#include "domain/errors.hpp"
+
+namespace nestbox::domain {
+namespace {
+
+DomainError invalid(const std::string& field, const std::string& message) {
+  return DomainError(ErrorKind::invalid, "invalid", message, field);
+}
+DomainError entryNotFound() {
+  return DomainError(ErrorKind::notFound, "not_found", "There is no such entry.");
+}
+bool isStaffKind(const std::string& kind) {
+  return kind == "observation" || kind == "snapshot" || kind == "room_post" || kind == "newsletter";
+}
+bool isStaffStatus(const std::string& status) {
+  return status == "draft" || status == "staff_only" || status == "journal";
+}
+void checkText(const std::string& value, const std::string& field, std::size_t min, std::size_t max) {
+  if (value.size() < min || value.size() > max) {
+    throw invalid(field, min > 0 ? "'" + field + "' must be " + std::to_string(min) + " to " + std::to_string(max) + " characters."
+                                 : "'" + field + "' must be at most " + std::to_string(max) + " characters.");
+  }
+}
+}  // namespace
+
+std::string entrySnapshot(const storage::EntryRecord& e) {
+  return Json{{"kind", e.kind}, {"status", e.status}, {"room_id", e.roomId ? Json(*e.roomId) : Json(nullptr)},
+              {"title", e.title}, {"body", e.body}, {"next_steps", e.nextSteps}, {"observed_on", e.observedOn},
+              {"child_ids", e.childIds}, {"aspect_ids", e.aspectIds}, {"version", e.version}}
+      .dump();
+}
+
+storage::EntryRecord JournalService::requireEntry(const std::string& entryId) {
+  auto entry = journal_.entry(entryId);
+  if (!entry) throw entryNotFound();
+  return *entry;
+}
+
+void JournalService::validate(const storage::EntryRecord& e) {
+  checkText(e.title, "title", 1, 200);
+  checkText(e.body, "body", 0, 20000);
+  checkText(e.nextSteps, "next_steps", 0, 5000);
+  if (!isDate(e.observedOn)) throw invalid("observed_on", "Give the date observed, e.g. 2026-11-20.");
+  if (e.observedOn > today(ctx_.clock.now() + 86400)) throw invalid("observed_on", "The date observed is in the future.");
+  const bool roomWide = e.kind == "room_post" || e.kind == "newsletter";
+  if (roomWide) {
+    if (!e.roomId || !journal_.room(*e.roomId)) throw invalid("room_id", "Choose the room this post is for.");
+  } else if (e.childIds.empty()) {
+    throw invalid("child_ids", "Choose at least one child.");
+  }
+  for (const auto& childId : e.childIds) {
+    if (!journal_.child(childId)) throw invalid("child_ids", "One of the chosen children does not exist.");
+  }
+  if (e.kind == "snapshot" && !e.aspectIds.empty()) {
+    throw invalid("aspect_ids", "Daily snapshots are not linked to the curriculum.");
+  }
+  const auto setting = settings_.current();
+  const auto& fw = framework(setting ? setting->framework : "eyfs");
+  for (const auto& aspect : e.aspectIds) {
+    if (!fw.hasAspect(aspect)) throw invalid("aspect_ids", "'" + aspect + "' is not part of the setting's curriculum.");
+  }
+}
+
+EntryView JournalService::viewFor(const Principal& p, storage::EntryRecord entry) {
+  EntryView view;
+  if (const auto author = ctx_.store.userById(entry.authorId)) view.authorName = author->displayName;
+  if (p.role == Role::parent) {
+    // Only their own children, never another child's id, name or tag.
+    std::set<std::string> own;
+    for (const auto& c : journal_.childrenOfParent(p.userId)) own.insert(c.id);
+    std::erase_if(entry.childIds, [&](const std::string& id) { return !own.contains(id); });
+    entry.reviewNote.clear();
+    entry.reviewedBy.reset();
+    entry.reviewedAt.reset();
+    if (entry.kind != "home") entry.returnedReason.clear();
+  }
+  view.entry = std::move(entry);
+  return view;
+}
+
+std::vector<EntryView> JournalService::list(const Principal& p, const storage::EntryQuery& query) {
+  children_.requireStaff(p);
+  std::vector<EntryView> out;
+  for (auto& e : journal_.entries(query)) out.push_back(viewFor(p, std::move(e)));
+  return out;
+}
+
+EntryView JournalService::create(const Principal& p, const EntryInput& in) {
+  children_.requireStaff(p);
+  if (!isStaffKind(in.kind)) throw invalid("kind", "Choose observation, snapshot, room_post or newsletter.");
+  if (!isStaffStatus(in.status)) throw invalid("status", "Choose draft, staff_only or journal.");
+  storage::EntryRecord e;
+  e.id = newId(ctx_.random);
+  e.kind = in.kind;
+  e.status = in.status;
+  e.roomId = in.roomId;
+  e.title = in.title;
+  e.body = in.body;
+  e.nextSteps = in.nextSteps;
+  e.observedOn = in.observedOn;
+  e.authorId = p.userId;
+  e.childIds = in.childIds;
+  e.aspectIds = in.aspectIds;
+  std::sort(e.childIds.begin(), e.childIds.end());
+  e.childIds.erase(std::unique(e.childIds.begin(), e.childIds.end()), e.childIds.end());
+  e.createdAt = e.updatedAt = ctx_.clock.now();
+  if (e.status == "journal") e.journalAt = e.createdAt;
+  validate(e);
+  ctx_.store.transaction([&] {
+    journal_.insertEntry(e);
+    ctx_.audit.record(Event::EntryCreated, AuditActor::of(p), AuditTarget{"entry", e.id},
+                      {{"kind", e.kind}, {"status", e.status}, {"children", e.childIds.size()}});
+  });
+  return viewFor(p, e);
+}
+
+void JournalService::saveAmendment(const Principal& p, storage::EntryRecord& e, Event event, const Json& detail) {
+  const auto before = requireEntry(e.id);
+  e.version = before.version + 1;
+  e.updatedAt = ctx_.clock.now();
+  ctx_.store.transaction([&] {
+    journal_.appendEntryVersion({before.id, before.version, p.userId, e.updatedAt, entrySnapshot(before)});
+    journal_.updateEntry(e);
+    ctx_.audit.record(event, AuditActor::of(p), AuditTarget{"entry", e.id}, detail);
+  });
+}
+
+EntryView JournalService::amend(const Principal& p, const std::string& entryId, const EntryChange& c) {
+  children_.requireStaff(p);
+  auto e = requireEntry(entryId);
+  if (e.kind == "home") {
+    throw DomainError(ErrorKind::conflict, "contribution", "Approve or return a parent's contribution instead of editing it.");
+  }
+  Json changed = Json::array();
+  if (c.status) {
+    if (!isStaffStatus(*c.status)) throw invalid("status", "Choose draft, staff_only or journal.");
+    if (*c.status == "journal" && !e.journalAt) e.journalAt = ctx_.clock.now();
+    e.status = *c.status;
+    changed.push_back("status");
+  }
+  if (c.title) { e.title = *c.title; changed.push_back("title"); }
+  if (c.body) { e.body = *c.body; changed.push_back("body"); }
+  if (c.nextSteps) { e.nextSteps = *c.nextSteps; changed.push_back("next_steps"); }
+  if (c.observedOn) { e.observedOn = *c.observedOn; changed.push_back("observed_on"); }
+  if (c.roomId) { e.roomId = c.roomId->empty() ? std::nullopt : c.roomId; changed.push_back("room_id"); }
+  if (c.childIds) { e.childIds = *c.childIds; changed.push_back("child_ids"); }
+  if (c.aspectIds) { e.aspectIds = *c.aspectIds; changed.push_back("aspect_ids"); }
+  validate(e);
+  saveAmendment(p, e, Event::EntryAmended, {{"changed", changed}});
+  return viewFor(p, e);
+}
+
+EntryView JournalService::get(const Principal& p, const std::string& entryId) {
+  if (p.role == Role::parent) {
+    children_.requireAgreement(p);
+    // Anything a parent may not see is "not found", whether it exists or not.
+    const auto entry = journal_.entry(entryId);
+    const bool own = entry && entry->kind == "home" && entry->authorId == p.userId;
+    if (!own && !journal_.parentCanSee(p.userId, entryId, ctx_.clock.now())) throw entryNotFound();
+    return viewFor(p, *entry);
+  }
+  return viewFor(p, requireEntry(entryId));
+}
+
+std::vector<storage::EntryVersionRecord> JournalService::versions(const Principal& p, const std::string& entryId) {
+  children_.requireStaff(p);
+  requireEntry(entryId);
+  return journal_.entryVersions(entryId);
+}
+
+std::vector<EntryView> JournalService::feed(const Principal& p, const storage::ParentFeedQuery& query) {
+  if (p.role != Role::parent) {
+    throw DomainError(ErrorKind::forbidden, "parents_only", "The family feed is for parents; staff use the journal list.");
+  }
+  children_.requireAgreement(p);
+  storage::ParentFeedQuery q = query;
+  q.parentId = p.userId;
+  q.now = ctx_.clock.now();
+  if (q.childId && !children_.isCarer(p.userId, *q.childId)) {
+    throw DomainError(ErrorKind::notFound, "not_found", "There is no such child.");
+  }
+  std::vector<EntryView> out;
+  for (auto& e : journal_.parentFeed(q)) out.push_back(viewFor(p, std::move(e)));
+  return out;
+}
+
+EntryView JournalService::review(const Principal& p, const std::string& entryId, bool returnToAuthor,
+                                 const std::string& note) {
+  children_.requireManager(p);
+  auto e = requireEntry(entryId);
+  checkText(note, "note", returnToAuthor ? 1 : 0, 2000);
+  e.reviewedAt = ctx_.clock.now();
+  e.reviewedBy = p.userId;
+  e.reviewNote = note;
+  if (returnToAuthor) e.status = "staff_only";  // out of the journal until the author amends it
+  saveAmendment(p, e, returnToAuthor ? Event::EntryReturned : Event::EntryReviewed, {{"note", !note.empty()}});
+  return viewFor(p, e);
+}
+
+EntryView JournalService::contribute(const Principal& p, const HomeObservation& o) {
+  if (p.role != Role::parent) throw DomainError(ErrorKind::forbidden, "parents_only", "Home observations come from parents.");
+  children_.requireAgreement(p);
+  if (!children_.isCarer(p.userId, o.childId)) throw invalid("child_id", "Choose one of your children.");
+  storage::EntryRecord e;
+  e.id = newId(ctx_.random);
+  e.kind = "home";
+  e.status = "pending";
+  e.title = o.title;
+  e.body = o.body;
+  e.observedOn = o.observedOn;
+  e.authorId = p.userId;
+  e.childIds = {o.childId};
+  e.createdAt = e.updatedAt = ctx_.clock.now();
+  validate(e);
+  ctx_.store.transaction([&] {
+    journal_.insertEntry(e);
+    ctx_.audit.record(Event::ContributionSubmitted, AuditActor::of(p), AuditTarget{"entry", e.id});
+  });
+  return viewFor(p, e);
+}
+
+std::vector<EntryView> JournalService::contributions(const Principal& p, const std::optional<std::string>& status) {
+  storage::EntryQuery q;
+  q.kind = "home";
+  q.status = status;
+  q.limit = 200;
+  if (p.role == Role::parent) {
+    children_.requireAgreement(p);
+    q.authorId = p.userId;
+  }
+  std::vector<EntryView> out;
+  for (auto& e : journal_.entries(q)) out.push_back(viewFor(p, std::move(e)));
+  return out;
+}
+
+EntryView JournalService::approveContribution(const Principal& p, const std::string& entryId) {
+  children_.requireStaff(p);
+  auto e = requireEntry(entryId);
+  if (e.kind != "home" || e.status != "pending") {
+    throw DomainError(ErrorKind::conflict, "not_pending", "Only a contribution waiting for approval can be approved.");
+  }
+  e.status = "journal";
+  e.journalAt = ctx_.clock.now();
+  e.returnedReason.clear();
+  saveAmendment(p, e, Event::ContributionApproved, Json::object());
+  return viewFor(p, e);
+}
+
+EntryView JournalService::returnContribution(const Principal& p, const std::string& entryId, const std::string& reason) {
+  children_.requireStaff(p);
+  auto e = requireEntry(entryId);
+  if (e.kind != "home" || e.status != "pending") {
+    throw DomainError(ErrorKind::conflict, "not_pending", "Only a contribution waiting for approval can be returned.");
+  }
+  checkText(reason, "reason", 1, 2000);
+  e.status = "returned";
+  e.returnedReason = reason;
+  saveAmendment(p, e, Event::ContributionReturned, Json::object());
+  return viewFor(p, e);
+}
+
+void JournalService::requireThreadAccess(const Principal& p, const storage::EntryRecord& e, const std::string& childId) {
+  const auto child = journal_.child(childId);
+  const bool about = std::find(e.childIds.begin(), e.childIds.end(), childId) != e.childIds.end();
+  const bool roomWide = (e.kind == "room_post" || e.kind == "newsletter") && child && e.roomId == child->roomId;
+  if (!child || !(about || roomWide)) throw DomainError(ErrorKind::notFound, "not_found", "There is no such conversation.");
+  if (p.role == Role::parent) {
+    children_.requireAgreement(p);
+    if (!children_.isCarer(p.userId, childId) || !journal_.parentCanSee(p.userId, e.id, ctx_.clock.now())) {
+      throw DomainError(ErrorKind::notFound, "not_found", "There is no such conversation.");
+    }
+  }
+}
+
+std::vector<storage::CommentRecord> JournalService::thread(const Principal& p, const std::string& entryId,
+                                                           const std::string& childId) {
+  const auto entry = journal_.entry(entryId);
+  if (!entry) throw entryNotFound();
+  requireThreadAccess(p, *entry, childId);
+  auto comments = journal_.thread(entryId, childId);
+  if (p.role == Role::parent) {
+    std::erase_if(comments, [](const storage::CommentRecord& c) { return c.hiddenAt.has_value(); });
+  }
+  return comments;
+}
+
+storage::CommentRecord JournalService::addComment(const Principal& p, const std::string& entryId,
+                                                  const std::string& childId, const std::string& body) {
+  const auto entry = journal_.entry(entryId);
+  if (!entry) throw entryNotFound();
+  requireThreadAccess(p, *entry, childId);
+  if (entry->status != "journal") {
+    throw DomainError(ErrorKind::conflict, "not_in_journal", "Comments open once the entry is in the journal.");
+  }
+  checkText(body, "body", 1, 4000);
+  storage::CommentRecord c{newId(ctx_.random), entryId, childId, p.userId, body, ctx_.clock.now(), {}, {}, ""};
+  journal_.insertComment(c);
+  return c;
+}
+
+void JournalService::hideComment(const Principal& p, const std::string& commentId, const std::string& reason) {
+  children_.requireStaff(p);
+  const auto c = journal_.comment(commentId);
+  if (!c) throw DomainError(ErrorKind::notFound, "not_found", "There is no such comment.");
+  checkText(reason, "reason", 1, 500);
+  ctx_.store.transaction([&] {
+    journal_.hideComment(commentId, p.userId, ctx_.clock.now(), reason);
+    ctx_.audit.record(Event::CommentHidden, AuditActor::of(p), AuditTarget{"comment", commentId}, {{"reason", reason}});
+  });
+}
+
+}  // namespace nestbox::domain

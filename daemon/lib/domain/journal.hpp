@@ -1,0 +1,90 @@
+#pragma once
+// Journal entries: observations, daily snapshots (no curriculum, policy 001), room posts and
+// newsletters (policy 000), and parents' home observations, which wait for staff approval
+// (policies 002, 004). Every amendment keeps the previous version. Parents see only released
+// entries about their own children, and only their own children in them; each (entry, child)
+// has its own private comment thread.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/children.hpp"
+#include "domain/context.hpp"
+#include "domain/settings.hpp"
+#include "storage/journal_store.hpp"
+
+namespace nestbox::domain {
+
+struct EntryInput {
+  std::string kind;    // observation, snapshot, room_post, newsletter
+  std::string status;  // draft, staff_only, journal
+  std::optional<std::string> roomId;
+  std::string title;
+  std::string body;
+  std::string nextSteps;
+  std::string observedOn;
+  std::vector<std::string> childIds;
+  std::vector<std::string> aspectIds;
+};
+
+struct EntryChange {
+  std::optional<std::string> status, title, body, nextSteps, observedOn, roomId;
+  std::optional<std::vector<std::string>> childIds, aspectIds;
+};
+
+struct HomeObservation {
+  std::string childId;
+  std::string title;
+  std::string body;
+  std::string observedOn;
+};
+
+// An entry as the asking person may see it: for parents the children are only their own,
+// and staff-only fields are empty.
+struct EntryView {
+  storage::EntryRecord entry;
+  std::string authorName;
+};
+
+class JournalService {
+ public:
+  JournalService(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children)
+      : ctx_(ctx), journal_(journal), settings_(settings), children_(children) {}
+
+  std::vector<EntryView> list(const Principal& p, const storage::EntryQuery& query);
+  EntryView create(const Principal& p, const EntryInput& input);
+  EntryView amend(const Principal& p, const std::string& entryId, const EntryChange& change);
+  EntryView get(const Principal& p, const std::string& entryId);
+  std::vector<storage::EntryVersionRecord> versions(const Principal& p, const std::string& entryId);
+
+  std::vector<EntryView> feed(const Principal& p, const storage::ParentFeedQuery& query);
+
+  EntryView review(const Principal& p, const std::string& entryId, bool returnToAuthor, const std::string& note);
+
+  EntryView contribute(const Principal& p, const HomeObservation& observation);
+  std::vector<EntryView> contributions(const Principal& p, const std::optional<std::string>& status);
+  EntryView approveContribution(const Principal& p, const std::string& entryId);
+  EntryView returnContribution(const Principal& p, const std::string& entryId, const std::string& reason);
+
+  std::vector<storage::CommentRecord> thread(const Principal& p, const std::string& entryId, const std::string& childId);
+  storage::CommentRecord addComment(const Principal& p, const std::string& entryId, const std::string& childId,
+                                    const std::string& body);
+  void hideComment(const Principal& p, const std::string& commentId, const std::string& reason);
+
+ private:
+  storage::EntryRecord requireEntry(const std::string& entryId);
+  EntryView viewFor(const Principal& p, storage::EntryRecord entry);
+  void validate(const storage::EntryRecord& entry);
+  void requireThreadAccess(const Principal& p, const storage::EntryRecord& entry, const std::string& childId);
+  void saveAmendment(const Principal& p, storage::EntryRecord& entry, Event event, const Json& detail);
+
+  Context& ctx_;
+  storage::JournalStore& journal_;
+  SettingsService& settings_;
+  ChildrenService& children_;
+};
+
+std::string entrySnapshot(const storage::EntryRecord& entry);
+
+}  // namespace nestbox::domain

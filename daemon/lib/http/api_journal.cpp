@@ -1,0 +1,486 @@
+// The journal part of the API: rooms, children, consent, agreement, curriculum, entries,
+// the family feed, comment threads and parent contributions. Authorisation lives in the
+// domain services; this file maps JSON to their inputs and their records to JSON.
+
+#include "domain/curriculum.hpp"
+#include "http/api.hpp"
+#include "system/clock.hpp"
+
+namespace nestbox::http {
+namespace {
+
+using domain::Role;
+using system::formatTimestamp;
+
+Json optionalJson(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
+
+Json roomJson(const storage::RoomRecord& r) {
+  return {{"id", r.id}, {"name", r.name}, {"release_mode", r.releaseMode}};
+}
+
+Json childJson(const storage::ChildRecord& c, bool full) {
+  Json out = {{"id", c.id}, {"first_name", c.firstName}, {"last_name", c.lastName}, {"room_id", c.roomId},
+              {"date_of_birth", c.dateOfBirth}, {"left_on", optionalJson(c.leftOn)}};
+  if (full) {
+    out["key_person_id"] = optionalJson(c.keyPersonId);
+    out["started_on"] = c.startedOn;
+  }
+  return out;
+}
+
+Json consentJson(const storage::ConsentRecord& c) {
+  return {{"own_journal_photos", c.ownJournalPhotos}, {"other_journals", c.otherJournals},
+          {"online_journal_opt_out", c.onlineJournalOptOut}, {"note", c.note},
+          {"recorded_by", c.recordedBy.empty() ? Json(nullptr) : Json(c.recordedBy)},
+          {"recorded_at", c.recordedAt ? Json(formatTimestamp(c.recordedAt)) : Json(nullptr)}};
+}
+
+Json entryJson(const domain::EntryView& v, bool staff) {
+  const auto& e = v.entry;
+  Json out = {{"id", e.id}, {"kind", e.kind}, {"status", e.status}, {"room_id", optionalJson(e.roomId)},
+              {"title", e.title}, {"body", e.body}, {"next_steps", e.nextSteps}, {"observed_on", e.observedOn},
+              {"author_name", v.authorName}, {"child_ids", e.childIds}, {"aspect_ids", e.aspectIds},
+              {"created_at", formatTimestamp(e.createdAt)},
+              {"journal_at", e.journalAt ? Json(formatTimestamp(*e.journalAt)) : Json(nullptr)}};
+  if (e.kind == "home") out["returned_reason"] = e.returnedReason;
+  if (staff) {
+    out["author_id"] = e.authorId;
+    out["version"] = e.version;
+    out["updated_at"] = formatTimestamp(e.updatedAt);
+    out["reviewed_at"] = e.reviewedAt ? Json(formatTimestamp(*e.reviewedAt)) : Json(nullptr);
+    out["review_note"] = e.reviewNote;
+  }
+  return out;
+}
+
+Json commentJson(const storage::CommentRecord& c, const std::string& authorName, bool staff) {
+  Json out = {{"id", c.id}, {"author_name", authorName}, {"body", c.body}, {"created_at", formatTimestamp(c.createdAt)}};
+  if (staff) {
+    out["hidden"] = c.hiddenAt.has_value();
+    out["hidden_reason"] = c.hiddenReason;
+  }
+  return out;
+}
+
+Json readObject(const Request& r) { return r.body.empty() ? Json::object() : parseJsonObject(r.body); }
+
+// Cursors are "<unix time>.<id>" of the last item of a page.
+std::optional<storage::EntryCursor> parseCursor(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  const auto dot = text->find('.');
+  if (dot == std::string::npos || dot == 0 || dot > 12 || text->size() - dot - 1 != 32 ||
+      text->substr(0, dot).find_first_not_of("0123456789") != std::string::npos ||
+      text->substr(dot + 1).find_first_not_of("0123456789abcdef") != std::string::npos) {
+    throw InputError("cursor", "'cursor' must be the next_cursor value of an earlier page.");
+  }
+  return storage::EntryCursor{std::stoll(text->substr(0, dot)), text->substr(dot + 1)};
+}
+
+int parseLimit(const std::optional<std::string>& text) {
+  if (!text) return 20;
+  if (text->empty() || text->size() > 3 || text->find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(*text) < 1 || std::stoi(*text) > 100) {
+    throw InputError("limit", "'limit' must be from 1 to 100.");
+  }
+  return std::stoi(*text);
+}
+
+std::optional<std::string> dateParam(const Request& r, const std::string& name) {
+  auto v = r.queryValue(name);
+  if (v && !domain::isDate(*v)) throw InputError(name, "'" + name + "' must be a date like 2026-11-22.");
+  return v;
+}
+
+int64_t parseInstant(const std::string& text, const std::string& field) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end != '\0') {
+    tm = {};
+    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (!end || *end != '\0') throw InputError(field, "'" + field + "' must be a date like 2027-02-13 or 2027-02-13T15:00:00Z.");
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+}  // namespace
+
+void Api::addJournalRoutes() {
+  auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
+  add("GET", "/api/v1/rooms", Access::session, bind(&Api::listRooms));
+  add("POST", "/api/v1/rooms", Access::session, bind(&Api::createRoom));
+  add("PATCH", "/api/v1/rooms/:id", Access::session, bind(&Api::updateRoom));
+  add("GET", "/api/v1/rooms/:id/releases", Access::session, bind(&Api::listReleases));
+  add("POST", "/api/v1/rooms/:id/releases", Access::session, bind(&Api::scheduleRelease));
+  add("DELETE", "/api/v1/rooms/:id/releases/:at", Access::session, bind(&Api::unscheduleRelease));
+  add("POST", "/api/v1/rooms/:id/release-now", Access::session, bind(&Api::releaseNow));
+  add("GET", "/api/v1/children", Access::session, bind(&Api::listChildren));
+  add("POST", "/api/v1/children", Access::session, bind(&Api::createChild));
+  add("GET", "/api/v1/children/:id", Access::session, bind(&Api::getChild));
+  add("PATCH", "/api/v1/children/:id", Access::session, bind(&Api::updateChild));
+  add("GET", "/api/v1/children/:id/carers", Access::session, bind(&Api::listCarers));
+  add("PUT", "/api/v1/children/:id/carers/:parent", Access::session, bind(&Api::linkCarer));
+  add("DELETE", "/api/v1/children/:id/carers/:parent", Access::session, bind(&Api::unlinkCarer));
+  add("GET", "/api/v1/children/:id/consent", Access::session, bind(&Api::getConsent));
+  add("PUT", "/api/v1/children/:id/consent", Access::session, bind(&Api::recordConsent));
+  add("GET", "/api/v1/children/:id/consent/history", Access::session, bind(&Api::consentHistory));
+  add("GET", "/api/v1/agreement", Access::session, bind(&Api::getAgreement));
+  add("PUT", "/api/v1/agreement", Access::session, bind(&Api::changeAgreement));
+  add("POST", "/api/v1/agreement/accept", Access::session, bind(&Api::acceptAgreement));
+  add("GET", "/api/v1/curriculum", Access::session, bind(&Api::getCurriculum));
+  add("GET", "/api/v1/entries", Access::session, bind(&Api::listEntries));
+  add("POST", "/api/v1/entries", Access::session, bind(&Api::createEntry));
+  add("GET", "/api/v1/entries/:id", Access::session, bind(&Api::getEntry));
+  add("PATCH", "/api/v1/entries/:id", Access::session, bind(&Api::amendEntry));
+  add("GET", "/api/v1/entries/:id/versions", Access::session, bind(&Api::entryVersions));
+  add("POST", "/api/v1/entries/:id/review", Access::session, bind(&Api::reviewEntry));
+  add("GET", "/api/v1/feed", Access::session, bind(&Api::familyFeed));
+  add("GET", "/api/v1/entries/:id/threads/:child", Access::session, bind(&Api::listThread));
+  add("POST", "/api/v1/entries/:id/threads/:child", Access::session, bind(&Api::addComment));
+  add("POST", "/api/v1/comments/:id/hide", Access::session, bind(&Api::hideComment));
+  add("GET", "/api/v1/contributions", Access::session, bind(&Api::listContributions));
+  add("POST", "/api/v1/contributions", Access::session, bind(&Api::contribute));
+  add("POST", "/api/v1/contributions/:id/approve", Access::session, bind(&Api::approveContribution));
+  add("POST", "/api/v1/contributions/:id/return", Access::session, bind(&Api::returnContribution));
+}
+
+Response Api::listRooms(Call& call) {
+  Json list = Json::array();
+  for (const auto& r : s_.children.rooms(call.who())) list.push_back(roomJson(r));
+  return Response::json(200, {{"rooms", list}});
+}
+
+Response Api::createRoom(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto name = in.requiredString("name", 1, 100);
+  const auto mode = in.optionalString("release_mode", 1, 16).value_or("live");
+  in.finish();
+  return Response::json(201, {{"room", roomJson(s_.children.createRoom(call.who(), name, mode))}});
+}
+
+Response Api::updateRoom(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto name = in.optionalString("name", 1, 100);
+  const auto mode = in.optionalString("release_mode", 1, 16);
+  in.finish();
+  return Response::json(200, {{"room", roomJson(s_.children.updateRoom(call.who(), call.params.at("id"), name, mode))}});
+}
+
+Response Api::listReleases(Call& call) {
+  Json list = Json::array();
+  for (const auto& p : s_.children.releases(call.who(), call.params.at("id"))) {
+    list.push_back({{"at", formatTimestamp(p.at)}, {"at_unix", p.at}, {"kind", p.kind}});
+  }
+  return Response::json(200, {{"releases", list}});
+}
+
+Response Api::scheduleRelease(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto at = parseInstant(in.requiredString("at", 1, 32), "at");
+  in.finish();
+  s_.children.scheduleRelease(call.who(), call.params.at("id"), at);
+  return Response::json(201, {{"at", formatTimestamp(at)}});
+}
+
+Response Api::unscheduleRelease(Call& call) {
+  const auto& at = call.params.at("at");
+  if (at.empty() || at.size() > 12 || at.find_first_not_of("0123456789") != std::string::npos) {
+    throw InputError("at", "Give the release time as at_unix from the list of releases.");
+  }
+  s_.children.unscheduleRelease(call.who(), call.params.at("id"), std::stoll(at));
+  return Response::json(200, {{"message", "The release date is removed."}});
+}
+
+Response Api::releaseNow(Call& call) {
+  s_.children.releaseNow(call.who(), call.params.at("id"));
+  return Response::json(200, {{"message", "Everything in this room's journal is now visible to its families."}});
+}
+
+Response Api::listChildren(Call& call) {
+  storage::ChildQuery q;
+  q.roomId = call.request.queryValue("room");
+  q.keyPersonId = call.request.queryValue("key_person");
+  if (call.request.queryValue("mine") == "true") q.keyPersonId = call.who().userId;
+  q.includeLeft = call.request.queryValue("include_left") == "true";
+  const bool staff = call.who().role != Role::parent;
+  Json list = Json::array();
+  for (const auto& c : s_.children.children(call.who(), q)) list.push_back(childJson(c, staff));
+  return Response::json(200, {{"children", list}});
+}
+
+Response Api::createChild(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  domain::NewChild n;
+  n.firstName = in.requiredString("first_name", 1, 100);
+  n.lastName = in.requiredString("last_name", 1, 100);
+  n.dateOfBirth = in.requiredString("date_of_birth", 1, 10);
+  n.roomId = in.requiredString("room_id", 1, 64);
+  n.startedOn = in.requiredString("started_on", 1, 10);
+  n.keyPersonId = in.optionalString("key_person_id", 0, 64);
+  n.leftOn = in.optionalString("left_on", 0, 10);
+  in.finish();
+  return Response::json(201, {{"child", childJson(s_.children.createChild(call.who(), n), true)}});
+}
+
+Response Api::getChild(Call& call) {
+  const bool staff = call.who().role != Role::parent;
+  return Response::json(200, {{"child", childJson(s_.children.child(call.who(), call.params.at("id")), staff)}});
+}
+
+Response Api::updateChild(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  domain::ChildChange c;
+  c.firstName = in.optionalString("first_name", 1, 100);
+  c.lastName = in.optionalString("last_name", 1, 100);
+  c.dateOfBirth = in.optionalString("date_of_birth", 1, 10);
+  c.roomId = in.optionalString("room_id", 1, 64);
+  c.startedOn = in.optionalString("started_on", 1, 10);
+  c.keyPersonId = in.optionalString("key_person_id", 0, 64);
+  c.leftOn = in.optionalString("left_on", 0, 10);
+  in.finish();
+  return Response::json(200, {{"child", childJson(s_.children.updateChild(call.who(), call.params.at("id"), c), true)}});
+}
+
+Response Api::listCarers(Call& call) {
+  Json list = Json::array();
+  for (const auto& u : s_.children.carers(call.who(), call.params.at("id"))) {
+    list.push_back({{"id", u.id}, {"display_name", u.displayName}, {"username", u.username}, {"active", u.active}});
+  }
+  return Response::json(200, {{"carers", list}});
+}
+
+Response Api::linkCarer(Call& call) {
+  s_.children.linkCarer(call.who(), call.params.at("id"), call.params.at("parent"));
+  return Response::json(200, {{"message", "The parent account is attached to the child."}});
+}
+
+Response Api::unlinkCarer(Call& call) {
+  s_.children.unlinkCarer(call.who(), call.params.at("id"), call.params.at("parent"));
+  return Response::json(200, {{"message", "The parent account is detached from the child."}});
+}
+
+Response Api::getConsent(Call& call) {
+  return Response::json(200, {{"consent", consentJson(s_.children.consent(call.who(), call.params.at("id")))}});
+}
+
+Response Api::recordConsent(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  domain::ConsentChange c;
+  const auto own = in.optionalBool("own_journal_photos");
+  const auto other = in.optionalBool("other_journals");
+  const auto optOut = in.optionalBool("online_journal_opt_out");
+  if (!own || !other || !optOut) {
+    throw InputError(!own ? "own_journal_photos" : !other ? "other_journals" : "online_journal_opt_out",
+                     "Record all three answers of the consent form (true or false).");
+  }
+  c.ownJournalPhotos = *own;
+  c.otherJournals = *other;
+  c.onlineJournalOptOut = *optOut;
+  c.note = in.optionalString("note", 0, 1000).value_or("");
+  in.finish();
+  return Response::json(200, {{"consent", consentJson(s_.children.recordConsent(call.who(), call.params.at("id"), c))}});
+}
+
+Response Api::consentHistory(Call& call) {
+  Json list = Json::array();
+  for (const auto& c : s_.children.consentHistory(call.who(), call.params.at("id"))) list.push_back(consentJson(c));
+  return Response::json(200, {{"history", list}});
+}
+
+Response Api::getAgreement(Call& call) {
+  const auto a = s_.children.agreement(call.who());
+  return Response::json(200, {{"version", a.version}, {"text", a.text}, {"accepted", a.accepted}});
+}
+
+Response Api::changeAgreement(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto text = in.requiredString("text", 1, 20000);
+  in.finish();
+  const auto a = s_.children.changeAgreement(call.who(), text);
+  return Response::json(200, {{"version", a.version}, {"text", a.text}});
+}
+
+Response Api::acceptAgreement(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto version = in.optionalInt("version", 1, 1000000);
+  if (!version) throw InputError("version", "'version' is required: the version you read.");
+  in.finish();
+  s_.children.acceptAgreement(call.who(), static_cast<int>(*version));
+  return Response::json(200, {{"message", "Thank you. You can now see your child's journal."}});
+}
+
+Response Api::getCurriculum(Call&) {
+  const auto setting = s_.settings.current();
+  return Response::json(200, {{"framework", domain::framework(setting ? setting->framework : "eyfs").data}});
+}
+
+Response Api::listEntries(Call& call) {
+  const auto& r = call.request;
+  storage::EntryQuery q;
+  q.childId = r.queryValue("child");
+  q.roomId = r.queryValue("room");
+  q.aspectId = r.queryValue("area");
+  q.authorId = r.queryValue("author");
+  q.status = r.queryValue("status");
+  q.kind = r.queryValue("kind");
+  q.observedFrom = dateParam(r, "from");
+  q.observedTo = dateParam(r, "to");
+  q.awaitingReview = r.queryValue("review") == "pending";
+  q.before = parseCursor(r.queryValue("cursor"));
+  q.limit = parseLimit(r.queryValue("limit"));
+  const auto views = s_.journal.list(call.who(), q);
+  Json list = Json::array();
+  for (const auto& v : views) list.push_back(entryJson(v, true));
+  const bool more = static_cast<int>(views.size()) == q.limit;
+  return Response::json(200, {{"entries", list},
+                              {"next_cursor", more ? Json(std::to_string(views.back().entry.createdAt) + "." +
+                                                          views.back().entry.id)
+                                                   : Json(nullptr)}});
+}
+
+Response Api::createEntry(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  domain::EntryInput e;
+  e.kind = in.requiredString("kind", 1, 16);
+  e.status = in.optionalString("status", 1, 16).value_or("journal");
+  e.roomId = in.optionalString("room_id", 1, 64);
+  e.title = in.requiredString("title", 1, 200);
+  e.body = in.optionalString("body", 0, 20000).value_or("");
+  e.nextSteps = in.optionalString("next_steps", 0, 5000).value_or("");
+  e.observedOn = in.requiredString("observed_on", 1, 10);
+  e.childIds = in.optionalStringList("child_ids", 200, 64).value_or(std::vector<std::string>{});
+  e.aspectIds = in.optionalStringList("aspect_ids", 50, 64).value_or(std::vector<std::string>{});
+  in.finish();
+  const auto view = s_.journal.create(call.who(), e);
+  return Response::json(201, {{"entry", entryJson(view, true)}});
+}
+
+Response Api::getEntry(Call& call) {
+  const bool staff = call.who().role != Role::parent;
+  return Response::json(200, {{"entry", entryJson(s_.journal.get(call.who(), call.params.at("id")), staff)}});
+}
+
+Response Api::amendEntry(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  domain::EntryChange c;
+  c.status = in.optionalString("status", 1, 16);
+  c.title = in.optionalString("title", 1, 200);
+  c.body = in.optionalString("body", 0, 20000);
+  c.nextSteps = in.optionalString("next_steps", 0, 5000);
+  c.observedOn = in.optionalString("observed_on", 1, 10);
+  c.roomId = in.optionalString("room_id", 0, 64);
+  c.childIds = in.optionalStringList("child_ids", 200, 64);
+  c.aspectIds = in.optionalStringList("aspect_ids", 50, 64);
+  in.finish();
+  return Response::json(200, {{"entry", entryJson(s_.journal.amend(call.who(), call.params.at("id"), c), true)}});
+}
+
+Response Api::entryVersions(Call& call) {
+  Json list = Json::array();
+  for (const auto& v : s_.journal.versions(call.who(), call.params.at("id"))) {
+    list.push_back({{"version", v.version}, {"edited_by", v.editedBy}, {"edited_at", formatTimestamp(v.editedAt)},
+                    {"entry", Json::parse(v.snapshot, nullptr, false)}});
+  }
+  return Response::json(200, {{"versions", list}});
+}
+
+Response Api::reviewEntry(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto action = in.requiredString("action", 1, 16);
+  const auto note = in.optionalString("note", 0, 2000).value_or("");
+  in.finish();
+  if (action != "reviewed" && action != "returned") throw InputError("action", "'action' must be reviewed or returned.");
+  const auto view = s_.journal.review(call.who(), call.params.at("id"), action == "returned", note);
+  return Response::json(200, {{"entry", entryJson(view, true)}});
+}
+
+Response Api::familyFeed(Call& call) {
+  storage::ParentFeedQuery q;
+  q.childId = call.request.queryValue("child");
+  q.aspectId = call.request.queryValue("area");
+  q.before = parseCursor(call.request.queryValue("cursor"));
+  q.limit = parseLimit(call.request.queryValue("limit"));
+  const auto views = s_.journal.feed(call.who(), q);
+  Json list = Json::array();
+  for (const auto& v : views) list.push_back(entryJson(v, false));
+  const bool more = static_cast<int>(views.size()) == q.limit;
+  return Response::json(200, {{"entries", list},
+                              {"next_cursor", more ? Json(std::to_string(*views.back().entry.journalAt) + "." +
+                                                          views.back().entry.id)
+                                                   : Json(nullptr)}});
+}
+
+Response Api::listThread(Call& call) {
+  const bool staff = call.who().role != Role::parent;
+  Json list = Json::array();
+  for (const auto& c : s_.journal.thread(call.who(), call.params.at("id"), call.params.at("child"))) {
+    const auto author = s_.accounts.displayName(c.authorId);
+    list.push_back(commentJson(c, author, staff));
+  }
+  return Response::json(200, {{"comments", list}});
+}
+
+Response Api::addComment(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto text = in.requiredString("body", 1, 4000);
+  in.finish();
+  const auto c = s_.journal.addComment(call.who(), call.params.at("id"), call.params.at("child"), text);
+  return Response::json(201, {{"comment", commentJson(c, call.who().displayName, call.who().role != Role::parent)}});
+}
+
+Response Api::hideComment(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto reason = in.requiredString("reason", 1, 500);
+  in.finish();
+  s_.journal.hideComment(call.who(), call.params.at("id"), reason);
+  return Response::json(200, {{"message", "The comment is hidden from the family."}});
+}
+
+Response Api::listContributions(Call& call) {
+  const auto status = call.request.queryValue("status");
+  if (status && *status != "pending" && *status != "journal" && *status != "returned") {
+    throw InputError("status", "'status' must be pending, journal or returned.");
+  }
+  const bool staff = call.who().role != Role::parent;
+  Json list = Json::array();
+  for (const auto& v : s_.journal.contributions(call.who(), status)) list.push_back(entryJson(v, staff));
+  return Response::json(200, {{"contributions", list}});
+}
+
+Response Api::contribute(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  domain::HomeObservation o;
+  o.childId = in.requiredString("child_id", 1, 64);
+  o.title = in.requiredString("title", 1, 200);
+  o.body = in.optionalString("body", 0, 20000).value_or("");
+  o.observedOn = in.requiredString("observed_on", 1, 10);
+  in.finish();
+  return Response::json(201, {{"contribution", entryJson(s_.journal.contribute(call.who(), o), false)}});
+}
+
+Response Api::approveContribution(Call& call) {
+  return Response::json(200, {{"contribution", entryJson(s_.journal.approveContribution(call.who(), call.params.at("id")), true)}});
+}
+
+Response Api::returnContribution(Call& call) {
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto reason = in.requiredString("reason", 1, 2000);
+  in.finish();
+  return Response::json(200, {{"contribution", entryJson(s_.journal.returnContribution(call.who(), call.params.at("id"), reason), true)}});
+}
+
+}  // namespace nestbox::http

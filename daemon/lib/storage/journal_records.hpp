@@ -1,0 +1,129 @@
+#pragma once
+// Records of the journal: rooms, children, consent, entries, comments. Dates a person
+// chooses (birth, start, observed on) are "YYYY-MM-DD" text; instants are Unix seconds.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nestbox::storage {
+
+struct RoomRecord {
+  std::string id;
+  std::string name;
+  std::string releaseMode;  // "live" or "scheduled"
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
+};
+
+struct ReleasePointRecord {
+  std::string roomId;
+  int64_t at = 0;
+  std::string kind;  // "scheduled" or "early"
+  std::string createdBy;
+};
+
+struct ChildRecord {
+  std::string id;
+  std::string firstName;
+  std::string lastName;
+  std::string dateOfBirth;
+  std::string roomId;
+  std::optional<std::string> keyPersonId;
+  std::string startedOn;
+  std::optional<std::string> leftOn;
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
+};
+
+struct ChildQuery {
+  std::optional<std::string> roomId;
+  std::optional<std::string> keyPersonId;
+  bool includeLeft = false;
+};
+
+struct ConsentRecord {
+  std::string childId;
+  bool ownJournalPhotos = false;
+  bool otherJournals = false;
+  bool onlineJournalOptOut = false;
+  std::string recordedBy;
+  int64_t recordedAt = 0;
+  std::string note;
+};
+
+struct EntryRecord {
+  std::string id;
+  std::string kind;    // observation, snapshot, room_post, newsletter, home
+  std::string status;  // draft, staff_only, journal, pending, returned
+  std::optional<std::string> roomId;  // room posts and newsletters
+  std::string title;
+  std::string body;
+  std::string nextSteps;
+  std::string observedOn;
+  std::string authorId;
+  int version = 1;
+  int64_t createdAt = 0;
+  int64_t updatedAt = 0;
+  std::optional<int64_t> journalAt;  // when it entered the journal; drives release
+  std::optional<int64_t> reviewedAt;
+  std::optional<std::string> reviewedBy;
+  std::string reviewNote;
+  std::string returnedReason;
+  std::vector<std::string> childIds;
+  std::vector<std::string> aspectIds;
+};
+
+struct EntryCursor {
+  int64_t time = 0;
+  std::string id;
+};
+
+// Staff and managers: every entry, filtered.
+struct EntryQuery {
+  std::optional<std::string> childId;
+  std::optional<std::string> roomId;  // entries about children of the room, or posted to it
+  std::optional<std::string> aspectId;
+  std::optional<std::string> authorId;
+  std::optional<std::string> status;
+  std::optional<std::string> kind;
+  std::optional<std::string> observedFrom;  // inclusive, YYYY-MM-DD
+  std::optional<std::string> observedTo;    // inclusive
+  bool awaitingReview = false;               // in the journal, not yet reviewed by a manager
+  std::optional<EntryCursor> before;         // by created_at, id, newest first
+  int limit = 20;
+};
+
+// Parents: only released journal entries about their own children (or posted to their
+// children's rooms), never of a child opted out of the online journal.
+struct ParentFeedQuery {
+  std::string parentId;
+  std::optional<std::string> childId;
+  std::optional<std::string> aspectId;
+  int64_t now = 0;
+  std::optional<EntryCursor> before;  // by journal_at, id, newest first
+  int limit = 20;
+};
+
+struct EntryVersionRecord {
+  std::string entryId;
+  int version = 0;
+  std::string editedBy;
+  int64_t editedAt = 0;
+  std::string snapshot;  // JSON of the entry as it was
+};
+
+struct CommentRecord {
+  std::string id;
+  std::string entryId;
+  std::string childId;
+  std::string authorId;
+  std::string body;
+  int64_t createdAt = 0;
+  std::optional<int64_t> hiddenAt;
+  std::optional<std::string> hiddenBy;
+  std::string hiddenReason;
+};
+
+}  // namespace nestbox::storage

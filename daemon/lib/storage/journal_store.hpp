@@ -1,0 +1,61 @@
+#pragma once
+// The storage contract of the journal. Implemented by SqliteStore next to Store; the same
+// transaction() covers calls to both. Visibility for parents is decided here, in the query
+// (ParentFeedQuery), so no row a parent may not see ever leaves the database layer.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/journal_records.hpp"
+
+namespace nestbox::storage {
+
+class JournalStore {
+ public:
+  virtual ~JournalStore() = default;
+  virtual void transaction(const std::function<void()>& work) = 0;
+
+  virtual void insertRoom(const RoomRecord& room) = 0;  // DuplicateError on a taken name
+  virtual void updateRoom(const RoomRecord& room) = 0;
+  virtual std::optional<RoomRecord> room(const std::string& id) = 0;
+  virtual std::vector<RoomRecord> rooms() = 0;
+  virtual void putReleasePoint(const ReleasePointRecord& point) = 0;
+  virtual void deleteReleasePoint(const std::string& roomId, int64_t at) = 0;
+  virtual std::vector<ReleasePointRecord> releasePoints(const std::string& roomId) = 0;
+
+  virtual void insertChild(const ChildRecord& child) = 0;
+  virtual void updateChild(const ChildRecord& child) = 0;
+  virtual std::optional<ChildRecord> child(const std::string& id) = 0;
+  virtual std::vector<ChildRecord> children(const ChildQuery& query) = 0;
+  virtual std::vector<ChildRecord> childrenOfParent(const std::string& parentId) = 0;
+  virtual std::vector<std::string> carersOf(const std::string& childId) = 0;
+  virtual void linkCarer(const std::string& childId, const std::string& parentId) = 0;
+  virtual void unlinkCarer(const std::string& childId, const std::string& parentId) = 0;
+
+  virtual std::optional<ConsentRecord> consent(const std::string& childId) = 0;
+  // Replaces the current consent and appends the same record to the history.
+  virtual void putConsent(const ConsentRecord& consent) = 0;
+  virtual std::vector<ConsentRecord> consentHistory(const std::string& childId) = 0;
+
+  virtual void acceptAgreement(const std::string& userId, int version, int64_t at) = 0;
+  virtual bool hasAcceptedAgreement(const std::string& userId, int version) = 0;
+
+  virtual void insertEntry(const EntryRecord& entry) = 0;
+  virtual void updateEntry(const EntryRecord& entry) = 0;  // children and links replaced
+  virtual std::optional<EntryRecord> entry(const std::string& id) = 0;
+  virtual std::vector<EntryRecord> entries(const EntryQuery& query) = 0;
+  virtual std::vector<EntryRecord> parentFeed(const ParentFeedQuery& query) = 0;
+  // True when the entry is in `parentId`'s feed (released, about or for their children).
+  virtual bool parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) = 0;
+  virtual void appendEntryVersion(const EntryVersionRecord& version) = 0;
+  virtual std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) = 0;
+
+  virtual void insertComment(const CommentRecord& comment) = 0;
+  virtual std::optional<CommentRecord> comment(const std::string& id) = 0;
+  virtual std::vector<CommentRecord> thread(const std::string& entryId, const std::string& childId) = 0;
+  virtual void hideComment(const std::string& id, const std::string& by, int64_t at, const std::string& reason) = 0;
+};
+
+}  // namespace nestbox::storage

@@ -1,0 +1,446 @@
+#include "storage/sqlite_store.hpp"
+
+namespace nestbox::storage {
+namespace {
+
+using Lock = std::lock_guard<std::recursive_mutex>;
+
+void bindOptional(Statement& s, int index, const std::optional<int64_t>& v) {
+  if (v) s.bind(index, *v); else s.bind(index, nullptr);
+}
+
+std::optional<int64_t> optionalInteger(const Statement& s, int column) {
+  if (s.isNull(column)) return std::nullopt;
+  return s.integer(column);
+}
+
+ChildRecord readChild(const Statement& s) {
+  ChildRecord c;
+  c.id = s.text(0);
+  c.firstName = s.text(1);
+  c.lastName = s.text(2);
+  c.dateOfBirth = s.text(3);
+  c.roomId = s.text(4);
+  c.keyPersonId = s.optionalText(5);
+  c.startedOn = s.text(6);
+  c.leftOn = s.optionalText(7);
+  c.createdAt = s.integer(8);
+  c.updatedAt = s.integer(9);
+  return c;
+}
+constexpr const char* kChildColumns =
+    "c.id, c.first_name, c.last_name, c.date_of_birth, c.room_id, c.key_person_id, c.started_on, c.left_on, "
+    "c.created_at, c.updated_at";
+
+constexpr const char* kEntryColumns =
+    "e.id, e.kind, e.status, e.room_id, e.title, e.body, e.next_steps, e.observed_on, e.author_id, e.version, "
+    "e.created_at, e.updated_at, e.journal_at, e.reviewed_at, e.reviewed_by, e.review_note, e.returned_reason";
+
+EntryRecord readEntry(const Statement& s) {
+  EntryRecord e;
+  e.id = s.text(0);
+  e.kind = s.text(1);
+  e.status = s.text(2);
+  e.roomId = s.optionalText(3);
+  e.title = s.text(4);
+  e.body = s.text(5);
+  e.nextSteps = s.text(6);
+  e.observedOn = s.text(7);
+  e.authorId = s.text(8);
+  e.version = static_cast<int>(s.integer(9));
+  e.createdAt = s.integer(10);
+  e.updatedAt = s.integer(11);
+  e.journalAt = optionalInteger(s, 12);
+  e.reviewedAt = optionalInteger(s, 13);
+  e.reviewedBy = s.optionalText(14);
+  e.reviewNote = s.text(15);
+  e.returnedReason = s.text(16);
+  return e;
+}
+
+ConsentRecord readConsent(const Statement& s) {
+  return ConsentRecord{s.text(0), s.integer(1) != 0, s.integer(2) != 0, s.integer(3) != 0,
+                       s.text(4), s.integer(5), s.text(6)};
+}
+
+CommentRecord readComment(const Statement& s) {
+  CommentRecord c;
+  c.id = s.text(0);
+  c.entryId = s.text(1);
+  c.childId = s.text(2);
+  c.authorId = s.text(3);
+  c.body = s.text(4);
+  c.createdAt = s.integer(5);
+  c.hiddenAt = optionalInteger(s, 6);
+  c.hiddenBy = s.optionalText(7);
+  c.hiddenReason = s.text(8);
+  return c;
+}
+constexpr const char* kCommentColumns =
+    "id, entry_id, child_id, author_id, body, created_at, hidden_at, hidden_by, hidden_reason";
+
+// A child's journal is released up to the latest release point of the child's room that
+// has passed (scheduled dates and early releases alike); a live room releases everything.
+// ?NOW is the current time. Used with the alias r for the room and e for the entry.
+constexpr const char* kReleased =
+    "(r.release_mode = 'live' OR e.journal_at <= (SELECT max(p.at) FROM room_release_points p "
+    "WHERE p.room_id = r.id AND p.at <= :now))";
+
+}  // namespace
+
+void SqliteStore::insertRoom(const RoomRecord& r) {
+  Lock lock(mutex_);
+  auto s = db_->prepare("INSERT INTO rooms (id, name, release_mode, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+  s.bind(1, r.id).bind(2, r.name).bind(3, r.releaseMode).bind(4, r.createdAt).bind(5, r.updatedAt);
+  try {
+    s.run();
+  } catch (const SqliteError& e) {
+    if (e.code == SQLITE_CONSTRAINT_UNIQUE) throw DuplicateError("room name already taken");
+    throw;
+  }
+}
+
+void SqliteStore::updateRoom(const RoomRecord& r) {
+  Lock lock(mutex_);
+  auto s = db_->prepare("UPDATE rooms SET name = ?2, release_mode = ?3, updated_at = ?4 WHERE id = ?1");
+  s.bind(1, r.id).bind(2, r.name).bind(3, r.releaseMode).bind(4, r.updatedAt);
+  try {
+    s.run();
+  } catch (const SqliteError& e) {
+    if (e.code == SQLITE_CONSTRAINT_UNIQUE) throw DuplicateError("room name already taken");
+    throw;
+  }
+}
+
+std::optional<RoomRecord> SqliteStore::room(const std::string& id) {
+  Lock lock(mutex_);
+  auto s = db_->prepare("SELECT id, name, release_mode, created_at, updated_at FROM rooms WHERE id = ?1");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return RoomRecord{s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)};
+}
+
+std::vector<RoomRecord> SqliteStore::rooms() {
+  Lock lock(mutex_);
+  auto s = db_->prepare("SELECT id, name, release_mode, created_at, updated_at FROM rooms ORDER BY name COLLATE NOCASE");
+  std::vector<RoomRecord> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
+  return out;
+}
+
+void SqliteStore::putReleasePoint(const ReleasePointRecord& p) {
+  Lock lock(mutex_);
+  db_->prepare("INSERT OR REPLACE INTO room_release_points (room_id, at, kind, created_by) VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, p.roomId).bind(2, p.at).bind(3, p.kind).bind(4, p.createdBy).run();
+}
+
+void SqliteStore::deleteReleasePoint(const std::string& roomId, int64_t at) {
+  Lock lock(mutex_);
+  db_->prepare("DELETE FROM room_release_points WHERE room_id = ?1 AND at = ?2").bind(1, roomId).bind(2, at).run();
+}
+
+std::vector<ReleasePointRecord> SqliteStore::releasePoints(const std::string& roomId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare("SELECT room_id, at, kind, created_by FROM room_release_points WHERE room_id = ?1 ORDER BY at");
+  s.bind(1, roomId);
+  std::vector<ReleasePointRecord> out;
+  while (s.step()) out.push_back({s.text(0), s.integer(1), s.text(2), s.text(3)});
+  return out;
+}
+
+void SqliteStore::insertChild(const ChildRecord& c) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT INTO children (id, first_name, last_name, date_of_birth, room_id, key_person_id, started_on, left_on, "
+      "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  s.bind(1, c.id).bind(2, c.firstName).bind(3, c.lastName).bind(4, c.dateOfBirth).bind(5, c.roomId);
+  s.bind(6, c.keyPersonId).bind(7, c.startedOn).bind(8, c.leftOn).bind(9, c.createdAt).bind(10, c.updatedAt).run();
+}
+
+void SqliteStore::updateChild(const ChildRecord& c) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "UPDATE children SET first_name = ?2, last_name = ?3, date_of_birth = ?4, room_id = ?5, key_person_id = ?6, "
+      "started_on = ?7, left_on = ?8, updated_at = ?9 WHERE id = ?1");
+  s.bind(1, c.id).bind(2, c.firstName).bind(3, c.lastName).bind(4, c.dateOfBirth).bind(5, c.roomId);
+  s.bind(6, c.keyPersonId).bind(7, c.startedOn).bind(8, c.leftOn).bind(9, c.updatedAt).run();
+}
+
+std::optional<ChildRecord> SqliteStore::child(const std::string& id) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kChildColumns + " FROM children c WHERE c.id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return readChild(s);
+}
+
+std::vector<ChildRecord> SqliteStore::children(const ChildQuery& q) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kChildColumns +
+                         " FROM children c WHERE (?1 IS NULL OR c.room_id = ?1) AND (?2 IS NULL OR c.key_person_id = ?2)"
+                         " AND (?3 = 1 OR c.left_on IS NULL) ORDER BY c.first_name COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id")
+                            .c_str());
+  s.bind(1, q.roomId).bind(2, q.keyPersonId).bind(3, q.includeLeft);
+  std::vector<ChildRecord> out;
+  while (s.step()) out.push_back(readChild(s));
+  return out;
+}
+
+std::vector<ChildRecord> SqliteStore::childrenOfParent(const std::string& parentId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kChildColumns +
+                         " FROM children c JOIN child_carers cc ON cc.child_id = c.id WHERE cc.parent_id = ?1"
+                         " ORDER BY c.first_name COLLATE NOCASE, c.id")
+                            .c_str());
+  s.bind(1, parentId);
+  std::vector<ChildRecord> out;
+  while (s.step()) out.push_back(readChild(s));
+  return out;
+}
+
+std::vector<std::string> SqliteStore::carersOf(const std::string& childId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare("SELECT parent_id FROM child_carers WHERE child_id = ?1 ORDER BY parent_id");
+  s.bind(1, childId);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+void SqliteStore::linkCarer(const std::string& childId, const std::string& parentId) {
+  Lock lock(mutex_);
+  db_->prepare("INSERT OR IGNORE INTO child_carers (child_id, parent_id) VALUES (?1, ?2)").bind(1, childId).bind(2, parentId).run();
+}
+
+void SqliteStore::unlinkCarer(const std::string& childId, const std::string& parentId) {
+  Lock lock(mutex_);
+  db_->prepare("DELETE FROM child_carers WHERE child_id = ?1 AND parent_id = ?2").bind(1, childId).bind(2, parentId).run();
+}
+
+std::optional<ConsentRecord> SqliteStore::consent(const std::string& childId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT child_id, own_journal_photos, other_journals, online_journal_opt_out, recorded_by, recorded_at, note "
+      "FROM consents WHERE child_id = ?1");
+  s.bind(1, childId);
+  if (!s.step()) return std::nullopt;
+  return readConsent(s);
+}
+
+void SqliteStore::putConsent(const ConsentRecord& c) {
+  Lock lock(mutex_);
+  for (const char* sql :
+       {"INSERT OR REPLACE INTO consents (child_id, own_journal_photos, other_journals, online_journal_opt_out, "
+        "recorded_by, recorded_at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO consent_history (child_id, own_journal_photos, other_journals, online_journal_opt_out, "
+        "recorded_by, recorded_at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"}) {
+    auto s = db_->prepare(sql);
+    s.bind(1, c.childId).bind(2, c.ownJournalPhotos).bind(3, c.otherJournals).bind(4, c.onlineJournalOptOut);
+    s.bind(5, c.recordedBy).bind(6, c.recordedAt).bind(7, c.note).run();
+  }
+}
+
+std::vector<ConsentRecord> SqliteStore::consentHistory(const std::string& childId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT child_id, own_journal_photos, other_journals, online_journal_opt_out, recorded_by, recorded_at, note "
+      "FROM consent_history WHERE child_id = ?1 ORDER BY seq DESC");
+  s.bind(1, childId);
+  std::vector<ConsentRecord> out;
+  while (s.step()) out.push_back(readConsent(s));
+  return out;
+}
+
+void SqliteStore::acceptAgreement(const std::string& userId, int version, int64_t at) {
+  Lock lock(mutex_);
+  db_->prepare("INSERT OR IGNORE INTO parent_agreements (user_id, version, accepted_at) VALUES (?1, ?2, ?3)")
+      .bind(1, userId).bind(2, version).bind(3, at).run();
+}
+
+bool SqliteStore::hasAcceptedAgreement(const std::string& userId, int version) {
+  Lock lock(mutex_);
+  auto s = db_->prepare("SELECT 1 FROM parent_agreements WHERE user_id = ?1 AND version = ?2");
+  s.bind(1, userId).bind(2, version);
+  return s.step();
+}
+
+void SqliteStore::writeEntryRelations(const EntryRecord& e) {
+  db_->prepare("DELETE FROM entry_children WHERE entry_id = ?1").bind(1, e.id).run();
+  db_->prepare("DELETE FROM entry_links WHERE entry_id = ?1").bind(1, e.id).run();
+  for (const auto& child : e.childIds) {
+    db_->prepare("INSERT OR IGNORE INTO entry_children (entry_id, child_id) VALUES (?1, ?2)").bind(1, e.id).bind(2, child).run();
+  }
+  for (const auto& aspect : e.aspectIds) {
+    db_->prepare("INSERT OR IGNORE INTO entry_links (entry_id, aspect_id) VALUES (?1, ?2)").bind(1, e.id).bind(2, aspect).run();
+  }
+}
+
+void SqliteStore::readEntryRelations(EntryRecord& e) {
+  auto children = db_->prepare("SELECT child_id FROM entry_children WHERE entry_id = ?1 ORDER BY child_id");
+  children.bind(1, e.id);
+  while (children.step()) e.childIds.push_back(children.text(0));
+  auto links = db_->prepare("SELECT aspect_id FROM entry_links WHERE entry_id = ?1 ORDER BY aspect_id");
+  links.bind(1, e.id);
+  while (links.step()) e.aspectIds.push_back(links.text(0));
+}
+
+void SqliteStore::insertEntry(const EntryRecord& e) {
+  transaction([&] {
+    auto s = db_->prepare(
+        "INSERT INTO entries (id, kind, status, room_id, title, body, next_steps, observed_on, author_id, version, "
+        "created_at, updated_at, journal_at, reviewed_at, reviewed_by, review_note, returned_reason) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+    s.bind(1, e.id).bind(2, e.kind).bind(3, e.status).bind(4, e.roomId).bind(5, e.title).bind(6, e.body);
+    s.bind(7, e.nextSteps).bind(8, e.observedOn).bind(9, e.authorId).bind(10, e.version).bind(11, e.createdAt);
+    s.bind(12, e.updatedAt);
+    bindOptional(s, 13, e.journalAt);
+    bindOptional(s, 14, e.reviewedAt);
+    s.bind(15, e.reviewedBy).bind(16, e.reviewNote).bind(17, e.returnedReason).run();
+    writeEntryRelations(e);
+  });
+}
+
+void SqliteStore::updateEntry(const EntryRecord& e) {
+  transaction([&] {
+    auto s = db_->prepare(
+        "UPDATE entries SET kind = ?2, status = ?3, room_id = ?4, title = ?5, body = ?6, next_steps = ?7, "
+        "observed_on = ?8, version = ?9, updated_at = ?10, journal_at = ?11, reviewed_at = ?12, reviewed_by = ?13, "
+        "review_note = ?14, returned_reason = ?15 WHERE id = ?1");
+    s.bind(1, e.id).bind(2, e.kind).bind(3, e.status).bind(4, e.roomId).bind(5, e.title).bind(6, e.body);
+    s.bind(7, e.nextSteps).bind(8, e.observedOn).bind(9, e.version).bind(10, e.updatedAt);
+    bindOptional(s, 11, e.journalAt);
+    bindOptional(s, 12, e.reviewedAt);
+    s.bind(13, e.reviewedBy).bind(14, e.reviewNote).bind(15, e.returnedReason).run();
+    writeEntryRelations(e);
+  });
+}
+
+std::optional<EntryRecord> SqliteStore::entry(const std::string& id) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE e.id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  EntryRecord e = readEntry(s);
+  readEntryRelations(e);
+  return e;
+}
+
+std::vector<EntryRecord> SqliteStore::entries(const EntryQuery& q) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE "
+      "(:child IS NULL OR EXISTS (SELECT 1 FROM entry_children ec WHERE ec.entry_id = e.id AND ec.child_id = :child)) "
+      "AND (:room IS NULL OR e.room_id = :room OR EXISTS (SELECT 1 FROM entry_children ec JOIN children c "
+      "     ON c.id = ec.child_id WHERE ec.entry_id = e.id AND c.room_id = :room)) "
+      "AND (:aspect IS NULL OR EXISTS (SELECT 1 FROM entry_links l WHERE l.entry_id = e.id AND l.aspect_id = :aspect)) "
+      "AND (:author IS NULL OR e.author_id = :author) AND (:status IS NULL OR e.status = :status) "
+      "AND (:kind IS NULL OR e.kind = :kind) AND (:from IS NULL OR e.observed_on >= :from) "
+      "AND (:to IS NULL OR e.observed_on <= :to) "
+      "AND (:review = 0 OR (e.status = 'journal' AND e.reviewed_at IS NULL AND e.kind <> 'home')) "
+      "AND (:before_time IS NULL OR e.created_at < :before_time OR (e.created_at = :before_time AND e.id < :before_id)) "
+      "ORDER BY e.created_at DESC, e.id DESC LIMIT :limit").c_str());
+  auto idx = [&](const char* name) { return s.parameterIndex(name); };
+  s.bind(idx(":child"), q.childId).bind(idx(":room"), q.roomId).bind(idx(":aspect"), q.aspectId);
+  s.bind(idx(":author"), q.authorId).bind(idx(":status"), q.status).bind(idx(":kind"), q.kind);
+  s.bind(idx(":from"), q.observedFrom).bind(idx(":to"), q.observedTo).bind(idx(":review"), q.awaitingReview);
+  if (q.before) s.bind(idx(":before_time"), q.before->time).bind(idx(":before_id"), q.before->id);
+  else s.bind(idx(":before_time"), nullptr).bind(idx(":before_id"), nullptr);
+  s.bind(idx(":limit"), q.limit);
+  std::vector<EntryRecord> out;
+  while (s.step()) out.push_back(readEntry(s));
+  for (auto& e : out) readEntryRelations(e);
+  return out;
+}
+
+namespace {
+// An entry is in a parent's feed when it is in the journal and either about one of their
+// children (not opted out), or posted to a room one of their children is in — in both cases
+// released for that child's room.
+std::string parentVisibility() {
+  return std::string(
+      "e.status = 'journal' AND ("
+      " EXISTS (SELECT 1 FROM entry_children ec JOIN child_carers cc ON cc.child_id = ec.child_id"
+      "   JOIN children c ON c.id = ec.child_id JOIN rooms r ON r.id = c.room_id"
+      "   LEFT JOIN consents k ON k.child_id = c.id"
+      "   WHERE ec.entry_id = e.id AND cc.parent_id = :parent AND (:child IS NULL OR c.id = :child)"
+      "   AND COALESCE(k.online_journal_opt_out, 0) = 0 AND ") + kReleased + ")"
+      " OR (e.kind IN ('room_post', 'newsletter') AND EXISTS (SELECT 1 FROM child_carers cc"
+      "   JOIN children c ON c.id = cc.child_id JOIN rooms r ON r.id = c.room_id"
+      "   LEFT JOIN consents k ON k.child_id = c.id"
+      "   WHERE cc.parent_id = :parent AND c.room_id = e.room_id AND (:child IS NULL OR c.id = :child)"
+      "   AND COALESCE(k.online_journal_opt_out, 0) = 0 AND " + kReleased + ")))";
+}
+}  // namespace
+
+std::vector<EntryRecord> SqliteStore::parentFeed(const ParentFeedQuery& q) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE " + parentVisibility() +
+      " AND (:aspect IS NULL OR EXISTS (SELECT 1 FROM entry_links l WHERE l.entry_id = e.id AND l.aspect_id = :aspect))"
+      " AND (:before_time IS NULL OR e.journal_at < :before_time OR (e.journal_at = :before_time AND e.id < :before_id))"
+      " ORDER BY e.journal_at DESC, e.id DESC LIMIT :limit").c_str());
+  auto idx = [&](const char* name) { return s.parameterIndex(name); };
+  s.bind(idx(":parent"), q.parentId).bind(idx(":child"), q.childId).bind(idx(":now"), q.now);
+  s.bind(idx(":aspect"), q.aspectId);
+  if (q.before) s.bind(idx(":before_time"), q.before->time).bind(idx(":before_id"), q.before->id);
+  else s.bind(idx(":before_time"), nullptr).bind(idx(":before_id"), nullptr);
+  s.bind(idx(":limit"), q.limit);
+  std::vector<EntryRecord> out;
+  while (s.step()) out.push_back(readEntry(s));
+  for (auto& e : out) readEntryRelations(e);
+  return out;
+}
+
+bool SqliteStore::parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT 1 FROM entries e WHERE e.id = :entry AND ") + parentVisibility()).c_str());
+  auto idx = [&](const char* name) { return s.parameterIndex(name); };
+  s.bind(idx(":entry"), entryId).bind(idx(":parent"), parentId).bind(idx(":child"), nullptr).bind(idx(":now"), now);
+  return s.step();
+}
+
+void SqliteStore::appendEntryVersion(const EntryVersionRecord& v) {
+  Lock lock(mutex_);
+  db_->prepare("INSERT INTO entry_versions (entry_id, version, edited_by, edited_at, snapshot) VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, v.entryId).bind(2, v.version).bind(3, v.editedBy).bind(4, v.editedAt).bind(5, v.snapshot).run();
+}
+
+std::vector<EntryVersionRecord> SqliteStore::entryVersions(const std::string& entryId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT entry_id, version, edited_by, edited_at, snapshot FROM entry_versions WHERE entry_id = ?1 ORDER BY version DESC");
+  s.bind(1, entryId);
+  std::vector<EntryVersionRecord> out;
+  while (s.step()) out.push_back({s.text(0), static_cast<int>(s.integer(1)), s.text(2), s.integer(3), s.text(4)});
+  return out;
+}
+
+void SqliteStore::insertComment(const CommentRecord& c) {
+  Lock lock(mutex_);
+  db_->prepare("INSERT INTO comments (id, entry_id, child_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+      .bind(1, c.id).bind(2, c.entryId).bind(3, c.childId).bind(4, c.authorId).bind(5, c.body).bind(6, c.createdAt).run();
+}
+
+std::optional<CommentRecord> SqliteStore::comment(const std::string& id) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kCommentColumns + " FROM comments WHERE id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return readComment(s);
+}
+
+std::vector<CommentRecord> SqliteStore::thread(const std::string& entryId, const std::string& childId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kCommentColumns +
+                         " FROM comments WHERE entry_id = ?1 AND child_id = ?2 ORDER BY created_at, id").c_str());
+  s.bind(1, entryId).bind(2, childId);
+  std::vector<CommentRecord> out;
+  while (s.step()) out.push_back(readComment(s));
+  return out;
+}
+
+void SqliteStore::hideComment(const std::string& id, const std::string& by, int64_t at, const std::string& reason) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE comments SET hidden_at = ?2, hidden_by = ?3, hidden_reason = ?4 WHERE id = ?1 AND hidden_at IS NULL")
+      .bind(1, id).bind(2, at).bind(3, by).bind(4, reason).run();
+}
+
+}  // namespace nestbox::storage
