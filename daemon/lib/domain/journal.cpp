@@ -67,14 +67,38 @@ void JournalService::validate(const storage::EntryRecord& e) {
   }
 }
 
-EntryView JournalService::viewFor(const Principal& p, storage::EntryRecord entry) {
-  EntryView view;
-  if (const auto author = ctx_.store.userById(entry.authorId)) view.authorName = author->displayName;
+JournalService::Viewer JournalService::viewer(const Principal& p) {
+  Viewer v{p, {}, {}};
   if (p.role == Role::parent) {
+    for (const auto& c : journal_.childrenOfParent(p.userId)) v.ownChildren.insert(c.id);
+  }
+  return v;
+}
+
+EntryView JournalService::viewFor(const Principal& p, storage::EntryRecord entry) {
+  Viewer v = viewer(p);
+  return viewFor(v, std::move(entry));
+}
+
+std::vector<EntryView> JournalService::viewsFor(const Principal& p, std::vector<storage::EntryRecord> entries) {
+  Viewer v = viewer(p);
+  std::vector<EntryView> out;
+  out.reserve(entries.size());
+  for (auto& e : entries) out.push_back(viewFor(v, std::move(e)));
+  return out;
+}
+
+EntryView JournalService::viewFor(Viewer& v, storage::EntryRecord entry) {
+  EntryView view;
+  auto name = v.authorNames.find(entry.authorId);
+  if (name == v.authorNames.end()) {
+    const auto author = ctx_.store.userById(entry.authorId);
+    name = v.authorNames.emplace(entry.authorId, author ? author->displayName : std::string()).first;
+  }
+  view.authorName = name->second;
+  if (v.principal.role == Role::parent) {
     // Only their own children, never another child's id, name or tag.
-    std::set<std::string> own;
-    for (const auto& c : journal_.childrenOfParent(p.userId)) own.insert(c.id);
-    std::erase_if(entry.childIds, [&](const std::string& id) { return !own.contains(id); });
+    std::erase_if(entry.childIds, [&](const std::string& id) { return !v.ownChildren.contains(id); });
     entry.reviewNote.clear();
     entry.reviewedBy.reset();
     entry.reviewedAt.reset();
@@ -86,9 +110,7 @@ EntryView JournalService::viewFor(const Principal& p, storage::EntryRecord entry
 
 std::vector<EntryView> JournalService::list(const Principal& p, const storage::EntryQuery& query) {
   children_.requireStaff(p);
-  std::vector<EntryView> out;
-  for (auto& e : journal_.entries(query)) out.push_back(viewFor(p, std::move(e)));
-  return out;
+  return viewsFor(p, journal_.entries(query));
 }
 
 EntryView JournalService::create(const Principal& p, const EntryInput& in) {
@@ -185,9 +207,7 @@ std::vector<EntryView> JournalService::feed(const Principal& p, const storage::P
   if (q.childId && !children_.isCarer(p.userId, *q.childId)) {
     throw DomainError(ErrorKind::notFound, "not_found", "There is no such child.");
   }
-  std::vector<EntryView> out;
-  for (auto& e : journal_.parentFeed(q)) out.push_back(viewFor(p, std::move(e)));
-  return out;
+  return viewsFor(p, journal_.parentFeed(q));
 }
 
 EntryView JournalService::review(const Principal& p, const std::string& entryId, bool returnToAuthor,
@@ -234,9 +254,7 @@ std::vector<EntryView> JournalService::contributions(const Principal& p, const s
     children_.requireAgreement(p);
     q.authorId = p.userId;
   }
-  std::vector<EntryView> out;
-  for (auto& e : journal_.entries(q)) out.push_back(viewFor(p, std::move(e)));
-  return out;
+  return viewsFor(p, journal_.entries(q));
 }
 
 EntryView JournalService::approveContribution(const Principal& p, const std::string& entryId) {

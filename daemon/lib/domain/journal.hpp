@@ -5,7 +5,9 @@
 // entries about their own children, and only their own children in them; each (entry, child)
 // has its own private comment thread.
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,8 +75,17 @@ class JournalService {
   void hideComment(const Principal& p, const std::string& commentId, const std::string& reason);
 
  private:
+  // What shaping entries for one person needs, gathered once per request, not per entry.
+  struct Viewer {
+    const Principal& principal;
+    std::set<std::string> ownChildren;                 // parents only
+    std::map<std::string, std::string> authorNames;  // filled as met
+  };
+  Viewer viewer(const Principal& p);
   storage::EntryRecord requireEntry(const std::string& entryId);
+  EntryView viewFor(Viewer& viewer, storage::EntryRecord entry);
   EntryView viewFor(const Principal& p, storage::EntryRecord entry);
+  std::vector<EntryView> viewsFor(const Principal& p, std::vector<storage::EntryRecord> entries);
   void validate(const storage::EntryRecord& entry);
   void requireThreadAccess(const Principal& p, const storage::EntryRecord& entry, const std::string& childId);
   void saveAmendment(const Principal& p, storage::EntryRecord& entry, Event event, const Json& detail);

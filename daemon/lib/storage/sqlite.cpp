@@ -26,6 +26,7 @@ Database::Database(const std::string& path) {
 }
 
 Database::~Database() {
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
   if (db_) sqlite3_close_v2(db_);
 }
 
@@ -39,7 +40,18 @@ void Database::exec(const char* sql) {
   }
 }
 
-Statement Database::prepare(const char* sql) { return Statement(db_, sql); }
+Statement Database::prepare(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) throwError(db_, rc, "prepare");
+    it = cache_.emplace(sql, CachedStatement{stmt, false}).first;
+  }
+  if (it->second.inUse) return Statement(db_, sql);
+  it->second.inUse = true;
+  return Statement(db_, it->second.stmt, &it->second.inUse);
+}
 int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Database::changes() const { return sqlite3_changes(db_); }
 
@@ -48,12 +60,23 @@ Statement::Statement(sqlite3* db, const char* sql) : db_(db) {
   if (rc != SQLITE_OK) throwError(db, rc, "prepare");
 }
 
+Statement::Statement(sqlite3* db, sqlite3_stmt* cached, bool* inUse) : db_(db), stmt_(cached), borrowedFlag_(inUse) {}
+
 Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
+  if (!stmt_) return;
+  if (borrowedFlag_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *borrowedFlag_ = false;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
 }
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(other.stmt_), borrowedFlag_(other.borrowedFlag_) {
   other.stmt_ = nullptr;
+  other.borrowedFlag_ = nullptr;
 }
 
 Statement& Statement::bind(int index, const std::string& value) {

@@ -5,9 +5,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 namespace nestbox::storage {
 
@@ -28,18 +30,28 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   void exec(const char* sql);  // for fixed statements without parameters only
+  // Prepared statements are cached per SQL text: the Statement borrows the cached one and
+  // resets it when it goes out of scope. A second use of the same text while the first is
+  // still alive gets a fresh statement of its own.
   Statement prepare(const char* sql);
   int64_t lastInsertRowId() const;
   int changes() const;
   sqlite3* handle() const { return db_; }
 
  private:
+  struct CachedStatement {
+    sqlite3_stmt* stmt = nullptr;
+    bool inUse = false;
+  };
+  std::unordered_map<std::string, CachedStatement> cache_;
   sqlite3* db_ = nullptr;
 };
 
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql);
+  // Borrows a cached statement; `inUse` is cleared when this Statement is destroyed.
+  Statement(sqlite3* db, sqlite3_stmt* cached, bool* inUse);
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
@@ -71,6 +83,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool* borrowedFlag_ = nullptr;  // set when the statement belongs to the Database's cache
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back if the scope is left by an exception.
