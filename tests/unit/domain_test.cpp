@@ -7,18 +7,10 @@
 
 using namespace nestbox;
 using namespace nestbox::domain;
+using testing::kindOf;
 using testing::kManagerPassword;
 
 namespace {
-ErrorKind kindOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const DomainError& e) {
-    return e.kind;
-  }
-  FAIL("no DomainError thrown");
-  return ErrorKind::invalid;
-}
 }  // namespace
 
 TEST_CASE("setup: the code works once, writes its file, and a wrong code writes nothing") {

@@ -2,12 +2,15 @@
 // A whole domain + API stack in memory: fake clock, seeded randomness, an in-memory SQLite
 // store and cheap argon2id parameters. No sockets, no files except where a test asks.
 
+#include <catch2/catch.hpp>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
+#include "domain/errors.hpp"
 #include "domain/children.hpp"
 #include "domain/journal.hpp"
 #include "domain/sessions.hpp"
@@ -27,6 +30,17 @@ inline std::string tempDir(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
+}
+
+// The kind of DomainError `f` throws; fails the test when it throws none.
+inline domain::ErrorKind kindOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const domain::DomainError& e) {
+    return e.kind;
+  }
+  FAIL("no DomainError thrown");
+  return domain::ErrorKind::invalid;
 }
 
 inline const std::string kManagerPassword = "Correct horse battery 9";

@@ -5,18 +5,10 @@
 
 using namespace nestbox;
 using namespace nestbox::domain;
+using testing::kindOf;
 
 namespace {
 
-ErrorKind kindOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const DomainError& e) {
-    return e.kind;
-  }
-  FAIL("no DomainError thrown");
-  return ErrorKind::invalid;
-}
 
 // Two families in one live room and one scheduled room: child A (parent A), child B
 // (parent B), child C in Reception (parent C), with staff Kate.

@@ -1,9 +1,8 @@
 #include "http/api.hpp"
 
-#include <ctime>
-
 #include "core/log.hpp"
 #include "domain/errors.hpp"
+#include "http/query_params.hpp"
 #include "security/tokens.hpp"
 #include "system/clock.hpp"
 
@@ -80,23 +79,6 @@ std::optional<Role> parseRole(const std::optional<std::string>& value, const std
   auto role = domain::roleFromName(*value);
   if (!role) throw InputError(field, "'" + field + "' must be manager, staff or parent.");
   return role;
-}
-
-// Accepts "2026-11-22", "2026-11-22T13:20:00Z" or Unix seconds.
-int64_t parseTime(const std::string& text, const std::string& field) {
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() <= 12) {
-    return std::stoll(text);
-  }
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (!end || *end != '\0') {
-    tm = {};
-    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
-  }
-  if (!end || *end != '\0') {
-    throw InputError(field, "'" + field + "' must be a date like 2026-11-22 or 2026-11-22T13:20:00Z.");
-  }
-  return static_cast<int64_t>(timegm(&tm));
 }
 
 bool isStateChanging(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
@@ -487,21 +469,15 @@ Response Api::listAudit(Call& call) {
     q.event = *event;
   }
   if (const auto actor = r.queryValue("actor")) q.actorId = *actor;
-  if (const auto since = r.queryValue("since")) q.since = parseTime(*since, "since");
-  if (const auto until = r.queryValue("until")) q.until = parseTime(*until, "until");
+  if (const auto since = r.queryValue("since")) q.since = parseTimeParam(*since, "since");
+  if (const auto until = r.queryValue("until")) q.until = parseTimeParam(*until, "until");
   if (const auto cursor = r.queryValue("cursor")) {
     if (cursor->empty() || cursor->size() > 18 || cursor->find_first_not_of("0123456789") != std::string::npos) {
       throw InputError("cursor", "'cursor' must be the next_cursor value of an earlier page.");
     }
     q.beforeSeq = std::stoll(*cursor);
   }
-  if (const auto limit = r.queryValue("limit")) {
-    if (limit->empty() || limit->size() > 3 || limit->find_first_not_of("0123456789") != std::string::npos ||
-        std::stoi(*limit) < 1 || std::stoi(*limit) > 200) {
-      throw InputError("limit", "'limit' must be from 1 to 200.");
-    }
-    q.limit = std::stoi(*limit);
-  }
+  q.limit = parseLimitParam(r.queryValue("limit"), 50, 200);
   Json entries = Json::array();
   const auto records = s_.audit.query(q);
   for (const auto& e : records) {

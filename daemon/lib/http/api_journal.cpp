@@ -4,6 +4,7 @@
 
 #include "domain/curriculum.hpp"
 #include "http/api.hpp"
+#include "http/query_params.hpp"
 #include "system/clock.hpp"
 
 namespace nestbox::http {
@@ -76,30 +77,10 @@ std::optional<storage::EntryCursor> parseCursor(const std::optional<std::string>
   return storage::EntryCursor{std::stoll(text->substr(0, dot)), text->substr(dot + 1)};
 }
 
-int parseLimit(const std::optional<std::string>& text) {
-  if (!text) return 20;
-  if (text->empty() || text->size() > 3 || text->find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(*text) < 1 || std::stoi(*text) > 100) {
-    throw InputError("limit", "'limit' must be from 1 to 100.");
-  }
-  return std::stoi(*text);
-}
-
 std::optional<std::string> dateParam(const Request& r, const std::string& name) {
   auto v = r.queryValue(name);
   if (v && !domain::isDate(*v)) throw InputError(name, "'" + name + "' must be a date like 2026-11-22.");
   return v;
-}
-
-int64_t parseInstant(const std::string& text, const std::string& field) {
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (!end || *end != '\0') {
-    tm = {};
-    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
-  }
-  if (!end || *end != '\0') throw InputError(field, "'" + field + "' must be a date like 2027-02-13 or 2027-02-13T15:00:00Z.");
-  return static_cast<int64_t>(timegm(&tm));
 }
 
 }  // namespace
@@ -178,7 +159,7 @@ Response Api::listReleases(Call& call) {
 Response Api::scheduleRelease(Call& call) {
   const Json body = readObject(call.request);
   JsonReader in(body);
-  const auto at = parseInstant(in.requiredString("at", 1, 32), "at");
+  const auto at = parseTimeParam(in.requiredString("at", 1, 32), "at");
   in.finish();
   s_.children.scheduleRelease(call.who(), call.params.at("id"), at);
   return Response::json(201, {{"at", formatTimestamp(at)}});
@@ -334,7 +315,7 @@ Response Api::listEntries(Call& call) {
   q.observedTo = dateParam(r, "to");
   q.awaitingReview = r.queryValue("review") == "pending";
   q.before = parseCursor(r.queryValue("cursor"));
-  q.limit = parseLimit(r.queryValue("limit"));
+  q.limit = parseLimitParam(r.queryValue("limit"), 20, 100);
   const auto views = s_.journal.list(call.who(), q);
   Json list = Json::array();
   for (const auto& v : views) list.push_back(entryJson(v, true));
@@ -409,7 +390,7 @@ Response Api::familyFeed(Call& call) {
   q.childId = call.request.queryValue("child");
   q.aspectId = call.request.queryValue("area");
   q.before = parseCursor(call.request.queryValue("cursor"));
-  q.limit = parseLimit(call.request.queryValue("limit"));
+  q.limit = parseLimitParam(call.request.queryValue("limit"), 20, 100);
   const auto views = s_.journal.feed(call.who(), q);
   Json list = Json::array();
   for (const auto& v : views) list.push_back(entryJson(v, false));
