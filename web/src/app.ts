@@ -17,6 +17,9 @@ import './views/accounts-view';
 import './views/account-view';
 import './views/audit-view';
 import './views/settings-view';
+import './views/family-view';
+import './views/staff-views';
+import './views/children-views';
 
 type Boot = 'loading' | 'setup' | 'ready' | 'offline';
 
@@ -118,9 +121,9 @@ export class NestboxApp extends LightElement {
       <a class="brand" href="/">${s?.setting?.name ?? 'Nestbox'}</a>
       ${s && !s.must_change_password
         ? html`<nav aria-label="Main"><ul>
-            ${link('/', 'Home')}
+            ${s.user.role === 'parent' ? link('/journal', 'Journal') : html`${link('/', 'Home')}${link('/staff/journal', 'Journal')}${link('/staff/children', 'Children')}`}
             ${s.user.role === 'manager'
-              ? html`${link('/manage/accounts', 'Accounts')}${link('/manage/audit', 'Audit log')}${link('/manage/settings', 'Setting')}`
+              ? html`${link('/manage/children', 'Rooms')}${link('/manage/accounts', 'Accounts')}${link('/manage/audit', 'Audit log')}${link('/manage/settings', 'Setting')}`
               : nothing}
             ${link('/account/sessions', 'My account')}
             <li><button class="link" type="button" @click=${() => this.signOut()}>Sign out</button></li>
@@ -145,7 +148,26 @@ export class NestboxApp extends LightElement {
     }
     const s = this.session;
     if (s.must_change_password && path !== '/account/password') navigate('/account/password', true);
+    if (s.user.role === 'parent' && (path === '/' || path === '/sign-in' || path === '/setup' || path === '/journal')) {
+      return html`<nb-family-view .session=${s}></nb-family-view>`;
+    }
     if (path === '/' || path === '/sign-in' || path === '/setup') return html`<nb-home-view .session=${s}></nb-home-view>`;
+    if (path.startsWith('/journal')) {
+      if (s.user.role !== 'parent') return this.onlyFor('families', 'Staff record and read the journal under “Journal” in the menu.');
+      if (path === '/journal/home') return html`<nb-home-observation-view></nb-home-observation-view>`;
+      if (path === '/journal/contributions') return html`<nb-my-contributions-view></nb-my-contributions-view>`;
+      const entry = path.match(/^\/journal\/entries\/([0-9a-f]{32})$/);
+      if (entry) return html`<nb-family-entry-view .entryId=${entry[1]} .session=${s}></nb-family-entry-view>`;
+    }
+    if (path.startsWith('/staff/')) {
+      if (s.user.role === 'parent') return this.onlyFor('staff', 'Your child’s journal is under “Journal” in the menu.');
+      if (path === '/staff/journal') return html`<nb-staff-journal-view .session=${s}></nb-staff-journal-view>`;
+      if (path === '/staff/children') return html`<nb-staff-children-view .session=${s}></nb-staff-children-view>`;
+      if (path === '/staff/contributions') return html`<nb-contributions-view></nb-contributions-view>`;
+      if (path === '/staff/entries/new') return html`<nb-entry-editor-view></nb-entry-editor-view>`;
+      const entry = path.match(/^\/staff\/entries\/([0-9a-f]{32})$/);
+      if (entry) return html`<nb-staff-entry-view .entryId=${entry[1]} .session=${s}></nb-staff-entry-view>`;
+    }
     if (path === '/account/password') return html`<nb-password-view .session=${s}></nb-password-view>`;
     if (path === '/account/sessions') return html`<nb-sessions-view .session=${s}></nb-sessions-view>`;
     if (path.startsWith('/manage/')) {
@@ -155,9 +177,17 @@ export class NestboxApp extends LightElement {
       if (account) return html`<nb-account-view .userId=${account[1]} .session=${s}></nb-account-view>`;
       if (path === '/manage/audit') return html`<nb-audit-view></nb-audit-view>`;
       if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view>`;
+      if (path === '/manage/children') return html`<nb-manage-children-view></nb-manage-children-view>`;
+      const child = path.match(/^\/manage\/children\/([0-9a-f]{32})$/);
+      if (child) return html`<nb-manage-child-view .childId=${child[1]}></nb-manage-child-view>`;
     }
     return html`<section class="panel narrow"><h1>Page not found</h1>
       <p>There is nothing at this address. <a href="/">Go to the home page</a>.</p></section>`;
+  }
+
+  private onlyFor(who: string, hint: string): TemplateResult {
+    return html`<section class="panel narrow"><h1>This page is for ${who}</h1><p>${hint}</p>
+      <p><a href="/">Back to the home page</a></p></section>`;
   }
 
   private managersOnly(): TemplateResult {

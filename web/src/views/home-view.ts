@@ -14,11 +14,14 @@ export class HomeView extends LightElement {
     return html`<section>
       <h1>Hello, ${user.display_name}</h1>
       <p class="lead">You are signed in as a ${roleText} of ${this.session.setting?.name ?? 'your setting'}.</p>
-      <div class="empty"><p>Children’s journals will appear here once your setting starts recording them.</p></div>
       <h2>What you can do</h2>
       <ul class="home-links">
+        <li><a href="/staff/journal">Journal<p class="meta">Record observations, snapshots and room posts; read and reply.</p></a></li>
+        <li><a href="/staff/contributions">From families<p class="meta">Approve or return home observations.</p></a></li>
+        <li><a href="/staff/children">Children<p class="meta">Everyone, or only your key children.</p></a></li>
         ${user.role === 'manager'
-          ? html`<li><a href="/manage/accounts">Accounts<p class="meta">Add staff and parents, reset passwords, set PINs.</p></a></li>
+          ? html`<li><a href="/manage/children">Rooms and children<p class="meta">Rooms, release dates, children, parents, consent.</p></a></li>
+              <li><a href="/manage/accounts">Accounts<p class="meta">Add staff and parents, reset passwords, set PINs.</p></a></li>
               <li><a href="/manage/audit">Audit log<p class="meta">Sign-ins, changes and security events.</p></a></li>
               <li><a href="/manage/settings">Setting<p class="meta">Name, curriculum, password rules, timeouts.</p></a></li>`
           : nothing}

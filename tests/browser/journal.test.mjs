@@ -1,0 +1,158 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSetUpStack, MANAGER_PASSWORD } from '../integration/harness.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET } from './browser.mjs';
+
+let stack;
+let manager;
+let browser;
+const ids = {};
+before(async () => {
+  ({ stack, manager } = await startSetUpStack());
+  browser = await launchBrowser(stack);
+  ids.kate = (await stack.addUser(manager, 'kate', 'staff', 'green apple orchard')).id;
+  ids.parentA = (await stack.addUser(manager, 'parent.a', 'parent', 'blue whale singing')).id;
+  ids.parentB = (await stack.addUser(manager, 'parent.b', 'parent', 'red kite flying')).id;
+  ids.room = (await manager.post('/api/v1/rooms', { name: 'Nursery', release_mode: 'live' })).json.room.id;
+  ids.ben = (await manager.post('/api/v1/children', { first_name: 'Ben', last_name: 'Brown', date_of_birth: '2022-02-11', room_id: ids.room, started_on: '2025-09-01' })).json.child.id;
+  await manager.request('PUT', `/api/v1/children/${ids.ben}/carers/${ids.parentB}`);
+});
+after(async () => {
+  await browser?.close();
+  await stack.stop();
+});
+
+test('a manager adds a room and a child, attaches the parent and records consent', async () => {
+  const page = await openPage(browser, stack, TABLET);
+  await signIn(page, 'manager', MANAGER_PASSWORD);
+  await page.getByRole('link', { name: 'Rooms', exact: true }).click();
+  await page.getByRole('heading', { name: 'Rooms and children' }).waitFor();
+  await page.getByLabel('Room name').fill('Reception');
+  await page.getByLabel('Families see entries').selectOption('scheduled');
+  await page.getByRole('button', { name: 'Add room' }).click();
+  await page.getByText('Released on set dates').waitFor();
+  await page.getByLabel('Add a release date for Reception').fill('2027-02-12');
+  await page.getByRole('button', { name: 'Add date' }).click();
+  await page.getByText(/Release dates: 12 Feb 2027/).waitFor();
+
+  await page.getByLabel('First name').fill('Ava');
+  await page.getByLabel('Last name').fill('Ahmed');
+  await page.getByLabel('Date of birth').fill('2022-01-10');
+  await page.getByLabel('Room', { exact: true }).selectOption({ label: 'Nursery' });
+  await page.getByLabel('Start date').fill('2025-09-01');
+  await page.getByLabel('Key person').selectOption({ label: 'Name kate' });
+  await page.getByRole('button', { name: 'Add child' }).click();
+  await page.getByText('Child added.').waitFor();
+  await checkScreen(page, 'rooms-and-children');
+
+  await page.getByRole('link', { name: 'Ava Ahmed' }).click();
+  await page.getByRole('heading', { name: 'Ava Ahmed' }).waitFor();
+  await page.getByLabel('Attach a parent account').selectOption({ label: 'Name parent.a (parent.a)' });
+  await page.getByRole('button', { name: 'Attach', exact: true }).click();
+  await page.getByText(/Attached\./).waitFor();
+  await page.getByLabel(/in their own journal/).check();
+  await page.getByRole('button', { name: 'Record consent' }).click();
+  await page.getByText('Consent recorded.').waitFor();
+  await page.getByText(/own journal yes, other journals no, opted out no/).waitFor();
+  await checkScreen(page, 'child-consent');
+  ids.ava = new URL(page.url()).pathname.split('/').pop();
+  await page.context().close();
+});
+
+test('staff record an observation about two children, linked to the curriculum', async () => {
+  const page = await openPage(browser, stack);
+  await signIn(page, 'kate', 'green apple orchard');
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  await page.getByRole('link', { name: 'Children', exact: true }).click();
+  await page.getByLabel('Only my key children').check();
+  await page.getByRole('link', { name: 'Ava Ahmed' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Ben Brown' }).count(), 0);
+  await checkScreen(page, 'staff-children');
+
+  await page.goto('/staff/entries/new');
+  await page.getByLabel('Title').fill('Tower of ten blocks');
+  await page.getByLabel('What happened').fill('Built a tower together and counted the blocks.');
+  await page.getByRole('button', { name: 'Save entry' }).click();
+  assert.match(await page.locator('.form-error, .field-error').first().textContent(), /at least one child/);
+  await page.getByLabel('Ava Ahmed').check();
+  await page.getByLabel('Ben Brown').check();
+  await page.getByLabel('Number', { exact: true }).check();
+  await page.getByLabel('Next steps').fill('Count to twenty');
+  await checkScreen(page, 'entry-editor');
+  await page.getByRole('button', { name: 'Save entry' }).click();
+  await page.getByRole('heading', { name: 'Tower of ten blocks' }).waitFor();
+  await page.getByText('Mathematics: Number').waitFor();
+  await checkScreen(page, 'staff-entry');
+  await page.getByRole('link', { name: '← Journal' }).click();
+  await page.getByRole('link', { name: 'Tower of ten blocks' }).waitFor();
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('a parent accepts the agreement, sees only their own child, and comments privately', async () => {
+  const page = await openPage(browser, stack);
+  await signIn(page, 'parent.a', 'blue whale singing');
+  await page.getByRole('heading', { name: 'Before you start' }).waitFor();
+  await checkScreen(page, 'parent-agreement');
+  await page.getByRole('button', { name: 'I agree' }).click();
+  await page.getByRole('heading', { name: 'Ava’s journal' }).waitFor();
+  await page.getByRole('link', { name: 'Tower of ten blocks' }).waitFor();
+  const feedText = await page.locator('main').textContent();
+  assert.ok(!feedText.includes('Ben'), 'another child is never named in the feed');
+  await checkScreen(page, 'parent-feed');
+  await page.getByRole('link', { name: 'Tower of ten blocks' }).click();
+  await page.getByRole('heading', { name: 'Comments about Ava' }).waitFor();
+  await page.getByLabel('Your comment').fill('Ava counted our stairs at home too!');
+  await page.getByRole('button', { name: 'Send comment' }).click();
+  await page.getByText('Ava counted our stairs at home too!').waitFor();
+  await checkScreen(page, 'parent-entry');
+
+  await page.goto('/journal/home');
+  await page.getByLabel('What happened').fill('Planting seeds');
+  await page.getByLabel('Tell us more').fill('Ava watered the seeds every morning.');
+  await page.getByRole('button', { name: 'Send to staff' }).click();
+  await page.getByText(/waiting for staff to approve it/).waitFor();
+  await checkScreen(page, 'parent-home-observation');
+  await page.context().close();
+
+  // The other family sees the same entry with only Ben, and none of Ava's family's words.
+  const other = await openPage(browser, stack);
+  await signIn(other, 'parent.b', 'red kite flying');
+  await other.getByRole('button', { name: 'I agree' }).click();
+  await other.getByRole('link', { name: 'Tower of ten blocks' }).click();
+  await other.getByRole('heading', { name: 'Comments about Ben' }).waitFor();
+  const text = await other.locator('main').textContent();
+  assert.ok(!text.includes('Ava'), 'nothing of Ava reaches Ben’s family');
+  assert.ok(!text.includes('stairs'), 'the other family’s comment is not shown');
+  assertNoPageErrors(other);
+  await other.context().close();
+});
+
+test('staff approve the home observation into the journal', async () => {
+  const page = await openPage(browser, stack, TABLET);
+  await signIn(page, 'kate', 'green apple orchard');
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  await page.goto('/staff/contributions');
+  await page.getByText('Planting seeds', { exact: true }).waitFor();
+  await checkScreen(page, 'staff-contributions');
+  await page.getByRole('button', { name: 'Approve “Planting seeds”' }).click();
+  await page.getByText('“Planting seeds” is now in the journal.').waitFor();
+  await page.getByText('Nothing is waiting.').waitFor();
+  await page.context().close();
+
+  const parent = stack.client();
+  await parent.signIn('parent.a', 'blue whale singing');
+  const feed = (await parent.get('/api/v1/feed')).json.entries.map((e) => e.title);
+  assert.ok(feed.includes('Planting seeds'));
+});
+
+test('parents cannot open staff pages and staff cannot open the family journal', async () => {
+  const page = await openPage(browser, stack);
+  await signIn(page, 'parent.b', 'red kite flying');
+  await page.getByRole('heading', { name: /journal/ }).waitFor();
+  await page.goto('/staff/journal');
+  await page.getByRole('heading', { name: 'This page is for staff' }).waitFor();
+  await page.goto('/manage/children');
+  await page.getByRole('heading', { name: 'This page is for managers' }).waitFor();
+  await page.context().close();
+});

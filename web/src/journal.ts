@@ -1,0 +1,76 @@
+// Journal data the screens share: children by id (names are shown only for children the
+// server lists for this person), the curriculum, and entry shapes.
+import { api } from './api';
+
+export interface Child {
+  id: string;
+  first_name: string;
+  last_name: string;
+  room_id: string;
+  date_of_birth: string;
+  key_person_id?: string | null;
+  left_on: string | null;
+}
+
+export interface Entry {
+  id: string;
+  kind: 'observation' | 'snapshot' | 'room_post' | 'newsletter' | 'home';
+  status: string;
+  room_id: string | null;
+  title: string;
+  body: string;
+  next_steps: string;
+  observed_on: string;
+  author_name: string;
+  child_ids: string[];
+  aspect_ids: string[];
+  journal_at: string | null;
+  created_at: string;
+  returned_reason?: string;
+  version?: number;
+}
+
+export interface Comment {
+  id: string;
+  author_name: string;
+  body: string;
+  created_at: string;
+  hidden?: boolean;
+  hidden_reason?: string;
+}
+
+export interface Framework {
+  id: string;
+  name: string;
+  areas: Array<{ id: string; name: string; aspects: Array<{ id: string; name: string }> }>;
+}
+
+export const KIND_LABEL: Record<string, string> = {
+  observation: 'Observation',
+  snapshot: 'Daily snapshot',
+  room_post: 'Room post',
+  newsletter: 'Newsletter',
+  home: 'From home',
+};
+
+export async function loadChildren(): Promise<Map<string, Child>> {
+  const { children } = await api<{ children: Child[] }>('GET', '/children');
+  return new Map(children.map((c) => [c.id, c]));
+}
+
+let frameworkPromise: Promise<Framework> | null = null;
+export function loadFramework(): Promise<Framework> {
+  frameworkPromise ??= api<{ framework: Framework }>('GET', '/curriculum').then((r) => r.framework);
+  return frameworkPromise;
+}
+
+export function aspectNames(framework: Framework | null, ids: string[]): string[] {
+  if (!framework) return [];
+  const names = new Map<string, string>();
+  for (const area of framework.areas) for (const aspect of area.aspects) names.set(aspect.id, `${area.name}: ${aspect.name}`);
+  return ids.map((id) => names.get(id) ?? id);
+}
+
+export function childNames(children: Map<string, Child>, ids: string[]): string {
+  return ids.map((id) => children.get(id)?.first_name).filter(Boolean).join(', ');
+}

@@ -1,0 +1,233 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { api, formatTime, type Session, type User } from '../api';
+import { FormView, pageTitle } from '../base';
+import type { Child } from '../journal';
+
+interface Room { id: string; name: string; release_mode: string }
+interface Release { at: string; at_unix: number; kind: string }
+interface Consent { own_journal_photos: boolean; other_journals: boolean; online_journal_opt_out: boolean; note: string; recorded_at: string | null }
+
+// Staff: every child, or only my key children.
+@customElement('nb-staff-children-view')
+export class StaffChildrenView extends FormView {
+  @property({ attribute: false }) session!: Session;
+  @state() private kids: Child[] | null = null;
+  @state() private rooms = new Map<string, string>();
+  @state() private mine = false;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(async () => {
+      this.rooms = new Map((await api<{ rooms: Room[] }>('GET', '/rooms')).rooms.map((r) => [r.id, r.name]));
+      await this.load();
+    });
+  }
+
+  private async load(): Promise<void> {
+    this.kids = (await api<{ children: Child[] }>('GET', `/children${this.mine ? '?mine=true' : ''}`)).children;
+  }
+
+  render() {
+    pageTitle('Children');
+    return html`<section>
+      <h1>Children</h1>
+      <p class="lead">All staff may record for any child.</p>
+      <div class="field field-check"><input type="checkbox" id="children-mine" ?checked=${this.mine}
+        @change=${(e: Event) => { this.mine = (e.target as HTMLInputElement).checked; void this.run(() => this.load()); }}>
+        <label for="children-mine">Only my key children</label></div>
+      ${this.formFeedback()}
+      ${this.kids === null ? html`<p role="status">Loading…</p>`
+        : this.kids.length === 0 ? html`<div class="empty"><p>${this.mine ? 'You are not anyone’s key person yet. A manager sets key people.' : 'No children yet. A manager adds them.'}</p></div>`
+        : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li>
+            <div class="card-head"><a class="card-title" href="/staff/journal?child=${c.id}">${c.first_name} ${c.last_name}</a><span>${this.rooms.get(c.room_id) ?? ''}</span></div>
+            <p class="meta">Born ${c.date_of_birth}${c.left_on ? ` · left ${c.left_on}` : ''}</p></li>`)}</ul>`}
+    </section>`;
+  }
+}
+
+// Managers: rooms with their release schedules, and the children.
+@customElement('nb-manage-children-view')
+export class ManageChildrenView extends FormView {
+  @state() private rooms: Room[] = [];
+  @state() private releases = new Map<string, Release[]>();
+  @state() private kids: Child[] | null = null;
+  @state() private staff: User[] = [];
+  protected fieldPrefix = 'manage';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(() => this.load());
+  }
+
+  private async load(): Promise<void> {
+    this.rooms = (await api<{ rooms: Room[] }>('GET', '/rooms')).rooms;
+    const releases = new Map<string, Release[]>();
+    for (const r of this.rooms) {
+      if (r.release_mode === 'scheduled') releases.set(r.id, (await api<{ releases: Release[] }>('GET', `/rooms/${r.id}/releases`)).releases);
+    }
+    this.releases = releases;
+    this.kids = (await api<{ children: Child[] }>('GET', '/children?include_left=true')).children;
+    this.staff = (await api<{ users: User[] }>('GET', '/users?active=true')).users.filter((u) => u.role !== 'parent');
+  }
+
+  private async addRoom(event: Event): Promise<void> {
+    event.preventDefault();
+    const done = await this.run(async () => {
+      await api('POST', '/rooms', { name: this.value('name'), release_mode: this.value('release_mode') });
+      await this.load();
+    });
+    if (done) { (event.target as HTMLFormElement).reset(); this.notice = 'Room added.'; }
+  }
+
+  private async schedule(room: Room): Promise<void> {
+    const done = await this.run(async () => {
+      const date = this.value(`release-${room.id}`);
+      if (!date) this.fail(`release-${room.id}`, 'Choose a date.');
+      await api('POST', `/rooms/${room.id}/releases`, { at: `${date}T15:00:00Z` });
+      await this.load();
+    });
+    if (done) this.notice = `Release date added for ${room.name}.`;
+  }
+
+  private async releaseNow(room: Room): Promise<void> {
+    const done = await this.run(async () => { await api('POST', `/rooms/${room.id}/release-now`, {}); await this.load(); });
+    if (done) this.notice = `${room.name}: everything in the journal is now visible to its families.`;
+  }
+
+  private async addChild(event: Event): Promise<void> {
+    event.preventDefault();
+    const done = await this.run(async () => {
+      const body: Record<string, string> = {
+        first_name: this.value('first_name'), last_name: this.value('last_name'), date_of_birth: this.value('date_of_birth'),
+        room_id: this.value('room_id'), started_on: this.value('started_on'),
+      };
+      if (this.value('key_person_id')) body.key_person_id = this.value('key_person_id');
+      await api('POST', '/children', body);
+      await this.load();
+    });
+    if (done) { (event.target as HTMLFormElement).reset(); this.notice = 'Child added. Now attach their parents and record the consent form.'; }
+  }
+
+  render() {
+    pageTitle('Rooms and children');
+    const roomName = new Map(this.rooms.map((r) => [r.id, r.name]));
+    return html`<section>
+      <h1>Rooms and children</h1>
+      ${this.formFeedback()}
+      <h2>Rooms</h2>
+      ${this.rooms.length === 0 ? html`<div class="empty"><p>No rooms yet. Add your first room below, e.g. Nursery.</p></div>` : html`<ul class="cards" aria-label="Rooms">${this.rooms.map((r) => html`<li>
+        <div class="card-head"><span class="card-title">${r.name}</span><span>${r.release_mode === 'live' ? 'Live: families see entries at once' : 'Released on set dates'}</span></div>
+        ${r.release_mode === 'scheduled' ? html`<p class="meta">Release dates: ${(this.releases.get(r.id) ?? []).map((p) => `${formatTime(p.at)}${p.kind === 'early' ? ' (early)' : ''}`).join(', ') || 'none yet'}</p>
+          <div class="inline-hide">${this.field(`release-${r.id}`, `Add a release date for ${r.name}`, { type: 'date' })}
+            <button type="button" @click=${() => this.schedule(r)}>Add date</button>
+            <button type="button" @click=${() => this.releaseNow(r)}>Release ${r.name} now</button></div>` : nothing}
+      </li>`)}</ul>`}
+      <form class="panel" @submit=${this.addRoom} novalidate aria-label="Add a room">
+        <div class="grid-2">${this.field('name', 'Room name', { required: true })}
+        ${this.field('release_mode', 'Families see entries', { required: true, value: 'live', options: [{ value: 'live', label: 'At once (live)' }, { value: 'scheduled', label: 'On release dates (e.g. each half term)' }] })}</div>
+        <div class="actions"><button type="submit" ?disabled=${this.busy}>Add room</button></div>
+      </form>
+      <h2>Children</h2>
+      ${this.kids === null ? html`<p role="status">Loading…</p>` : this.kids.length === 0 ? html`<div class="empty"><p>No children yet. Add a room first, then the children.</p></div>`
+        : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li><div class="card-head">
+            <a class="card-title" href="/manage/children/${c.id}">${c.first_name} ${c.last_name}</a><span>${roomName.get(c.room_id) ?? ''}</span></div></li>`)}</ul>`}
+      ${this.rooms.length ? html`<form class="panel" @submit=${this.addChild} novalidate aria-label="Add a child">
+        <h3>Add a child</h3>
+        <div class="grid-2">
+          ${this.field('first_name', 'First name', { required: true })}
+          ${this.field('last_name', 'Last name', { required: true })}
+          ${this.field('date_of_birth', 'Date of birth', { type: 'date', required: true })}
+          ${this.field('room_id', 'Room', { required: true, options: this.rooms.map((r) => ({ value: r.id, label: r.name })) })}
+          ${this.field('started_on', 'Start date', { type: 'date', required: true })}
+          ${this.field('key_person_id', 'Key person', { options: [{ value: '', label: 'Not yet chosen' }, ...this.staff.map((u) => ({ value: u.id, label: u.display_name }))] })}
+        </div>
+        ${this.submitButton('Add child', 'Adding…')}
+      </form>` : nothing}
+    </section>`;
+  }
+}
+
+// Managers: one child — who may see their journal, and the consent register with its history.
+@customElement('nb-manage-child-view')
+export class ManageChildView extends FormView {
+  @property() childId = '';
+  @state() private child: Child | null = null;
+  @state() private carers: User[] = [];
+  @state() private parents: User[] = [];
+  @state() private consent: Consent | null = null;
+  @state() private history: Consent[] = [];
+  protected fieldPrefix = 'child';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(() => this.load());
+  }
+
+  private async load(): Promise<void> {
+    this.child = (await api<{ child: Child }>('GET', `/children/${this.childId}`)).child;
+    this.carers = (await api<{ carers: User[] }>('GET', `/children/${this.childId}/carers`)).carers;
+    this.parents = (await api<{ users: User[] }>('GET', '/users?role=parent&active=true')).users;
+    this.consent = (await api<{ consent: Consent }>('GET', `/children/${this.childId}/consent`)).consent;
+    this.history = (await api<{ history: Consent[] }>('GET', `/children/${this.childId}/consent/history`)).history;
+  }
+
+  private async attach(): Promise<void> {
+    const done = await this.run(async () => {
+      const parent = this.value('parent_id');
+      if (!parent) this.fail('parent_id', 'Choose a parent account.');
+      await api('PUT', `/children/${this.childId}/carers/${parent}`);
+      await this.load();
+    });
+    if (done) this.notice = 'Attached. That account now sees this child’s released journal.';
+  }
+
+  private async detach(user: User): Promise<void> {
+    const done = await this.run(async () => { await api('DELETE', `/children/${this.childId}/carers/${user.id}`); await this.load(); });
+    if (done) this.notice = `${user.display_name} no longer sees this child’s journal.`;
+  }
+
+  private async saveConsent(event: Event): Promise<void> {
+    event.preventDefault();
+    const done = await this.run(async () => {
+      await api('PUT', `/children/${this.childId}/consent`, {
+        own_journal_photos: this.checked('own_journal_photos'), other_journals: this.checked('other_journals'),
+        online_journal_opt_out: this.checked('online_journal_opt_out'), note: this.value('note'),
+      });
+      await this.load();
+    });
+    if (done) this.notice = 'Consent recorded.';
+  }
+
+  render() {
+    const c = this.child;
+    pageTitle(c ? `${c.first_name} ${c.last_name}` : 'Child');
+    if (!c) return html`<section><h1>Child</h1>${this.formFeedback()}</section>`;
+    const attached = new Set(this.carers.map((u) => u.id));
+    const yesNo = (v: boolean) => (v ? 'yes' : 'no');
+    return html`<section>
+      <p><a href="/manage/children">← Rooms and children</a></p>
+      <h1>${c.first_name} ${c.last_name}</h1>
+      <p class="lead">Born ${c.date_of_birth}</p>
+      ${this.formFeedback()}
+      <div class="panel"><h2>Parents and carers</h2>
+        <p class="meta">Only the accounts attached here see ${c.first_name}’s journal. Check each one carefully.</p>
+        ${this.carers.length === 0 ? html`<p>No one yet.</p>` : html`<ul class="comments">${this.carers.map((u) => html`<li>
+          ${u.display_name} (${u.username}) <button type="button" class="danger" @click=${() => this.detach(u)} aria-label="Detach ${u.display_name}">Detach</button></li>`)}</ul>`}
+        <div class="inline-hide">${this.field('parent_id', 'Attach a parent account', { options: [{ value: '', label: 'Choose…' },
+          ...this.parents.filter((u) => !attached.has(u.id)).map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }))] })}
+          <button type="button" @click=${this.attach}>Attach</button></div>
+      </div>
+      ${this.consent ? html`<form class="panel" @submit=${this.saveConsent} novalidate aria-label="Consent">
+        <h2>Consent form</h2>
+        ${this.field('own_journal_photos', `Photos and videos of ${c.first_name} in their own journal`, { type: 'checkbox', checked: this.consent.own_journal_photos })}
+        ${this.field('other_journals', `${c.first_name} may appear in other children’s journals`, { type: 'checkbox', checked: this.consent.other_journals })}
+        ${this.field('online_journal_opt_out', 'The family has opted out of the online journal', { type: 'checkbox', checked: this.consent.online_journal_opt_out, hint: 'Their account then sees nothing; offer them another way.' })}
+        ${this.field('note', 'Note', { value: this.consent.note })}
+        ${this.submitButton('Record consent', 'Recording…')}
+        ${this.history.length ? html`<h3>History</h3><ul class="comments">${this.history.map((h) => html`<li>${h.recorded_at ? formatTime(h.recorded_at) : ''}:
+          own journal ${yesNo(h.own_journal_photos)}, other journals ${yesNo(h.other_journals)}, opted out ${yesNo(h.online_journal_opt_out)}${h.note ? ` — ${h.note}` : ''}</li>`)}</ul>` : nothing}
+      </form>` : nothing}
+    </section>`;
+  }
+}

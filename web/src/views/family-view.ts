@@ -1,0 +1,245 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { api, ApiError, formatTime, type Session } from '../api';
+import { FormView, pageTitle } from '../base';
+import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
+
+interface Agreement { version: number; text: string; accepted: boolean }
+
+// Parents: the setting's agreement first, then their own children's released journal,
+// newest first, with "show older" paging.
+@customElement('nb-family-view')
+export class FamilyView extends FormView {
+  @property({ attribute: false }) session!: Session;
+  @state() private agreement: Agreement | null = null;
+  @state() private kids = new Map<string, Child>();
+  @state() private framework: Framework | null = null;
+  @state() private entries: Entry[] | null = null;
+  @state() private next: string | null = null;
+  @state() private childFilter = '';
+  protected fieldPrefix = 'family';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    await this.run(async () => {
+      this.agreement = await api<Agreement>('GET', '/agreement');
+      if (!this.agreement.accepted) return;
+      [this.kids, this.framework] = await Promise.all([loadChildren(), loadFramework()]);
+      await this.page();
+    });
+  }
+
+  private async page(cursor?: string): Promise<void> {
+    const q = new URLSearchParams({ limit: '20' });
+    if (this.childFilter) q.set('child', this.childFilter);
+    if (cursor) q.set('cursor', cursor);
+    const r = await api<{ entries: Entry[]; next_cursor: string | null }>('GET', `/feed?${q}`);
+    this.entries = cursor ? [...(this.entries ?? []), ...r.entries] : r.entries;
+    this.next = r.next_cursor;
+  }
+
+  private async accept(): Promise<void> {
+    const done = await this.run(async () => {
+      try {
+        await api('POST', '/agreement/accept', { version: this.agreement!.version });
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'agreement_changed') this.agreement = await api<Agreement>('GET', '/agreement');
+        throw e;
+      }
+    });
+    if (done) await this.load();
+  }
+
+  render() {
+    pageTitle('Journal');
+    if (this.agreement && !this.agreement.accepted) {
+      return html`<section class="panel narrow">
+        <h1>Before you start</h1>
+        <p class="lead">Please read your setting's agreement for families (version ${this.agreement.version}).</p>
+        <div class="agreement">${this.agreement.text.split('\n').map((line) => html`<p>${line}</p>`)}</div>
+        ${this.formFeedback()}
+        <div class="actions"><button class="primary" type="button" ?disabled=${this.busy} @click=${this.accept}>I agree</button></div>
+      </section>`;
+    }
+    const names = [...this.kids.values()].map((c) => c.first_name).join(' and ');
+    return html`<section>
+      <h1>${names ? `${names}’s journal` : 'Journal'}</h1>
+      <div class="actions"><a class="button" href="/journal/home">Add something from home</a>
+        <a class="button" href="/journal/contributions">What I have sent</a></div>
+      ${this.kids.size > 1 ? html`<div class="field"><label for="family-child">Show</label>
+        <select id="family-child" @change=${async (e: Event) => { this.childFilter = (e.target as HTMLSelectElement).value; await this.run(() => this.page()); }}>
+          <option value="">All my children</option>
+          ${[...this.kids.values()].map((c) => html`<option value=${c.id}>${c.first_name}</option>`)}
+        </select></div>` : nothing}
+      ${this.formFeedback()}
+      ${this.entries === null ? html`<p role="status">Loading…</p>`
+        : this.entries.length === 0
+          ? html`<div class="empty"><p>Nothing has been shared yet. Entries appear here when staff add them to the journal
+              ${this.kids.size ? '' : html`— and once a manager has attached your child to your account`}.</p></div>`
+          : html`<ul class="cards" aria-label="Journal entries">${this.entries.map((e) => html`<li>
+              <div class="card-head"><a class="card-title" href="/journal/entries/${e.id}">${e.title}</a>
+                <span class="meta">${KIND_LABEL[e.kind]} · ${e.observed_on}</span></div>
+              <p class="meta">${childNames(this.kids, e.child_ids) || 'Whole room'} · by ${e.author_name}</p>
+              <p>${e.body.length > 240 ? `${e.body.slice(0, 240)}…` : e.body}</p>
+              ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}
+            </li>`)}</ul>
+            ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.run(() => this.page(this.next!))}>Show older entries</button></div>` : nothing}`}
+    </section>`;
+  }
+}
+
+// One entry, as a parent sees it, with their own child's private conversation.
+@customElement('nb-family-entry-view')
+export class FamilyEntryView extends FormView {
+  @property() entryId = '';
+  @property({ attribute: false }) session!: Session;
+  @state() private entry: Entry | null = null;
+  @state() private kids = new Map<string, Child>();
+  @state() private framework: Framework | null = null;
+  @state() private threads = new Map<string, Array<{ id: string; author_name: string; body: string; created_at: string }>>();
+  protected fieldPrefix = 'comment';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(async () => {
+      [this.kids, this.framework] = await Promise.all([loadChildren(), loadFramework()]);
+      this.entry = (await api<{ entry: Entry }>('GET', `/entries/${this.entryId}`)).entry;
+      await this.loadThreads();
+    });
+  }
+
+  // One conversation per child of mine this entry concerns (for room posts: my children in that room).
+  private threadChildren(): string[] {
+    const e = this.entry!;
+    if (e.child_ids.length) return e.child_ids;
+    return [...this.kids.values()].filter((c) => c.room_id === e.room_id).map((c) => c.id);
+  }
+
+  private async loadThreads(): Promise<void> {
+    if (!this.entry || this.entry.status !== 'journal') return;
+    const threads = new Map();
+    for (const childId of this.threadChildren()) {
+      threads.set(childId, (await api<{ comments: [] }>('GET', `/entries/${this.entryId}/threads/${childId}`)).comments);
+    }
+    this.threads = threads;
+  }
+
+  private async send(event: Event, childId: string): Promise<void> {
+    event.preventDefault();
+    const field = this.querySelector<HTMLTextAreaElement>(`#comment-body-${childId}`)!;
+    const done = await this.run(async () => {
+      if (!field.value.trim()) this.fail(`body-${childId}`, 'Write your comment first.');
+      await api('POST', `/entries/${this.entryId}/threads/${childId}`, { body: field.value.trim() });
+      await this.loadThreads();
+    });
+    if (done) field.value = '';
+  }
+
+  render() {
+    const e = this.entry;
+    pageTitle(e?.title ?? 'Entry');
+    if (!e) return html`<section><h1>Entry</h1>${this.formFeedback()}<p><a href="/journal">Back to the journal</a></p></section>`;
+    return html`<article>
+      <p><a href="/journal">← Journal</a></p>
+      <h1>${e.title}</h1>
+      <p class="lead">${KIND_LABEL[e.kind]} · ${e.observed_on} · by ${e.author_name}
+        ${e.child_ids.length ? html` · ${childNames(this.kids, e.child_ids)}` : nothing}</p>
+      ${e.status === 'pending' ? html`<p class="notice">Waiting for staff to approve it.</p>` : nothing}
+      ${e.status === 'returned' ? html`<p class="form-error">Staff returned this: ${e.returned_reason}</p>` : nothing}
+      <div class="panel">${e.body.split('\n').map((line) => html`<p>${line}</p>`)}
+        ${e.next_steps ? html`<h2>Next steps</h2><p>${e.next_steps}</p>` : nothing}
+        ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}
+      </div>
+      ${this.formFeedback()}
+      ${[...this.threads.entries()].map(([childId, comments]) => html`<section class="panel" aria-labelledby="thread-${childId}">
+        <h2 id="thread-${childId}">Comments about ${this.kids.get(childId)?.first_name ?? 'your child'}</h2>
+        <p class="meta">Only your family and the staff see these.</p>
+        ${comments.length === 0 ? html`<p class="meta">No comments yet.</p>` : html`<ul class="comments">${comments.map((c) => html`<li>
+          <p><strong>${c.author_name}</strong> <span class="meta">${formatTime(c.created_at)}</span></p><p>${c.body}</p></li>`)}</ul>`}
+        <form @submit=${(ev: Event) => this.send(ev, childId)} novalidate>
+          <div class="field"><label for="comment-body-${childId}">Your comment</label>
+            <textarea id="comment-body-${childId}" rows="3" maxlength="4000"
+              aria-invalid=${this.errors[`body-${childId}`] ? 'true' : 'false'}></textarea>
+            ${this.errors[`body-${childId}`] ? html`<p class="field-error">${this.errors[`body-${childId}`]}</p>` : nothing}</div>
+          <div class="actions"><button type="submit" class="primary" ?disabled=${this.busy}>Send comment</button></div>
+        </form>
+      </section>`)}
+    </article>`;
+  }
+}
+
+// Parents: a home observation about one of their children, for staff to approve.
+@customElement('nb-home-observation-view')
+export class HomeObservationView extends FormView {
+  @state() private kids: Child[] = [];
+  @state() private sent: Entry | null = null;
+  protected fieldPrefix = 'home';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    loadChildren().then((m) => { this.kids = [...m.values()]; }).catch((e) => this.showError(e));
+  }
+
+  private async submit(event: Event): Promise<void> {
+    event.preventDefault();
+    const done = await this.run(async () => {
+      this.sent = (await api<{ contribution: Entry }>('POST', '/contributions', {
+        child_id: this.value('child_id'),
+        title: this.value('title'),
+        body: this.rawValue('body'),
+        observed_on: this.value('observed_on'),
+      })).contribution;
+    });
+    if (done) (this.querySelector('form') as HTMLFormElement).reset();
+  }
+
+  render() {
+    pageTitle('Add something from home');
+    return html`<section class="panel narrow">
+      <p><a href="/journal">← Journal</a></p>
+      <h1>Add something from home</h1>
+      <p class="lead">Tell staff what your child did at home. It joins the journal once a member of staff approves it.</p>
+      ${this.sent ? html`<p class="notice" role="status">Thank you — “${this.sent.title}” is waiting for staff to approve it.</p>` : ''}
+      <form @submit=${this.submit} novalidate>
+        ${this.formFeedback()}
+        ${this.field('child_id', 'Child', { required: true, options: this.kids.map((c) => ({ value: c.id, label: c.first_name })) })}
+        ${this.field('title', 'What happened', { required: true, hint: 'A short title, e.g. “Planting seeds”.' })}
+        <div class="field"><label for="home-body">Tell us more <span class="optional">(optional)</span></label>
+          <textarea id="home-body" rows="5" maxlength="20000"></textarea></div>
+        ${this.field('observed_on', 'When', { type: 'date', required: true, value: new Date().toISOString().slice(0, 10) })}
+        ${this.submitButton('Send to staff', 'Sending…')}
+      </form>
+    </section>`;
+  }
+}
+
+// Parents: what they have sent, and where each is.
+@customElement('nb-my-contributions-view')
+export class MyContributionsView extends FormView {
+  @state() private items: Entry[] | null = null;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    api<{ contributions: Entry[] }>('GET', '/contributions').then((r) => { this.items = r.contributions; }).catch((e) => this.showError(e));
+  }
+
+  render() {
+    pageTitle('What I have sent');
+    const label: Record<string, string> = { pending: 'Waiting for approval', journal: 'In the journal', returned: 'Returned' };
+    return html`<section>
+      <p><a href="/journal">← Journal</a></p>
+      <h1>What I have sent</h1>
+      ${this.formFeedback()}
+      ${this.items === null ? html`<p role="status">Loading…</p>`
+        : this.items.length === 0 ? html`<div class="empty"><p>You have not sent anything yet. <a href="/journal/home">Add something from home</a>.</p></div>`
+        : html`<ul class="cards">${this.items.map((e) => html`<li>
+            <div class="card-head"><a class="card-title" href="/journal/entries/${e.id}">${e.title}</a><span class="tag">${label[e.status] ?? e.status}</span></div>
+            ${e.status === 'returned' ? html`<p class="meta">Staff said: ${e.returned_reason}</p>` : ''}
+          </li>`)}</ul>`}
+    </section>`;
+  }
+}

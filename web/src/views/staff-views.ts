@@ -1,0 +1,298 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { api, formatTime, type Session } from '../api';
+import { FormView, pageTitle } from '../base';
+import { navigate } from '../router';
+import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework } from '../journal';
+
+interface Room { id: string; name: string; release_mode: string }
+
+const STATUS_LABEL: Record<string, string> = { draft: 'Draft', staff_only: 'Staff only', journal: 'In the journal', pending: 'Waiting for approval', returned: 'Returned' };
+
+// Staff and managers: every entry, filtered by child, status and kind; paged.
+@customElement('nb-staff-journal-view')
+export class StaffJournalView extends FormView {
+  @property({ attribute: false }) session!: Session;
+  @state() private kids = new Map<string, Child>();
+  @state() private entries: Entry[] | null = null;
+  @state() private next: string | null = null;
+  protected fieldPrefix = 'filter';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(async () => {
+      this.kids = await loadChildren();
+      await this.search();
+    });
+  }
+
+  private query(cursor?: string): string {
+    const q = new URLSearchParams({ limit: '20' });
+    if (this.querySelector('form.filters')) {
+      for (const name of ['child', 'status', 'kind']) {
+        const v = this.value(name);
+        if (v === 'review') q.set('review', 'pending');
+        else if (v) q.set(name, v);
+      }
+    }
+    if (cursor) q.set('cursor', cursor);
+    return q.toString();
+  }
+
+  private async search(cursor?: string): Promise<void> {
+    const r = await api<{ entries: Entry[]; next_cursor: string | null }>('GET', `/entries?${this.query(cursor)}`);
+    this.entries = cursor ? [...(this.entries ?? []), ...r.entries] : r.entries;
+    this.next = r.next_cursor;
+  }
+
+  render() {
+    pageTitle('Journal');
+    const kids = [...this.kids.values()];
+    return html`<section>
+      <h1>Journal</h1>
+      <div class="actions"><a class="button" href="/staff/entries/new">New entry</a>
+        <a class="button" href="/staff/contributions">From families</a></div>
+      <form class="filters panel" @change=${() => this.run(() => this.search())} @submit=${(e: Event) => { e.preventDefault(); void this.run(() => this.search()); }} aria-label="Filter entries">
+        ${this.field('child', 'Child', { value: new URLSearchParams(window.location.search).get('child') ?? '', options: [{ value: '', label: 'All children' }, ...kids.map((c) => ({ value: c.id, label: `${c.first_name} ${c.last_name}` }))] })}
+        ${this.field('status', 'Status', { options: [{ value: '', label: 'Any status' }, ...Object.entries(STATUS_LABEL).slice(0, 3).map(([value, label]) => ({ value, label })),
+          ...(this.session.user.role === 'manager' ? [{ value: 'review', label: 'Awaiting my review' }] : [])] })}
+        ${this.field('kind', 'Kind', { options: [{ value: '', label: 'Any kind' }, ...Object.entries(KIND_LABEL).map(([value, label]) => ({ value, label }))] })}
+      </form>
+      ${this.formFeedback()}
+      ${this.entries === null ? html`<p role="status">Loading…</p>`
+        : this.entries.length === 0 ? html`<div class="empty"><p>No entries match. <a href="/staff/entries/new">Record a new one</a> or change the filters.</p></div>`
+        : html`<ul class="cards" aria-label="Entries">${this.entries.map((e) => html`<li>
+            <div class="card-head"><a class="card-title" href="/staff/entries/${e.id}">${e.title}</a><span class="tag">${STATUS_LABEL[e.status] ?? e.status}</span></div>
+            <p class="meta">${KIND_LABEL[e.kind]} · ${e.observed_on} · ${childNames(this.kids, e.child_ids) || 'Whole room'} · by ${e.author_name}</p>
+          </li>`)}</ul>
+          ${this.next ? html`<div class="actions"><button type="button" @click=${() => this.run(() => this.search(this.next!))}>Show older entries</button></div>` : nothing}`}
+    </section>`;
+  }
+}
+
+// Staff: record an entry. Children and curriculum links are chosen with checkboxes.
+@customElement('nb-entry-editor-view')
+export class EntryEditorView extends FormView {
+  @state() private kids: Child[] = [];
+  @state() private rooms: Room[] = [];
+  @state() private framework: Framework | null = null;
+  @state() private kind = 'observation';
+  protected fieldPrefix = 'entry';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(async () => {
+      const [children, rooms, framework] = await Promise.all([loadChildren(), api<{ rooms: Room[] }>('GET', '/rooms'), loadFramework()]);
+      this.kids = [...children.values()];
+      this.rooms = rooms.rooms;
+      this.framework = framework;
+    });
+  }
+
+  private checkedValues(name: string): string[] {
+    return [...this.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);
+  }
+
+  private async submit(event: Event): Promise<void> {
+    event.preventDefault();
+    let created: Entry | null = null;
+    await this.run(async () => {
+      const roomWide = this.kind === 'room_post' || this.kind === 'newsletter';
+      const body: Record<string, unknown> = {
+        kind: this.kind,
+        status: this.value('status'),
+        title: this.value('title'),
+        body: this.rawValue('body'),
+        next_steps: this.kind === 'observation' ? this.rawValue('next_steps') : '',
+        observed_on: this.value('observed_on'),
+        child_ids: roomWide ? [] : this.checkedValues('child'),
+        aspect_ids: this.kind === 'snapshot' ? [] : this.checkedValues('aspect'),
+      };
+      if (roomWide) body.room_id = this.value('room_id');
+      created = (await api<{ entry: Entry }>('POST', '/entries', body)).entry;
+    });
+    if (created) navigate(`/staff/entries/${(created as Entry).id}`);
+  }
+
+  render() {
+    pageTitle('New entry');
+    const roomWide = this.kind === 'room_post' || this.kind === 'newsletter';
+    return html`<section>
+      <p><a href="/staff/journal">← Journal</a></p>
+      <h1>New entry</h1>
+      <form class="panel" @submit=${this.submit} novalidate>
+        ${this.formFeedback()}
+        <div class="field"><label for="entry-kind">Kind</label>
+          <select id="entry-kind" @change=${(e: Event) => { this.kind = (e.target as HTMLSelectElement).value; }}>
+            ${['observation', 'snapshot', 'room_post', 'newsletter'].map((k) => html`<option value=${k} ?selected=${k === this.kind}>${KIND_LABEL[k]}</option>`)}
+          </select>
+          ${this.kind === 'snapshot' ? html`<p class="hint">A quick note of the day for families; not linked to the curriculum.</p>` : nothing}</div>
+        ${this.field('title', 'Title', { required: true })}
+        <div class="field"><label for="entry-body">What happened</label><textarea id="entry-body" rows="5" maxlength="20000"></textarea></div>
+        ${this.kind === 'observation' ? html`<div class="field"><label for="entry-next_steps">Next steps <span class="optional">(optional)</span></label>
+          <textarea id="entry-next_steps" rows="2" maxlength="5000"></textarea></div>` : nothing}
+        ${this.field('observed_on', 'Date', { type: 'date', required: true, value: new Date().toISOString().slice(0, 10) })}
+        ${roomWide
+          ? this.field('room_id', 'Room', { required: true, options: this.rooms.map((r) => ({ value: r.id, label: r.name })) })
+          : html`<fieldset class="checks" aria-describedby=${this.errors.child_ids ? 'entry-child_ids-error' : nothing}><legend>Children in it</legend>
+              ${this.kids.map((c) => html`<div class="field-check"><input type="checkbox" name="child" id="child-${c.id}" value=${c.id}>
+                <label for="child-${c.id}">${c.first_name} ${c.last_name}</label></div>`)}
+              ${this.errors.child_ids ? html`<p class="field-error" id="entry-child_ids-error">${this.errors.child_ids}</p>` : nothing}
+              <input type="hidden" id="entry-child_ids"></fieldset>`}
+        ${this.kind !== 'snapshot' && this.framework ? html`<fieldset class="checks"><legend>Curriculum (${this.framework.name})</legend>
+          ${this.framework.areas.map((area) => html`<p class="meta"><strong>${area.name}</strong></p>
+            ${area.aspects.map((a) => html`<div class="field-check"><input type="checkbox" name="aspect" id="aspect-${a.id}" value=${a.id}>
+              <label for="aspect-${a.id}">${a.name}</label></div>`)}`)}
+          <input type="hidden" id="entry-aspect_ids">
+          ${this.errors.aspect_ids ? html`<p class="field-error">${this.errors.aspect_ids}</p>` : nothing}</fieldset>` : nothing}
+        ${this.field('status', 'Save as', { required: true, value: 'journal', options: [
+          { value: 'journal', label: 'In the journal (families see it once released)' }, { value: 'staff_only', label: 'Staff only' }, { value: 'draft', label: 'Draft' }] })}
+        ${this.submitButton('Save entry', 'Saving…')}
+      </form>
+    </section>`;
+  }
+}
+
+// Staff and managers: one entry with each child's private conversation; managers review.
+@customElement('nb-staff-entry-view')
+export class StaffEntryView extends FormView {
+  @property() entryId = '';
+  @property({ attribute: false }) session!: Session;
+  @state() private entry: Entry | null = null;
+  @state() private kids = new Map<string, Child>();
+  @state() private framework: Framework | null = null;
+  @state() private threads = new Map<string, Comment[]>();
+  protected fieldPrefix = 'reply';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(async () => {
+      [this.kids, this.framework] = await Promise.all([loadChildren(), loadFramework()]);
+      await this.reload();
+    });
+  }
+
+  private async reload(): Promise<void> {
+    this.entry = (await api<{ entry: Entry }>('GET', `/entries/${this.entryId}`)).entry;
+    const threads = new Map<string, Comment[]>();
+    if (this.entry.status === 'journal') {
+      for (const childId of this.entry.child_ids) {
+        threads.set(childId, (await api<{ comments: Comment[] }>('GET', `/entries/${this.entryId}/threads/${childId}`)).comments);
+      }
+    }
+    this.threads = threads;
+  }
+
+  private async reply(event: Event, childId: string): Promise<void> {
+    event.preventDefault();
+    const field = this.querySelector<HTMLTextAreaElement>(`#reply-${childId}`)!;
+    const done = await this.run(async () => {
+      if (!field.value.trim()) this.fail(childId, 'Write your reply first.');
+      await api('POST', `/entries/${this.entryId}/threads/${childId}`, { body: field.value.trim() });
+      await this.reload();
+    });
+    if (done) field.value = '';
+  }
+
+  private async hide(comment: Comment): Promise<void> {
+    const reason = this.querySelector<HTMLInputElement>(`#hide-${comment.id}`)?.value.trim() ?? '';
+    const done = await this.run(async () => {
+      if (!reason) this.fail(`hide-${comment.id}`, 'Say why, for the record.');
+      await api('POST', `/comments/${comment.id}/hide`, { reason });
+      await this.reload();
+    });
+    if (done) this.notice = 'The comment is hidden from the family.';
+  }
+
+  private async review(action: 'reviewed' | 'returned'): Promise<void> {
+    const note = this.querySelector<HTMLInputElement>('#reply-review-note')?.value.trim() ?? '';
+    const done = await this.run(async () => {
+      if (action === 'returned' && !note) this.fail('review-note', 'Write a note for the author.');
+      await api('POST', `/entries/${this.entryId}/review`, { action, note });
+      await this.reload();
+    });
+    if (done) this.notice = action === 'reviewed' ? 'Marked as reviewed.' : 'Returned to its author; it is out of the journal until amended.';
+  }
+
+  render() {
+    const e = this.entry;
+    pageTitle(e?.title ?? 'Entry');
+    if (!e) return html`<section><h1>Entry</h1>${this.formFeedback()}</section>`;
+    return html`<article>
+      <p><a href="/staff/journal">← Journal</a></p>
+      <h1>${e.title}</h1>
+      <p class="lead">${KIND_LABEL[e.kind]} · ${STATUS_LABEL[e.status] ?? e.status} · ${e.observed_on} · by ${e.author_name} · version ${e.version}</p>
+      <div class="panel"><p class="meta">${childNames(this.kids, e.child_ids) || 'Whole room'}</p>
+        ${e.body.split('\n').map((line) => html`<p>${line}</p>`)}
+        ${e.next_steps ? html`<h2>Next steps</h2><p>${e.next_steps}</p>` : nothing}
+        ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}</div>
+      ${this.formFeedback()}
+      ${this.session.user.role === 'manager' && e.kind !== 'home' ? html`<div class="panel"><h2>Review</h2>
+        ${this.field('review-note', 'Note to the author', { hint: 'Needed when you return it.' })}
+        <div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.review('reviewed')}>Mark reviewed</button>
+          <button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.review('returned')}>Return to author</button></div></div>` : nothing}
+      ${[...this.threads.entries()].map(([childId, comments]) => html`<section class="panel" aria-labelledby="t-${childId}">
+        <h2 id="t-${childId}">${this.kids.get(childId)?.first_name}’s family conversation</h2>
+        ${comments.length === 0 ? html`<p class="meta">No comments yet.</p>` : html`<ul class="comments">${comments.map((c) => html`<li>
+          <p><strong>${c.author_name}</strong> <span class="meta">${formatTime(c.created_at)}</span>
+            ${c.hidden ? html`<span class="tag inactive">Hidden: ${c.hidden_reason}</span>` : nothing}</p><p>${c.body}</p>
+          ${c.hidden ? nothing : html`<div class="inline-hide">${this.field(`hide-${c.id}`, 'Reason to hide')}
+            <button type="button" class="danger" @click=${() => this.hide(c)}>Hide</button></div>`}</li>`)}</ul>`}
+        <form @submit=${(ev: Event) => this.reply(ev, childId)} novalidate>
+          <div class="field"><label for="reply-${childId}">Reply</label><textarea id="reply-${childId}" rows="2" maxlength="4000"></textarea>
+          ${this.errors[childId] ? html`<p class="field-error">${this.errors[childId]}</p>` : nothing}</div>
+          <div class="actions"><button type="submit" ?disabled=${this.busy}>Send reply</button></div></form>
+      </section>`)}
+    </article>`;
+  }
+}
+
+// Staff: home observations from families, to approve into the journal or return with a reason.
+@customElement('nb-contributions-view')
+export class ContributionsView extends FormView {
+  @state() private items: Entry[] | null = null;
+  @state() private kids = new Map<string, Child>();
+  protected fieldPrefix = 'contribution';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(() => this.load());
+  }
+
+  private async load(): Promise<void> {
+    this.kids = await loadChildren();
+    this.items = (await api<{ contributions: Entry[] }>('GET', '/contributions?status=pending')).contributions;
+  }
+
+  private async decide(e: Entry, approve: boolean): Promise<void> {
+    const reason = this.querySelector<HTMLInputElement>(`#contribution-reason-${e.id}`)?.value.trim() ?? '';
+    const done = await this.run(async () => {
+      if (approve) await api('POST', `/contributions/${e.id}/approve`, {});
+      else {
+        if (!reason) this.fail(`reason-${e.id}`, 'Tell the family why, so they can change it.');
+        await api('POST', `/contributions/${e.id}/return`, { reason });
+      }
+      await this.load();
+    });
+    if (done) this.notice = approve ? `“${e.title}” is now in the journal.` : `“${e.title}” went back to the family.`;
+  }
+
+  render() {
+    pageTitle('From families');
+    return html`<section>
+      <p><a href="/staff/journal">← Journal</a></p>
+      <h1>From families</h1>
+      <p class="lead">Home observations join the journal only when a member of staff approves them.</p>
+      ${this.formFeedback()}
+      ${this.items === null ? html`<p role="status">Loading…</p>`
+        : this.items.length === 0 ? html`<div class="empty"><p>Nothing is waiting. New home observations from families will appear here.</p></div>`
+        : html`<ul class="cards" aria-label="Waiting for approval">${this.items.map((e) => html`<li>
+            <div class="card-head"><span class="card-title">${e.title}</span><span class="meta">${e.observed_on} · ${childNames(this.kids, e.child_ids)}</span></div>
+            <p class="meta">From ${e.author_name}</p><p>${e.body}</p>
+            ${this.field(`reason-${e.id}`, `Reason, if you return “${e.title}”`)}
+            <div class="actions"><button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.decide(e, true)}>Approve “${e.title}”</button>
+              <button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.decide(e, false)}>Return</button></div>
+          </li>`)}</ul>`}
+    </section>`;
+  }
+}
