@@ -48,7 +48,7 @@ struct Setting {
 
   std::vector<std::string> feedIds(const Principal& p) {
     std::vector<std::string> ids;
-    for (const auto& v : s.journal.feed(p, {})) ids.push_back(v.entry.id);
+    for (const auto& v : s.journal.feed(p, {})->views) ids.push_back(v.entry.id);
     return ids;
   }
 };
@@ -62,7 +62,7 @@ TEST_CASE("a parent sees only their own child's released entries, and only their
   const auto draft = t.observe({t.a.id}, "draft");
   const auto staffOnly = t.observe({t.a.id}, "staff_only");
 
-  const auto feedA = t.s.journal.feed(t.parentA, {});
+  const auto feedA = t.s.journal.feed(t.parentA, {})->views;
   REQUIRE(feedA.size() == 1);
   CHECK(feedA[0].entry.id == group.entry.id);
   CHECK(feedA[0].entry.childIds == std::vector<std::string>{t.a.id});  // Ben is never named or tagged
@@ -250,4 +250,24 @@ TEST_CASE("children: managers create and attach; dates and key people are checke
   t.s.children.unlinkCarer(t.manager, t.a.id, t.parentA.userId);
   CHECK(t.s.children.children(t.parentA, {}).empty());
   CHECK(t.s.auditCount("NBX_CARER_UNLINKED") == 1);
+}
+
+TEST_CASE("the family feed never serves a stale page after a change") {
+  Setting t;
+  const auto entry = t.observe({t.a.id});
+  REQUIRE(t.s.journal.feed(t.parentA, {})->views.at(0).entry.title == "Building a tower");
+  REQUIRE(t.s.journal.feed(t.parentA, {})->views.at(0).entry.title == "Building a tower");  // served from the cache
+  EntryChange rename;
+  rename.title = "Building a taller tower";
+  t.s.journal.amend(t.staff, entry.entry.id, rename);
+  CHECK(t.s.journal.feed(t.parentA, {})->views.at(0).entry.title == "Building a taller tower");
+  EntryChange hide;
+  hide.status = "staff_only";
+  t.s.journal.amend(t.staff, entry.entry.id, hide);
+  CHECK(t.feedIds(t.parentA).empty());
+  hide.status = "journal";
+  t.s.journal.amend(t.staff, entry.entry.id, hide);
+  CHECK(t.feedIds(t.parentA).size() == 1);
+  t.s.children.unlinkCarer(t.manager, t.a.id, t.parentA.userId);
+  CHECK(t.feedIds(t.parentA).empty());
 }

@@ -313,7 +313,17 @@ std::vector<storage::ConsentRecord> ChildrenService::consentHistory(const Princi
 Agreement ChildrenService::agreement(const Principal& p) {
   const auto s = settings_.current().value_or(storage::SettingRecord{});
   Agreement a{s.agreementVersion, s.agreementText.empty() ? kDefaultParentAgreement : s.agreementText, true};
-  if (p.role == Role::parent) a.accepted = journal_.hasAcceptedAgreement(p.userId, a.version);
+  if (p.role != Role::parent) return a;
+  const std::pair<std::string, int> key{p.userId, a.version};
+  {
+    std::lock_guard lock(acceptedMutex_);
+    if (accepted_.contains(key)) return a;
+  }
+  a.accepted = journal_.hasAcceptedAgreement(p.userId, a.version);
+  if (a.accepted) {
+    std::lock_guard lock(acceptedMutex_);
+    accepted_.insert(key);
+  }
   return a;
 }
 

@@ -4,7 +4,9 @@
 // make them responsible for attaching the right child to each parent account); staff read
 // them; a parent sees only their own children.
 
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -90,6 +92,10 @@ class ChildrenService {
   Context& ctx_;
   storage::JournalStore& journal_;
   SettingsService& settings_;
+  // Acceptances are only ever added, so a remembered "yes" stays true; asked on every
+  // parent request, hence kept here rather than read from the database each time.
+  std::mutex acceptedMutex_;
+  std::set<std::pair<std::string, int>> accepted_;
 };
 
 extern const char* const kDefaultParentAgreement;

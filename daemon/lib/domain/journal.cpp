@@ -196,7 +196,7 @@ std::vector<storage::EntryVersionRecord> JournalService::versions(const Principa
   return journal_.entryVersions(entryId);
 }
 
-std::vector<EntryView> JournalService::feed(const Principal& p, const storage::ParentFeedQuery& query) {
+std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const storage::ParentFeedQuery& query) {
   if (p.role != Role::parent) {
     throw DomainError(ErrorKind::forbidden, "parents_only", "The family feed is for parents; staff use the journal list.");
   }
@@ -207,7 +207,27 @@ std::vector<EntryView> JournalService::feed(const Principal& p, const storage::P
   if (q.childId && !children_.isCarer(p.userId, *q.childId)) {
     throw DomainError(ErrorKind::notFound, "not_found", "There is no such child.");
   }
-  return viewsFor(p, journal_.parentFeed(q));
+  const std::string key = p.userId + '|' + q.childId.value_or("") + '|' + q.aspectId.value_or("") + '|' +
+                          (q.before ? std::to_string(q.before->time) + '.' + q.before->id : "") + '|' +
+                          std::to_string(q.limit);
+  // Read before querying: a write racing with the query leaves a page stored under the older
+  // generation, which the next request then recomputes — never a stale page that looks fresh.
+  const uint64_t generation = journal_.journalGeneration();
+  {
+    std::lock_guard lock(feedMutex_);
+    const auto hit = feedCache_.find(key);
+    if (hit != feedCache_.end() && hit->second.generation == generation &&
+        (!hit->second.validUntil || q.now < *hit->second.validUntil)) {
+      return hit->second.page;
+    }
+  }
+  auto page = std::make_shared<FeedPage>();
+  page->views = viewsFor(p, journal_.parentFeed(q));
+  CachedFeed fresh{generation, journal_.nextReleaseAfter(q.now), page};
+  std::lock_guard lock(feedMutex_);
+  if (feedCache_.size() >= kFeedCacheLimit) feedCache_.clear();
+  feedCache_.insert_or_assign(key, std::move(fresh));
+  return page;
 }
 
 EntryView JournalService::review(const Principal& p, const std::string& entryId, bool returnToAuthor,

@@ -5,7 +5,11 @@
 // entries about their own children, and only their own children in them; each (entry, child)
 // has its own private comment thread.
 
+#include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,6 +53,20 @@ struct EntryView {
   std::string authorName;
 };
 
+// One page of a family's feed, shared by every request that gets the same page while it is
+// valid. `rendered` memoises its presentation (the API's JSON) so it is built once.
+struct FeedPage {
+  std::vector<EntryView> views;
+  const std::string& rendered(const std::function<std::string(const FeedPage&)>& render) const {
+    std::call_once(renderedOnce_, [&] { rendered_ = render(*this); });
+    return rendered_;
+  }
+
+ private:
+  mutable std::once_flag renderedOnce_;
+  mutable std::string rendered_;
+};
+
 class JournalService {
  public:
   JournalService(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children)
@@ -60,7 +78,7 @@ class JournalService {
   EntryView get(const Principal& p, const std::string& entryId);
   std::vector<storage::EntryVersionRecord> versions(const Principal& p, const std::string& entryId);
 
-  std::vector<EntryView> feed(const Principal& p, const storage::ParentFeedQuery& query);
+  std::shared_ptr<const FeedPage> feed(const Principal& p, const storage::ParentFeedQuery& query);
 
   EntryView review(const Principal& p, const std::string& entryId, bool returnToAuthor, const std::string& note);
 
@@ -94,6 +112,18 @@ class JournalService {
   storage::JournalStore& journal_;
   SettingsService& settings_;
   ChildrenService& children_;
+
+  // Family feed pages as last computed, per parent and query. A page stays valid while the
+  // journal generation is unchanged and until the next scheduled release instant, so a
+  // consent withdrawn, a carer detached or an entry amended shows at the next request.
+  struct CachedFeed {
+    uint64_t generation = 0;
+    std::optional<int64_t> validUntil;
+    std::shared_ptr<const FeedPage> page;
+  };
+  static constexpr std::size_t kFeedCacheLimit = 4096;
+  std::mutex feedMutex_;
+  std::unordered_map<std::string, CachedFeed> feedCache_;
 };
 
 std::string entrySnapshot(const storage::EntryRecord& entry);

@@ -109,27 +109,27 @@ SignInResult SessionService::signIn(const std::string& username, const std::stri
 
 Authentication SessionService::authenticate(const std::string& token, const RequestOrigin& origin) {
   if (token.empty()) return {std::nullopt, SessionRejection::missing};
-  const auto session = ctx_.store.sessionByTokenHash(security::sha256Hex(token));
-  if (!session) return {std::nullopt, SessionRejection::unknown};
-  if (session->endedAt) return {std::nullopt, SessionRejection::ended};
-  const auto user = ctx_.store.userById(session->userId);
-  if (!user || !user->active) {
-    ctx_.store.endSession(session->id, ctx_.clock.now(), "deactivated");
+  const auto found = ctx_.store.sessionWithUser(security::sha256Hex(token));
+  if (!found) return {std::nullopt, SessionRejection::unknown};
+  const auto& [session, user] = *found;
+  if (session.endedAt) return {std::nullopt, SessionRejection::ended};
+  const int64_t now = ctx_.clock.now();
+  if (!user.active) {
+    ctx_.store.endSession(session.id, now, "deactivated");
     return {std::nullopt, SessionRejection::inactive};
   }
-  const Role role = roleFromName(user->role).value_or(Role::parent);
-  const int64_t now = ctx_.clock.now();
-  if (now >= session->createdAt + absoluteLimit(role)) {
-    ctx_.store.endSession(session->id, now, "absolute_timeout");
+  const Role role = roleFromName(user.role).value_or(Role::parent);
+  if (now >= session.createdAt + absoluteLimit(role)) {
+    ctx_.store.endSession(session.id, now, "absolute_timeout");
     return {std::nullopt, SessionRejection::absoluteExpired};
   }
-  if (now >= session->lastSeenAt + idleLimit(role)) {
-    ctx_.store.endSession(session->id, now, "idle_timeout");
+  if (now >= session.lastSeenAt + idleLimit(role)) {
+    ctx_.store.endSession(session.id, now, "idle_timeout");
     return {std::nullopt, SessionRejection::idleExpired};
   }
-  if (now - session->lastSeenAt >= kTouchGranularity) ctx_.store.touchSession(session->id, now);
-  return {Principal{user->id, user->username, user->displayName, role, session->id, session->csrfToken,
-                    user->mustChangePassword, origin},
+  if (now - session.lastSeenAt >= kTouchGranularity) ctx_.store.touchSession(session.id, now);
+  return {Principal{user.id, user.username, user.displayName, role, session.id, session.csrfToken,
+                    user.mustChangePassword, origin},
           SessionRejection::none};
 }
 

@@ -391,14 +391,20 @@ Response Api::familyFeed(Call& call) {
   q.aspectId = call.request.queryValue("area");
   q.before = parseCursor(call.request.queryValue("cursor"));
   q.limit = parseLimitParam(call.request.queryValue("limit"), 20, 100);
-  const auto views = s_.journal.feed(call.who(), q);
-  Json list = Json::array();
-  for (const auto& v : views) list.push_back(entryJson(v, false));
-  const bool more = static_cast<int>(views.size()) == q.limit;
-  return Response::json(200, {{"entries", list},
-                              {"next_cursor", more ? Json(std::to_string(*views.back().entry.journalAt) + "." +
-                                                          views.back().entry.id)
-                                                   : Json(nullptr)}});
+  const auto page = s_.journal.feed(call.who(), q);
+  const int limit = q.limit;
+  Response response;
+  response.body = page->rendered([limit](const domain::FeedPage& p) {
+    Json list = Json::array();
+    for (const auto& v : p.views) list.push_back(entryJson(v, false));
+    const bool more = static_cast<int>(p.views.size()) == limit;
+    return Json{{"entries", list},
+                {"next_cursor", more ? Json(std::to_string(*p.views.back().entry.journalAt) + "." + p.views.back().entry.id)
+                                     : Json(nullptr)}}
+        .dump(-1, ' ', false, Json::error_handler_t::replace);
+  });
+  response.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+  return response;
 }
 
 Response Api::listThread(Call& call) {

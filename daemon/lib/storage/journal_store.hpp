@@ -3,6 +3,7 @@
 // transaction() covers calls to both. Visibility for parents is decided here, in the query
 // (ParentFeedQuery), so no row a parent may not see ever leaves the database layer.
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -51,6 +52,12 @@ class JournalStore {
   virtual bool parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) = 0;
   virtual void appendEntryVersion(const EntryVersionRecord& version) = 0;
   virtual std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) = 0;
+
+  // Changes whenever something a family's feed depends on is written (entries, children,
+  // carers, consent, rooms and releases, user names); never for sessions or audit rows.
+  virtual uint64_t journalGeneration() const = 0;
+  // The earliest release instant after `now` in any room, if one is scheduled.
+  virtual std::optional<int64_t> nextReleaseAfter(int64_t now) = 0;
 
   virtual void insertComment(const CommentRecord& comment) = 0;
   virtual std::optional<CommentRecord> comment(const std::string& id) = 0;

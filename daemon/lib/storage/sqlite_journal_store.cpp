@@ -89,6 +89,7 @@ constexpr const char* kReleased =
 }  // namespace
 
 void SqliteStore::insertRoom(const RoomRecord& r) {
+  journalChanged();
   Lock lock(mutex_);
   auto s = db_->prepare("INSERT INTO rooms (id, name, release_mode, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)");
   s.bind(1, r.id).bind(2, r.name).bind(3, r.releaseMode).bind(4, r.createdAt).bind(5, r.updatedAt);
@@ -101,6 +102,7 @@ void SqliteStore::insertRoom(const RoomRecord& r) {
 }
 
 void SqliteStore::updateRoom(const RoomRecord& r) {
+  journalChanged();
   Lock lock(mutex_);
   auto s = db_->prepare("UPDATE rooms SET name = ?2, release_mode = ?3, updated_at = ?4 WHERE id = ?1");
   s.bind(1, r.id).bind(2, r.name).bind(3, r.releaseMode).bind(4, r.updatedAt);
@@ -129,12 +131,14 @@ std::vector<RoomRecord> SqliteStore::rooms() {
 }
 
 void SqliteStore::putReleasePoint(const ReleasePointRecord& p) {
+  journalChanged();
   Lock lock(mutex_);
   db_->prepare("INSERT OR REPLACE INTO room_release_points (room_id, at, kind, created_by) VALUES (?1, ?2, ?3, ?4)")
       .bind(1, p.roomId).bind(2, p.at).bind(3, p.kind).bind(4, p.createdBy).run();
 }
 
 void SqliteStore::deleteReleasePoint(const std::string& roomId, int64_t at) {
+  journalChanged();
   Lock lock(mutex_);
   db_->prepare("DELETE FROM room_release_points WHERE room_id = ?1 AND at = ?2").bind(1, roomId).bind(2, at).run();
 }
@@ -149,6 +153,7 @@ std::vector<ReleasePointRecord> SqliteStore::releasePoints(const std::string& ro
 }
 
 void SqliteStore::insertChild(const ChildRecord& c) {
+  journalChanged();
   Lock lock(mutex_);
   auto s = db_->prepare(
       "INSERT INTO children (id, first_name, last_name, date_of_birth, room_id, key_person_id, started_on, left_on, "
@@ -158,6 +163,7 @@ void SqliteStore::insertChild(const ChildRecord& c) {
 }
 
 void SqliteStore::updateChild(const ChildRecord& c) {
+  journalChanged();
   Lock lock(mutex_);
   auto s = db_->prepare(
       "UPDATE children SET first_name = ?2, last_name = ?3, date_of_birth = ?4, room_id = ?5, key_person_id = ?6, "
@@ -208,11 +214,13 @@ std::vector<std::string> SqliteStore::carersOf(const std::string& childId) {
 }
 
 void SqliteStore::linkCarer(const std::string& childId, const std::string& parentId) {
+  journalChanged();
   Lock lock(mutex_);
   db_->prepare("INSERT OR IGNORE INTO child_carers (child_id, parent_id) VALUES (?1, ?2)").bind(1, childId).bind(2, parentId).run();
 }
 
 void SqliteStore::unlinkCarer(const std::string& childId, const std::string& parentId) {
+  journalChanged();
   Lock lock(mutex_);
   db_->prepare("DELETE FROM child_carers WHERE child_id = ?1 AND parent_id = ?2").bind(1, childId).bind(2, parentId).run();
 }
@@ -228,6 +236,7 @@ std::optional<ConsentRecord> SqliteStore::consent(const std::string& childId) {
 }
 
 void SqliteStore::putConsent(const ConsentRecord& c) {
+  journalChanged();
   Lock lock(mutex_);
   for (const char* sql :
        {"INSERT OR REPLACE INTO consents (child_id, own_journal_photos, other_journals, online_journal_opt_out, "
@@ -285,6 +294,7 @@ void SqliteStore::readEntryRelations(EntryRecord& e) {
 }
 
 void SqliteStore::insertEntry(const EntryRecord& e) {
+  journalChanged();
   transaction([&] {
     auto s = db_->prepare(
         "INSERT INTO entries (id, kind, status, room_id, title, body, next_steps, observed_on, author_id, version, "
@@ -301,6 +311,7 @@ void SqliteStore::insertEntry(const EntryRecord& e) {
 }
 
 void SqliteStore::updateEntry(const EntryRecord& e) {
+  journalChanged();
   transaction([&] {
     auto s = db_->prepare(
         "UPDATE entries SET kind = ?2, status = ?3, room_id = ?4, title = ?5, body = ?6, next_steps = ?7, "
@@ -395,6 +406,14 @@ bool SqliteStore::parentCanSee(const std::string& parentId, const std::string& e
   auto idx = [&](const char* name) { return s.parameterIndex(name); };
   s.bind(idx(":entry"), entryId).bind(idx(":parent"), parentId).bind(idx(":child"), nullptr).bind(idx(":now"), now);
   return s.step();
+}
+
+std::optional<int64_t> SqliteStore::nextReleaseAfter(int64_t now) {
+  Lock lock(mutex_);
+  auto s = db_->prepare("SELECT min(at) FROM room_release_points WHERE at > ?1");
+  s.bind(1, now);
+  if (!s.step() || s.isNull(0)) return std::nullopt;
+  return s.integer(0);
 }
 
 void SqliteStore::appendEntryVersion(const EntryVersionRecord& v) {

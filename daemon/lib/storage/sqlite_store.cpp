@@ -165,6 +165,7 @@ void SqliteStore::insertUser(const UserRecord& u) {
 
 void SqliteStore::updateUser(const UserRecord& u) {
   Lock lock(mutex_);
+  journalChanged();  // author names and active flags show in feeds
   auto s = db_->prepare(
       "UPDATE users SET username = ?2, display_name = ?3, email = ?4, role = ?5, "
       "password_hash = ?6, password_changed_at = ?7, must_change_password = ?8, pin_hash = ?9, "
@@ -249,6 +250,32 @@ std::optional<SessionRecord> SqliteStore::sessionByTokenHash(const std::string& 
   s.bind(1, tokenHash);
   if (!s.step()) return std::nullopt;
   return readSession(s);
+}
+
+std::optional<std::pair<SessionRecord, UserRecord>> SqliteStore::sessionWithUser(const std::string& tokenHash) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT s.id, s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.address, s.user_agent, "
+      "s.ended_at, s.end_reason, u.id, u.username, u.display_name, u.email, u.role, u.password_hash, "
+      "u.password_changed_at, u.must_change_password, u.pin_hash, u.active, u.created_at, u.updated_at "
+      "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1");
+  s.bind(1, tokenHash);
+  if (!s.step()) return std::nullopt;
+  SessionRecord session = readSession(s);
+  UserRecord user;
+  user.id = s.text(10);
+  user.username = s.text(11);
+  user.displayName = s.text(12);
+  user.email = s.optionalText(13);
+  user.role = s.text(14);
+  user.passwordHash = s.text(15);
+  user.passwordChangedAt = s.integer(16);
+  user.mustChangePassword = s.integer(17) != 0;
+  user.pinHash = s.optionalText(18);
+  user.active = s.integer(19) != 0;
+  user.createdAt = s.integer(20);
+  user.updatedAt = s.integer(21);
+  return std::make_pair(std::move(session), std::move(user));
 }
 
 std::optional<SessionRecord> SqliteStore::sessionById(const std::string& id) {

@@ -2,6 +2,7 @@
 // Store and JournalStore on one SQLite connection (WAL mode, foreign keys on), guarded by a
 // mutex. The journal half lives in sqlite_journal_store.cpp.
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,6 +40,7 @@ class SqliteStore final : public Store, public JournalStore {
 
   void insertSession(const SessionRecord& session) override;
   std::optional<SessionRecord> sessionByTokenHash(const std::string& tokenHash) override;
+  std::optional<std::pair<SessionRecord, UserRecord>> sessionWithUser(const std::string& tokenHash) override;
   std::optional<SessionRecord> sessionById(const std::string& id) override;
   void touchSession(const std::string& id, int64_t lastSeenAt) override;
   void endSession(const std::string& id, int64_t at, const std::string& reason) override;
@@ -86,6 +88,9 @@ class SqliteStore final : public Store, public JournalStore {
   void appendEntryVersion(const EntryVersionRecord& version) override;
   std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) override;
 
+  uint64_t journalGeneration() const override { return journalGeneration_.load(); }
+  std::optional<int64_t> nextReleaseAfter(int64_t now) override;
+
   void insertComment(const CommentRecord& comment) override;
   std::optional<CommentRecord> comment(const std::string& id) override;
   std::vector<CommentRecord> thread(const std::string& entryId, const std::string& childId) override;
@@ -97,6 +102,9 @@ class SqliteStore final : public Store, public JournalStore {
   void writeEntryRelations(const EntryRecord& entry);
   void readEntryRelations(EntryRecord& entry);
 
+  void journalChanged() { ++journalGeneration_; }
+
+  std::atomic<uint64_t> journalGeneration_{0};
   std::recursive_mutex mutex_;
   std::unique_ptr<Database> db_;
   int transactionDepth_ = 0;
