@@ -28,7 +28,7 @@ function wrk(url, cookie) {
 }
 
 async function measure(label, sizes) {
-  const stack = await Stack.start({ extraConfig: 'threads = 4' });
+  const stack = await Stack.start({ extraConfig: `threads = ${process.env.NESTBOX_THREADS || 4}` });
   try {
     const manager = await stack.setUp();
     const { client, id } = await stack.addUser(manager, 'bench.parent', 'parent', 'blue whale singing');

@@ -60,7 +60,7 @@ test('ending another session, changing the password, and signing out', async () 
   const { client: elsewhere } = await stack.addUser(manager, 'sam.parent', 'parent', 'blue whale singing');
   const page = await openPage(browser, stack);
   await signIn(page, 'sam.parent', 'blue whale singing');
-  await page.getByRole('heading', { name: 'Hello, Name sam.parent' }).waitFor();
+  await page.getByRole('heading', { name: 'Before you start' }).waitFor();  // parents land on their journal, agreement first
   assert.equal(await page.getByRole('link', { name: 'Accounts' }).count(), 0, 'parents see no manager links');
   await page.getByRole('link', { name: 'My account' }).first().click();
   await page.getByRole('button', { name: /^Sign out .* session/ }).click();

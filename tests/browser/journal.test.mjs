@@ -64,9 +64,10 @@ test('staff record an observation about two children, linked to the curriculum',
   await signIn(page, 'kate', 'green apple orchard');
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
   await page.getByRole('link', { name: 'Children', exact: true }).click();
+  await page.getByRole('link', { name: 'Ben Brown' }).waitFor();
   await page.getByLabel('Only my key children').check();
+  await page.getByRole('link', { name: 'Ben Brown' }).waitFor({ state: 'detached' });  // Kate is Ava's key person only
   await page.getByRole('link', { name: 'Ava Ahmed' }).waitFor();
-  assert.equal(await page.getByRole('link', { name: 'Ben Brown' }).count(), 0);
   await checkScreen(page, 'staff-children');
 
   await page.goto('/staff/entries/new');
@@ -83,8 +84,27 @@ test('staff record an observation about two children, linked to the curriculum',
   await page.getByRole('heading', { name: 'Tower of ten blocks' }).waitFor();
   await page.getByText('Mathematics: Number').waitFor();
   await checkScreen(page, 'staff-entry');
+
+  // Any member of staff may amend; the previous version is kept.
+  await page.getByRole('button', { name: 'Amend this entry' }).click();
+  await page.getByLabel('Title').fill('Tower of twelve blocks');
+  await page.getByRole('button', { name: 'Save amendment' }).click();
+  await page.getByText('Saved. The previous version is kept.').waitFor();
+  await page.getByRole('heading', { name: 'Tower of twelve blocks' }).waitFor();
+  await page.getByText('Earlier versions (1)').click();
+  await page.getByText(/Version 1, replaced .*“Tower of ten blocks”/).waitFor();
+  await checkScreen(page, 'staff-entry-amended');
+
   await page.getByRole('link', { name: '← Journal' }).click();
-  await page.getByRole('link', { name: 'Tower of ten blocks' }).waitFor();
+  await page.getByRole('link', { name: 'Tower of twelve blocks' }).waitFor();
+  await page.getByLabel('Curriculum').selectOption('eyfs.l.w');
+  await page.getByText('No entries match.').waitFor();
+  await page.getByLabel('Curriculum').selectOption('eyfs.m.n');
+  await page.getByRole('link', { name: 'Tower of twelve blocks' }).waitFor();
+  await page.getByLabel('Observed from').fill('2099-01-01');
+  await page.getByLabel('Observed from').dispatchEvent('change');
+  await page.getByText('No entries match.').waitFor();
+  await checkScreen(page, 'staff-journal-filtered');
   assertNoPageErrors(page);
   await page.context().close();
 });
@@ -96,11 +116,11 @@ test('a parent accepts the agreement, sees only their own child, and comments pr
   await checkScreen(page, 'parent-agreement');
   await page.getByRole('button', { name: 'I agree' }).click();
   await page.getByRole('heading', { name: 'Ava’s journal' }).waitFor();
-  await page.getByRole('link', { name: 'Tower of ten blocks' }).waitFor();
+  await page.getByRole('link', { name: 'Tower of twelve blocks' }).waitFor();
   const feedText = await page.locator('main').textContent();
   assert.ok(!feedText.includes('Ben'), 'another child is never named in the feed');
   await checkScreen(page, 'parent-feed');
-  await page.getByRole('link', { name: 'Tower of ten blocks' }).click();
+  await page.getByRole('link', { name: 'Tower of twelve blocks' }).click();
   await page.getByRole('heading', { name: 'Comments about Ava' }).waitFor();
   await page.getByLabel('Your comment').fill('Ava counted our stairs at home too!');
   await page.getByRole('button', { name: 'Send comment' }).click();
@@ -119,7 +139,7 @@ test('a parent accepts the agreement, sees only their own child, and comments pr
   const other = await openPage(browser, stack);
   await signIn(other, 'parent.b', 'red kite flying');
   await other.getByRole('button', { name: 'I agree' }).click();
-  await other.getByRole('link', { name: 'Tower of ten blocks' }).click();
+  await other.getByRole('link', { name: 'Tower of twelve blocks' }).click();
   await other.getByRole('heading', { name: 'Comments about Ben' }).waitFor();
   const text = await other.locator('main').textContent();
   assert.ok(!text.includes('Ava'), 'nothing of Ava reaches Ben’s family');

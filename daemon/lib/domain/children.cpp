@@ -357,6 +357,10 @@ void ChildrenService::acceptAgreement(const Principal& p, int version) {
 
 void ChildrenService::requireAgreement(const Principal& p) {
   if (p.role != Role::parent) return;
+  {
+    std::lock_guard lock(acceptedMutex_);  // the common case, without building the text
+    if (accepted_.contains({p.userId, settings_.agreementVersion()})) return;
+  }
   if (!agreement(p).accepted) {
     throw DomainError(ErrorKind::forbidden, "agreement_required",
                       "Please read and accept the setting's parent agreement first.");

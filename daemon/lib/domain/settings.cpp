@@ -11,16 +11,26 @@ std::optional<std::string> checkSettingName(const std::string& name) {
   return std::nullopt;
 }
 
-std::optional<storage::SettingRecord> SettingsService::current() {
+std::shared_ptr<const storage::SettingRecord> SettingsService::snapshot() {
   std::lock_guard lock(mutex_);
-  if (!cache_) cache_ = ctx_.store.setting();
+  if (!loaded_) {
+    if (auto record = ctx_.store.setting()) cache_ = std::make_shared<const storage::SettingRecord>(std::move(*record));
+    loaded_ = cache_ != nullptr;
+  }
   return cache_;
+}
+
+std::optional<storage::SettingRecord> SettingsService::current() {
+  const auto s = snapshot();
+  if (!s) return std::nullopt;
+  return *s;
 }
 
 void SettingsService::save(const storage::SettingRecord& record) {
   ctx_.store.saveSetting(record);
   std::lock_guard lock(mutex_);
   cache_.reset();
+  loaded_ = false;
 }
 
 storage::SettingRecord SettingsService::update(const Principal& actor, const SettingsChange& c) {
@@ -71,26 +81,36 @@ storage::SettingRecord SettingsService::update(const Principal& actor, const Set
     ctx_.audit.record(Event::SettingsChanged, AuditActor::of(actor), AuditTarget{"setting", "1"}, changed);
   });
   std::lock_guard lock(mutex_);
-  cache_ = record;
+  cache_ = std::make_shared<const storage::SettingRecord>(*record);
+  loaded_ = true;
   return *record;
 }
 
+namespace {
+const storage::SettingRecord& orDefaults(const std::shared_ptr<const storage::SettingRecord>& s) {
+  static const storage::SettingRecord defaults;
+  return s ? *s : defaults;
+}
+}  // namespace
+
 int SettingsService::idleMinutesFor(Role role) {
-  const auto s = current().value_or(storage::SettingRecord{});
+  const auto p = snapshot();
+  const auto& s = orDefaults(p);
   return role == Role::manager ? s.idleMinutesManager : role == Role::staff ? s.idleMinutesStaff : s.idleMinutesParent;
 }
 
 int SettingsService::absoluteHoursFor(Role role) {
-  const auto s = current().value_or(storage::SettingRecord{});
+  const auto p = snapshot();
+  const auto& s = orDefaults(p);
   return role == Role::manager ? s.absoluteHoursManager
          : role == Role::staff ? s.absoluteHoursStaff
                                : s.absoluteHoursParent;
 }
 
-security::PasswordRules SettingsService::passwordRules() {
-  return {current().value_or(storage::SettingRecord{}).passwordRequireMixed};
-}
+security::PasswordRules SettingsService::passwordRules() { return {orDefaults(snapshot()).passwordRequireMixed}; }
 
-int SettingsService::passwordMaxAgeDays() { return current().value_or(storage::SettingRecord{}).passwordMaxAgeDays; }
+int SettingsService::passwordMaxAgeDays() { return orDefaults(snapshot()).passwordMaxAgeDays; }
+
+int SettingsService::agreementVersion() { return orDefaults(snapshot()).agreementVersion; }
 
 }  // namespace nestbox::domain

@@ -2,6 +2,7 @@
 // The setting (the nursery or school): its name, curriculum framework, password rules and
 // session timeouts. Read on every request, so the current record is cached in memory.
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -37,11 +38,16 @@ class SettingsService {
   int absoluteHoursFor(Role role);
   security::PasswordRules passwordRules();
   int passwordMaxAgeDays();
+  int agreementVersion();
 
  private:
   Context& ctx_;
+  // The current record, shared: readers keep a pointer, writers replace it.
+  std::shared_ptr<const storage::SettingRecord> snapshot();
+
   std::mutex mutex_;
-  std::optional<storage::SettingRecord> cache_;
+  std::shared_ptr<const storage::SettingRecord> cache_;
+  bool loaded_ = false;
 };
 
 }  // namespace nestbox::domain

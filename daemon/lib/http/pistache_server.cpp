@@ -16,12 +16,16 @@ Request convert(const P::Http::Request& in) {
   Request out;
   out.method = P::Http::methodString(in.method());
   out.path = in.resource();
-  for (const auto& header : in.headers().list()) {
-    std::ostringstream value;
-    header->write(value);
-    std::string name = header->name();
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers[name] = value.str();
+  // Pistache parses some headers into typed objects; turning one back into text costs a
+  // stream, so only those the API reads are converted.
+  for (const char* name : {"Host", "Content-Type", "User-Agent"}) {
+    if (const auto header = in.headers().tryGet(name)) {
+      std::ostringstream value;
+      header->write(value);
+      std::string lower = name;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers[lower] = value.str();
+    }
   }
   for (const auto& [name, raw] : in.headers().rawList()) {
     std::string lower = name;

@@ -6,6 +6,7 @@ import { navigate } from '../router';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework } from '../journal';
 
 interface Room { id: string; name: string; release_mode: string }
+interface EntryVersion { version: number; edited_at: string; entry: { title: string } }
 
 const STATUS_LABEL: Record<string, string> = { draft: 'Draft', staff_only: 'Staff only', journal: 'In the journal', pending: 'Waiting for approval', returned: 'Returned' };
 
@@ -14,6 +15,9 @@ const STATUS_LABEL: Record<string, string> = { draft: 'Draft', staff_only: 'Staf
 export class StaffJournalView extends FormView {
   @property({ attribute: false }) session!: Session;
   @state() private kids = new Map<string, Child>();
+  @state() private rooms: Room[] = [];
+  @state() private framework: Framework | null = null;
+  @state() private authors: Array<{ id: string; display_name: string }> = [];
   @state() private entries: Entry[] | null = null;
   @state() private next: string | null = null;
   protected fieldPrefix = 'filter';
@@ -21,7 +25,12 @@ export class StaffJournalView extends FormView {
   connectedCallback(): void {
     super.connectedCallback();
     void this.run(async () => {
-      this.kids = await loadChildren();
+      [this.kids, this.framework] = await Promise.all([loadChildren(), loadFramework()]);
+      this.rooms = (await api<{ rooms: Room[] }>('GET', '/rooms')).rooms;
+      if (this.session.user.role === 'manager') {
+        this.authors = (await api<{ users: Array<{ id: string; display_name: string; role: string }> }>('GET', '/users?active=true')).users
+          .filter((u) => u.role !== 'parent');
+      }
       await this.search();
     });
   }
@@ -29,7 +38,8 @@ export class StaffJournalView extends FormView {
   private query(cursor?: string): string {
     const q = new URLSearchParams({ limit: '20' });
     if (this.querySelector('form.filters')) {
-      for (const name of ['child', 'status', 'kind']) {
+      for (const name of ['child', 'room', 'area', 'author', 'status', 'kind', 'from', 'to']) {
+        if (!this.querySelector(`#filter-${name}`)) continue;
         const v = this.value(name);
         if (v === 'review') q.set('review', 'pending');
         else if (v) q.set(name, v);
@@ -57,6 +67,11 @@ export class StaffJournalView extends FormView {
         ${this.field('status', 'Status', { options: [{ value: '', label: 'Any status' }, ...Object.entries(STATUS_LABEL).slice(0, 3).map(([value, label]) => ({ value, label })),
           ...(this.session.user.role === 'manager' ? [{ value: 'review', label: 'Awaiting my review' }] : [])] })}
         ${this.field('kind', 'Kind', { options: [{ value: '', label: 'Any kind' }, ...Object.entries(KIND_LABEL).map(([value, label]) => ({ value, label }))] })}
+        ${this.field('room', 'Room', { options: [{ value: '', label: 'All rooms' }, ...this.rooms.map((r) => ({ value: r.id, label: r.name }))] })}
+        ${this.field('area', 'Curriculum', { options: [{ value: '', label: 'Any area' }, ...(this.framework?.areas ?? []).flatMap((a) => a.aspects.map((x) => ({ value: x.id, label: `${a.name}: ${x.name}` })))] })}
+        ${this.authors.length ? this.field('author', 'Author', { options: [{ value: '', label: 'Anyone' }, ...this.authors.map((u) => ({ value: u.id, label: u.display_name }))] }) : nothing}
+        ${this.field('from', 'Observed from', { type: 'date' })}
+        ${this.field('to', 'Observed to', { type: 'date' })}
       </form>
       ${this.formFeedback()}
       ${this.entries === null ? html`<p role="status">Loading…</p>`
@@ -162,6 +177,8 @@ export class StaffEntryView extends FormView {
   @state() private kids = new Map<string, Child>();
   @state() private framework: Framework | null = null;
   @state() private threads = new Map<string, Comment[]>();
+  @state() private editing = false;
+  @state() private versions: EntryVersion[] = [];
   protected fieldPrefix = 'reply';
 
   connectedCallback(): void {
@@ -174,6 +191,7 @@ export class StaffEntryView extends FormView {
 
   private async reload(): Promise<void> {
     this.entry = (await api<{ entry: Entry }>('GET', `/entries/${this.entryId}`)).entry;
+    this.versions = (await api<{ versions: EntryVersion[] }>('GET', `/entries/${this.entryId}/versions`)).versions;
     const threads = new Map<string, Comment[]>();
     if (this.entry.status === 'journal') {
       for (const childId of this.entry.child_ids) {
@@ -204,6 +222,31 @@ export class StaffEntryView extends FormView {
     if (done) this.notice = 'The comment is hidden from the family.';
   }
 
+  private async amend(event: Event): Promise<void> {
+    event.preventDefault();
+    const done = await this.run(async () => {
+      await api('PATCH', `/entries/${this.entryId}`, {
+        title: this.value('title'), body: this.rawValue('body'), next_steps: this.rawValue('next_steps'), status: this.value('status'),
+      });
+      await this.reload();
+    });
+    if (done) { this.editing = false; this.notice = 'Saved. The previous version is kept.'; }
+  }
+
+  private editForm() {
+    const e = this.entry!;
+    return html`<form class="panel" @submit=${this.amend} novalidate aria-label="Amend entry">
+      <h2>Amend</h2>
+      ${this.field('title', 'Title', { required: true, value: e.title })}
+      <div class="field"><label for="reply-body">What happened</label><textarea id="reply-body" rows="5" maxlength="20000" .value=${e.body}></textarea></div>
+      <div class="field"><label for="reply-next_steps">Next steps <span class="optional">(optional)</span></label>
+        <textarea id="reply-next_steps" rows="2" maxlength="5000" .value=${e.next_steps}></textarea></div>
+      ${this.field('status', 'Status', { required: true, value: e.status, options: Object.entries(STATUS_LABEL).slice(0, 3).map(([value, label]) => ({ value, label })) })}
+      <div class="actions"><button type="submit" class="primary" ?disabled=${this.busy}>Save amendment</button>
+        <button type="button" @click=${() => { this.editing = false; }}>Cancel</button></div>
+    </form>`;
+  }
+
   private async review(action: 'reviewed' | 'returned'): Promise<void> {
     const note = this.querySelector<HTMLInputElement>('#reply-review-note')?.value.trim() ?? '';
     const done = await this.run(async () => {
@@ -227,6 +270,10 @@ export class StaffEntryView extends FormView {
         ${e.next_steps ? html`<h2>Next steps</h2><p>${e.next_steps}</p>` : nothing}
         ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}</div>
       ${this.formFeedback()}
+      ${e.kind !== 'home' ? (this.editing ? this.editForm()
+        : html`<div class="actions"><button type="button" @click=${() => { this.editing = true; }}>Amend this entry</button></div>`) : nothing}
+      ${this.versions.length ? html`<details class="panel"><summary>Earlier versions (${this.versions.length})</summary><ul class="comments">
+        ${this.versions.map((v) => html`<li>Version ${v.version}, replaced ${formatTime(v.edited_at)}: “${v.entry.title}”</li>`)}</ul></details>` : nothing}
       ${this.session.user.role === 'manager' && e.kind !== 'home' ? html`<div class="panel"><h2>Review</h2>
         ${this.field('review-note', 'Note to the author', { hint: 'Needed when you return it.' })}
         <div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.review('reviewed')}>Mark reviewed</button>
