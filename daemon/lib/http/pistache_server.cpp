@@ -37,7 +37,7 @@ Request convert(const P::Http::Request& in) {
   for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it) {
     out.query[percentDecode(it->first)] = percentDecode(it->second);
   }
-  out.body = in.body();
+  if (!in.body().empty()) out.body = in.body();
   out.peerAddress = in.address().host();
   return out;
 }
@@ -81,10 +81,13 @@ class Handler final : public P::Http::Handler {
 
  private:
   static void send(P::Http::ResponseWriter& writer, const Response& response) {
+    // Almost every answer is JSON: parse that media type once, not per response.
+    static const std::string kJson = "application/json; charset=utf-8";
+    static const P::Http::Mime::MediaType kJsonType = P::Http::Mime::MediaType::fromString(kJson);
     P::Http::Mime::MediaType mime;
     for (const auto& [name, value] : response.headers) {
       if (name == "Content-Type") {
-        mime = P::Http::Mime::MediaType::fromString(value);
+        mime = value == kJson ? kJsonType : P::Http::Mime::MediaType::fromString(value);
       } else {
         writer.headers().add(std::make_shared<TextHeader>(name, value));
       }
