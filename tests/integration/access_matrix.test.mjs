@@ -38,7 +38,9 @@ before(async () => {
   expectOk(await parentB.client.post(`/api/v1/entries/${eg.id}/threads/${childB.id}`, { body: 'Ben was so proud.' }), 'comment B');
   const ha = expectOk(await parentA.client.post('/api/v1/contributions', { child_id: childA.id, title: 'Ava planting seeds at home', observed_on: '2026-05-21' }), 'home').contribution;
   expectOk(await manager.post(`/api/v1/users/${leaver.id}/deactivate`, {}), 'deactivate');
-  ids = { room: room.id, A: childA.id, B: childB.id, EA: ea.id, EB: eb.id, EG: eg.id, HA: ha.id };
+  const commentB = (await staff.client.get(`/api/v1/entries/${eg.id}/threads/${childB.id}`)).json.comments[0].id;
+  ids = { room: room.id, A: childA.id, B: childB.id, EA: ea.id, EB: eb.id, EG: eg.id, HA: ha.id, commentB,
+          staffId: staff.id };
   A_SECRETS.push(childA.id, 'Ava', 'Ahmed', ea.id, ha.id, 'Ava told us all about the tower!', 'sand tray', 'planting seeds');
   who = { manager, staff: staff.client, parentA: parentA.client, parentB: parentB.client, deactivated: leaver.client, none: stack.client() };
 });
@@ -80,6 +82,20 @@ const MATRIX = [
   ['POST', '/api/v1/entries/${EA}/review', { action: 'reviewed' }, { manager: 200, staff: 403, parentA: 403, parentB: 403 }],
   ['GET', '/api/v1/agreement', null, { manager: 200, staff: 200, parentA: 200, parentB: 200 }],
   ['PUT', '/api/v1/agreement', { text: 'x' }, { manager: 400, staff: 403, parentA: 403, parentB: 403 }],
+  // Writes whose refusals matter as much as the reads above. Bodies that would succeed for
+  // the allowed role are chosen so the matrix can run in any order (unique names, no-ops).
+  ['POST', '/api/v1/rooms', { name: 'Nursery' }, { manager: 409, staff: 403, parentA: 403, parentB: 403 }],
+  ['PATCH', '/api/v1/rooms/${room}', { release_mode: 'live' }, { manager: 200, staff: 403, parentA: 403, parentB: 403 }],
+  ['POST', '/api/v1/rooms/${room}/releases', { at: '2099-01-01' }, { manager: 201, staff: 403, parentA: 403, parentB: 403 }],
+  ['DELETE', '/api/v1/rooms/${room}/releases/4070908800', null, { manager: 200, staff: 403, parentA: 403, parentB: 403 }],
+  ['POST', '/api/v1/children', { first_name: 'X', last_name: 'Y', date_of_birth: 'bad', room_id: '${room}', started_on: '2025-09-01' }, { manager: 400, staff: 403, parentA: 403, parentB: 403 }],
+  ['PUT', '/api/v1/children/${B}/carers/${staffId}', null, { manager: 400, staff: 403, parentA: 403, parentB: 403 }],
+  ['DELETE', '/api/v1/children/${B}/carers/${staffId}', null, { manager: 200, staff: 403, parentA: 403, parentB: 403 }],
+  ['POST', '/api/v1/entries', { kind: 'observation', title: 'x', observed_on: '2026-05-20', child_ids: [] }, { manager: 400, staff: 400, parentA: 403, parentB: 403 }],
+  ['POST', '/api/v1/agreement/accept', { version: 999 }, { manager: 403, staff: 403, parentA: 409, parentB: 409 }],
+  ['POST', '/api/v1/contributions/${HA}/return', { reason: '' }, { manager: 400, staff: 400, parentA: 403, parentB: 403 }],
+  ['POST', '/api/v1/contributions/${EA}/approve', {}, { manager: 409, staff: 409, parentA: 403, parentB: 403 }],
+  ['POST', '/api/v1/comments/${commentB}/hide', { reason: '' }, { manager: 400, staff: 400, parentA: 403, parentB: 403 }],
 ];
 
 const fill = (text) => text.replace(/\$\{(\w+)\}/g, (_, name) => ids[name]);
