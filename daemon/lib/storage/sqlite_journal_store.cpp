@@ -273,6 +273,16 @@ bool SqliteStore::hasAcceptedAgreement(const std::string& userId, int version) {
   return s.step();
 }
 
+std::vector<EntryRecord> SqliteStore::pageOfEntries(Statement& s, const std::optional<EntryCursor>& before, int limit) {
+  if (before) s.bind(s.parameterIndex(":before_time"), before->time).bind(s.parameterIndex(":before_id"), before->id);
+  else s.bind(s.parameterIndex(":before_time"), nullptr).bind(s.parameterIndex(":before_id"), nullptr);
+  s.bind(s.parameterIndex(":limit"), limit);
+  std::vector<EntryRecord> out;
+  while (s.step()) out.push_back(readEntry(s));
+  for (auto& e : out) readEntryRelations(e);
+  return out;
+}
+
 void SqliteStore::writeEntryRelations(const EntryRecord& e) {
   db_->prepare("DELETE FROM entry_children WHERE entry_id = ?1").bind(1, e.id).run();
   db_->prepare("DELETE FROM entry_links WHERE entry_id = ?1").bind(1, e.id).run();
@@ -353,13 +363,7 @@ std::vector<EntryRecord> SqliteStore::entries(const EntryQuery& q) {
   s.bind(idx(":child"), q.childId).bind(idx(":room"), q.roomId).bind(idx(":aspect"), q.aspectId);
   s.bind(idx(":author"), q.authorId).bind(idx(":status"), q.status).bind(idx(":kind"), q.kind);
   s.bind(idx(":from"), q.observedFrom).bind(idx(":to"), q.observedTo).bind(idx(":review"), q.awaitingReview);
-  if (q.before) s.bind(idx(":before_time"), q.before->time).bind(idx(":before_id"), q.before->id);
-  else s.bind(idx(":before_time"), nullptr).bind(idx(":before_id"), nullptr);
-  s.bind(idx(":limit"), q.limit);
-  std::vector<EntryRecord> out;
-  while (s.step()) out.push_back(readEntry(s));
-  for (auto& e : out) readEntryRelations(e);
-  return out;
+  return pageOfEntries(s, q.before, q.limit);
 }
 
 namespace {
@@ -391,13 +395,7 @@ std::vector<EntryRecord> SqliteStore::parentFeed(const ParentFeedQuery& q) {
   auto idx = [&](const char* name) { return s.parameterIndex(name); };
   s.bind(idx(":parent"), q.parentId).bind(idx(":child"), q.childId).bind(idx(":now"), q.now);
   s.bind(idx(":aspect"), q.aspectId);
-  if (q.before) s.bind(idx(":before_time"), q.before->time).bind(idx(":before_id"), q.before->id);
-  else s.bind(idx(":before_time"), nullptr).bind(idx(":before_id"), nullptr);
-  s.bind(idx(":limit"), q.limit);
-  std::vector<EntryRecord> out;
-  while (s.step()) out.push_back(readEntry(s));
-  for (auto& e : out) readEntryRelations(e);
-  return out;
+  return pageOfEntries(s, q.before, q.limit);
 }
 
 bool SqliteStore::parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) {

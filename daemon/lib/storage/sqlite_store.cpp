@@ -11,20 +11,21 @@ constexpr const char* kUserColumns =
     "id, username, display_name, email, role, password_hash, password_changed_at, "
     "must_change_password, pin_hash, active, created_at, updated_at";
 
-UserRecord readUser(const Statement& s) {
+// Reads the kUserColumns starting at column `first`.
+UserRecord readUser(const Statement& s, int first = 0) {
   UserRecord u;
-  u.id = s.text(0);
-  u.username = s.text(1);
-  u.displayName = s.text(2);
-  u.email = s.optionalText(3);
-  u.role = s.text(4);
-  u.passwordHash = s.text(5);
-  u.passwordChangedAt = s.integer(6);
-  u.mustChangePassword = s.integer(7) != 0;
-  u.pinHash = s.optionalText(8);
-  u.active = s.integer(9) != 0;
-  u.createdAt = s.integer(10);
-  u.updatedAt = s.integer(11);
+  u.id = s.text(first + 0);
+  u.username = s.text(first + 1);
+  u.displayName = s.text(first + 2);
+  u.email = s.optionalText(first + 3);
+  u.role = s.text(first + 4);
+  u.passwordHash = s.text(first + 5);
+  u.passwordChangedAt = s.integer(first + 6);
+  u.mustChangePassword = s.integer(first + 7) != 0;
+  u.pinHash = s.optionalText(first + 8);
+  u.active = s.integer(first + 9) != 0;
+  u.createdAt = s.integer(first + 10);
+  u.updatedAt = s.integer(first + 11);
   return u;
 }
 
@@ -261,21 +262,7 @@ std::optional<std::pair<SessionRecord, UserRecord>> SqliteStore::sessionWithUser
       "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1");
   s.bind(1, tokenHash);
   if (!s.step()) return std::nullopt;
-  SessionRecord session = readSession(s);
-  UserRecord user;
-  user.id = s.text(10);
-  user.username = s.text(11);
-  user.displayName = s.text(12);
-  user.email = s.optionalText(13);
-  user.role = s.text(14);
-  user.passwordHash = s.text(15);
-  user.passwordChangedAt = s.integer(16);
-  user.mustChangePassword = s.integer(17) != 0;
-  user.pinHash = s.optionalText(18);
-  user.active = s.integer(19) != 0;
-  user.createdAt = s.integer(20);
-  user.updatedAt = s.integer(21);
-  return std::make_pair(std::move(session), std::move(user));
+  return std::make_pair(readSession(s), readUser(s, 10));
 }
 
 std::optional<SessionRecord> SqliteStore::sessionById(const std::string& id) {

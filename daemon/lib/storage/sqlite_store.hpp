@@ -101,6 +101,9 @@ class SqliteStore final : public Store, public JournalStore {
  private:
   void writeEntryRelations(const EntryRecord& entry);
   void readEntryRelations(EntryRecord& entry);
+  // Binds the :before_time/:before_id cursor and :limit of an entry query, runs it, and
+  // reads each entry with its children and links.
+  std::vector<EntryRecord> pageOfEntries(Statement& statement, const std::optional<EntryCursor>& before, int limit);
 
   void journalChanged() { ++journalGeneration_; }
 
