@@ -96,6 +96,11 @@ const MATRIX = [
   ['POST', '/api/v1/contributions/${HA}/return', { reason: '' }, { manager: 400, staff: 400, parentA: 403, parentB: 403 }],
   ['POST', '/api/v1/contributions/${EA}/approve', {}, { manager: 409, staff: 409, parentA: 403, parentB: 403 }],
   ['POST', '/api/v1/comments/${commentB}/hide', { reason: '' }, { manager: 400, staff: 400, parentA: 403, parentB: 403 }],
+  // The role is checked before the body is read: without it, these would be 400 for everyone.
+  ['POST', '/api/v1/rooms', { bogus: true }, { manager: 400, staff: 403, parentA: 403, parentB: 403 }],
+  ['PATCH', '/api/v1/entries/${EA}', { title: 5 }, { manager: 400, staff: 400, parentA: 403, parentB: 403 }],
+  ['PUT', '/api/v1/children/${A}/consent', { own_journal_photos: 'yes' }, { manager: 400, staff: 403, parentA: 403, parentB: 403 }],
+  ['POST', '/api/v1/contributions', { child_id: 7 }, { manager: 403, staff: 403, parentA: 400, parentB: 400 }],
 ];
 
 const fill = (text) => text.replace(/\$\{(\w+)\}/g, (_, name) => ids[name]);

@@ -208,6 +208,23 @@ TEST_CASE("staff and parents cannot reach manager functions") {
   CHECK(s.settings.current()->name == "Rainbow Nursery");
 }
 
+TEST_CASE("the role is checked before the body: a malformed request from the wrong role is 403") {
+  testing::Stack s;
+  const auto manager = s.setUp();
+  s.addUser(manager, "parent1", domain::Role::parent, "kites over the hill");
+  Client c(s);
+  REQUIRE(c.signIn("parent1", "kites over the hill").status == 200);
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"POST", "/api/v1/rooms"}, {"POST", "/api/v1/users"}, {"PATCH", "/api/v1/settings"}, {"POST", "/api/v1/entries"}}) {
+    INFO(method << " " << path);
+    const auto r = c.call(method, path, "{\"unexpected\":");
+    CHECK(r.status == 403);
+  }
+  Client m(s);
+  REQUIRE(m.signIn("manager", kManagerPassword).status == 200);
+  CHECK(m.call("POST", "/api/v1/rooms", "{\"unexpected\":").status == 400);
+}
+
 TEST_CASE("a user whose password must change can do only that") {
   testing::Stack s;
   const auto manager = s.setUp();

@@ -99,24 +99,28 @@ Api::Api(Services services) : s_(std::move(services)) {
   add("DELETE", "/api/v1/me/sessions/:id", Access::session, bind(&Api::endMySession));
   add("POST", "/api/v1/me/password", Access::session, bind(&Api::changeMyPassword), true);
   add("POST", "/api/v1/me/pin", Access::session, bind(&Api::setMyPin));
-  add("GET", "/api/v1/users", Access::session, bind(&Api::listUsers));
-  add("POST", "/api/v1/users", Access::session, bind(&Api::createUser));
+  add("GET", "/api/v1/users", Who::manager, bind(&Api::listUsers));
+  add("POST", "/api/v1/users", Who::manager, bind(&Api::createUser));
   add("GET", "/api/v1/users/:id", Access::session, bind(&Api::getUser));
-  add("PATCH", "/api/v1/users/:id", Access::session, bind(&Api::updateUser));
-  add("POST", "/api/v1/users/:id/deactivate", Access::session, bind(&Api::deactivateUser));
-  add("POST", "/api/v1/users/:id/reactivate", Access::session, bind(&Api::reactivateUser));
-  add("POST", "/api/v1/users/:id/reset-code", Access::session, bind(&Api::issueResetCode));
-  add("PUT", "/api/v1/users/:id/pin", Access::session, bind(&Api::setUserPin));
+  add("PATCH", "/api/v1/users/:id", Who::manager, bind(&Api::updateUser));
+  add("POST", "/api/v1/users/:id/deactivate", Who::manager, bind(&Api::deactivateUser));
+  add("POST", "/api/v1/users/:id/reactivate", Who::manager, bind(&Api::reactivateUser));
+  add("POST", "/api/v1/users/:id/reset-code", Who::manager, bind(&Api::issueResetCode));
+  add("PUT", "/api/v1/users/:id/pin", Who::manager, bind(&Api::setUserPin));
   add("GET", "/api/v1/settings", Access::session, bind(&Api::getSettings));
-  add("PATCH", "/api/v1/settings", Access::session, bind(&Api::updateSettings));
-  add("GET", "/api/v1/audit", Access::session, bind(&Api::listAudit));
-  add("GET", "/api/v1/audit/events", Access::session, bind(&Api::listAuditEvents));
+  add("PATCH", "/api/v1/settings", Who::manager, bind(&Api::updateSettings));
+  add("GET", "/api/v1/audit", Who::manager, bind(&Api::listAudit));
+  add("GET", "/api/v1/audit/events", Who::manager, bind(&Api::listAuditEvents));
   addJournalRoutes();
 }
 
+void Api::add(const char* method, const char* pattern, Who who, Handler handler) {
+  add(method, pattern, Access::session, std::move(handler), false, who);
+}
+
 void Api::add(const char* method, const char* pattern, Access access, Handler handler,
-              bool allowedWhilePasswordChangeRequired) {
-  router_.add(method, pattern, Route{access, allowedWhilePasswordChangeRequired, std::move(handler)});
+              bool allowedWhilePasswordChangeRequired, Who who) {
+  router_.add(method, pattern, Route{access, allowedWhilePasswordChangeRequired, std::move(handler), who});
   routeInfo_.push_back({method, pattern, access == Access::session});
 }
 
@@ -206,6 +210,16 @@ Response Api::dispatch(const Request& request) {
     }
     if (call.principal->mustChangePassword && !route.allowedWhilePasswordChangeRequired) {
       return Response::error(403, "password_change_required", "Your password has expired. Choose a new one first.");
+    }
+    const Role role = call.principal->role;
+    const bool allowed = route.who == Who::anyone || (route.who == Who::staff && role != Role::parent) ||
+                         (route.who == Who::manager && role == Role::manager) ||
+                         (route.who == Who::parent && role == Role::parent);
+    if (!allowed) {
+      s_.audit.record(Event::AccessDenied, domain::AuditActor::of(*call.principal), domain::AuditTarget{"route", request.path});
+      if (route.who == Who::manager) return Response::error(403, "manager_only", "Only a manager can do this.");
+      if (route.who == Who::staff) return Response::error(403, "staff_only", "Only staff and managers can do this.");
+      return Response::error(403, "parents_only", "This is for parents and carers.");
     }
   }
   return route.handler(call);

@@ -52,6 +52,9 @@ class Api {
 
  private:
   enum class Access { open, session };
+  // Who may call a session route. Checked by the dispatcher before a body is read, so a
+  // caller without the role gets 403 whatever they sent; the domain checks again.
+  enum class Who { anyone, staff, manager, parent };
 
   struct Call {
     const Request& request;
@@ -65,10 +68,12 @@ class Api {
     Access access;
     bool allowedWhilePasswordChangeRequired;
     Handler handler;
+    Who who = Who::anyone;
   };
 
   void add(const char* method, const char* pattern, Access access, Handler handler,
-           bool allowedWhilePasswordChangeRequired = false);
+           bool allowedWhilePasswordChangeRequired = false, Who who = Who::anyone);
+  void add(const char* method, const char* pattern, Who who, Handler handler);
   Response dispatch(const Request& request);
   domain::RequestOrigin originOf(const Request& request) const;
 

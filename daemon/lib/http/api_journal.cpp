@@ -87,41 +87,41 @@ std::optional<std::string> dateParam(const Request& r, const std::string& name) 
 
 void Api::addJournalRoutes() {
   auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
-  add("GET", "/api/v1/rooms", Access::session, bind(&Api::listRooms));
-  add("POST", "/api/v1/rooms", Access::session, bind(&Api::createRoom));
-  add("PATCH", "/api/v1/rooms/:id", Access::session, bind(&Api::updateRoom));
-  add("GET", "/api/v1/rooms/:id/releases", Access::session, bind(&Api::listReleases));
-  add("POST", "/api/v1/rooms/:id/releases", Access::session, bind(&Api::scheduleRelease));
-  add("DELETE", "/api/v1/rooms/:id/releases/:at", Access::session, bind(&Api::unscheduleRelease));
-  add("POST", "/api/v1/rooms/:id/release-now", Access::session, bind(&Api::releaseNow));
+  add("GET", "/api/v1/rooms", Who::staff, bind(&Api::listRooms));
+  add("POST", "/api/v1/rooms", Who::manager, bind(&Api::createRoom));
+  add("PATCH", "/api/v1/rooms/:id", Who::manager, bind(&Api::updateRoom));
+  add("GET", "/api/v1/rooms/:id/releases", Who::staff, bind(&Api::listReleases));
+  add("POST", "/api/v1/rooms/:id/releases", Who::manager, bind(&Api::scheduleRelease));
+  add("DELETE", "/api/v1/rooms/:id/releases/:at", Who::manager, bind(&Api::unscheduleRelease));
+  add("POST", "/api/v1/rooms/:id/release-now", Who::manager, bind(&Api::releaseNow));
   add("GET", "/api/v1/children", Access::session, bind(&Api::listChildren));
-  add("POST", "/api/v1/children", Access::session, bind(&Api::createChild));
+  add("POST", "/api/v1/children", Who::manager, bind(&Api::createChild));
   add("GET", "/api/v1/children/:id", Access::session, bind(&Api::getChild));
-  add("PATCH", "/api/v1/children/:id", Access::session, bind(&Api::updateChild));
-  add("GET", "/api/v1/children/:id/carers", Access::session, bind(&Api::listCarers));
-  add("PUT", "/api/v1/children/:id/carers/:parent", Access::session, bind(&Api::linkCarer));
-  add("DELETE", "/api/v1/children/:id/carers/:parent", Access::session, bind(&Api::unlinkCarer));
-  add("GET", "/api/v1/children/:id/consent", Access::session, bind(&Api::getConsent));
-  add("PUT", "/api/v1/children/:id/consent", Access::session, bind(&Api::recordConsent));
-  add("GET", "/api/v1/children/:id/consent/history", Access::session, bind(&Api::consentHistory));
+  add("PATCH", "/api/v1/children/:id", Who::manager, bind(&Api::updateChild));
+  add("GET", "/api/v1/children/:id/carers", Who::manager, bind(&Api::listCarers));
+  add("PUT", "/api/v1/children/:id/carers/:parent", Who::manager, bind(&Api::linkCarer));
+  add("DELETE", "/api/v1/children/:id/carers/:parent", Who::manager, bind(&Api::unlinkCarer));
+  add("GET", "/api/v1/children/:id/consent", Who::staff, bind(&Api::getConsent));
+  add("PUT", "/api/v1/children/:id/consent", Who::manager, bind(&Api::recordConsent));
+  add("GET", "/api/v1/children/:id/consent/history", Who::manager, bind(&Api::consentHistory));
   add("GET", "/api/v1/agreement", Access::session, bind(&Api::getAgreement));
-  add("PUT", "/api/v1/agreement", Access::session, bind(&Api::changeAgreement));
-  add("POST", "/api/v1/agreement/accept", Access::session, bind(&Api::acceptAgreement));
+  add("PUT", "/api/v1/agreement", Who::manager, bind(&Api::changeAgreement));
+  add("POST", "/api/v1/agreement/accept", Who::parent, bind(&Api::acceptAgreement));
   add("GET", "/api/v1/curriculum", Access::session, bind(&Api::getCurriculum));
-  add("GET", "/api/v1/entries", Access::session, bind(&Api::listEntries));
-  add("POST", "/api/v1/entries", Access::session, bind(&Api::createEntry));
+  add("GET", "/api/v1/entries", Who::staff, bind(&Api::listEntries));
+  add("POST", "/api/v1/entries", Who::staff, bind(&Api::createEntry));
   add("GET", "/api/v1/entries/:id", Access::session, bind(&Api::getEntry));
-  add("PATCH", "/api/v1/entries/:id", Access::session, bind(&Api::amendEntry));
-  add("GET", "/api/v1/entries/:id/versions", Access::session, bind(&Api::entryVersions));
-  add("POST", "/api/v1/entries/:id/review", Access::session, bind(&Api::reviewEntry));
-  add("GET", "/api/v1/feed", Access::session, bind(&Api::familyFeed));
+  add("PATCH", "/api/v1/entries/:id", Who::staff, bind(&Api::amendEntry));
+  add("GET", "/api/v1/entries/:id/versions", Who::staff, bind(&Api::entryVersions));
+  add("POST", "/api/v1/entries/:id/review", Who::manager, bind(&Api::reviewEntry));
+  add("GET", "/api/v1/feed", Who::parent, bind(&Api::familyFeed));
   add("GET", "/api/v1/entries/:id/threads/:child", Access::session, bind(&Api::listThread));
   add("POST", "/api/v1/entries/:id/threads/:child", Access::session, bind(&Api::addComment));
-  add("POST", "/api/v1/comments/:id/hide", Access::session, bind(&Api::hideComment));
+  add("POST", "/api/v1/comments/:id/hide", Who::staff, bind(&Api::hideComment));
   add("GET", "/api/v1/contributions", Access::session, bind(&Api::listContributions));
-  add("POST", "/api/v1/contributions", Access::session, bind(&Api::contribute));
-  add("POST", "/api/v1/contributions/:id/approve", Access::session, bind(&Api::approveContribution));
-  add("POST", "/api/v1/contributions/:id/return", Access::session, bind(&Api::returnContribution));
+  add("POST", "/api/v1/contributions", Who::parent, bind(&Api::contribute));
+  add("POST", "/api/v1/contributions/:id/approve", Who::staff, bind(&Api::approveContribution));
+  add("POST", "/api/v1/contributions/:id/return", Who::staff, bind(&Api::returnContribution));
 }
 
 Response Api::listRooms(Call& call) {
