@@ -78,7 +78,7 @@ TEST_CASE("sign-in: right details make a session; wrong ones are refused and aud
   CHECK(result.token.size() == 64);
   CHECK(result.principal.role == Role::manager);
   // Only the digest of the token is stored.
-  CHECK(s.store.sessionByTokenHash(security::sha256Hex(result.token)));
+  CHECK(s.store.sessionWithUser(security::sha256Hex(result.token)));
   CHECK(s.store.sessionById(result.principal.sessionId)->tokenHash != result.token);
 
   CHECK(kindOf([&] { s.sessions.signIn("manager", "wrong password!", s.origin); }) == ErrorKind::unauthenticated);
@@ -316,4 +316,14 @@ TEST_CASE("settings: managers change them within bounds, with an audit entry") {
   CHECK(s.settings.current()->idleMinutesParent == 30);
   CHECK(s.auditCount("NBX_SETTINGS_CHANGED") == 1);
   (void)staff;
+}
+
+TEST_CASE("only managers read the audit log, whatever the caller") {
+  testing::Stack s;
+  const auto manager = s.setUp();
+  s.addUser(manager, "curious", Role::staff, "owls at midnight");
+  const auto staff = s.sessions.signIn("curious", "owls at midnight", s.origin).principal;
+  CHECK(kindOf([&] { s.audit.query(staff, {}); }) == ErrorKind::forbidden);
+  CHECK(s.auditCount("NBX_ACCESS_DENIED") == 1);
+  CHECK_FALSE(s.audit.query(manager, {}).empty());
 }

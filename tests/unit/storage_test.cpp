@@ -115,7 +115,7 @@ TEST_CASE("sessions end singly or per user, keeping one") {
   const auto open = store.openSessions("u1");
   REQUIRE(open.size() == 1);
   CHECK(open[0].id == "s3");
-  CHECK(store.sessionByTokenHash("hash-s3")->userId == "u1");
+  CHECK(store.sessionWithUser("hash-s3")->second.username == "ann");
   // Foreign keys are enforced: no session for a user that does not exist.
   CHECK_THROWS_AS(store.insertSession({"s9", "h9", "ghost", "c", 1, 1, "a", "u", {}, {}}), SqliteError);
 }

@@ -36,7 +36,6 @@ class JsonReader {
   // A list of non-empty texts (ids), at most `maxItems` of at most `maxLen` characters each.
   std::optional<std::vector<std::string>> optionalStringList(const std::string& field, std::size_t maxItems,
                                                              std::size_t maxLen);
-  bool has(const std::string& field) const { return object_.contains(field); }
 
   // Throws InputError naming the first field that was sent but never read.
   void finish() const;

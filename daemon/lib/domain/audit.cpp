@@ -1,6 +1,7 @@
 #include "domain/audit.hpp"
 
 #include "core/log.hpp"
+#include "domain/errors.hpp"
 
 namespace nestbox::domain {
 
@@ -41,7 +42,11 @@ void AuditLog::record(Event event, const AuditActor& actor, const std::optional<
   logEvent(event, fields);
 }
 
-std::vector<storage::AuditRecord> AuditLog::query(const storage::AuditQuery& query) {
+std::vector<storage::AuditRecord> AuditLog::query(const Principal& reader, const storage::AuditQuery& query) {
+  if (reader.role != Role::manager) {
+    record(Event::AccessDenied, AuditActor::of(reader), AuditTarget{"audit", ""});
+    throw DomainError(ErrorKind::forbidden, "manager_only", "Only a manager can read the audit log.");
+  }
   return store_.audit(query);
 }
 

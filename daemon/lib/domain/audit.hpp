@@ -39,7 +39,8 @@ class AuditLog {
   void record(Event event, const AuditActor& actor, const std::optional<AuditTarget>& target = {},
               const Json& detail = Json::object());
 
-  std::vector<storage::AuditRecord> query(const storage::AuditQuery& query);
+  // Managers only; anyone else gets DomainError(forbidden), recorded as an access denial.
+  std::vector<storage::AuditRecord> query(const Principal& reader, const storage::AuditQuery& query);
 
  private:
   storage::Store& store_;

@@ -82,22 +82,4 @@ std::map<std::string, std::string> parseQuery(const std::string& query) {
   return out;
 }
 
-std::map<std::string, std::string> parseCookieHeader(const std::string& header) {
-  std::map<std::string, std::string> out;
-  std::size_t start = 0;
-  while (start < header.size()) {
-    auto end = header.find(';', start);
-    if (end == std::string::npos) end = header.size();
-    std::string pair = header.substr(start, end - start);
-    const auto first = pair.find_first_not_of(' ');
-    if (first != std::string::npos) {
-      pair.erase(0, first);
-      const auto eq = pair.find('=');
-      if (eq != std::string::npos) out.emplace(pair.substr(0, eq), pair.substr(eq + 1));
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
 }  // namespace nestbox::http

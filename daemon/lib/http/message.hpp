@@ -41,7 +41,5 @@ struct Response {
 std::string percentDecode(const std::string& text);
 // Parses "a=1&b=two%20words" into a map (last value wins).
 std::map<std::string, std::string> parseQuery(const std::string& query);
-// Parses a Cookie request header: "a=1; b=2".
-std::map<std::string, std::string> parseCookieHeader(const std::string& header);
 
 }  // namespace nestbox::http

@@ -244,15 +244,6 @@ void SqliteStore::insertSession(const SessionRecord& r) {
   s.bind(5, r.createdAt).bind(6, r.lastSeenAt).bind(7, r.address).bind(8, r.userAgent).run();
 }
 
-std::optional<SessionRecord> SqliteStore::sessionByTokenHash(const std::string& tokenHash) {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
-      (std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE token_hash = ?1").c_str());
-  s.bind(1, tokenHash);
-  if (!s.step()) return std::nullopt;
-  return readSession(s);
-}
-
 std::optional<std::pair<SessionRecord, UserRecord>> SqliteStore::sessionWithUser(const std::string& tokenHash) {
   Lock lock(mutex_);
   auto s = db_->prepare(

@@ -39,7 +39,6 @@ class SqliteStore final : public Store, public JournalStore {
   void deletePasswordReset(const std::string& userId) override;
 
   void insertSession(const SessionRecord& session) override;
-  std::optional<SessionRecord> sessionByTokenHash(const std::string& tokenHash) override;
   std::optional<std::pair<SessionRecord, UserRecord>> sessionWithUser(const std::string& tokenHash) override;
   std::optional<SessionRecord> sessionById(const std::string& id) override;
   void touchSession(const std::string& id, int64_t lastSeenAt) override;

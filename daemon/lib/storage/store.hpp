@@ -41,8 +41,7 @@ class Store {
   virtual void deletePasswordReset(const std::string& userId) = 0;
 
   virtual void insertSession(const SessionRecord& session) = 0;
-  virtual std::optional<SessionRecord> sessionByTokenHash(const std::string& tokenHash) = 0;
-  // The session and its user in one read (the per-request path).
+  // The session with this token digest, and its user, in one read (the per-request path).
   virtual std::optional<std::pair<SessionRecord, UserRecord>> sessionWithUser(const std::string& tokenHash) = 0;
   virtual std::optional<SessionRecord> sessionById(const std::string& id) = 0;
   virtual void touchSession(const std::string& id, int64_t lastSeenAt) = 0;
