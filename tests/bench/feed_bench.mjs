@@ -40,19 +40,22 @@ async function measure(label, sizes) {
     await client.post('/api/v1/agreement/accept', { version: agreement.version });
     const page = await client.get('/api/v1/feed?limit=20');
     if (page.status !== 200 || page.json.entries.length !== 20) throw new Error(`feed: ${page.status} ${page.text.slice(0, 200)}`);
+    const mediaOnPage = page.json.entries.reduce((n, e) => n + e.media.length, 0);
+    if (mediaOnPage === 0) throw new Error('feed: the first page carries no media metadata');
     fs.writeFileSync(path.join(webRoot, 'feed-copy.json'), page.text);
     const base = `https://127.0.0.1:${stack.httpsPort}`;
     const feed = wrk(`${base}/api/v1/feed?limit=20`, client.cookie);
     const reference = wrk(`${base}/feed-copy.json`);
     console.log(`${label}: feed ${feed.rps.toFixed(0)} req/s, p99 ${feed.p99.toFixed(1)} ms; nginx static same ${page.text.length} bytes ` +
-      `${reference.rps.toFixed(0)} req/s, p99 ${reference.p99.toFixed(1)} ms; ratio ${(feed.rps / reference.rps).toFixed(2)}`);
+      `${reference.rps.toFixed(0)} req/s, p99 ${reference.p99.toFixed(1)} ms; ratio ${(feed.rps / reference.rps).toFixed(2)}; ` +
+      `${mediaOnPage} media items on the page`);
     return feed;
   } finally {
     await stack.stop();
   }
 }
 
-const small = await measure('small setting (12 children, 1 year)', ['--children', '12', '--years', '1', '--entries', '3000', '--comments', '6000']);
-const large = await measure('large setting (120 children, 5 years)', ['--children', '120', '--years', '5', '--entries', '150000', '--comments', '300000']);
+const small = await measure('small setting (12 children, 1 year)', ['--children', '12', '--years', '1', '--entries', '3000', '--media', '8000', '--comments', '6000']);
+const large = await measure('large setting (120 children, 5 years)', ['--children', '120', '--years', '5', '--entries', '150000', '--media', '400000', '--comments', '300000']);
 console.log(`large/small feed p99 latency: ${(large.p99 / small.p99).toFixed(2)}x (target <= 1.5)`);
 fs.rmSync(root, { recursive: true, force: true });

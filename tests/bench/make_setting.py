@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Fills a Nestbox database (already migrated by nestboxd, daemon stopped) with a generated
 setting for benchmarks: rooms with half-termly release dates, children with two carers each,
-staff, entries over several years with children and curriculum links, and comments.
+staff, a consent record per child, entries over several years with children, curriculum
+links and media (photos, videos and documents, with the children in each and some redacted
+copies), and comments.
 
-  make_setting.py DB --children 120 --years 5 --entries 150000 --comments 300000 \
-                  --parent PARENT_ID [--seed 1]
+  make_setting.py DB --children 120 --years 5 --entries 150000 --media 400000 \
+                  --comments 300000 --parent PARENT_ID [--seed 1]
 
 PARENT_ID (a real, signed-in-able parent account made through the API) becomes a carer of
 the first child, so its feed can be measured. Generated accounts have no usable password.
-Media references come with the media issue; this generator does not make them yet."""
+Media rows reference content hashes only; no files are written (the feed reads metadata)."""
 import argparse, random, sqlite3, time
 
 p = argparse.ArgumentParser()
@@ -16,6 +18,7 @@ p.add_argument("db")
 p.add_argument("--children", type=int, default=120)
 p.add_argument("--years", type=int, default=5)
 p.add_argument("--entries", type=int, default=150000)
+p.add_argument("--media", type=int, default=400000)
 p.add_argument("--comments", type=int, default=300000)
 p.add_argument("--parent", required=True)
 p.add_argument("--seed", type=int, default=1)
@@ -63,11 +66,23 @@ for i in range(a.children):
         cur.execute("INSERT INTO child_carers VALUES (?,?)", (cid, pid))
 cur.execute("INSERT INTO child_carers VALUES (?,?)", (children[0][0], a.parent))
 
+# Consent: most families agree to everything; some keep their child out of other journals,
+# a few out of photos or of the online journal. The measured family agrees to everything.
+consent = {}
+for i, (cid, _) in enumerate(children):
+    own, others, opt_out = (1, 1, 0) if i == 0 else (int(rng.random() < 0.95), int(rng.random() < 0.85), int(rng.random() < 0.02))
+    consent[cid] = (own, others, opt_out)
+    cur.execute("INSERT INTO consents VALUES (?,?,?,?,?,?,?)", (cid, own, others, opt_out, staff[0], start, ""))
+    cur.execute("INSERT INTO consent_history (child_id, own_journal_photos, other_journals, online_journal_opt_out,"
+                " recorded_by, recorded_at, note) VALUES (?,?,?,?,?,?,?)", (cid, own, others, opt_out, staff[0], start, ""))
+
 by_room = {}
 for cid, room in children:
     by_room.setdefault(room, []).append(cid)
 aspects = ["eyfs.cl.lau", "eyfs.cl.sp", "eyfs.psed.sr", "eyfs.pd.gm", "eyfs.l.c", "eyfs.m.n", "eyfs.uw.nw", "eyfs.ead.cm"]
 pairs = []
+media_made = 0
+media_per_entry = a.media / a.entries
 span = now - start
 for i in range(a.entries):
     eid = hexid()
@@ -89,6 +104,25 @@ for i in range(a.entries):
         pairs.append((eid, cid))
     for asp in rng.sample(aspects, k=rng.choice([0, 1, 2])):
         cur.execute("INSERT INTO entry_links VALUES (?,?)", (eid, asp))
+    # Media: on average media_per_entry items; the children in each are some of the entry's
+    # (or, on a room post, some of the room's) who have photo consent.
+    due = int(media_per_entry * (i + 1)) - int(media_per_entry * i)
+    pool = [c for c in (kids or rng.sample(by_room[room], k=min(4, len(by_room[room])))) if consent[c][0]]
+    for pos in range(due):
+        mid = hexid()
+        r = rng.random()
+        kind, mime, w, h, dur = (("video", "video/mp4", 1920, 1080, rng.randrange(3000, 60000)) if r < 0.05 else
+                                 ("image", "image/jpeg", 1600, 1200, None))
+        tagged = rng.sample(pool, k=rng.randint(1, len(pool))) if pool and rng.random() < 0.9 else []
+        hidden = [c for c in tagged if not consent[c][1]]
+        redacted = "%064x" % rng.getrandbits(256) if hidden and rng.random() < 0.5 else None
+        cur.execute("INSERT INTO media (id, entry_id, position, kind, mime, bytes, sha256, redacted_sha256, width, height,"
+                    " duration_ms, state, uploaded_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (mid, eid, pos, kind, mime, rng.randrange(200_000, 4_000_000), "%064x" % rng.getrandbits(256),
+                     redacted, w, h, dur, "ready", rng.choice(staff), t))
+        for cid in tagged:
+            cur.execute("INSERT INTO media_children VALUES (?,?,?)", (mid, cid, int(bool(redacted) and cid in hidden)))
+        media_made += 1
 
 for i in range(a.comments):
     eid, cid = pairs[rng.randrange(len(pairs))]
@@ -97,4 +131,5 @@ for i in range(a.comments):
 db.commit()
 db.execute("ANALYZE")
 db.close()
-print(f"generated {a.children} children, {a.entries} entries ({len(pairs)} child tags), {a.comments} comments")
+print(f"generated {a.children} children, {a.entries} entries ({len(pairs)} child tags), {media_made} media, "
+      f"{a.comments} comments")

@@ -5,6 +5,7 @@
 
 #include "domain/curriculum.hpp"
 #include "domain/errors.hpp"
+#include "domain/media_consent.hpp"
 
 namespace nestbox::domain {
 namespace {
@@ -30,7 +31,13 @@ void checkText(const std::string& value, const std::string& field, std::size_t m
 }  // namespace
 
 std::string entrySnapshot(const storage::EntryRecord& e) {
-  return Json{{"kind", e.kind}, {"status", e.status}, {"room_id", e.roomId ? Json(*e.roomId) : Json(nullptr)},
+  Json media = Json::array();
+  for (const auto& m : e.media) {
+    Json children = Json::array();
+    for (const auto& tag : m.children) children.push_back({{"child_id", tag.childId}, {"obscured", tag.obscured}});
+    media.push_back({{"id", m.id}, {"children", children}});
+  }
+  return Json{{"media", media}, {"kind", e.kind}, {"status", e.status}, {"room_id", e.roomId ? Json(*e.roomId) : Json(nullptr)},
               {"title", e.title}, {"body", e.body}, {"next_steps", e.nextSteps}, {"observed_on", e.observedOn},
               {"child_ids", e.childIds}, {"aspect_ids", e.aspectIds}, {"version", e.version}}
       .dump();
@@ -68,11 +75,20 @@ void JournalService::validate(const storage::EntryRecord& e) {
 }
 
 JournalService::Viewer JournalService::viewer(const Principal& p) {
-  Viewer v{p, {}, {}};
+  Viewer v{p, {}, {}, {}};
   if (p.role == Role::parent) {
     for (const auto& c : journal_.childrenOfParent(p.userId)) v.ownChildren.insert(c.id);
   }
   return v;
+}
+
+storage::ConsentRecord JournalService::consentOf(Viewer& v, const std::string& childId) {
+  auto found = v.consents.find(childId);
+  if (found == v.consents.end()) {
+    // No record means no consent to anything.
+    found = v.consents.emplace(childId, journal_.consent(childId).value_or(storage::ConsentRecord{childId, false, false, false, "", 0, ""})).first;
+  }
+  return found->second;
 }
 
 EntryView JournalService::viewFor(const Principal& p, storage::EntryRecord entry) {
@@ -103,6 +119,19 @@ EntryView JournalService::viewFor(Viewer& v, storage::EntryRecord entry) {
     entry.reviewedBy.reset();
     entry.reviewedAt.reset();
     if (entry.kind != "home") entry.returnedReason.clear();
+    // Consent at the pixel, from the register as it is now; of the children in an item,
+    // only their own are named.
+    const auto lookup = [&](const std::string& childId) { return consentOf(v, childId); };
+    std::erase_if(entry.media, [&](const storage::MediaRecord& m) {
+      return copyForFamily(m, v.ownChildren, lookup) == MediaCopy::none;
+    });
+    for (auto& m : entry.media) {
+      std::erase_if(m.children, [&](const storage::MediaTagRecord& t) { return !v.ownChildren.contains(t.childId); });
+      for (auto& tag : m.children) tag.obscured = false;
+      m.sha256.reset();
+      m.redactedSha256.reset();
+      m.uploadedBy.clear();
+    }
   }
   view.entry = std::move(entry);
   return view;

@@ -98,7 +98,9 @@ class JournalService {
     const Principal& principal;
     std::set<std::string> ownChildren;                 // parents only
     std::map<std::string, std::string> authorNames;  // filled as met
+    std::map<std::string, storage::ConsentRecord> consents;  // of children in media, filled as met
   };
+  storage::ConsentRecord consentOf(Viewer& viewer, const std::string& childId);
   Viewer viewer(const Principal& p);
   storage::EntryRecord requireEntry(const std::string& entryId);
   EntryView viewFor(Viewer& viewer, storage::EntryRecord entry);

@@ -36,11 +36,35 @@ Json consentJson(const storage::ConsentRecord& c) {
           {"recorded_at", c.recordedAt ? Json(formatTimestamp(c.recordedAt)) : Json(nullptr)}};
 }
 
+Json optionalJson(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+
+// Parents get the children in an item that are their own (the domain already removed the
+// rest); staff also see who is obscured in the redacted copy and which copies exist.
+Json mediaJson(const storage::MediaRecord& m, bool staff) {
+  Json children = Json::array();
+  for (const auto& tag : m.children) children.push_back(tag.childId);
+  Json out = {{"id", m.id}, {"kind", m.kind}, {"mime", m.mime}, {"state", m.state},
+              {"width", optionalJson(m.width)}, {"height", optionalJson(m.height)},
+              {"duration_ms", optionalJson(m.durationMs)}, {"child_ids", children}};
+  if (staff) {
+    Json obscured = Json::array();
+    for (const auto& tag : m.children) if (tag.obscured) obscured.push_back(tag.childId);
+    out["obscured_child_ids"] = obscured;
+    out["original_kept"] = m.sha256.has_value();
+    out["redacted"] = m.redactedSha256.has_value();
+    out["bytes"] = m.bytes;
+  }
+  return out;
+}
+
 Json entryJson(const domain::EntryView& v, bool staff) {
   const auto& e = v.entry;
+  Json media = Json::array();
+  for (const auto& m : e.media) media.push_back(mediaJson(m, staff));
   Json out = {{"id", e.id}, {"kind", e.kind}, {"status", e.status}, {"room_id", optionalJson(e.roomId)},
               {"title", e.title}, {"body", e.body}, {"next_steps", e.nextSteps}, {"observed_on", e.observedOn},
               {"author_name", v.authorName}, {"child_ids", e.childIds}, {"aspect_ids", e.aspectIds},
+              {"media", media},
               {"created_at", formatTimestamp(e.createdAt)},
               {"journal_at", e.journalAt ? Json(formatTimestamp(*e.journalAt)) : Json(nullptr)}};
   if (e.kind == "home") out["returned_reason"] = e.returnedReason;

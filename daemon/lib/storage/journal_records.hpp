@@ -53,6 +53,32 @@ struct ConsentRecord {
   std::string note;
 };
 
+// A child who appears in a photo or video. `obscured`: the redacted copy hides this child.
+struct MediaTagRecord {
+  std::string childId;
+  bool obscured = false;
+};
+
+// A photo, video or document. Its bytes live in files named by content hash: `sha256` is the
+// stored original (absent once a redaction deleted it), `redactedSha256` the redacted copy.
+struct MediaRecord {
+  std::string id;
+  std::optional<std::string> entryId;  // absent until attached to an entry
+  int position = 0;                    // order within the entry
+  std::string kind;                    // image, video, document
+  std::string mime;
+  int64_t bytes = 0;
+  std::optional<std::string> sha256;
+  std::optional<std::string> redactedSha256;
+  std::optional<int64_t> width;
+  std::optional<int64_t> height;
+  std::optional<int64_t> durationMs;
+  std::string state;  // processing (derivatives not made yet), ready, failed
+  std::string uploadedBy;
+  int64_t createdAt = 0;
+  std::vector<MediaTagRecord> children;  // ordered by child id
+};
+
 struct EntryRecord {
   std::string id;
   std::string kind;    // observation, snapshot, room_post, newsletter, home
@@ -73,6 +99,9 @@ struct EntryRecord {
   std::string returnedReason;
   std::vector<std::string> childIds;
   std::vector<std::string> aspectIds;
+  // Attached media in order. Writing an entry attaches exactly these (by id; the rows exist)
+  // with their children, and detaches any other media it had.
+  std::vector<MediaRecord> media;
 };
 
 struct EntryCursor {

@@ -59,6 +59,10 @@ class JournalStore {
   // The earliest release instant after `now` in any room, if one is scheduled.
   virtual std::optional<int64_t> nextReleaseAfter(int64_t now) = 0;
 
+  virtual void insertMedia(const MediaRecord& media) = 0;  // children ignored: tags come with the entry
+  virtual void updateMedia(const MediaRecord& media) = 0;  // files, sizes, state; not entry or tags
+  virtual std::optional<MediaRecord> media(const std::string& id) = 0;
+
   virtual void insertComment(const CommentRecord& comment) = 0;
   virtual std::optional<CommentRecord> comment(const std::string& id) = 0;
   virtual std::vector<CommentRecord> thread(const std::string& entryId, const std::string& childId) = 0;

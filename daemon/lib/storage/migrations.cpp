@@ -205,6 +205,38 @@ CREATE TABLE comments (
 );
 CREATE INDEX comments_by_thread ON comments(entry_id, child_id, created_at);
 )sql",
+    // 3: media — photos, videos and documents, each attached to at most one entry, with
+    // the children who appear in it. Files are named by the SHA-256 of their content; a
+    // redacted copy obscures the children marked `obscured`. Consent is not copied here: it
+    // is read at request time, so a consent withdrawn today applies to every item.
+    R"sql(
+CREATE TABLE media (
+  id TEXT PRIMARY KEY,
+  entry_id TEXT REFERENCES entries(id) ON DELETE SET NULL,
+  position INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL CHECK (kind IN ('image', 'video', 'document')),
+  mime TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  sha256 TEXT,
+  redacted_sha256 TEXT,
+  width INTEGER,
+  height INTEGER,
+  duration_ms INTEGER,
+  state TEXT NOT NULL CHECK (state IN ('processing', 'ready', 'failed')),
+  uploaded_by TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  CHECK (sha256 IS NOT NULL OR redacted_sha256 IS NOT NULL)
+);
+CREATE INDEX media_by_entry ON media(entry_id, position);
+CREATE INDEX media_by_uploader ON media(uploaded_by, created_at);
+CREATE TABLE media_children (
+  media_id TEXT NOT NULL REFERENCES media(id) ON DELETE CASCADE,
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  obscured INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (media_id, child_id)
+);
+CREATE INDEX media_children_by_child ON media_children(child_id, media_id);
+)sql",
 };
 
 int currentVersion(Database& db) {

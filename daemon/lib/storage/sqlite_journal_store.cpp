@@ -79,6 +79,29 @@ CommentRecord readComment(const Statement& s) {
 constexpr const char* kCommentColumns =
     "id, entry_id, child_id, author_id, body, created_at, hidden_at, hidden_by, hidden_reason";
 
+constexpr const char* kMediaColumns =
+    "m.id, m.entry_id, m.position, m.kind, m.mime, m.bytes, m.sha256, m.redacted_sha256, m.width, m.height, "
+    "m.duration_ms, m.state, m.uploaded_by, m.created_at";
+
+MediaRecord readMedia(const Statement& s) {
+  MediaRecord m;
+  m.id = s.text(0);
+  m.entryId = s.optionalText(1);
+  m.position = static_cast<int>(s.integer(2));
+  m.kind = s.text(3);
+  m.mime = s.text(4);
+  m.bytes = s.integer(5);
+  m.sha256 = s.optionalText(6);
+  m.redactedSha256 = s.optionalText(7);
+  m.width = optionalInteger(s, 8);
+  m.height = optionalInteger(s, 9);
+  m.durationMs = optionalInteger(s, 10);
+  m.state = s.text(11);
+  m.uploadedBy = s.text(12);
+  m.createdAt = s.integer(13);
+  return m;
+}
+
 // A child's journal is released up to the latest release point of the child's room that
 // has passed (scheduled dates and early releases alike); a live room releases everything.
 // ?NOW is the current time. Used with the alias r for the room and e for the entry.
@@ -284,6 +307,17 @@ std::vector<EntryRecord> SqliteStore::pageOfEntries(Statement& s, const std::opt
 }
 
 void SqliteStore::writeEntryRelations(const EntryRecord& e) {
+  db_->prepare("UPDATE media SET entry_id = NULL, position = 0 WHERE entry_id = ?1").bind(1, e.id).run();
+  for (std::size_t i = 0; i < e.media.size(); ++i) {
+    const auto& m = e.media[i];
+    db_->prepare("UPDATE media SET entry_id = ?2, position = ?3 WHERE id = ?1")
+        .bind(1, m.id).bind(2, e.id).bind(3, static_cast<int64_t>(i)).run();
+    db_->prepare("DELETE FROM media_children WHERE media_id = ?1").bind(1, m.id).run();
+    for (const auto& tag : m.children) {
+      db_->prepare("INSERT OR REPLACE INTO media_children (media_id, child_id, obscured) VALUES (?1, ?2, ?3)")
+          .bind(1, m.id).bind(2, tag.childId).bind(3, tag.obscured).run();
+    }
+  }
   db_->prepare("DELETE FROM entry_children WHERE entry_id = ?1").bind(1, e.id).run();
   db_->prepare("DELETE FROM entry_links WHERE entry_id = ?1").bind(1, e.id).run();
   for (const auto& child : e.childIds) {
@@ -301,6 +335,15 @@ void SqliteStore::readEntryRelations(EntryRecord& e) {
   auto links = db_->prepare("SELECT aspect_id FROM entry_links WHERE entry_id = ?1 ORDER BY aspect_id");
   links.bind(1, e.id);
   while (links.step()) e.aspectIds.push_back(links.text(0));
+  // One statement for the media and the children in them: rows come per (media, child).
+  auto media = db_->prepare((std::string("SELECT ") + kMediaColumns +
+                             ", mc.child_id, mc.obscured FROM media m LEFT JOIN media_children mc ON mc.media_id = m.id"
+                             " WHERE m.entry_id = ?1 ORDER BY m.position, m.id, mc.child_id").c_str());
+  media.bind(1, e.id);
+  while (media.step()) {
+    if (e.media.empty() || e.media.back().id != media.text(0)) e.media.push_back(readMedia(media));
+    if (!media.isNull(14)) e.media.back().children.push_back({media.text(14), media.integer(15) != 0});
+  }
 }
 
 void SqliteStore::insertEntry(const EntryRecord& e) {
@@ -428,6 +471,45 @@ std::vector<EntryVersionRecord> SqliteStore::entryVersions(const std::string& en
   std::vector<EntryVersionRecord> out;
   while (s.step()) out.push_back({s.text(0), static_cast<int>(s.integer(1)), s.text(2), s.integer(3), s.text(4)});
   return out;
+}
+
+void SqliteStore::insertMedia(const MediaRecord& m) {
+  journalChanged();
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "INSERT INTO media (id, entry_id, position, kind, mime, bytes, sha256, redacted_sha256, width, height, "
+      "duration_ms, state, uploaded_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  s.bind(1, m.id).bind(2, m.entryId).bind(3, m.position).bind(4, m.kind).bind(5, m.mime).bind(6, m.bytes);
+  s.bind(7, m.sha256).bind(8, m.redactedSha256);
+  bindOptional(s, 9, m.width);
+  bindOptional(s, 10, m.height);
+  bindOptional(s, 11, m.durationMs);
+  s.bind(12, m.state).bind(13, m.uploadedBy).bind(14, m.createdAt).run();
+}
+
+void SqliteStore::updateMedia(const MediaRecord& m) {
+  journalChanged();
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "UPDATE media SET kind = ?2, mime = ?3, bytes = ?4, sha256 = ?5, redacted_sha256 = ?6, width = ?7, height = ?8, "
+      "duration_ms = ?9, state = ?10 WHERE id = ?1");
+  s.bind(1, m.id).bind(2, m.kind).bind(3, m.mime).bind(4, m.bytes).bind(5, m.sha256).bind(6, m.redactedSha256);
+  bindOptional(s, 7, m.width);
+  bindOptional(s, 8, m.height);
+  bindOptional(s, 9, m.durationMs);
+  s.bind(10, m.state).run();
+}
+
+std::optional<MediaRecord> SqliteStore::media(const std::string& id) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kMediaColumns + " FROM media m WHERE m.id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  MediaRecord m = readMedia(s);
+  auto tags = db_->prepare("SELECT child_id, obscured FROM media_children WHERE media_id = ?1 ORDER BY child_id");
+  tags.bind(1, id);
+  while (tags.step()) m.children.push_back({tags.text(0), tags.integer(1) != 0});
+  return m;
 }
 
 void SqliteStore::insertComment(const CommentRecord& c) {

@@ -90,6 +90,10 @@ class SqliteStore final : public Store, public JournalStore {
   uint64_t journalGeneration() const override { return journalGeneration_.load(); }
   std::optional<int64_t> nextReleaseAfter(int64_t now) override;
 
+  void insertMedia(const MediaRecord& media) override;
+  void updateMedia(const MediaRecord& media) override;
+  std::optional<MediaRecord> media(const std::string& id) override;
+
   void insertComment(const CommentRecord& comment) override;
   std::optional<CommentRecord> comment(const std::string& id) override;
   std::vector<CommentRecord> thread(const std::string& entryId, const std::string& childId) override;

@@ -1,0 +1,37 @@
+#include "domain/media_consent.hpp"
+
+#include <algorithm>
+
+namespace nestbox::domain {
+
+bool mayShowChild(const std::string& childId, const storage::ConsentRecord& consent, const std::set<std::string>& family) {
+  if (consent.onlineJournalOptOut) return false;
+  return family.contains(childId) ? consent.ownJournalPhotos : consent.otherJournals;
+}
+
+MediaCopy copyForStaff(const storage::MediaRecord& media) {
+  if (media.sha256) return MediaCopy::original;
+  return media.redactedSha256 ? MediaCopy::redacted : MediaCopy::none;
+}
+
+MediaCopy copyForFamily(const storage::MediaRecord& media, const std::set<std::string>& family,
+                        const ConsentLookup& consentOf) {
+  if (media.state == "failed") return MediaCopy::none;
+  if (media.children.empty()) return copyForStaff(media);
+  const bool theirs = std::any_of(media.children.begin(), media.children.end(),
+                                  [&](const storage::MediaTagRecord& t) { return family.contains(t.childId); });
+  if (!theirs) return MediaCopy::none;
+  bool allShown = true;
+  bool hiddenAllObscured = true;
+  for (const auto& tag : media.children) {
+    if (mayShowChild(tag.childId, consentOf(tag.childId), family)) continue;
+    allShown = false;
+    if (!tag.obscured) hiddenAllObscured = false;
+  }
+  if (allShown) return copyForStaff(media);
+  // The redacted copy obscures a superset of what must be hidden only if every child who
+  // may not be shown is marked obscured in it.
+  return media.redactedSha256 && hiddenAllObscured ? MediaCopy::redacted : MediaCopy::none;
+}
+
+}  // namespace nestbox::domain
