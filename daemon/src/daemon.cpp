@@ -14,6 +14,10 @@
 #include "domain/setup.hpp"
 #include "http/api.hpp"
 #include "http/pistache_server.hpp"
+#include "http/streaming_server.hpp"
+#include "media/processor.hpp"
+#include "storage/media_files.hpp"
+#include "system/executor.hpp"
 #include "security/certificate_authority.hpp"
 #include "security/password.hpp"
 #include "storage/migrations.hpp"
@@ -112,16 +116,24 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::SetupService setup(ctx, settings);
     domain::ChildrenService children(ctx, *store, settings);
     domain::JournalService journal(ctx, *store, settings, children);
+    storage::MediaFiles mediaFiles(config.dataDir + "/media");
+    auto processor = media::makeMediaProcessor({});
+    auto mediaWorkers = std::make_unique<system::ThreadPool>(config.mediaWorkers);
+    domain::MediaService media(ctx, *store, children, mediaFiles, *processor, *mediaWorkers);
+    media.recover();
 
     if (const auto code = setup.prepare(config.effectiveSetupCodeFile())) {
       printSetupBanner(*code, hostname, config);
     }
 
-    http::Api api({settings, accounts, sessions, setup, audit, children, journal, config.effectiveSetupCodeFile(),
+    http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, config.effectiveSetupCodeFile(),
                    system::readFile(config.dataDir + "/tls/ca.crt"), tls.caFingerprint});
     http::HttpServer server(config, api);
     server.start();
+    http::StreamingServer uploads(config, api);
+    uploads.start();
     logEvent(Event::DaemonReady, {{"listen", config.listenAddress + ":" + std::to_string(server.port())},
+                                  {"uploads", config.listenAddress + ":" + std::to_string(uploads.port())},
                                   {"ca_fingerprint", tls.caFingerprint},
                                   {"setup", setup.complete() ? "complete" : "required"}});
     notifier.ready(setup.complete() ? "serving" : "waiting for setup");
@@ -129,8 +141,12 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     const int sig = waitForStopSignal(notifier);
     notifier.stopping();
     logEvent(Event::DaemonStopping, {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    // Cut uploads keep what arrived (tus resumes); then finish the API requests in flight.
+    uploads.stop();
     const bool drained = server.drain(std::chrono::milliseconds(config.shutdownGraceMs));
     server.stop();
+    // Processing in hand finishes; what was queued resumes at the next start.
+    mediaWorkers.reset();
     store.reset();
     logEvent(Event::DatabaseClosed);
     logEvent(Event::DaemonStopped, {{"drained", drained ? "yes" : "no"}});
@@ -138,6 +154,42 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
   } catch (const std::exception& e) {
     logEvent(Event::DaemonFatal, {{"error", e.what()}});
     return 1;
+  }
+}
+
+int runCheck(const Config& config, bool repair) {
+  Logger::setMinimumSeverity(severityOf(config.logLevel));
+  try {
+    system::SystemClock clock;
+    system::SystemRandom random;
+    storage::SqliteStore store(config.dataDir + "/nestbox.db");
+    domain::AuditLog audit(store, clock);
+    security::PasswordHasher hasher({config.passwordHashOps, config.passwordHashMemKiB});
+    domain::Throttle throttle(store);
+    domain::Context ctx{store, clock, random, hasher, audit, throttle};
+    domain::SettingsService settings(ctx);
+    domain::ChildrenService children(ctx, store, settings);
+    storage::MediaFiles mediaFiles(config.dataDir + "/media");
+    auto processor = media::makeMediaProcessor({});
+    system::InlineExecutor inline_;
+    domain::MediaService media(ctx, store, children, mediaFiles, *processor, inline_);
+    const auto r = media.check(repair);
+    std::printf(
+        "media check: %s\n"
+        "  orphan files (objects, previews, upload data): %d, %d, %d\n"
+        "  uploads without data: %d\n"
+        "  items whose stored file is missing: %d\n"
+        "  missing previews: %d\n"
+        "  interrupted processing: %d\n"
+        "  repaired: %d\n",
+        r.consistent() ? "consistent" : (repair ? "inconsistencies found and repaired" : "inconsistencies found"),
+        r.orphanObjects, r.orphanDerived, r.orphanParts, r.missingParts, r.missingObjects, r.missingDerived,
+        r.resumedProcessing, r.repaired);
+    if (r.consistent()) return 0;
+    return repair && !r.missingObjects ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nestboxd --check: %s\n", e.what());
+    return 2;
   }
 }
 

@@ -11,4 +11,8 @@ namespace nestbox {
 // calling thread (main does this before any thread exists).
 int runDaemon(const Config& config, system::ServiceNotifier& notifier);
 
+// `nestboxd --check [--repair]`: compares the database with the media files and prints what
+// it found. Exit 0 when consistent (after repair, when everything found was repaired).
+int runCheck(const Config& config, bool repair);
+
 }  // namespace nestbox

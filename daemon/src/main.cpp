@@ -15,8 +15,11 @@
 namespace {
 void usage() {
   std::puts(
-      "Usage: nestboxd [--config FILE]\n"
+      "Usage: nestboxd [--config FILE] [--check [--repair]]\n"
       "  --config FILE   read settings from FILE (key = value lines) over the built-in defaults\n"
+      "  --check         compare the database with the media files, report, and exit\n"
+      "                  (0: consistent, 1: inconsistencies found); run while nestboxd is stopped\n"
+      "  --repair        with --check: remove orphans, remake missing previews, mark lost items\n"
       "  --version       print the version and exit\n"
       "  --help          this text");
 }
@@ -24,9 +27,14 @@ void usage() {
 
 int main(int argc, char** argv) {
   std::string configPath;
+  bool check = false, repair = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
       configPath = argv[++i];
+    } else if (std::strcmp(argv[i], "--check") == 0) {
+      check = true;
+    } else if (std::strcmp(argv[i], "--repair") == 0) {
+      repair = true;
     } else if (std::strcmp(argv[i], "--version") == 0) {
       std::puts("nestboxd " NESTBOX_VERSION);
       return 0;
@@ -62,6 +70,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   nestbox::logEvent(nestbox::Event::ConfigLoaded, {{"file", configPath.empty() ? "(defaults)" : configPath}});
+  if (repair && !check) {
+    std::fprintf(stderr, "nestboxd: --repair goes with --check\n");
+    return 2;
+  }
+  if (check) return nestbox::runCheck(config, repair);
   nestbox::system::SystemdNotifier notifier;
   return nestbox::runDaemon(config, notifier);
 }

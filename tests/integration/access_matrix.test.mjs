@@ -4,7 +4,10 @@
 // for anything of child A: id, name, comment text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSetUpStack } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startSetUpStack, tusUpload, mediaReady } from './harness.mjs';
 
 let stack;
 let who;      // role name -> Client
@@ -28,20 +31,34 @@ before(async () => {
     const agreement = (await p.client.get('/api/v1/agreement')).json;
     expectOk(await p.client.post('/api/v1/agreement/accept', { version: agreement.version }), 'accept');
   }
-  const entry = async (children, title) => expectOk(await staff.client.post('/api/v1/entries', {
-    kind: 'observation', title, body: `${title} body`, observed_on: '2026-05-20', child_ids: children, aspect_ids: ['eyfs.m.n'],
+  // Photo consent: both in their own journals; Ava not in other children's (as the matrix's
+  // consent row also records, so row order does not matter).
+  expectOk(await manager.request('PUT', `/api/v1/children/${childA.id}/consent`, { body: { own_journal_photos: true, other_journals: false, online_journal_opt_out: false } }), 'consent A');
+  expectOk(await manager.request('PUT', `/api/v1/children/${childB.id}/consent`, { body: { own_journal_photos: true, other_journals: true, online_journal_opt_out: false } }), 'consent B');
+  const photoFile = path.join(stack.root, 'photo.jpg');
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x480', '-frames:v', '1', photoFile]);
+  const photo = fs.readFileSync(photoFile);
+  const upload = async (client) => { const id = await tusUpload(client, photo); await mediaReady(client, id); return id; };
+  const ma = await upload(staff.client);
+  const mg = await upload(staff.client);
+  const mh = await upload(parentA.client);
+  const entry = async (children, title, media = []) => expectOk(await staff.client.post('/api/v1/entries', {
+    kind: 'observation', title, body: `${title} body`, observed_on: '2026-05-20', child_ids: children, aspect_ids: ['eyfs.m.n'], media,
   }), title).entry;
-  const ea = await entry([childA.id], 'Ava alone at the sand tray');
+  const ea = await entry([childA.id], 'Ava alone at the sand tray', [{ id: ma, child_ids: [childA.id] }]);
   const eb = await entry([childB.id], 'Ben alone at the water tray');
-  const eg = await entry([childA.id, childB.id], 'Group tower building');
+  const eg = await entry([childA.id, childB.id], 'Group tower building', [{ id: mg, child_ids: [childA.id, childB.id] }]);
   expectOk(await parentA.client.post(`/api/v1/entries/${eg.id}/threads/${childA.id}`, { body: 'Ava told us all about the tower!' }), 'comment A');
   expectOk(await parentB.client.post(`/api/v1/entries/${eg.id}/threads/${childB.id}`, { body: 'Ben was so proud.' }), 'comment B');
-  const ha = expectOk(await parentA.client.post('/api/v1/contributions', { child_id: childA.id, title: 'Ava planting seeds at home', observed_on: '2026-05-21' }), 'home').contribution;
+  const ha = expectOk(await parentA.client.post('/api/v1/contributions', { child_id: childA.id, title: 'Ava planting seeds at home', observed_on: '2026-05-21', media_ids: [mh] }), 'home').contribution;
+  // An upload Kate has started and not finished.
+  const started = await staff.client.request('POST', '/api/v1/uploads', { headers: { 'tus-resumable': '1.0.0', 'upload-length': '1000' } });
+  const unfinished = started.headers.location.split('/').pop();
   expectOk(await manager.post(`/api/v1/users/${leaver.id}/deactivate`, {}), 'deactivate');
   const commentB = (await staff.client.get(`/api/v1/entries/${eg.id}/threads/${childB.id}`)).json.comments[0].id;
   ids = { room: room.id, A: childA.id, B: childB.id, EA: ea.id, EB: eb.id, EG: eg.id, HA: ha.id, commentB,
-          staffId: staff.id };
-  A_SECRETS.push(childA.id, 'Ava', 'Ahmed', ea.id, ha.id, 'Ava told us all about the tower!', 'sand tray', 'planting seeds');
+          staffId: staff.id, MA: ma, MG: mg, MH: mh, U: unfinished };
+  A_SECRETS.push(childA.id, 'Ava', 'Ahmed', ea.id, ha.id, 'Ava told us all about the tower!', 'sand tray', 'planting seeds', ma, mg, mh, unfinished);
   who = { manager, staff: staff.client, parentA: parentA.client, parentB: parentB.client, deactivated: leaver.client, none: stack.client() };
 });
 after(async () => { await stack?.stop(); });
@@ -101,6 +118,23 @@ const MATRIX = [
   ['PATCH', '/api/v1/entries/${EA}', { title: 5 }, { manager: 400, staff: 400, parentA: 403, parentB: 403 }],
   ['PUT', '/api/v1/children/${A}/consent', { own_journal_photos: 'yes' }, { manager: 400, staff: 403, parentA: 403, parentB: 403 }],
   ['POST', '/api/v1/contributions', { child_id: 7 }, { manager: 403, staff: 403, parentA: 400, parentB: 400 }],
+  // Media: records, bytes in each size, and uploads. Ava may not appear in Ben's journal, so
+  // the group photo is not Ben's family's to see (no redacted copy exists).
+  ['GET', '/api/v1/media/${MA}', null, { manager: 200, staff: 200, parentA: 404, parentB: 404 }],
+  ['GET', '/api/v1/media/${MH}', null, { manager: 200, staff: 200, parentA: 200, parentB: 404 }],
+  ...['thumbnail', 'display', 'original'].flatMap((v) => [
+    ['GET', `/api/v1/media/\${MA}/${v}`, null, { manager: 200, staff: 200, parentA: 200, parentB: 404 }],
+    ['GET', `/api/v1/media/\${MG}/${v}`, null, { manager: 200, staff: 200, parentA: 200, parentB: 404 }],
+    ['GET', `/api/v1/media/\${MH}/${v}`, null, { manager: 200, staff: 200, parentA: 200, parentB: 404 }],
+  ]),
+  ['GET', '/api/v1/media/${MA}/poster', null, { manager: 404, staff: 404, parentA: 404, parentB: 404 }],
+  ['POST', '/api/v1/media/${MA}/redact', { regions: [] }, { manager: 400, staff: 400, parentA: 403, parentB: 403 }],
+  ['POST', '/api/v1/media/${MG}/redact', { bogus: 1 }, { manager: 400, staff: 400, parentA: 403, parentB: 403 }],
+  ['POST', '/api/v1/uploads', null, { manager: 400, staff: 400, parentA: 400, parentB: 400 }, { 'tus-resumable': '1.0.0' }],
+  ['HEAD', '/api/v1/uploads/${U}', null, { manager: 404, staff: 200, parentA: 404, parentB: 404 }, { 'tus-resumable': '1.0.0' }],
+  ['PATCH', '/api/v1/uploads/${U}', null, { manager: 404, staff: 409, parentA: 404, parentB: 404 },
+    { 'tus-resumable': '1.0.0', 'upload-offset': '5', 'content-type': 'application/offset+octet-stream' }],
+  ['DELETE', '/api/v1/uploads/${U}', null, { manager: 404, staff: 204, parentA: 404, parentB: 404 }, { 'tus-resumable': '1.0.0' }],
 ];
 
 const fill = (text) => text.replace(/\$\{(\w+)\}/g, (_, name) => ids[name]);
@@ -108,10 +142,10 @@ const fillBody = (body) => body === null ? undefined : JSON.parse(fill(JSON.stri
 
 test('every journal endpoint answers each role exactly as the access rules say', async () => {
   const failures = [];
-  for (const [method, path, body, expected] of MATRIX) {
+  for (const [method, path, body, expected, headers] of MATRIX) {
     const all = { ...expected, deactivated: 401, none: 401 };
     for (const [role, status] of Object.entries(all)) {
-      const res = await who[role].request(method, fill(path), { body: fillBody(body) });
+      const res = await who[role].request(method, fill(path), { body: fillBody(body), headers, raw: method === 'PATCH' && headers ? 'x' : undefined });
       if (res.status !== status) failures.push(`${role} ${method} ${path}: expected ${status}, got ${res.status} ${res.text.slice(0, 120)}`);
       if (role === 'parentB') {
         for (const secret of A_SECRETS) {

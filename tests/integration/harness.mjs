@@ -94,11 +94,13 @@ export class Stack {
     this.clockFile = path.join(this.root, 'clock-offset');
     fs.writeFileSync(this.clockFile, '0');
     this.daemonPort = await freePort();
+    this.uploadPort = await freePort();
     this.httpsPort = await freePort();
     this.httpPort = await freePort();
     this.daemon = new Daemon(this.dataDir, [
       `data_dir = ${this.dataDir}`,
       `listen_port = ${this.daemonPort}`,
+      `upload_port = ${this.uploadPort}`,
       `public_https_port = ${this.httpsPort}`,
       'hostname = nestbox-test',
       'password_hash_ops = 1',
@@ -111,7 +113,8 @@ export class Stack {
     const nginxDir = path.join(this.root, 'nginx');
     execFileSync(path.join(repoRoot, 'scripts/nginx-config'), [
       '--out', nginxDir, '--https-port', String(this.httpsPort), '--http-port', String(this.httpPort),
-      '--daemon-port', String(this.daemonPort), '--tls-dir', path.join(this.dataDir, 'tls'),
+      '--daemon-port', String(this.daemonPort), '--upload-port', String(this.uploadPort),
+      '--tls-dir', path.join(this.dataDir, 'tls'), '--media-dir', path.join(this.dataDir, 'media'),
       '--web-root', webRoot, '--standalone',
     ]);
     this.nginx = spawn(nginxBinary, ['-e', path.join(nginxDir, 'startup-error.log'), '-c', path.join(nginxDir, 'nginx.conf'),
@@ -230,4 +233,39 @@ export class Client {
   }
 
   signIn(username, password) { return this.post('/api/v1/auth/sign-in', { username, password }); }
+}
+
+// Uploads `bytes` (a Buffer) with the tus protocol as `client`, in pieces of `chunk` bytes;
+// returns the upload's id (which is also the media item's).
+export async function tusUpload(client, bytes, { chunk = 8 << 20, filename = 'file.bin' } = {}) {
+  const created = await client.request('POST', '/api/v1/uploads', {
+    headers: { 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length),
+               'upload-metadata': `filename ${Buffer.from(filename).toString('base64')}` },
+  });
+  if (created.status !== 201) throw new Error(`tus create: ${created.status} ${created.text}`);
+  const id = created.headers.location.split('/').pop();
+  for (let offset = 0; offset < bytes.length; offset += chunk) {
+    const res = await client.request('PATCH', `/api/v1/uploads/${id}`, {
+      raw: bytes.subarray(offset, Math.min(offset + chunk, bytes.length)),
+      headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+    });
+    if (res.status !== 204) {
+      const error = new Error(`tus patch at ${offset}: ${res.status} ${res.text}`);
+      error.response = res;
+      throw error;
+    }
+  }
+  return id;
+}
+
+// Waits until a media item is no longer being processed; returns its record.
+export async function mediaReady(client, id, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await client.get(`/api/v1/media/${id}`);
+    if (res.status !== 200) throw new Error(`media ${id}: ${res.status} ${res.text}`);
+    if (res.json.media.state !== 'processing') return res.json.media;
+    if (Date.now() > deadline) throw new Error(`media ${id} still processing`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

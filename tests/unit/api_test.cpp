@@ -1,56 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include "api_client.hpp"
 #include "fixture.hpp"
 
 using namespace nestbox;
 using namespace nestbox::http;
 using testing::kManagerPassword;
+using testing::Client;
+using testing::headerOf;
 
 namespace {
-
-struct Client {
-  explicit Client(testing::Stack& stack) : s(stack) {}
-  testing::Stack& s;
-  std::string cookie;
-  std::string csrf;
-
-  Response call(const std::string& method, const std::string& target, const std::string& body = "",
-                std::map<std::string, std::string> headers = {}) {
-    Request r;
-    r.method = method;
-    const auto q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) r.query = parseQuery(target.substr(q + 1));
-    r.peerAddress = "127.0.0.1";
-    r.headers = {{"x-real-ip", "198.51.100.4"}, {"host", "nestbox.local"}, {"user-agent", "unit"}};
-    if (!body.empty()) r.headers["content-type"] = "application/json";
-    if (!csrf.empty()) r.headers[Api::kCsrfHeader] = csrf;
-    for (auto& [k, v] : headers) r.headers[k] = v;
-    if (!cookie.empty()) r.cookies[Api::kSessionCookie] = cookie;
-    r.body = body;
-    return s.api.handle(r);
-  }
-
-  Json json(const Response& r) { return Json::parse(r.body); }
-
-  Response signIn(const std::string& username, const std::string& password) {
-    auto r = call("POST", "/api/v1/auth/sign-in", Json{{"username", username}, {"password", password}}.dump());
-    if (r.status == 200) {
-      for (const auto& [name, value] : r.headers) {
-        if (name == "Set-Cookie") cookie = value.substr(value.find('=') + 1, value.find(';') - value.find('=') - 1);
-      }
-      csrf = json(r)["csrf_token"];
-    }
-    return r;
-  }
-};
-
-std::optional<std::string> headerOf(const Response& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k == name) return v;
-  }
-  return std::nullopt;
-}
 
 std::string concrete(const std::string& pattern) {
   std::string out = pattern;
@@ -61,12 +20,13 @@ std::string concrete(const std::string& pattern) {
 
 }  // namespace
 
-TEST_CASE("every route except setup, sign-in, code redemption and the CA needs a session") {
+TEST_CASE("every route except setup, sign-in, code redemption, the CA and tus discovery needs a session") {
   testing::Stack s;
   s.setUp();
   Client anonymous(s);
   const std::set<std::string> open = {"GET /api/v1/setup", "POST /api/v1/setup", "POST /api/v1/auth/sign-in",
-                                      "POST /api/v1/auth/redeem-code", "GET /api/v1/ca.crt", "GET /api/v1/ca.sha256"};
+                                      "POST /api/v1/auth/redeem-code", "GET /api/v1/ca.crt", "GET /api/v1/ca.sha256",
+                                      "OPTIONS /api/v1/uploads"};  // tus: which versions and extensions
   int checked = 0;
   for (const auto& route : s.api.routes()) {
     const std::string key = route.method + " " + route.pattern;

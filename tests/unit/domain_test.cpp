@@ -71,7 +71,7 @@ TEST_CASE("setup: wrong codes from one address are throttled") {
   CHECK(kindOf([&] { s.setup.run(r, s.origin, s.codeFile); }) == ErrorKind::throttled);
 }
 
-TEST_CASE("sign-in: right details make a session; wrong ones are refused and audited") {
+TEST_CASE("sign-in: right details make a session, wrong ones are refused and audited") {
   testing::Stack s;
   s.setUp();
   const auto result = s.sessions.signIn("MANAGER", kManagerPassword, s.origin);  // usernames ignore case
@@ -178,7 +178,7 @@ TEST_CASE("sign-out, ending my other sessions, and seeing only my own") {
   CHECK(s.auditCount("NBX_AUTH_SIGNOUT") == 1);
 }
 
-TEST_CASE("accounts: only managers manage them; codes set passwords once") {
+TEST_CASE("accounts: only managers manage them, codes set passwords once") {
   testing::Stack s;
   const auto manager = s.setUp();
   auto [user, code] = s.accounts.create(manager, {"kate.key", "Kate Key", std::string("kate@example.org"), Role::staff});
@@ -242,7 +242,7 @@ TEST_CASE("changing my password keeps this session and ends the others") {
   CHECK_FALSE(s.sessions.authenticate(there.token, s.origin).principal);
 }
 
-TEST_CASE("deactivation ends sessions at once and refuses sign-in; the last manager stays") {
+TEST_CASE("deactivation ends sessions at once and refuses sign-in, the last manager stays") {
   testing::Stack s;
   const auto manager = s.setUp();
   const auto staff = s.addUser(manager, "leaver", Role::staff, "autumn leaves falling");

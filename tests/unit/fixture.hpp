@@ -13,12 +13,16 @@
 #include "domain/errors.hpp"
 #include "domain/children.hpp"
 #include "domain/journal.hpp"
+#include "domain/media.hpp"
+#include "fake_media.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
 #include "domain/setup.hpp"
 #include "http/api.hpp"
 #include "security/password.hpp"
+#include "storage/media_files.hpp"
 #include "storage/sqlite_store.hpp"
+#include "system/executor.hpp"
 #include "system/clock.hpp"
 #include "system/random.hpp"
 
@@ -46,6 +50,10 @@ inline domain::ErrorKind kindOf(const std::function<void()>& f) {
 inline const std::string kManagerPassword = "Correct horse battery 9";
 
 struct Stack {
+  static int& stacks() {
+    static int count = 0;
+    return count;
+  }
   system::FakeClock clock;
   system::SeededRandom random{42};
   storage::SqliteStore store{":memory:"};
@@ -59,8 +67,12 @@ struct Stack {
   domain::SetupService setup{ctx, settings};
   domain::ChildrenService children{ctx, store, settings};
   domain::JournalService journal{ctx, store, settings, children};
+  storage::MediaFiles mediaFiles{tempDir("media-" + std::to_string(++stacks())) + "/media"};
+  FakeMediaProcessor processor;
+  system::InlineExecutor workers;
+  domain::MediaService media{ctx, store, children, mediaFiles, processor, workers};
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
-  http::Api api{{settings, accounts, sessions, setup, audit, children, journal, codeFile, "PEM", "AA:BB"}};
+  http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, codeFile, "PEM", "AA:BB"}};
   domain::RequestOrigin origin{"192.0.2.10", "unit-test"};
 
   // Runs setup with a fresh code; returns the first manager, signed in.

@@ -41,7 +41,7 @@ struct JournalSetting {
   domain::EntryView observe(std::vector<std::string> children, const std::string& status = "journal") {
     s.clock.advance(1);  // entries are written one after another
     return s.journal.create(staff, {"observation", status, std::nullopt, "Building a tower", "Stacked ten blocks.",
-                                    "Count them together", "2026-05-20", std::move(children), {"eyfs.m.n"}});
+                                    "Count them together", "2026-05-20", std::move(children), {"eyfs.m.n"}, {}});
   }
 
   std::vector<std::string> feedIds(const domain::Principal& p) {

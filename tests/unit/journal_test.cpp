@@ -41,14 +41,14 @@ TEST_CASE("a parent sees only their own child's released entries, and only their
 TEST_CASE("room posts reach the families of that room only") {
   Setting t;
   const auto post = t.s.journal.create(t.staff, {"room_post", "journal", t.nursery.id, "Feedback Friday", "We baked.",
-                                                 "", "2026-05-22", {}, {}});
+                                                 "", "2026-05-22", {}, {}, {}});
   CHECK(t.feedIds(t.parentA) == std::vector<std::string>{post.entry.id});
   CHECK(t.feedIds(t.parentB) == std::vector<std::string>{post.entry.id});
   CHECK(t.feedIds(t.parentC).empty());
   CHECK(kindOf([&] { t.s.journal.get(t.parentC, post.entry.id); }) == ErrorKind::notFound);
 }
 
-TEST_CASE("scheduled rooms release on their dates; a manager can release early") {
+TEST_CASE("scheduled rooms release on their dates, a manager can release early") {
   Setting t;
   const auto entry = t.observe({t.c.id});
   const int64_t now = t.s.clock.now();
@@ -73,7 +73,7 @@ TEST_CASE("scheduled rooms release on their dates; a manager can release early")
   CHECK(kindOf([&] { t.s.children.unscheduleRelease(t.manager, t.reception.id, now + 7 * 86400); }) == ErrorKind::conflict);
 }
 
-TEST_CASE("an opted-out child's family sees nothing; the agreement comes first") {
+TEST_CASE("an opted-out child's family sees nothing, the agreement comes first") {
   Setting t;
   t.observe({t.a.id});
   CHECK(t.feedIds(t.parentA).size() == 1);
@@ -118,9 +118,9 @@ TEST_CASE("comment threads are private to each child's family") {
 
 TEST_CASE("home observations wait for staff approval, or come back with a reason") {
   Setting t;
-  const auto mine = t.s.journal.contribute(t.parentA, {t.a.id, "Planting seeds", "Ava watered them.", "2026-05-21"});
+  const auto mine = t.s.journal.contribute(t.parentA, {t.a.id, "Planting seeds", "Ava watered them.", "2026-05-21", {}});
   CHECK(mine.entry.status == "pending");
-  CHECK(kindOf([&] { t.s.journal.contribute(t.parentA, {t.b.id, "Not mine", "", "2026-05-21"}); }) == ErrorKind::invalid);
+  CHECK(kindOf([&] { t.s.journal.contribute(t.parentA, {t.b.id, "Not mine", "", "2026-05-21", {}}); }) == ErrorKind::invalid);
   CHECK(t.feedIds(t.parentA).empty());
   CHECK(t.s.journal.get(t.parentA, mine.entry.id).entry.status == "pending");  // the author sees it
   CHECK(kindOf([&] { t.s.journal.get(t.parentB, mine.entry.id); }) == ErrorKind::notFound);
@@ -132,7 +132,7 @@ TEST_CASE("home observations wait for staff approval, or come back with a reason
   CHECK(t.feedIds(t.parentA) == std::vector<std::string>{mine.entry.id});
   CHECK(kindOf([&] { t.s.journal.approveContribution(t.staff, mine.entry.id); }) == ErrorKind::conflict);
 
-  const auto other = t.s.journal.contribute(t.parentA, {t.a.id, "A photo of a friend", "", "2026-05-21"});
+  const auto other = t.s.journal.contribute(t.parentA, {t.a.id, "A photo of a friend", "", "2026-05-21", {}});
   CHECK(kindOf([&] { t.s.journal.returnContribution(t.staff, other.entry.id, ""); }) == ErrorKind::invalid);
   t.s.journal.returnContribution(t.staff, other.entry.id, "Please leave out other children's names.");
   const auto returned = t.s.journal.get(t.parentA, other.entry.id).entry;
@@ -141,7 +141,7 @@ TEST_CASE("home observations wait for staff approval, or come back with a reason
   CHECK(t.s.auditCount("NBX_CONTRIBUTION_RETURNED") == 1);
 }
 
-TEST_CASE("every amendment keeps the previous version; managers review or return") {
+TEST_CASE("every amendment keeps the previous version, managers review or return") {
   Setting t;
   auto entry = t.observe({t.a.id});
   EntryChange change;
@@ -174,22 +174,22 @@ TEST_CASE("every amendment keeps the previous version; managers review or return
 TEST_CASE("entries are checked: children, curriculum links, snapshots without curriculum") {
   Setting t;
   auto make = [&](EntryInput in) { return [&t, in] { t.s.journal.create(t.staff, in); }; };
-  CHECK(kindOf(make({"observation", "journal", std::nullopt, "T", "", "", "2026-05-20", {}, {}})) == ErrorKind::invalid);
-  CHECK(kindOf(make({"observation", "journal", std::nullopt, "T", "", "", "2026-05-20", {"nope"}, {}})) == ErrorKind::invalid);
-  CHECK(kindOf(make({"observation", "journal", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {"cfe.lit.r"}})) ==
+  CHECK(kindOf(make({"observation", "journal", std::nullopt, "T", "", "", "2026-05-20", {}, {}, {}})) == ErrorKind::invalid);
+  CHECK(kindOf(make({"observation", "journal", std::nullopt, "T", "", "", "2026-05-20", {"nope"}, {}, {}})) == ErrorKind::invalid);
+  CHECK(kindOf(make({"observation", "journal", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {"cfe.lit.r"}, {}})) ==
         ErrorKind::invalid);  // the setting uses EYFS
-  CHECK(kindOf(make({"snapshot", "journal", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {"eyfs.m.n"}})) ==
+  CHECK(kindOf(make({"snapshot", "journal", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {"eyfs.m.n"}, {}})) ==
         ErrorKind::invalid);
-  CHECK(kindOf(make({"room_post", "journal", std::nullopt, "T", "", "", "2026-05-20", {}, {}})) == ErrorKind::invalid);
-  CHECK(kindOf(make({"observation", "journal", std::nullopt, "T", "", "", "2099-01-01", {t.a.id}, {}})) == ErrorKind::invalid);
-  CHECK(kindOf(make({"home", "journal", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {}})) == ErrorKind::invalid);
-  CHECK(kindOf(make({"observation", "published", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {}})) == ErrorKind::invalid);
-  CHECK_NOTHROW(t.s.journal.create(t.staff, {"snapshot", "journal", std::nullopt, "Today", "Sand play", "", "2026-05-20", {t.a.id}, {}}));
-  CHECK(kindOf([&] { t.s.journal.create(t.parentA, {"observation", "journal", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {}}); }) ==
+  CHECK(kindOf(make({"room_post", "journal", std::nullopt, "T", "", "", "2026-05-20", {}, {}, {}})) == ErrorKind::invalid);
+  CHECK(kindOf(make({"observation", "journal", std::nullopt, "T", "", "", "2099-01-01", {t.a.id}, {}, {}})) == ErrorKind::invalid);
+  CHECK(kindOf(make({"home", "journal", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {}, {}})) == ErrorKind::invalid);
+  CHECK(kindOf(make({"observation", "published", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {}, {}})) == ErrorKind::invalid);
+  CHECK_NOTHROW(t.s.journal.create(t.staff, {"snapshot", "journal", std::nullopt, "Today", "Sand play", "", "2026-05-20", {t.a.id}, {}, {}}));
+  CHECK(kindOf([&] { t.s.journal.create(t.parentA, {"observation", "journal", std::nullopt, "T", "", "", "2026-05-20", {t.a.id}, {}, {}}); }) ==
         ErrorKind::forbidden);
 }
 
-TEST_CASE("children: managers create and attach; dates and key people are checked") {
+TEST_CASE("children: managers create and attach, dates and key people are checked") {
   Setting t;
   CHECK(kindOf([&] { t.s.children.createChild(t.staff, {"X", "Y", "2022-01-01", t.nursery.id, "2025-09-01", std::nullopt, std::nullopt}); }) ==
         ErrorKind::forbidden);

@@ -88,7 +88,7 @@ bool verifiesAgainstCa(const std::string& serverPem, const std::string& caPem) {
 }
 }  // namespace
 
-TEST_CASE("the box CA is made once; the server certificate follows the box's names") {
+TEST_CASE("the box CA is made once, the server certificate follows the box's names") {
   const auto dir = testing::tempDir("tls") + "/tls";
   const int64_t now = 1'780'000'000;
   const CertificateNames names{"nestbox", {"127.0.0.1", "192.0.2.7", "0:0:0:0:0:0:0:1"}};

@@ -47,6 +47,10 @@ const std::map<std::string, Setter>& setters() {
          c.publicHttpsPort = parseNumber<uint16_t>("public_https_port", v, 1, 65535);
        }},
       {"threads", [](Config& c, const std::string& v) { c.threads = parseNumber<int>("threads", v, 1, 64); }},
+      {"upload_port",
+       [](Config& c, const std::string& v) { c.uploadPort = parseNumber<uint16_t>("upload_port", v, 1, 65535); }},
+      {"media_workers",
+       [](Config& c, const std::string& v) { c.mediaWorkers = parseNumber<int>("media_workers", v, 1, 16); }},
       {"hostname", [](Config& c, const std::string& v) { c.hostname = v; }},
       {"setup_code_file", [](Config& c, const std::string& v) { c.setupCodeFile = v; }},
       {"password_hash_ops",

@@ -15,6 +15,10 @@ struct Config {
   uint16_t listenPort = 8081;
   uint16_t publicHttpsPort = 443;  // where users reach the box; used in names and notices
   int threads = 4;
+  // The streaming listener for upload bodies (tus PATCH), also loopback only: Pistache
+  // holds whole bodies in memory, this one writes them to disk as they arrive.
+  uint16_t uploadPort = 8082;
+  int mediaWorkers = 2;  // threads making stored originals and derivatives
   std::string hostname;         // empty: the system host name
   std::string setupCodeFile;    // empty: <dataDir>/setup-code.txt
   uint64_t passwordHashOps = 3;           // argon2id passes

@@ -67,6 +67,18 @@ enum class Severity { debug, info, warning, error };
   X(ContributionApproved, "NBX_CONTRIBUTION_APPROVED", info, true, "parent contribution approved") \
   X(ContributionReturned, "NBX_CONTRIBUTION_RETURNED", info, true, "parent contribution returned") \
   X(CommentHidden, "NBX_COMMENT_HIDDEN", info, true, "comment hidden by staff")                    \
+  X(UploadCreated, "NBX_UPLOAD_CREATED", info, false, "resumable upload started")                  \
+  X(UploadRejected, "NBX_UPLOAD_REJECTED", warning, true, "upload refused: type, size or limits")   \
+  X(UploadTerminated, "NBX_UPLOAD_TERMINATED", info, false, "upload cancelled by its sender")       \
+  X(UploadExpired, "NBX_UPLOAD_EXPIRED", info, false, "abandoned upload removed after a day")       \
+  X(UploadRecovered, "NBX_UPLOAD_RECOVERED", warning, false, "upload cut back to its acknowledged bytes") \
+  X(MediaReceived, "NBX_MEDIA_RECEIVED", info, true, "photo, video or document received")          \
+  X(MediaProcessed, "NBX_MEDIA_PROCESSED", info, false, "media stripped and derivatives made")       \
+  X(MediaFailed, "NBX_MEDIA_FAILED", warning, false, "media could not be processed")               \
+  X(MediaAttached, "NBX_MEDIA_ATTACHED", info, true, "media attached to an entry with its children") \
+  X(MediaRedacted, "NBX_MEDIA_REDACTED", info, true, "redacted copy made; original deleted or kept") \
+  X(MediaCheckFound, "NBX_MEDIA_CHECK_FOUND", warning, false, "media check found an inconsistency")  \
+  X(MediaCheckDone, "NBX_MEDIA_CHECK_DONE", info, false, "media check finished")                   \
   X(HttpBadRequest, "NBX_HTTP_BAD_REQUEST", debug, false, "request refused as malformed")          \
   X(HttpInternalError, "NBX_HTTP_INTERNAL_ERROR", error, false, "unexpected error handling request")
 

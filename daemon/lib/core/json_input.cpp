@@ -88,6 +88,21 @@ std::optional<std::vector<std::string>> JsonReader::optionalStringList(const std
   return out;
 }
 
+std::optional<std::vector<Json>> JsonReader::optionalObjectList(const std::string& field, std::size_t maxItems) {
+  read_.insert(field);
+  const auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) return std::nullopt;
+  if (!it->is_array() || it->size() > maxItems) {
+    throw InputError(field, "'" + field + "' must be a list of at most " + std::to_string(maxItems) + " items.");
+  }
+  std::vector<Json> out;
+  for (const auto& item : *it) {
+    if (!item.is_object()) throw InputError(field, "Each item of '" + field + "' must be an object.");
+    out.push_back(item);
+  }
+  return out;
+}
+
 void JsonReader::finish() const {
   for (const auto& [key, value] : object_.items()) {
     if (!read_.contains(key)) throw InputError(key, "Unknown field '" + key + "'.");

@@ -37,6 +37,9 @@ class JsonReader {
   std::optional<std::vector<std::string>> optionalStringList(const std::string& field, std::size_t maxItems,
                                                              std::size_t maxLen);
 
+  // A list of objects, at most `maxItems`; read each with its own JsonReader.
+  std::optional<std::vector<Json>> optionalObjectList(const std::string& field, std::size_t maxItems);
+
   // Throws InputError naming the first field that was sent but never read.
   void finish() const;
 

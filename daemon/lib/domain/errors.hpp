@@ -17,6 +17,11 @@ enum class ErrorKind {
   gone,             // 410: a one-time thing already used (setup)
   throttled,        // 429: too many attempts; `retryAfterSeconds` says how long
   passwordChangeRequired,  // 403: the password must be changed before anything else
+  tooLarge,         // 413: more bytes than allowed
+  unsupportedType,  // 415: a file type (sniffed from content) that is not accepted
+  unprocessable,    // 422: well-formed but refused: over a pixel limit, unreadable, no consent
+  checksumMismatch, // 460 (tus): the bytes sent do not match their checksum
+  preconditionFailed,  // 412: a protocol version the box does not speak (tus)
 };
 
 struct DomainError : std::runtime_error {

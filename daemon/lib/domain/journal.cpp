@@ -74,6 +74,53 @@ void JournalService::validate(const storage::EntryRecord& e) {
   }
 }
 
+std::vector<storage::MediaRecord> JournalService::resolveMedia(const Principal& p, const storage::EntryRecord& e,
+                                                               const std::vector<MediaAttachment>& attachments) {
+  if (attachments.size() > 50) throw invalid("media", "Attach at most 50 photos, videos or files to one entry.");
+  std::vector<storage::MediaRecord> out;
+  std::set<std::string> seen;
+  for (const auto& a : attachments) {
+    if (!seen.insert(a.mediaId).second) continue;
+    auto m = journal_.media(a.mediaId);
+    if (!m) throw invalid("media", "One of the attached files does not exist (or is still uploading).");
+    if (m->entryId && *m->entryId != e.id) throw invalid("media", "One of the files is already attached to another entry.");
+    if (!m->entryId && m->uploadedBy != p.userId) {
+      const auto uploader = ctx_.store.userById(m->uploadedBy);
+      const bool colleague = p.role != Role::parent && uploader && uploader->role != "parent";
+      if (!colleague) throw invalid("media", "One of the attached files does not exist (or is still uploading).");
+    }
+    if (m->state == "failed") throw invalid("media", "One of the files could not be processed; remove it and send it again.");
+    std::vector<storage::MediaTagRecord> tags;
+    std::set<std::string> tagged;
+    for (const auto& childId : a.childIds) {
+      if (!tagged.insert(childId).second) continue;
+      const auto child = journal_.child(childId);
+      const bool inEntry = std::find(e.childIds.begin(), e.childIds.end(), childId) != e.childIds.end();
+      const bool inRoom = (e.kind == "room_post" || e.kind == "newsletter") && child && e.roomId == child->roomId;
+      if (!child || !(inEntry || inRoom)) {
+        throw invalid("media", "Tag only children this entry is about (or, on a room post, children of the room).");
+      }
+      const bool obscured = std::any_of(m->children.begin(), m->children.end(), [&](const storage::MediaTagRecord& t) {
+        return t.childId == childId && t.obscured;
+      }) && m->redactedSha256;
+      const auto consent = journal_.consent(childId);
+      const bool allowed = consent && consent->ownJournalPhotos && !consent->onlineJournalOptOut;
+      if (!allowed && !obscured) {
+        throw DomainError(ErrorKind::unprocessable, "no_photo_consent",
+                          child->firstName + " " + child->lastName +
+                              " has no consent to photos in their own journal, so cannot be tagged. Obscure them with "
+                              "the redaction tool, or choose another photo.",
+                          "media");
+      }
+      tags.push_back({childId, obscured});
+    }
+    std::sort(tags.begin(), tags.end(), [](const auto& x, const auto& y) { return x.childId < y.childId; });
+    m->children = std::move(tags);
+    out.push_back(std::move(*m));
+  }
+  return out;
+}
+
 JournalService::Viewer JournalService::viewer(const Principal& p) {
   Viewer v{p, {}, {}, {}};
   if (p.role == Role::parent) {
@@ -163,6 +210,7 @@ EntryView JournalService::create(const Principal& p, const EntryInput& in) {
   e.createdAt = e.updatedAt = ctx_.clock.now();
   if (e.status == "journal") e.journalAt = e.createdAt;
   validate(e);
+  e.media = resolveMedia(p, e, in.media);
   ctx_.store.transaction([&] {
     journal_.insertEntry(e);
     ctx_.audit.record(Event::EntryCreated, AuditActor::of(p), AuditTarget{"entry", e.id},
@@ -203,6 +251,22 @@ EntryView JournalService::amend(const Principal& p, const std::string& entryId, 
   if (c.childIds) { e.childIds = *c.childIds; changed.push_back("child_ids"); }
   if (c.aspectIds) { e.aspectIds = *c.aspectIds; changed.push_back("aspect_ids"); }
   validate(e);
+  if (c.media) {
+    e.media = resolveMedia(p, e, *c.media);
+    changed.push_back("media");
+  } else if (c.childIds) {
+    // Children no longer in the entry cannot stay tagged in its media.
+    std::vector<MediaAttachment> kept;
+    for (const auto& m : e.media) {
+      MediaAttachment a{m.id, {}};
+      for (const auto& t : m.children) a.childIds.push_back(t.childId);
+      std::erase_if(a.childIds, [&](const std::string& id) {
+        return std::find(e.childIds.begin(), e.childIds.end(), id) == e.childIds.end();
+      });
+      kept.push_back(std::move(a));
+    }
+    e.media = resolveMedia(p, e, kept);
+  }
   saveAmendment(p, e, Event::EntryAmended, {{"changed", changed}});
   return viewFor(p, e);
 }
@@ -287,6 +351,9 @@ EntryView JournalService::contribute(const Principal& p, const HomeObservation& 
   e.childIds = {o.childId};
   e.createdAt = e.updatedAt = ctx_.clock.now();
   validate(e);
+  std::vector<MediaAttachment> attachments;
+  for (const auto& id : o.mediaIds) attachments.push_back({id, {}});
+  e.media = resolveMedia(p, e, attachments);
   ctx_.store.transaction([&] {
     journal_.insertEntry(e);
     ctx_.audit.record(Event::ContributionSubmitted, AuditActor::of(p), AuditTarget{"entry", e.id});
@@ -306,11 +373,24 @@ std::vector<EntryView> JournalService::contributions(const Principal& p, const s
   return viewsFor(p, journal_.entries(q));
 }
 
-EntryView JournalService::approveContribution(const Principal& p, const std::string& entryId) {
+EntryView JournalService::approveContribution(const Principal& p, const std::string& entryId,
+                                              const std::optional<std::vector<MediaAttachment>>& media) {
   children_.requireStaff(p);
   auto e = requireEntry(entryId);
   if (e.kind != "home" || e.status != "pending") {
     throw DomainError(ErrorKind::conflict, "not_pending", "Only a contribution waiting for approval can be approved.");
+  }
+  if (media) {
+    e.media = resolveMedia(p, e, *media);
+  } else {
+    // Unless staff say who is in each item, it shows the child the contribution is about,
+    // which needs that child's photo consent like any other tag.
+    std::vector<MediaAttachment> tagged;
+    for (const auto& m : e.media) tagged.push_back({m.id, m.children.empty() ? e.childIds : std::vector<std::string>{}});
+    for (std::size_t i = 0; i < e.media.size(); ++i) {
+      for (const auto& t : e.media[i].children) tagged[i].childIds.push_back(t.childId);
+    }
+    e.media = resolveMedia(p, e, tagged);
   }
   e.status = "journal";
   e.journalAt = ctx_.clock.now();

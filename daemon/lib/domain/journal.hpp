@@ -22,6 +22,12 @@
 
 namespace nestbox::domain {
 
+// A photo, video or document to attach, with the children who appear in it.
+struct MediaAttachment {
+  std::string mediaId;
+  std::vector<std::string> childIds;
+};
+
 struct EntryInput {
   std::string kind;    // observation, snapshot, room_post, newsletter
   std::string status;  // draft, staff_only, journal
@@ -32,11 +38,13 @@ struct EntryInput {
   std::string observedOn;
   std::vector<std::string> childIds;
   std::vector<std::string> aspectIds;
+  std::vector<MediaAttachment> media;
 };
 
 struct EntryChange {
   std::optional<std::string> status, title, body, nextSteps, observedOn, roomId;
   std::optional<std::vector<std::string>> childIds, aspectIds;
+  std::optional<std::vector<MediaAttachment>> media;  // replaces the attached media
 };
 
 struct HomeObservation {
@@ -44,6 +52,7 @@ struct HomeObservation {
   std::string title;
   std::string body;
   std::string observedOn;
+  std::vector<std::string> mediaIds;  // their own uploads; staff tag the children at approval
 };
 
 // An entry as the asking person may see it: for parents the children are only their own,
@@ -84,7 +93,9 @@ class JournalService {
 
   EntryView contribute(const Principal& p, const HomeObservation& observation);
   std::vector<EntryView> contributions(const Principal& p, const std::optional<std::string>& status);
-  EntryView approveContribution(const Principal& p, const std::string& entryId);
+  // `media`: who appears in each of the contribution's items; by default the child it is about.
+  EntryView approveContribution(const Principal& p, const std::string& entryId,
+                                const std::optional<std::vector<MediaAttachment>>& media = std::nullopt);
   EntryView returnContribution(const Principal& p, const std::string& entryId, const std::string& reason);
 
   std::vector<storage::CommentRecord> thread(const Principal& p, const std::string& entryId, const std::string& childId);
@@ -107,6 +118,12 @@ class JournalService {
   EntryView viewFor(const Principal& p, storage::EntryRecord entry);
   std::vector<EntryView> viewsFor(const Principal& p, std::vector<storage::EntryRecord> entries);
   void validate(const storage::EntryRecord& entry);
+  // Resolves attachments to media records: each exists, is free or already this entry's,
+  // was uploaded by `p` (or, for staff, by a colleague), and every child in it is one the
+  // entry is about (or in its room) with consent to photos in their own journal — unless
+  // the child is obscured in the item's redacted copy.
+  std::vector<storage::MediaRecord> resolveMedia(const Principal& p, const storage::EntryRecord& entry,
+                                                 const std::vector<MediaAttachment>& attachments);
   void requireThreadAccess(const Principal& p, const storage::EntryRecord& entry, const std::string& childId);
   void saveAmendment(const Principal& p, storage::EntryRecord& entry, Event event, const Json& detail);
 

@@ -68,6 +68,10 @@ storage::SettingRecord SettingsService::update(const Principal& actor, const Set
     changed["password_require_mixed"] = *c.passwordRequireMixed;
     record->passwordRequireMixed = *c.passwordRequireMixed;
   }
+  if (c.keepUnredactedOriginals) {
+    changed["keep_unredacted_originals"] = *c.keepUnredactedOriginals;
+    record->keepUnredactedOriginals = *c.keepUnredactedOriginals;
+  }
   apply(c.passwordMaxAgeDays, record->passwordMaxAgeDays, "password_max_age_days", 0, 3650);
   apply(c.idleMinutesManager, record->idleMinutesManager, "idle_minutes_manager", 1, 240);
   apply(c.idleMinutesStaff, record->idleMinutesStaff, "idle_minutes_staff", 1, 240);

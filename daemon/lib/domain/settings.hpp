@@ -16,6 +16,7 @@ struct SettingsChange {
   std::optional<std::string> name;
   std::optional<std::string> framework;
   std::optional<bool> passwordRequireMixed;
+  std::optional<bool> keepUnredactedOriginals;
   std::optional<int> passwordMaxAgeDays;
   std::optional<int> idleMinutesManager, idleMinutesStaff, idleMinutesParent;
   std::optional<int> absoluteHoursManager, absoluteHoursStaff, absoluteHoursParent;

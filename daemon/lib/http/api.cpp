@@ -24,6 +24,11 @@ int statusFor(ErrorKind kind) {
     case ErrorKind::gone: return 410;
     case ErrorKind::throttled: return 429;
     case ErrorKind::passwordChangeRequired: return 403;
+    case ErrorKind::tooLarge: return 413;
+    case ErrorKind::unsupportedType: return 415;
+    case ErrorKind::unprocessable: return 422;
+    case ErrorKind::checksumMismatch: return 460;
+    case ErrorKind::preconditionFailed: return 412;
   }
   return 400;
 }
@@ -61,6 +66,7 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
   if (full) {
     out["password_require_mixed"] = s.passwordRequireMixed;
     out["password_max_age_days"] = s.passwordMaxAgeDays;
+    out["keep_unredacted_originals"] = s.keepUnredactedOriginals;
     out["idle_minutes"] = {{"manager", s.idleMinutesManager}, {"staff", s.idleMinutesStaff}, {"parent", s.idleMinutesParent}};
     out["absolute_hours"] = {
         {"manager", s.absoluteHoursManager}, {"staff", s.absoluteHoursStaff}, {"parent", s.absoluteHoursParent}};
@@ -112,6 +118,12 @@ Api::Api(Services services) : s_(std::move(services)) {
   add("GET", "/api/v1/audit", Who::manager, bind(&Api::listAudit));
   add("GET", "/api/v1/audit/events", Who::manager, bind(&Api::listAuditEvents));
   addJournalRoutes();
+  addMediaRoutes();
+}
+
+void Api::addStream(const char* method, const char* pattern, StreamHandler stream) {
+  router_.add(method, pattern, Route{Access::session, false, nullptr, Who::anyone, std::move(stream)});
+  routeInfo_.push_back({method, pattern, true});
 }
 
 void Api::add(const char* method, const char* pattern, Who who, Handler handler) {
@@ -120,7 +132,7 @@ void Api::add(const char* method, const char* pattern, Who who, Handler handler)
 
 void Api::add(const char* method, const char* pattern, Access access, Handler handler,
               bool allowedWhilePasswordChangeRequired, Who who) {
-  router_.add(method, pattern, Route{access, allowedWhilePasswordChangeRequired, std::move(handler), who});
+  router_.add(method, pattern, Route{access, allowedWhilePasswordChangeRequired, std::move(handler), who, nullptr});
   routeInfo_.push_back({method, pattern, access == Access::session});
 }
 
@@ -135,27 +147,60 @@ domain::RequestOrigin Api::originOf(const Request& request) const {
   return origin;
 }
 
-Response Api::handle(const Request& request) {
-  Response response;
+Response Api::guarded(const Request& request, const std::function<Response()>& work) {
   try {
-    response = dispatch(request);
+    return work();
   } catch (const InputError& e) {
     logEvent(Event::HttpBadRequest, {{"path", request.path}, {"field", e.field}});
-    response = Response::error(400, "invalid_request", e.what(), e.field);
+    return Response::error(400, "invalid_request", e.what(), e.field);
   } catch (const DomainError& e) {
-    response = Response::error(statusFor(e.kind), e.code, e.what(), e.field);
+    auto response = Response::error(statusFor(e.kind), e.code, e.what(), e.field);
     if (e.kind == ErrorKind::throttled) response.withHeader("Retry-After", std::to_string(e.retryAfterSeconds));
+    return response;
   } catch (const std::exception& e) {
     logEvent(Event::HttpInternalError, {{"path", request.path}, {"what", e.what()}});
-    response = Response::error(500, "internal_error",
-                               "Something went wrong on the box. Try again; if it keeps happening, tell IT support.");
+    return Response::error(500, "internal_error",
+                           "Something went wrong on the box. Try again; if it keeps happening, tell IT support.");
   }
+}
+
+Response Api::handle(const Request& request) {
+  Response response = guarded(request, [&] { return dispatch(request); });
   response.withHeader("Cache-Control", "no-store");
   return response;
 }
 
+Api::Opened Api::open(const Request& request) {
+  Opened out;
+  Response early = guarded(request, [&]() -> Response {
+    const auto match = router_.match(request.method, request.path);
+    Call call{request, match.params, originOf(request), std::nullopt};
+    if (auto stop = admit(request, match, call)) return *stop;
+    if (match.handler->stream) out.sink = match.handler->stream(call);
+    return Response{0, {}, {}};  // admitted: the body decides
+  });
+  if (early.status != 0) {
+    early.withHeader("Cache-Control", "no-store");
+    out.response = std::move(early);
+  }
+  return out;
+}
+
 Response Api::dispatch(const Request& request) {
   const auto match = router_.match(request.method, request.path);
+  Call call{request, match.params, originOf(request), std::nullopt};
+  if (auto stop = admit(request, match, call)) return *stop;
+  const Route& route = *match.handler;
+  if (route.stream) {
+    // A streaming route called with the whole body at once (not through the streaming adapter).
+    auto sink = route.stream(call);
+    sink->write(request.body);
+    return sink->finish();
+  }
+  return route.handler(call);
+}
+
+std::optional<Response> Api::admit(const Request& request, const Router<Route>::Match& match, Call& call) {
   if (!match.handler) {
     if (match.pathKnown) {
       std::string allow;
@@ -166,7 +211,6 @@ Response Api::dispatch(const Request& request) {
     return Response::error(404, "not_found", "There is nothing at this address.");
   }
   const Route& route = *match.handler;
-  Call call{request, match.params, originOf(request), std::nullopt};
 
   if (isStateChanging(request.method)) {
     // Cross-site requests never change anything, signed in or not (login CSRF included).
@@ -179,7 +223,7 @@ Response Api::dispatch(const Request& request) {
                       {{"path", request.path}, {"reason", "cross_site"}});
       return Response::error(403, "cross_site_request", "Requests from other sites are not accepted.");
     }
-    if (!request.body.empty()) {
+    if (!request.body.empty() && !route.stream) {
       const auto type = request.header("content-type").value_or("");
       if (type.rfind("application/json", 0) != 0) {
         return Response::error(415, "unsupported_media_type", "Send the request body as JSON (application/json).");
@@ -222,7 +266,7 @@ Response Api::dispatch(const Request& request) {
       return Response::error(403, "parents_only", "This is for parents and carers.");
     }
   }
-  return route.handler(call);
+  return std::nullopt;
 }
 
 Response Api::sessionResponse(int status, const domain::Principal& p, int64_t idleExpiresAt,
@@ -442,6 +486,7 @@ Response Api::updateSettings(Call& call) {
   c.name = in.optionalString("name", 1, 120);
   c.framework = in.optionalString("framework", 1, 16);
   c.passwordRequireMixed = in.optionalBool("password_require_mixed");
+  c.keepUnredactedOriginals = in.optionalBool("keep_unredacted_originals");
   auto intField = [&](const char* name) -> std::optional<int> {
     auto v = in.optionalInt(name, 0, 100000);
     return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;

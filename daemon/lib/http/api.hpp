@@ -6,13 +6,16 @@
 // errors to status codes. handle() never throws.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
 #include "domain/children.hpp"
 #include "domain/journal.hpp"
+#include "domain/media.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
 #include "domain/setup.hpp"
@@ -29,9 +32,20 @@ struct Services {
   domain::AuditLog& audit;
   domain::ChildrenService& children;
   domain::JournalService& journal;
+  domain::MediaService& media;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
+};
+
+// A request body that arrives in pieces (tus PATCH through the streaming adapter). Errors
+// while writing are kept and become the response; exactly one of finish() or abandon() ends it.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  virtual void write(std::string_view piece) = 0;
+  virtual Response finish() = 0;
+  virtual void abandon() = 0;  // the connection was cut
 };
 
 class Api {
@@ -41,6 +55,14 @@ class Api {
 
   explicit Api(Services services);
   Response handle(const Request& request);
+  // For a request whose body has not arrived: the same checks as handle() (route, session,
+  // CSRF, role), then either a response already (an error, or a route that does not stream)
+  // or a sink for the body. `request.body` is ignored.
+  struct Opened {
+    std::optional<Response> response;
+    std::unique_ptr<BodySink> sink;
+  };
+  Opened open(const Request& request);
 
   struct RouteInfo {
     std::string method;
@@ -64,17 +86,27 @@ class Api {
     const domain::Principal& who() const { return *principal; }
   };
   using Handler = std::function<Response(Call&)>;
+  using StreamHandler = std::function<std::unique_ptr<BodySink>(Call&)>;
   struct Route {
     Access access;
     bool allowedWhilePasswordChangeRequired;
     Handler handler;
     Who who = Who::anyone;
+    StreamHandler stream;  // set for routes whose body streams (not JSON)
   };
 
   void add(const char* method, const char* pattern, Access access, Handler handler,
            bool allowedWhilePasswordChangeRequired = false, Who who = Who::anyone);
   void add(const char* method, const char* pattern, Who who, Handler handler);
+  void addStream(const char* method, const char* pattern, StreamHandler stream);
   Response dispatch(const Request& request);
+  // The checks before a handler runs; a response when the request stops there.
+  std::optional<Response> admit(const Request& request, const Router<Route>::Match& match, Call& call);
+ public:
+  // Runs `work`, mapping what it throws to the API's error responses (never throws).
+  Response guarded(const Request& request, const std::function<Response()>& work);
+
+ private:
   domain::RequestOrigin originOf(const Request& request) const;
 
   Response getCaCertificate(Call& call);
@@ -139,6 +171,17 @@ class Api {
   Response contribute(Call& call);
   Response approveContribution(Call& call);
   Response returnContribution(Call& call);
+
+  // Media (api_media.cpp): tus uploads, serving, redaction.
+  void addMediaRoutes();
+  Response uploadOptions(Call& call);
+  Response createUpload(Call& call);
+  Response uploadStatus(Call& call);
+  std::unique_ptr<BodySink> appendUpload(Call& call);
+  Response terminateUpload(Call& call);
+  Response getMedia(Call& call);
+  Response serveMedia(Call& call);
+  Response redactMedia(Call& call);
 
   Response sessionResponse(int status, const domain::Principal& principal, int64_t idleExpiresAt,
                            int64_t absoluteExpiresAt);

@@ -89,6 +89,22 @@ Json commentJson(const storage::CommentRecord& c, const std::string& authorName,
 
 Json readObject(const Request& r) { return r.body.empty() ? Json::object() : parseJsonObject(r.body); }
 
+// "media": [{"id": "...", "child_ids": ["..."]}] — what to attach and who is in each item.
+std::optional<std::vector<domain::MediaAttachment>> readAttachments(JsonReader& in) {
+  const auto items = in.optionalObjectList("media", 50);
+  if (!items) return std::nullopt;
+  std::vector<domain::MediaAttachment> out;
+  for (const auto& item : *items) {
+    JsonReader one(item);
+    domain::MediaAttachment a;
+    a.mediaId = one.requiredString("id", 32, 32);
+    a.childIds = one.optionalStringList("child_ids", 100, 64).value_or(std::vector<std::string>{});
+    one.finish();
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 // Cursors are "<unix time>.<id>" of the last item of a page.
 std::optional<storage::EntryCursor> parseCursor(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
@@ -363,6 +379,7 @@ Response Api::createEntry(Call& call) {
   e.observedOn = in.requiredString("observed_on", 1, 10);
   e.childIds = in.optionalStringList("child_ids", 200, 64).value_or(std::vector<std::string>{});
   e.aspectIds = in.optionalStringList("aspect_ids", 50, 64).value_or(std::vector<std::string>{});
+  e.media = readAttachments(in).value_or(std::vector<domain::MediaAttachment>{});
   in.finish();
   const auto view = s_.journal.create(call.who(), e);
   return Response::json(201, {{"entry", entryJson(view, true)}});
@@ -385,6 +402,7 @@ Response Api::amendEntry(Call& call) {
   c.roomId = in.optionalString("room_id", 0, 64);
   c.childIds = in.optionalStringList("child_ids", 200, 64);
   c.aspectIds = in.optionalStringList("aspect_ids", 50, 64);
+  c.media = readAttachments(in);
   in.finish();
   return Response::json(200, {{"entry", entryJson(s_.journal.amend(call.who(), call.params.at("id"), c), true)}});
 }
@@ -479,12 +497,17 @@ Response Api::contribute(Call& call) {
   o.title = in.requiredString("title", 1, 200);
   o.body = in.optionalString("body", 0, 20000).value_or("");
   o.observedOn = in.requiredString("observed_on", 1, 10);
+  o.mediaIds = in.optionalStringList("media_ids", 20, 32).value_or(std::vector<std::string>{});
   in.finish();
   return Response::json(201, {{"contribution", entryJson(s_.journal.contribute(call.who(), o), false)}});
 }
 
 Response Api::approveContribution(Call& call) {
-  return Response::json(200, {{"contribution", entryJson(s_.journal.approveContribution(call.who(), call.params.at("id")), true)}});
+  const Json body = readObject(call.request);
+  JsonReader in(body);
+  const auto media = readAttachments(in);
+  in.finish();
+  return Response::json(200, {{"contribution", entryJson(s_.journal.approveContribution(call.who(), call.params.at("id"), media), true)}});
 }
 
 Response Api::returnContribution(Call& call) {

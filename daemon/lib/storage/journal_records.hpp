@@ -79,6 +79,19 @@ struct MediaRecord {
   std::vector<MediaTagRecord> children;  // ordered by child id
 };
 
+// A resumable upload in progress: `received` of `length` bytes are durable in its part file.
+struct UploadRecord {
+  std::string id;
+  std::string userId;
+  int64_t length = 0;
+  int64_t received = 0;
+  std::string filename;             // as the client named it; shown to staff, never used as a path
+  std::optional<std::string> mime;  // sniffed from the first bytes
+  std::optional<std::string> kind;
+  int64_t createdAt = 0;
+  int64_t expiresAt = 0;
+};
+
 struct EntryRecord {
   std::string id;
   std::string kind;    // observation, snapshot, room_post, newsletter, home

@@ -62,6 +62,17 @@ class JournalStore {
   virtual void insertMedia(const MediaRecord& media) = 0;  // children ignored: tags come with the entry
   virtual void updateMedia(const MediaRecord& media) = 0;  // files, sizes, state; not entry or tags
   virtual std::optional<MediaRecord> media(const std::string& id) = 0;
+  virtual std::vector<MediaRecord> mediaInState(const std::string& state) = 0;
+  virtual void setMediaChildren(const std::string& mediaId, const std::vector<MediaTagRecord>& children) = 0;
+  virtual bool hashReferenced(const std::string& sha256) = 0;
+  // Every content hash a media row refers to (originals and redacted copies), for the check.
+  virtual std::vector<std::string> mediaHashes() = 0;
+
+  virtual void insertUpload(const UploadRecord& upload) = 0;
+  virtual std::optional<UploadRecord> upload(const std::string& id) = 0;
+  virtual void updateUpload(const UploadRecord& upload) = 0;  // received, mime, kind
+  virtual void deleteUpload(const std::string& id) = 0;
+  virtual std::vector<UploadRecord> uploads() = 0;
 
   virtual void insertComment(const CommentRecord& comment) = 0;
   virtual std::optional<CommentRecord> comment(const std::string& id) = 0;

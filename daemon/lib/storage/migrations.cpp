@@ -225,7 +225,7 @@ CREATE TABLE media (
   state TEXT NOT NULL CHECK (state IN ('processing', 'ready', 'failed')),
   uploaded_by TEXT NOT NULL REFERENCES users(id),
   created_at INTEGER NOT NULL,
-  CHECK (sha256 IS NOT NULL OR redacted_sha256 IS NOT NULL)
+  CHECK (state <> 'ready' OR sha256 IS NOT NULL OR redacted_sha256 IS NOT NULL)
 );
 CREATE INDEX media_by_entry ON media(entry_id, position);
 CREATE INDEX media_by_uploader ON media(uploaded_by, created_at);
@@ -236,6 +236,26 @@ CREATE TABLE media_children (
   PRIMARY KEY (media_id, child_id)
 );
 CREATE INDEX media_children_by_child ON media_children(child_id, media_id);
+)sql",
+    // 4: resumable uploads (tus). `received` bytes of `length` are durable in the part file;
+    // the type is sniffed from the first bytes once they have arrived.
+    R"sql(
+CREATE TABLE uploads (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  length INTEGER NOT NULL CHECK (length > 0),
+  received INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= length),
+  filename TEXT NOT NULL DEFAULT '',
+  mime TEXT,
+  kind TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX uploads_by_expiry ON uploads(expires_at);
+ALTER TABLE setting ADD COLUMN keep_unredacted_originals INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX media_by_state ON media(state);
+CREATE INDEX media_by_hash ON media(sha256);
+CREATE INDEX media_by_redacted_hash ON media(redacted_sha256);
 )sql",
 };
 

@@ -21,6 +21,9 @@ struct SettingRecord {
   int absoluteHoursParent = 168;
   int agreementVersion = 1;
   std::string agreementText;  // empty: the default parent agreement
+  // After redaction the unredacted original is deleted (the policies' default); a setting
+  // may keep it, seen by staff only.
+  bool keepUnredactedOriginals = false;
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
 };

@@ -512,6 +512,86 @@ std::optional<MediaRecord> SqliteStore::media(const std::string& id) {
   return m;
 }
 
+std::vector<MediaRecord> SqliteStore::mediaInState(const std::string& state) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kMediaColumns + " FROM media m WHERE m.state = ?1 ORDER BY m.created_at").c_str());
+  s.bind(1, state);
+  std::vector<MediaRecord> out;
+  while (s.step()) out.push_back(readMedia(s));
+  return out;
+}
+
+void SqliteStore::setMediaChildren(const std::string& mediaId, const std::vector<MediaTagRecord>& children) {
+  journalChanged();
+  transaction([&] {
+    db_->prepare("DELETE FROM media_children WHERE media_id = ?1").bind(1, mediaId).run();
+    for (const auto& tag : children) {
+      db_->prepare("INSERT OR REPLACE INTO media_children (media_id, child_id, obscured) VALUES (?1, ?2, ?3)")
+          .bind(1, mediaId).bind(2, tag.childId).bind(3, tag.obscured).run();
+    }
+  });
+}
+
+bool SqliteStore::hashReferenced(const std::string& sha256) {
+  Lock lock(mutex_);
+  auto s = db_->prepare("SELECT 1 FROM media WHERE sha256 = ?1 OR redacted_sha256 = ?1 LIMIT 1");
+  s.bind(1, sha256);
+  return s.step();
+}
+
+std::vector<std::string> SqliteStore::mediaHashes() {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT sha256 FROM media WHERE sha256 IS NOT NULL UNION SELECT redacted_sha256 FROM media "
+      "WHERE redacted_sha256 IS NOT NULL");
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+namespace {
+constexpr const char* kUploadColumns = "id, user_id, length, received, filename, mime, kind, created_at, expires_at";
+UploadRecord readUpload(const Statement& s) {
+  return UploadRecord{s.text(0), s.text(1), s.integer(2), s.integer(3), s.text(4),
+                      s.optionalText(5), s.optionalText(6), s.integer(7), s.integer(8)};
+}
+}  // namespace
+
+void SqliteStore::insertUpload(const UploadRecord& u) {
+  Lock lock(mutex_);
+  db_->prepare("INSERT INTO uploads (id, user_id, length, received, filename, mime, kind, created_at, expires_at) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+      .bind(1, u.id).bind(2, u.userId).bind(3, u.length).bind(4, u.received).bind(5, u.filename)
+      .bind(6, u.mime).bind(7, u.kind).bind(8, u.createdAt).bind(9, u.expiresAt).run();
+}
+
+std::optional<UploadRecord> SqliteStore::upload(const std::string& id) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kUploadColumns + " FROM uploads WHERE id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return readUpload(s);
+}
+
+void SqliteStore::updateUpload(const UploadRecord& u) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE uploads SET received = ?2, mime = ?3, kind = ?4 WHERE id = ?1")
+      .bind(1, u.id).bind(2, u.received).bind(3, u.mime).bind(4, u.kind).run();
+}
+
+void SqliteStore::deleteUpload(const std::string& id) {
+  Lock lock(mutex_);
+  db_->prepare("DELETE FROM uploads WHERE id = ?1").bind(1, id).run();
+}
+
+std::vector<UploadRecord> SqliteStore::uploads() {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kUploadColumns + " FROM uploads ORDER BY created_at").c_str());
+  std::vector<UploadRecord> out;
+  while (s.step()) out.push_back(readUpload(s));
+  return out;
+}
+
 void SqliteStore::insertComment(const CommentRecord& c) {
   Lock lock(mutex_);
   db_->prepare("INSERT INTO comments (id, entry_id, child_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")

@@ -103,8 +103,8 @@ std::optional<SettingRecord> SqliteStore::setting() {
   auto s = db_->prepare(
       "SELECT name, framework, password_require_mixed, password_max_age_days, "
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
-      "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text "
-      "FROM setting WHERE id = 1");
+      "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
+      "keep_unredacted_originals FROM setting WHERE id = 1");
   if (!s.step()) return std::nullopt;
   SettingRecord r;
   r.name = s.text(0);
@@ -121,6 +121,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
   r.updatedAt = s.integer(11);
   r.agreementVersion = static_cast<int>(s.integer(12));
   r.agreementText = s.text(13);
+  r.keepUnredactedOriginals = s.integer(14) != 0;
   return r;
 }
 
@@ -129,8 +130,8 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
   auto s = db_->prepare(
       "INSERT INTO setting (id, name, framework, password_require_mixed, password_max_age_days, "
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
-      "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text) "
-      "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+      "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
+      "keep_unredacted_originals) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, framework = excluded.framework, "
       "password_require_mixed = excluded.password_require_mixed, "
       "password_max_age_days = excluded.password_max_age_days, "
@@ -140,11 +141,13 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "absolute_hours_manager = excluded.absolute_hours_manager, "
       "absolute_hours_staff = excluded.absolute_hours_staff, "
       "absolute_hours_parent = excluded.absolute_hours_parent, updated_at = excluded.updated_at, "
-      "agreement_version = excluded.agreement_version, agreement_text = excluded.agreement_text");
+      "agreement_version = excluded.agreement_version, agreement_text = excluded.agreement_text, "
+      "keep_unredacted_originals = excluded.keep_unredacted_originals");
   s.bind(1, r.name).bind(2, r.framework).bind(3, r.passwordRequireMixed).bind(4, r.passwordMaxAgeDays);
   s.bind(5, r.idleMinutesManager).bind(6, r.idleMinutesStaff).bind(7, r.idleMinutesParent);
   s.bind(8, r.absoluteHoursManager).bind(9, r.absoluteHoursStaff).bind(10, r.absoluteHoursParent);
-  s.bind(11, r.createdAt).bind(12, r.updatedAt).bind(13, r.agreementVersion).bind(14, r.agreementText).run();
+  s.bind(11, r.createdAt).bind(12, r.updatedAt).bind(13, r.agreementVersion).bind(14, r.agreementText);
+  s.bind(15, r.keepUnredactedOriginals).run();
 }
 
 void SqliteStore::insertUser(const UserRecord& u) {

@@ -93,6 +93,16 @@ class SqliteStore final : public Store, public JournalStore {
   void insertMedia(const MediaRecord& media) override;
   void updateMedia(const MediaRecord& media) override;
   std::optional<MediaRecord> media(const std::string& id) override;
+  std::vector<MediaRecord> mediaInState(const std::string& state) override;
+  void setMediaChildren(const std::string& mediaId, const std::vector<MediaTagRecord>& children) override;
+  bool hashReferenced(const std::string& sha256) override;
+  std::vector<std::string> mediaHashes() override;
+
+  void insertUpload(const UploadRecord& upload) override;
+  std::optional<UploadRecord> upload(const std::string& id) override;
+  void updateUpload(const UploadRecord& upload) override;
+  void deleteUpload(const std::string& id) override;
+  std::vector<UploadRecord> uploads() override;
 
   void insertComment(const CommentRecord& comment) override;
   std::optional<CommentRecord> comment(const std::string& id) override;

@@ -1,0 +1,161 @@
+#pragma once
+// Photos, videos and documents: resumable uploads (the tus 1.0 protocol's core, creation,
+// termination, expiration and checksum extensions — the HTTP layer speaks the protocol, this
+// service keeps its state), content-sniffed types, limits, the privacy-safe stored original,
+// derivatives made off the request path, consent-checked serving, redaction, and the check
+// that makes the database and the files agree after a crash.
+//
+// Crash safety: an upload's bytes are fsynced before its offset is recorded, and the offset
+// is recorded before it is acknowledged; at start the part file is cut back to the recorded
+// offset. A finished upload is renamed to incoming/ before its media row exists; processing
+// writes content-addressed objects (idempotent) before the row says "ready". So every state
+// a crash leaves is either finished by recover() or found by check().
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/children.hpp"
+#include "domain/context.hpp"
+#include "domain/media_consent.hpp"
+#include "media/processor.hpp"
+#include "storage/journal_store.hpp"
+#include "storage/media_files.hpp"
+#include "system/executor.hpp"
+
+namespace nestbox::domain {
+
+struct MediaLimits {
+  int64_t maxUploadBytes = 2LL << 30;  // any upload (videos)
+  int64_t maxImageBytes = 64LL << 20;
+  int64_t maxDocumentBytes = 64LL << 20;
+  int64_t uploadLifetimeSeconds = 86400;  // abandoned uploads expire after a day
+};
+
+struct UploadStatus {
+  std::string id;
+  int64_t length = 0;
+  int64_t offset = 0;
+  int64_t expiresAt = 0;
+  bool complete = false;  // then `id` is also the id of the media item it became
+};
+
+// tus "Upload-Checksum": the algorithm ("sha1" or "sha256") and the expected digest bytes.
+struct UploadChecksum {
+  std::string algorithm;
+  std::string digest;
+};
+
+// The body of one PATCH, arriving in pieces. Exactly one of finish() or abandon() ends it.
+class UploadAppend {
+ public:
+  virtual ~UploadAppend() = default;
+  // Throws DomainError: more bytes than the upload or the request declared (409/400), a
+  // type refused once the first bytes show it (415/413). After a throw the rest of the body
+  // is discarded by the caller and finish() is not called.
+  virtual void write(std::string_view piece) = 0;
+  // Makes what arrived durable and records the new offset; the last piece completes the
+  // upload (type, limits and pixels checked; 413/415/422 remove it). A checksum mismatch
+  // discards this request's bytes (460).
+  virtual UploadStatus finish() = 0;
+  // The connection was cut: keep the bytes that arrived (tus resumes from there).
+  virtual void abandon() = 0;
+};
+
+// Which rendition of an item a request asks for.
+enum class MediaVariant { thumbnail, display, original };
+std::optional<MediaVariant> mediaVariantFromName(const std::string& name);
+
+struct ServedMedia {
+  std::string relativePath;  // below MediaFiles::root(), for nginx's internal location
+  std::string mime;
+  std::string downloadName;
+};
+
+struct MediaCheckReport {
+  int orphanObjects = 0;      // files no row refers to
+  int orphanDerived = 0;
+  int orphanParts = 0;        // part files without an upload
+  int missingParts = 0;       // uploads whose part file is gone
+  int missingObjects = 0;     // rows whose stored file is gone (marked failed)
+  int missingDerived = 0;     // derivatives remade
+  int resumedProcessing = 0;  // items whose processing was interrupted
+  int repaired = 0;
+  bool consistent() const {
+    return orphanObjects + orphanDerived + orphanParts + missingParts + missingObjects + missingDerived +
+               resumedProcessing == 0;
+  }
+};
+
+class MediaService {
+ public:
+  MediaService(Context& ctx, storage::JournalStore& journal, ChildrenService& children, storage::MediaFiles& files,
+               media::MediaProcessor& processor, system::Executor& workers, MediaLimits limits = {});
+
+  // Staff, managers and parents (for home observations) may upload.
+  UploadStatus createUpload(const Principal& p, int64_t length, const std::string& filename);
+  // Only the uploader sees an upload; anyone else gets "not found".
+  UploadStatus uploadStatus(const Principal& p, const std::string& uploadId);
+  // `offset` must equal the current offset (else conflict, 409); `requestLength` is the
+  // request's Content-Length when known.
+  std::unique_ptr<UploadAppend> append(const Principal& p, const std::string& uploadId, int64_t offset,
+                                       std::optional<int64_t> requestLength, std::optional<UploadChecksum> checksum);
+  void terminateUpload(const Principal& p, const std::string& uploadId);
+  // Removes uploads past their expiry; returns how many.
+  int expireUploads();
+
+  // At start: cuts part files back to their acknowledged offsets, finishes completions a
+  // crash interrupted, and queues items whose processing did not finish.
+  void recover();
+  // Compares the database with the files. With `repair`: removes orphans, remakes missing
+  // derivatives, marks items whose stored file is gone as failed.
+  MediaCheckReport check(bool repair);
+
+  // An item's record for staff and its uploader (state while processing; children in it).
+  storage::MediaRecord get(const Principal& p, const std::string& mediaId);
+  // Authorises one request for bytes: staff any item; a parent only an item in an entry they
+  // can see, or their own contribution's, in the copy consent allows now. Anything else is
+  // "not found". Items still processing have no thumbnail or display copy yet (conflict).
+  ServedMedia locate(const Principal& p, const std::string& mediaId, MediaVariant variant);
+
+  // Staff: writes a copy with `regions` (pixels of the stored original) irreversibly
+  // obscured, marks `obscuredChildIds` (children in the item) as hidden in it, and deletes
+  // the unredacted original unless `keepOriginal` (then only staff ever see the original).
+  storage::MediaRecord redact(const Principal& p, const std::string& mediaId, const std::vector<media::Region>& regions,
+                              const std::vector<std::string>& obscuredChildIds, bool keepOriginal);
+
+  // Runs queued processing now (tests with a thread pool call this to wait).
+  void processNow(const std::string& mediaId);
+
+ private:
+  class Append;
+  friend class Append;
+  storage::UploadRecord requireOwnUpload(const Principal& p, const std::string& uploadId);
+  void requireUploader(const Principal& p);
+  void sniffAndCheck(storage::UploadRecord& upload);
+  void complete(const Principal& p, storage::UploadRecord& upload);
+  void removeUpload(const storage::UploadRecord& upload);
+  void process(const std::string& mediaId);
+  void makeDerivatives(const std::string& sha256, const std::string& mime);
+
+  void finishCompletion(storage::UploadRecord& upload, const media::Probe& probe);
+  void release(const std::string& uploadId);
+
+  Context& ctx_;
+  storage::JournalStore& journal_;
+  ChildrenService& children_;
+  storage::MediaFiles& files_;
+  media::MediaProcessor& processor_;
+  system::Executor& workers_;
+  MediaLimits limits_;
+  // tus asks servers to refuse a second PATCH to an upload while one is in progress.
+  std::mutex busyMutex_;
+  std::set<std::string> busyUploads_;
+};
+
+}  // namespace nestbox::domain
