@@ -41,6 +41,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+// For requests made outside api(): tus uploads send it as a header too.
+export function csrf(): string | null {
+  return csrfToken;
+}
+
 // Raised when a request finds the session over; the app shows a sign-in dialog over the
 // current screen so nothing typed there is lost.
 export const sessionEvents = new EventTarget();

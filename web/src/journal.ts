@@ -28,6 +28,7 @@ export interface Entry {
   created_at: string;
   returned_reason?: string;
   version?: number;
+  media: import('./media').MediaItem[];
 }
 
 export interface Comment {

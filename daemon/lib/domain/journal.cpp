@@ -114,6 +114,11 @@ std::vector<storage::MediaRecord> JournalService::resolveMedia(const Principal& 
       }
       tags.push_back({childId, obscured});
     }
+    // A child obscured by a redaction stays tagged as obscured: leaving them out of the list
+    // must not make the photo look as if only consenting children were in it.
+    for (const auto& old : m->children) {
+      if (old.obscured && m->redactedSha256 && !tagged.contains(old.childId)) tags.push_back(old);
+    }
     std::sort(tags.begin(), tags.end(), [](const auto& x, const auto& y) { return x.childId < y.childId; });
     m->children = std::move(tags);
     out.push_back(std::move(*m));

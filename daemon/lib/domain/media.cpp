@@ -456,11 +456,17 @@ storage::MediaRecord MediaService::redact(const Principal& p, const std::string&
       throw DomainError(ErrorKind::invalid, "invalid", "Each area must lie inside the photo.", "regions");
     }
   }
+  // A child obscured is a child in the photo: tagged from now on (marked obscured), so the
+  // consent rule knows the redacted copy hides them — also before the photo joins an entry.
   for (const auto& id : obscuredChildIds) {
+    if (!journal_.child(id)) {
+      throw DomainError(ErrorKind::invalid, "invalid", "One of the children to obscure does not exist.", "obscured_child_ids");
+    }
     const bool tagged = std::any_of(m->children.begin(), m->children.end(),
                                     [&](const storage::MediaTagRecord& t) { return t.childId == id; });
-    if (!tagged) throw DomainError(ErrorKind::invalid, "invalid", "Only children tagged in the photo can be obscured.", "obscured_child_ids");
+    if (!tagged) m->children.push_back({id, true});
   }
+  std::sort(m->children.begin(), m->children.end(), [](const auto& x, const auto& y) { return x.childId < y.childId; });
   // A second redaction starts from whatever the families may see now.
   const std::string source = m->sha256.value_or(m->redactedSha256.value_or(""));
   const std::string temp = files_.tempPath(mediaId.substr(0, 8) + ".redacted");

@@ -2,6 +2,8 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, ApiError, formatTime, type Session } from '../api';
 import { FormView, pageTitle } from '../base';
+import '../media';
+import type { MediaUploader } from '../media';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
 
 interface Agreement { version: number; text: string; accepted: boolean }
@@ -85,6 +87,7 @@ export class FamilyView extends FormView {
                 <span class="meta">${KIND_LABEL[e.kind]} · ${e.observed_on}</span></div>
               <p class="meta">${childNames(this.kids, e.child_ids) || 'Whole room'} · by ${e.author_name}</p>
               <p>${e.body.length > 240 ? `${e.body.slice(0, 240)}…` : e.body}</p>
+              <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
               ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}
             </li>`)}</ul>
             ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.run(() => this.page(this.next!))}>Show older entries</button></div>` : nothing}`}
@@ -151,6 +154,7 @@ export class FamilyEntryView extends FormView {
       ${e.status === 'pending' ? html`<p class="notice">Waiting for staff to approve it.</p>` : nothing}
       ${e.status === 'returned' ? html`<p class="form-error">Staff returned this: ${e.returned_reason}</p>` : nothing}
       <div class="panel">${e.body.split('\n').map((line) => html`<p>${line}</p>`)}
+        <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
         ${e.next_steps ? html`<h2>Next steps</h2><p>${e.next_steps}</p>` : nothing}
         ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}
       </div>
@@ -186,15 +190,21 @@ export class HomeObservationView extends FormView {
 
   private async submit(event: Event): Promise<void> {
     event.preventDefault();
+    const uploader = this.querySelector<MediaUploader>('nb-media-uploader')!;
     const done = await this.run(async () => {
+      if (uploader.busy) throw new ApiError(400, 'uploading', 'Wait until the photos and videos have finished uploading, then send.');
       this.sent = (await api<{ contribution: Entry }>('POST', '/contributions', {
         child_id: this.value('child_id'),
         title: this.value('title'),
         body: this.rawValue('body'),
         observed_on: this.value('observed_on'),
+        media_ids: uploader.attachments.map((a) => a.id),
       })).contribution;
     });
-    if (done) (this.querySelector('form') as HTMLFormElement).reset();
+    if (done) {
+      (this.querySelector('form') as HTMLFormElement).reset();
+      uploader.clear();
+    }
   }
 
   render() {
@@ -211,6 +221,7 @@ export class HomeObservationView extends FormView {
         <div class="field"><label for="home-body">Tell us more <span class="optional">(optional)</span></label>
           <textarea id="home-body" rows="5" maxlength="20000"></textarea></div>
         ${this.field('observed_on', 'When', { type: 'date', required: true, value: new Date().toISOString().slice(0, 10) })}
+        <nb-media-uploader .tagging=${false} accept="image/*,video/*" label="Photos or videos (optional)"></nb-media-uploader>
         ${this.submitButton('Send to staff', 'Sending…')}
       </form>
     </section>`;

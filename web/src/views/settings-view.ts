@@ -7,6 +7,7 @@ interface Setting {
   name: string;
   framework: string;
   password_require_mixed: boolean;
+  keep_unredacted_originals: boolean;
   password_max_age_days: number;
   idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
   absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
@@ -38,6 +39,7 @@ export class SettingsView extends FormView {
         name: this.value('name'),
         framework: this.value('framework'),
         password_require_mixed: this.checked('password_require_mixed'),
+        keep_unredacted_originals: this.checked('keep_unredacted_originals'),
         password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
       };
       for (const [role, label] of ROLES) {
@@ -65,6 +67,8 @@ export class SettingsView extends FormView {
         <fieldset class="panel"><legend><h2>Password rules</h2></legend>
           <p class="meta">Every password has at least 10 characters and is checked against common passwords.</p>
           ${this.field('password_require_mixed', 'Require an upper-case letter, a lower-case letter and a digit', { type: 'checkbox', checked: s.password_require_mixed })}
+          ${this.field('keep_unredacted_originals', 'Keep unredacted originals (staff only)', { type: 'checkbox', checked: s.keep_unredacted_originals,
+            hint: 'Off by default: when staff obscure a child in a photo, the unredacted photo is deleted, as the policies ask.' })}
           ${this.field('password_max_age_days', 'Maximum password age in days', { type: 'number', inputmode: 'numeric', required: true, min: 0, max: 3650, value: String(s.password_max_age_days), hint: '0 means passwords do not expire.' })}
         </fieldset>
         <fieldset class="panel"><legend><h2>Sessions</h2></legend>

@@ -1,6 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, formatTime, type Session } from '../api';
+import { api, ApiError, formatTime, type Session } from '../api';
+import '../media';
+import type { Consent, MediaUploader } from '../media';
 import { FormView, pageTitle } from '../base';
 import { navigate } from '../router';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework } from '../journal';
@@ -92,6 +94,9 @@ export class EntryEditorView extends FormView {
   @state() private rooms: Room[] = [];
   @state() private framework: Framework | null = null;
   @state() private kind = 'observation';
+  @state() private chosen: string[] = [];
+  @state() private roomId = '';
+  @state() private consents = new Map<string, Consent>();
   protected fieldPrefix = 'entry';
 
   connectedCallback(): void {
@@ -100,8 +105,29 @@ export class EntryEditorView extends FormView {
       const [children, rooms, framework] = await Promise.all([loadChildren(), api<{ rooms: Room[] }>('GET', '/rooms'), loadFramework()]);
       this.kids = [...children.values()];
       this.rooms = rooms.rooms;
+      this.roomId = this.rooms[0]?.id ?? '';
       this.framework = framework;
     });
+  }
+
+  // Children who can be tagged in this entry's media: the chosen ones, or a room post's room.
+  private taggable(): Child[] {
+    const roomWide = this.kind === 'room_post' || this.kind === 'newsletter';
+    return this.kids.filter((c) => (roomWide ? c.room_id === this.roomId : this.chosen.includes(c.id)));
+  }
+
+  private async loadConsents(): Promise<void> {
+    const missing = this.taggable().filter((c) => !this.consents.has(c.id));
+    if (!missing.length) return;
+    const found = await Promise.all(missing.map((c) => api<{ consent: Consent }>('GET', `/children/${c.id}/consent`)));
+    const next = new Map(this.consents);
+    missing.forEach((c, i) => next.set(c.id, found[i].consent));
+    this.consents = next;
+  }
+
+  private childrenChanged(): void {
+    this.chosen = this.checkedValues('child');
+    void this.loadConsents().catch((e) => this.showError(e));
   }
 
   private checkedValues(name: string): string[] {
@@ -124,6 +150,9 @@ export class EntryEditorView extends FormView {
         aspect_ids: this.kind === 'snapshot' ? [] : this.checkedValues('aspect'),
       };
       if (roomWide) body.room_id = this.value('room_id');
+      const uploader = this.querySelector<MediaUploader>('nb-media-uploader');
+      if (uploader?.busy) throw new ApiError(400, 'uploading', 'Wait until every file has finished uploading and processing, then save.');
+      body.media = uploader?.attachments ?? [];
       created = (await api<{ entry: Entry }>('POST', '/entries', body)).entry;
     });
     if (created) navigate(`/staff/entries/${(created as Entry).id}`);
@@ -148,8 +177,9 @@ export class EntryEditorView extends FormView {
           <textarea id="entry-next_steps" rows="2" maxlength="5000"></textarea></div>` : nothing}
         ${this.field('observed_on', 'Date', { type: 'date', required: true, value: new Date().toISOString().slice(0, 10) })}
         ${roomWide
-          ? this.field('room_id', 'Room', { required: true, options: this.rooms.map((r) => ({ value: r.id, label: r.name })) })
-          : html`<fieldset class="checks" aria-describedby=${this.errors.child_ids ? 'entry-child_ids-error' : nothing}><legend>Children in it</legend>
+          ? html`<div @change=${(e: Event) => { this.roomId = (e.target as HTMLSelectElement).value; void this.loadConsents().catch((x) => this.showError(x)); }}>
+              ${this.field('room_id', 'Room', { required: true, options: this.rooms.map((r) => ({ value: r.id, label: r.name })) })}</div>`
+          : html`<fieldset class="checks" @change=${this.childrenChanged} aria-describedby=${this.errors.child_ids ? 'entry-child_ids-error' : nothing}><legend>Children in it</legend>
               ${this.kids.map((c) => html`<div class="field-check"><input type="checkbox" name="child" id="child-${c.id}" value=${c.id}>
                 <label for="child-${c.id}">${c.first_name} ${c.last_name}</label></div>`)}
               ${this.errors.child_ids ? html`<p class="field-error" id="entry-child_ids-error">${this.errors.child_ids}</p>` : nothing}
@@ -160,6 +190,9 @@ export class EntryEditorView extends FormView {
               <label for="aspect-${a.id}">${a.name}</label></div>`)}`)}
           <input type="hidden" id="entry-aspect_ids">
           ${this.errors.aspect_ids ? html`<p class="field-error">${this.errors.aspect_ids}</p>` : nothing}</fieldset>` : nothing}
+        <nb-media-uploader .people=${this.taggable()} .consents=${this.consents}></nb-media-uploader>
+        <input type="hidden" id="entry-media">
+        ${this.errors.media ? html`<p class="field-error" role="alert">${this.errors.media}</p>` : nothing}
         ${this.field('status', 'Save as', { required: true, value: 'journal', options: [
           { value: 'journal', label: 'In the journal (families see it once released)' }, { value: 'staff_only', label: 'Staff only' }, { value: 'draft', label: 'Draft' }] })}
         ${this.submitButton('Save entry', 'Saving…')}
@@ -267,6 +300,7 @@ export class StaffEntryView extends FormView {
       <p class="lead">${KIND_LABEL[e.kind]} · ${STATUS_LABEL[e.status] ?? e.status} · ${e.observed_on} · by ${e.author_name} · version ${e.version}</p>
       <div class="panel"><p class="meta">${childNames(this.kids, e.child_ids) || 'Whole room'}</p>
         ${e.body.split('\n').map((line) => html`<p>${line}</p>`)}
+        <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
         ${e.next_steps ? html`<h2>Next steps</h2><p>${e.next_steps}</p>` : nothing}
         ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}</div>
       ${this.formFeedback()}
@@ -336,6 +370,8 @@ export class ContributionsView extends FormView {
         : html`<ul class="cards" aria-label="Waiting for approval">${this.items.map((e) => html`<li>
             <div class="card-head"><span class="card-title">${e.title}</span><span class="meta">${e.observed_on} · ${childNames(this.kids, e.child_ids)}</span></div>
             <p class="meta">From ${e.author_name}</p><p>${e.body}</p>
+            <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
+            ${(e.media ?? []).length ? html`<p class="hint">Approving tags ${childNames(this.kids, e.child_ids)} in these; check no other child is in them.</p>` : nothing}
             ${this.field(`reason-${e.id}`, `Reason, if you return “${e.title}”`)}
             <div class="actions"><button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.decide(e, true)}>Approve “${e.title}”</button>
               <button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.decide(e, false)}>Return</button></div>
