@@ -196,3 +196,19 @@ TEST_CASE("media: videos are probed after rotation and give an upright poster fr
   system::writeFileAtomic(dir() + "/fake.mp4", std::string("\0\0\0\x20" "ftypisom\0\0\x02\0isomiso2avc1mp41", 32) + "junk", 0640);
   CHECK_THROWS_AS(processor->probe(dir() + "/fake.mp4", Format::mp4), MediaError);
 }
+
+TEST_CASE("media: an iPad's HEIC photo is recognised and stored as a JPEG every browser shows") {
+  auto processor = makeMediaProcessor({});
+  const auto jpeg = ffmpegImage("for-heic.jpg", "testsrc2=size=640x480");
+  const auto heic = dir() + "/photo.heic";
+  run("vips copy '" + jpeg + "' '" + heic + "'");  // libheif's encoder, as an iPad would write it
+  const auto sniffed = sniff(bytesOf(heic).substr(0, kSniffBytes));
+  REQUIRE(sniffed);
+  CHECK(sniffed->mime == "image/heic");
+  CHECK(processor->probe(heic, Format::heif).width == 640);
+  const auto stored = processor->storeOriginal(heic, Format::heif, dir() + "/heic-stored.jpg");
+  CHECK(stored.mime == "image/jpeg");
+  CHECK(stored.probe.width == 640);
+  CHECK(stored.probe.height == 480);
+  CHECK(sniff(bytesOf(dir() + "/heic-stored.jpg").substr(0, 16))->mime == "image/jpeg");
+}
