@@ -15,7 +15,7 @@
 #include "http/api.hpp"
 #include "http/pistache_server.hpp"
 #include "http/streaming_server.hpp"
-#include "media/processor.hpp"
+#include "media/subprocess_processor.hpp"
 #include "storage/media_files.hpp"
 #include "system/executor.hpp"
 #include "security/certificate_authority.hpp"
@@ -117,7 +117,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::ChildrenService children(ctx, *store, settings);
     domain::JournalService journal(ctx, *store, settings, children);
     storage::MediaFiles mediaFiles(config.dataDir + "/media");
-    auto processor = media::makeMediaProcessor({});
+    auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
     auto mediaWorkers = std::make_unique<system::ThreadPool>(config.mediaWorkers);
     domain::MediaService media(ctx, *store, children, mediaFiles, *processor, *mediaWorkers);
     media.recover();
@@ -170,7 +170,7 @@ int runCheck(const Config& config, bool repair) {
     domain::SettingsService settings(ctx);
     domain::ChildrenService children(ctx, store, settings);
     storage::MediaFiles mediaFiles(config.dataDir + "/media");
-    auto processor = media::makeMediaProcessor({});
+    auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
     system::InlineExecutor inline_;
     domain::MediaService media(ctx, store, children, mediaFiles, *processor, inline_);
     const auto r = media.check(repair);

@@ -12,6 +12,7 @@
 #include "fixture.hpp"
 #include "media/processor.hpp"
 #include "media/sniff.hpp"
+#include "media/subprocess_processor.hpp"
 
 using namespace nestbox;
 using namespace nestbox::media;
@@ -211,4 +212,29 @@ TEST_CASE("media: an iPad's HEIC photo is recognised and stored as a JPEG every 
   CHECK(stored.probe.width == 640);
   CHECK(stored.probe.height == 480);
   CHECK(sniff(bytesOf(dir() + "/heic-stored.jpg").substr(0, 16))->mime == "image/jpeg");
+}
+
+TEST_CASE("media: nestboxd runs each job in a nestbox-media child and maps its answers") {
+  auto worker = makeSubprocessMediaProcessor({NESTBOX_MEDIA_WORKER, {}, std::chrono::seconds(60)});
+  const auto photo = ffmpegImage("child.jpg", "testsrc2=size=640x480");
+  CHECK(worker->probe(photo, Format::jpeg).width == 640);
+  const auto stored = worker->storeOriginal(photo, Format::jpeg, dir() + "/child-stored.jpg");
+  CHECK(stored.mime == "image/jpeg");
+  CHECK(stored.probe.height == 480);
+  worker->makeDerivatives(dir() + "/child-stored.jpg", "image/jpeg", dir() + "/child-t.jpg", dir() + "/child-d.jpg");
+  CHECK(worker->probe(dir() + "/child-t.jpg", Format::jpeg).width == 400);
+  const auto redacted = worker->redact(dir() + "/child-stored.jpg", "image/jpeg", {{10, 10, 100, 100}}, dir() + "/child-r.jpg");
+  CHECK(redacted.probe.width == 640);
+  Limits tight;
+  tight.maxPixels = 1000;
+  try {
+    makeSubprocessMediaProcessor({NESTBOX_MEDIA_WORKER, tight, std::chrono::seconds(60)})->probe(photo, Format::jpeg);
+    FAIL("the limit did not reach the child");
+  } catch (const MediaError& e) {
+    CHECK(e.kind == MediaError::Kind::tooLarge);
+  }
+  system::writeFileAtomic(dir() + "/garbage.jpg", std::string("\xFF\xD8\xFF", 3) + std::string(100, 'x'), 0640);
+  CHECK_THROWS_AS(worker->storeOriginal(dir() + "/garbage.jpg", Format::jpeg, dir() + "/g.jpg"), MediaError);
+  CHECK_THROWS_AS(makeSubprocessMediaProcessor({"/nonexistent/nestbox-media", {}, std::chrono::seconds(5)})->probe(photo, Format::jpeg),
+                  std::exception);
 }

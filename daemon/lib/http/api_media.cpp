@@ -5,8 +5,6 @@
 
 #include <sodium.h>
 
-#include <ctime>
-
 #include "domain/errors.hpp"
 #include "http/api.hpp"
 #include "system/clock.hpp"
@@ -20,16 +18,6 @@ using domain::Role;
 
 constexpr const char* kTusVersion = "1.0.0";
 constexpr const char* kOffsetStream = "application/offset+octet-stream";
-
-// RFC 9110 HTTP-date, as tus's Upload-Expires wants.
-std::string httpDate(int64_t unixSeconds) {
-  const std::time_t t = static_cast<std::time_t>(unixSeconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buffer;
-}
 
 std::optional<std::string> base64Decode(const std::string& text) {
   std::string out(text.size(), '\0');
@@ -89,7 +77,7 @@ void requireTusVersion(const Request& r) {
 Response uploadHeaders(Response r, const domain::UploadStatus& s) {
   r.withHeader("Upload-Offset", std::to_string(s.offset));
   r.withHeader("Upload-Length", std::to_string(s.length));
-  if (!s.complete) r.withHeader("Upload-Expires", httpDate(s.expiresAt));
+  if (!s.complete) r.withHeader("Upload-Expires", system::formatHttpDate(s.expiresAt));
   return tus(std::move(r));
 }
 

@@ -19,12 +19,26 @@ int64_t OffsetFileClock::now() const {
   return SystemClock().now() + offset;
 }
 
-std::string formatTimestamp(int64_t unixSeconds) {
+namespace {
+std::tm utc(int64_t unixSeconds) {
   const std::time_t t = static_cast<std::time_t>(unixSeconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
+  return tm;
+}
+}  // namespace
+
+std::string formatTimestamp(int64_t unixSeconds) {
+  const std::tm tm = utc(unixSeconds);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string formatHttpDate(int64_t unixSeconds) {
+  const std::tm tm = utc(unixSeconds);  // strftime's %a and %b are English in the C locale the daemon runs in
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   return buf;
 }
 

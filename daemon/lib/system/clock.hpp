@@ -43,5 +43,7 @@ class OffsetFileClock final : public Clock {
 
 // RFC 3339 UTC text ("2026-11-22T13:20:00Z") for API output.
 std::string formatTimestamp(int64_t unixSeconds);
+// RFC 9110 HTTP-date ("Sun, 06 Nov 1994 08:49:37 GMT"), e.g. for tus's Upload-Expires.
+std::string formatHttpDate(int64_t unixSeconds);
 
 }  // namespace nestbox::system
