@@ -126,7 +126,8 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
       printSetupBanner(*code, hostname, config);
     }
 
-    http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, config.effectiveSetupCodeFile(),
+    domain::DeviceService devices(ctx, *store, *store, media);
+    http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, config.effectiveSetupCodeFile(),
                    system::readFile(config.dataDir + "/tls/ca.crt"), tls.caFingerprint});
     http::HttpServer server(config, api);
     server.start();

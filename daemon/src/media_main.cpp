@@ -41,7 +41,9 @@ void limitResources() {
     setrlimit(resource, &r);
   };
   cap(RLIMIT_CPU, 900);                      // seconds of CPU; a hung decoder is ended
+#ifndef __SANITIZE_ADDRESS__  // AddressSanitizer reserves terabytes of address space for itself
   cap(RLIMIT_AS, rlim_t{3} << 30);           // address space: a 100 MP photo fits, a bomb does not
+#endif
   cap(RLIMIT_NOFILE, 64);
   cap(RLIMIT_CORE, 0);                       // children's pixels never land in a core dump
 }

@@ -1,9 +1,13 @@
-// Media screens in Chromium against the real stack: staff attach a photo (with progress that
-// survives a network drop), tag children, see which families will see it and the consent
-// warning, redact the child without consent; the family sees the thumbnail and the lightbox.
+// Media screens in Chromium against the real stack: staff attach a photo (progress to 100 %,
+// then the box's thumbnail), tick who is in it, see which families will see it and the
+// consent warning, redact the child without consent and save; an upload survives the network
+// dropping halfway; the box's refusal of a child without photo consent shows beside the photo
+// when amending; the family sees the thumbnail and the lightbox; a parent adds a photo from
+// home and staff approve it with its photo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { startSetUpStack } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET } from './browser.mjs';
@@ -12,35 +16,67 @@ let stack;
 let manager;
 let browser;
 const ids = {};
-let photo;
+let photo;     // 1200 × 800, one tus chunk
+let bigPhoto;  // about 17 MB of noise: three 8 MiB chunks
+
+const KATE = ['kate', 'green apple orchard'];
+const PARENT_A = ['parent.a', 'blue whale singing'];
+const PARENT_B = ['parent.b', 'red kite flying'];
 
 before(async () => {
   ({ stack, manager } = await startSetUpStack());
   browser = await launchBrowser(stack);
-  ids.kate = (await stack.addUser(manager, 'kate', 'staff', 'green apple orchard')).id;
-  const parentA = await stack.addUser(manager, 'parent.a', 'parent', 'blue whale singing');
+  ids.kate = (await stack.addUser(manager, KATE[0], 'staff', KATE[1])).id;
+  const parentA = await stack.addUser(manager, PARENT_A[0], 'parent', PARENT_A[1]);
+  const parentB = await stack.addUser(manager, PARENT_B[0], 'parent', PARENT_B[1]);
   ids.room = (await manager.post('/api/v1/rooms', { name: 'Nursery', release_mode: 'live' })).json.room.id;
   const child = async (first, last) => (await manager.post('/api/v1/children', {
     first_name: first, last_name: last, date_of_birth: '2022-01-10', room_id: ids.room, started_on: '2025-09-01' })).json.child.id;
   ids.ava = await child('Ava', 'Ahmed');
   ids.ben = await child('Ben', 'Brown');
+  ids.cara = await child('Cara', 'Clark');
   await manager.request('PUT', `/api/v1/children/${ids.ava}/carers/${parentA.id}`);
-  await manager.request('PUT', `/api/v1/children/${ids.ava}/consent`, { body: { own_journal_photos: true, other_journals: true, online_journal_opt_out: false } });
-  // Ben may be in his own journal's photos, but not in other children's.
-  await manager.request('PUT', `/api/v1/children/${ids.ben}/consent`, { body: { own_journal_photos: true, other_journals: false, online_journal_opt_out: false } });
-  const agreement = (await parentA.client.get('/api/v1/agreement')).json;
-  await parentA.client.post('/api/v1/agreement/accept', { version: agreement.version });
+  await manager.request('PUT', `/api/v1/children/${ids.ben}/carers/${parentB.id}`);
+  const consent = async (id, own, other) => assert.equal((await manager.request('PUT', `/api/v1/children/${id}/consent`,
+    { body: { own_journal_photos: own, other_journals: other, online_journal_opt_out: false } })).status, 200);
+  await consent(ids.ava, true, true);
+  await consent(ids.ben, true, false);  // Ben may be in his own journal's photos, not in other children's
+  await consent(ids.cara, false, false);  // no photos of Cara at all
+  for (const parent of [parentA, parentB]) {
+    const agreement = (await parent.client.get('/api/v1/agreement')).json;
+    await parent.client.post('/api/v1/agreement/accept', { version: agreement.version });
+  }
   photo = path.join(stack.root, 'den.jpg');
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1600x1200', '-frames:v', '1', '-q:v', '2', photo]);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1200x800', '-frames:v', '1', '-q:v', '2', photo]);
+  bigPhoto = path.join(stack.root, 'noise.jpg');
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i',
+    "nullsrc=s=6000x4000,geq=r='random(1)*255':g='random(2)*255':b='random(3)*255'",
+    '-frames:v', '1', '-q:v', '1', '-pix_fmt', 'yuvj444p', bigPhoto]);
 });
 after(async () => {
   await browser?.close();
   await stack.stop();
 });
 
-test('staff attach a photo, tag children, are warned about consent, redact, and save', async () => {
+// Records every status line and progress value the uploader shows, to check the progress
+// the person saw (processing can be too quick to catch by polling).
+async function watchUploads(page) {
+  await page.evaluate(() => {
+    globalThis.uploadLog = [];
+    new MutationObserver(() => {
+      for (const item of document.querySelectorAll('.upload-item')) {
+        const status = item.querySelector('[aria-live]')?.textContent?.trim();
+        const progress = item.querySelector('progress');
+        const line = `${status} | ${progress ? progress.value : '-'}`;
+        if (globalThis.uploadLog.at(-1) !== line) globalThis.uploadLog.push(line);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
+test('staff attach a photo, tick who is in it, are warned about consent, redact, and save', async () => {
   const page = await openPage(browser, stack, TABLET);
-  await signIn(page, 'kate', 'green apple orchard');
+  await signIn(page, ...KATE);
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
   await page.goto('/staff/entries/new');
   await page.getByLabel('Title').fill('Building a den');
@@ -48,25 +84,40 @@ test('staff attach a photo, tag children, are warned about consent, redact, and 
   await page.getByLabel('Ava Ahmed').check();
   await page.getByLabel('Ben Brown').check();
 
-  // The network drops in the middle of the upload; it pauses and carries on by itself.
+  await watchUploads(page);
   await page.locator('input[type=file]').setInputFiles(photo);
-  await page.context().setOffline(true);
-  await page.waitForTimeout(300);
-  await page.context().setOffline(false);
-  await page.getByText('Ready', { exact: true }).waitFor({ timeout: 30000 });
-  await page.locator('.upload-thumb[src*="/thumbnail"]').waitFor();
-
   const item = page.locator('.upload-item');
-  await item.getByLabel('Ava Ahmed').waitFor();
-  assert.equal(await item.getByLabel('Ava Ahmed').isChecked(), true);  // the entry's children by default
+  await item.getByText('Ready', { exact: true }).waitFor({ timeout: 30000 });
+  const log = await page.evaluate(() => globalThis.uploadLog);
+  assert.ok(log.some((l) => /^Uploading… \d+%/.test(l)), `progress shown: ${log.join(' / ')}`);
+  assert.ok(log.some((l) => l.startsWith('Uploaded (100%). Processing…') && l.endsWith('| 100')), `100 % then processing: ${log.join(' / ')}`);
+  const thumbnail = item.locator('img.upload-thumb');
+  await page.waitForFunction(() => {
+    const img = document.querySelector('.upload-item img.upload-thumb');
+    return img && img.getAttribute('src').endsWith('/thumbnail') && img.complete && img.naturalWidth > 0;
+  });
+  assert.match(await thumbnail.getAttribute('src'), /^\/api\/v1\/media\/[0-9a-f]{32}\/thumbnail$/);
+
+  // The entry's children are ticked by default; Ben may not be in other children's journals.
+  assert.equal(await item.getByLabel('Ava Ahmed').isChecked(), true);
   assert.equal(await item.getByLabel('Ben Brown').isChecked(), true);
-  await item.getByText(/Ben may not appear in other children's journals: Ava's family will not see this/).waitFor();
-  await item.getByText('Seen by the family of Ben.').waitFor();
-  await checkScreen(page, 'media-attach');
+  await item.getByText('not in other children’s journals').waitFor();
+  await item.getByText('Seen by: Ben’s family.').waitFor();
+  await item.getByText('Ben may not appear in other children’s journals: Ava’s family will not see this photo unless you obscure Ben (Redact).').waitFor();
+  // Without Ben in it, Ava's family sees it and there is nothing to warn about.
+  await item.getByLabel('Ben Brown').uncheck();
+  await item.getByText('Seen by: Ava’s family.').waitFor();
+  assert.equal(await item.locator('.warning').count(), 0);
+  await item.getByLabel('Ben Brown').check();
+  await item.locator('.warning').waitFor();
+  await checkScreen(page, 'media-editor-attached');
 
   await item.getByRole('button', { name: /Redact/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Obscure children in this photo' });
   await dialog.waitFor();
+  await dialog.getByText('the unredacted original will be deleted').waitFor();
+  assert.equal(await dialog.getByLabel('Ben Brown').isChecked(), true, 'the child who needs hiding is chosen already');
+  assert.equal(await dialog.getByLabel('Ava Ahmed').isChecked(), false);
   const canvas = dialog.locator('.redact-canvas');
   await canvas.locator('img').evaluate((img) => img.decode());
   const box = await canvas.boundingBox();
@@ -74,20 +125,36 @@ test('staff attach a photo, tag children, are warned about consent, redact, and 
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * 0.9, box.y + box.height * 0.7, { steps: 5 });
   await page.mouse.up();
-  await dialog.getByText(/Area 1:/).waitFor();
-  // Typed areas work without a pointer.
-  await dialog.getByLabel('Left').fill('5');
-  await dialog.getByLabel('Top').fill('5');
-  await dialog.getByLabel('Width').fill('10');
-  await dialog.getByLabel('Height').fill('10');
+  await dialog.getByText(/^Area 1: 35% wide, 50% high, 55% from the left, 20% from the top$/).waitFor();
+  // Typed areas work without a pointer; one that does not fit is refused.
+  await dialog.getByLabel('Left (%)').fill('95');
+  await dialog.getByLabel('Top (%)').fill('5');
+  await dialog.getByLabel('Width (%)').fill('10');
+  await dialog.getByLabel('Height (%)').fill('10');
   await dialog.getByRole('button', { name: 'Add area' }).click();
-  await dialog.getByText(/Area 2:/).waitFor();
-  await dialog.getByLabel('Ben Brown').check();
+  await dialog.getByText(/must fit inside/).waitFor();
+  await dialog.getByLabel('Left (%)').fill('5');
+  await dialog.getByLabel('Height (%)').press('Enter');
+  await dialog.getByText(/^Area 2: 10% wide, 10% high, 5% from the left, 5% from the top$/).waitFor();
+  assert.equal(await dialog.getByRole('alert').count(), 0);
   await checkScreen(page, 'media-redact');
+  const redactRequest = page.waitForRequest((r) => r.url().endsWith('/redact') && r.method() === 'POST');
   await dialog.getByRole('button', { name: 'Redact photo' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await item.getByText('Seen by the families of Ava and Ben.').waitFor();
-  assert.equal(await item.getByText(/may not appear/).count(), 0);
+  // Areas go in pixels of the stored 1200 × 800 original, whatever the size on screen.
+  const sent = (await redactRequest).postDataJSON();
+  assert.deepEqual(sent.obscured_child_ids, [ids.ben]);
+  const [dragged, typed] = sent.regions;
+  assert.deepEqual(typed, { x: 60, y: 40, width: 120, height: 80 });
+  for (const [key, want] of [['x', 660], ['y', 160], ['width', 420], ['height', 400]]) {
+    assert.ok(Number.isInteger(dragged[key]) && Math.abs(dragged[key] - want) <= 12, `dragged ${key} ${dragged[key]} ≈ ${want}`);
+  }
+  await item.getByText('Redacted. The unredacted photo has been deleted.').waitFor();
+  await item.getByText('Seen by: the families of Ava and Ben.').waitFor();
+  assert.equal(await item.locator('.warning').count(), 0);
+  assert.equal(await item.getByLabel('Ben Brown').isDisabled(), true, 'Ben stays tagged, as obscured');
+  await page.waitForFunction(() => document.querySelector('.upload-item img.upload-thumb')?.getAttribute('src').endsWith('/thumbnail?v=1'));
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('redact-button')), true, 'focus back on Redact');
 
   await page.getByRole('button', { name: 'Save entry' }).click();
   await page.getByRole('heading', { name: 'Building a den' }).waitFor();
@@ -95,42 +162,171 @@ test('staff attach a photo, tag children, are warned about consent, redact, and 
   const entryId = new URL(page.url()).pathname.split('/').pop();
   const media = stack.sql(`SELECT redacted_sha256 IS NOT NULL, sha256 IS NULL FROM media WHERE entry_id = '${entryId}'`);
   assert.equal(media, '1|1', 'a redacted copy exists and the unredacted original is gone');
+  const entry = (await kateClient()).get(`/api/v1/entries/${entryId}`);
+  const [saved] = (await entry).json.entry.media;
+  assert.deepEqual([...saved.child_ids].sort(), [ids.ava, ids.ben].sort());
+  assert.deepEqual(saved.obscured_child_ids, [ids.ben]);
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+async function kateClient() {
+  const client = stack.client();
+  await client.signIn(...KATE);
+  return client;
+}
+
+test('an upload pauses when the network drops halfway and resumes where it stopped', async () => {
+  const page = await openPage(browser, stack, TABLET);
+  const context = page.context();
+  await signIn(page, ...KATE);
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  await page.goto('/staff/entries/new');
+  await page.getByLabel('Title').fill('Noise');
+  await page.getByLabel('Ava Ahmed').check();
+
+  const requests = [];
+  page.on('request', (r) => { if (r.url().includes('/api/v1/uploads')) requests.push(r.method()); });
+  // The second 8 MiB piece meets a dead network: the tablet has gone offline.
+  let patches = 0;
+  let dropped;
+  const droppedNow = new Promise((resolve) => { dropped = resolve; });
+  await page.route('**/api/v1/uploads/*', async (route) => {
+    if (route.request().method() === 'PATCH' && ++patches === 2) {
+      await context.setOffline(true);
+      await route.abort('internetdisconnected');
+      dropped();
+      return;
+    }
+    await route.continue();
+  });
+  await page.locator('input[type=file]').setInputFiles(bigPhoto);
+  await droppedNow;
+  const item = page.locator('.upload-item');
+  const paused = item.getByText(/^Paused — waiting for the network\. It will resume by itself\. \(\d+% sent\)$/);
+  await paused.waitFor();
+  await page.waitForTimeout(1500);  // stays paused while offline, keeping the first piece
+  await paused.waitFor();
+  const firstPiece = Math.floor(((8 << 20) / fs.statSync(bigPhoto).size) * 100);
+  const shown = await item.locator('progress').evaluate((p) => p.value);
+  assert.ok(shown >= firstPiece && shown < 100, `paused at ${shown}%, first piece is ${firstPiece}%`);
+  assert.match(await paused.textContent(), new RegExp(`\\(${shown}% sent\\)`));
+  await context.setOffline(false);
+  await item.getByText('Ready', { exact: true }).waitFor({ timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('.upload-item img.upload-thumb')?.getAttribute('src').endsWith('/thumbnail'));
+  // One upload, asked where it stood (HEAD) and carried on from there: three pieces sent,
+  // plus the one that was cut.
+  assert.equal(requests.filter((m) => m === 'POST').length, 1, requests.join(' '));
+  assert.ok(requests.includes('HEAD'), requests.join(' '));
+  assert.equal(requests.filter((m) => m === 'PATCH').length, 4, requests.join(' '));
+  const id = (await item.locator('img.upload-thumb').getAttribute('src')).split('/')[4];
+  const media = (await (await kateClient()).get(`/api/v1/media/${id}`)).json.media;
+  assert.deepEqual([media.width, media.height, media.state], [6000, 4000, 'ready']);
+  assertNoPageErrors(page);
+  await context.close();
+});
+
+test('amending: a child without photo consent cannot be tagged; the refusal shows beside the photo', async () => {
+  const kate = await kateClient();
+  const entry = (await kate.post('/api/v1/entries', {
+    kind: 'observation', status: 'journal', title: 'Painting', body: 'Ava and Cara painted together.', next_steps: '',
+    observed_on: '2026-01-05', child_ids: [ids.ava, ids.cara], aspect_ids: [] })).json.entry;
+  const page = await openPage(browser, stack);
+  await signIn(page, ...KATE);
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  await page.goto(`/staff/entries/${entry.id}`);
+  await page.getByRole('button', { name: 'Amend this entry' }).click();
+  await page.locator('input[type=file]').setInputFiles(photo);
+  const item = page.locator('.upload-item');
+  await item.getByText('Ready', { exact: true }).waitFor({ timeout: 30000 });
+  assert.equal(await item.getByLabel('Cara Clark').isChecked(), false, 'a child without photo consent is not ticked by default');
+  await item.getByText('no photo consent').waitFor();
+  await item.getByLabel('Cara Clark').check();
+  await item.getByText('Cara has no consent to photos in the journal, so cannot be tagged as this photo is. If Cara is in it, obscure Cara (Redact); if not, untick Cara.').waitFor();
+  await item.getByText('Seen by: Ava’s family.').waitFor();
+  await page.getByRole('button', { name: 'Save amendment' }).click();
+  // The box refuses (422 no_photo_consent) and names Cara; it shows beside the photo.
+  await item.getByRole('alert').getByText(/Cara Clark has no consent to photos/).waitFor();
+  await page.locator('.form-error').getByText(/See the photo marked below/).waitFor();
+  await checkScreen(page, 'media-amend-refused');
+  await item.getByLabel('Cara Clark').uncheck();
+  assert.equal(await item.getByRole('alert').count(), 0);
+  await page.getByRole('button', { name: 'Save amendment' }).click();
+  await page.getByText('Saved. The previous version is kept.').waitFor();
+  await page.getByRole('button', { name: 'Open Photo of Ava' }).waitFor();
+  const [saved] = (await kate.get(`/api/v1/entries/${entry.id}`)).json.entry.media;
+  assert.deepEqual(saved.child_ids, [ids.ava]);
   assertNoPageErrors(page);
   await page.context().close();
 });
 
 test('the family sees the photo in the feed and opens it in the lightbox', async () => {
   const page = await openPage(browser, stack);
-  await signIn(page, 'parent.a', 'blue whale singing');
+  await signIn(page, ...PARENT_A);
   await page.getByRole('heading', { name: /Ava’s journal/ }).waitFor();
-  const thumb = page.getByRole('button', { name: 'Open Photo of Ava' });
+  const card = page.locator('ul.cards > li', { hasText: 'Building a den' });
+  const thumb = card.getByRole('button', { name: 'Open Photo of Ava' });
   await thumb.waitFor();
-  await page.locator('.gallery img').evaluate((img) => img.decode());
+  const img = card.locator('.gallery img');
+  await img.evaluate((i) => i.decode());
+  assert.equal(await img.getAttribute('alt'), 'Photo of Ava', 'only their own child is named');
+  assert.equal(await img.getAttribute('loading'), 'lazy');
+  assert.deepEqual([await img.getAttribute('width'), await img.getAttribute('height')], ['400', '267']);
   await checkScreen(page, 'media-family-feed');
   await thumb.click();
   const lightbox = page.getByRole('dialog', { name: 'Photo of Ava' });
   await lightbox.waitFor();
-  await lightbox.locator('img').evaluate((img) => img.decode());
+  assert.match(await lightbox.locator('img').getAttribute('src'), /\/display$/);
+  await lightbox.locator('img').evaluate((i) => i.decode());
   await checkScreen(page, 'media-lightbox');
   await page.keyboard.press('Escape');
   await lightbox.waitFor({ state: 'detached' });
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Open Photo of Ava');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Open Photo of Ava', 'focus returns to the thumbnail');
+  const text = await page.locator('main').textContent();
+  assert.ok(!text.includes('Ben') && !text.includes('Cara'), 'no other child is named');
   assertNoPageErrors(page);
   await page.context().close();
+
+  // Ben's family sees it too (Ava may appear in other journals), as the redacted copy.
+  const other = await openPage(browser, stack);
+  await signIn(other, ...PARENT_B);
+  await other.getByRole('button', { name: 'Open Photo of Ben' }).waitFor();
+  assertNoPageErrors(other);
+  await other.context().close();
 });
 
-test('a parent adds a photo from home; it waits for staff approval', async () => {
+test('a parent adds a photo from home; staff see it and approve it into the journal', async () => {
   const page = await openPage(browser, stack);
-  await signIn(page, 'parent.a', 'blue whale singing');
+  await signIn(page, ...PARENT_A);
   await page.getByRole('heading', { name: /Ava’s journal/ }).waitFor();
   await page.goto('/journal/home');
   await page.getByLabel('What happened').fill('Painting at home');
+  assert.equal(await page.locator('input[type=file]').getAttribute('accept'), 'image/*,video/*');
   await page.locator('input[type=file]').setInputFiles(photo);
   await page.getByText('Ready', { exact: true }).waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('.upload-item input[type=checkbox]').count(), 0, 'families do not tag');
   await checkScreen(page, 'media-home-upload');
   await page.getByRole('button', { name: 'Send to staff' }).click();
   await page.getByText(/is waiting for staff to approve it/).waitFor();
-  assert.equal(stack.sql("SELECT count(*) FROM media m JOIN entries e ON e.id = m.entry_id WHERE e.kind = 'home' AND e.status = 'pending'"), '1');
   assertNoPageErrors(page);
   await page.context().close();
+
+  const staff = await openPage(browser, stack, TABLET);
+  await signIn(staff, ...KATE);
+  await staff.getByRole('heading', { name: /Hello/ }).waitFor();
+  await staff.goto('/staff/contributions');
+  const card = staff.locator('ul.cards > li', { hasText: 'Painting at home' });
+  await card.getByRole('button', { name: 'Open Photo' }).waitFor();
+  await card.locator('.gallery img').evaluate((i) => i.decode());
+  await checkScreen(staff, 'media-contribution');
+  await card.getByRole('button', { name: 'Approve “Painting at home”' }).click();
+  await staff.getByText('“Painting at home” is now in the journal.').waitFor();
+  assertNoPageErrors(staff);
+  await staff.context().close();
+
+  const parent = stack.client();
+  await parent.signIn(...PARENT_A);
+  const home = (await parent.get('/api/v1/feed')).json.entries.find((e) => e.title === 'Painting at home');
+  assert.equal(home.media.length, 1);
+  assert.deepEqual(home.media[0].child_ids, [ids.ava], 'approval tags the child it is about');
 });

@@ -12,6 +12,7 @@
 #include "domain/audit.hpp"
 #include "domain/errors.hpp"
 #include "domain/children.hpp"
+#include "domain/devices.hpp"
 #include "domain/journal.hpp"
 #include "domain/media.hpp"
 #include "fake_media.hpp"
@@ -71,8 +72,9 @@ struct Stack {
   FakeMediaProcessor processor;
   system::InlineExecutor workers;
   domain::MediaService media{ctx, store, children, mediaFiles, processor, workers};
+  domain::DeviceService devices{ctx, store, store, media};
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
-  http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, codeFile, "PEM", "AA:BB"}};
+  http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, codeFile, "PEM", "AA:BB"}};
   domain::RequestOrigin origin{"192.0.2.10", "unit-test"};
 
   // Runs setup with a fresh code; returns the first manager, signed in.

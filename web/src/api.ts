@@ -37,18 +37,20 @@ export class ApiError extends Error {
 
 let csrfToken: string | null = null;
 
+// "expired" when a request finds the session over (the app shows a sign-in dialog over the
+// current screen so nothing typed there is lost); "signed-in" when a session starts.
+export const sessionEvents = new EventTarget();
+
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
+  // Work paused by an ended session (an upload) carries on once someone signs in again.
+  if (token) sessionEvents.dispatchEvent(new Event('signed-in'));
 }
 
 // For requests made outside api(): tus uploads send it as a header too.
 export function csrf(): string | null {
   return csrfToken;
 }
-
-// Raised when a request finds the session over; the app shows a sign-in dialog over the
-// current screen so nothing typed there is lost.
-export const sessionEvents = new EventTarget();
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };

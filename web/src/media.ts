@@ -1,10 +1,10 @@
 // Photos, videos and documents: uploading them with tus (resumable: a dropped network pauses
-// and resumes), tagging who is in each, saying which families will see it, redacting, and
-// showing them to families (thumbnails, a lightbox, a video player).
-import { html, nothing, svg } from 'lit';
+// the upload and it carries on by itself), tagging who is in each, saying which families will
+// see it, redacting, and showing them to families (thumbnails, a lightbox, a video player).
+import { html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { Upload } from 'tus-js-client';
-import { api, ApiError, csrf } from './api';
+import type { DetailedError, Upload } from 'tus-js-client';
+import { api, ApiError, csrf, sessionEvents } from './api';
 import { LightElement } from './base';
 import type { Child } from './journal';
 
@@ -33,65 +33,107 @@ export interface Attachment {
   child_ids: string[];
 }
 
-export const mediaUrl = (id: string, variant: 'thumbnail' | 'display' | 'original') => `/api/v1/media/${id}/${variant}`;
+export const CHUNK_SIZE = 8 * 1024 * 1024;
+export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
 
-function names(children: Map<string, Child>, ids: string[]): string {
-  const list = ids.map((id) => children.get(id)?.first_name ?? 'a child');
-  return list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+export const mediaUrl = (id: string, variant: 'thumbnail' | 'display' | 'original', version = 0) =>
+  `/api/v1/media/${id}/${variant}${version ? `?v=${version}` : ''}`;
+
+let instances = 0;
+
+function listNames(names: string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function firstNames(children: Map<string, Child>, ids: string[]): string {
+  return listNames(ids.map((id) => children.get(id)?.first_name ?? 'a child'));
+}
+
+// "Ava’s family", "the families of Ava and Ben".
+function families(children: Map<string, Child>, ids: string[]): string {
+  return ids.length === 1 ? `${firstNames(children, ids)}’s family` : `the families of ${firstNames(children, ids)}`;
+}
+
+const WHAT: Record<MediaItem['kind'], string> = { image: 'photo', video: 'video', document: 'file' };
+
+export interface Audience {
+  seen: string;          // who will see it, in one plain sentence
+  warnings: string[];    // what staff should do about consent
+  refused: string[];     // children the box will refuse to tag as they are (no photo consent)
 }
 
 // Which families will see an item, by the rule the box enforces (README "Consent at the
-// pixel"): the family of a tagged child sees it when every other tagged child may appear in
-// other journals or is obscured in the redacted copy. Returns plain sentences for staff.
-export function audience(item: { child_ids: string[]; obscured_child_ids?: string[]; redacted?: boolean },
-  children: Map<string, Child>, consents: Map<string, Consent>): { seen: string; warnings: string[] } {
+// pixel"): a child may be tagged only with consent to photos in their own journal (and not
+// opted out of online journals), unless they are obscured in the redacted copy; the family
+// of tagged child X sees the item when every other tagged child may appear in other
+// children's journals or is obscured; an item with nobody tagged goes to every family who
+// sees the entry.
+export function audience(item: { kind?: MediaItem['kind']; child_ids: string[]; obscured_child_ids?: string[]; redacted?: boolean },
+  children: Map<string, Child>, consents: Map<string, Consent>): Audience {
+  const what = WHAT[item.kind ?? 'image'];
   const tagged = item.child_ids;
   const obscured = new Set(item.redacted ? item.obscured_child_ids ?? [] : []);
+  const shown = (id: string) => { const c = consents.get(id); return !!c && !c.online_journal_opt_out; };
+  const own = (id: string) => shown(id) && consents.get(id)!.own_journal_photos;
+  const others = (id: string) => shown(id) && consents.get(id)!.other_journals;
+  const name = (id: string) => firstNames(children, [id]);
+  if (tagged.length === 0) {
+    return { seen: `Nobody is ticked, so every family who can see this entry will see this ${what}. Tick each child who is in it.`, warnings: [], refused: [] };
+  }
+  const visibleTo = (x: string) => tagged.every((t) => obscured.has(t) || (t === x ? own(t) : others(t)));
+  const seenBy = tagged.filter(visibleTo);
   const warnings: string[] = [];
-  if (tagged.length === 0) return { seen: 'No child tagged: every family who sees the entry sees this.', warnings };
-  const mayShowToOthers = (id: string) => {
-    const c = consents.get(id);
-    return !!c && c.other_journals && !c.online_journal_opt_out;
-  };
+  const refused = tagged.filter((id) => !own(id) && !obscured.has(id));
+  for (const id of refused) {
+    const why = consents.get(id)?.online_journal_opt_out ? 'is opted out of online journals' : 'has no consent to photos in the journal';
+    warnings.push(item.kind === 'image' || !item.kind
+      ? `${name(id)} ${why}, so cannot be tagged as this photo is. If ${name(id)} is in it, obscure ${name(id)} (Redact); if not, untick ${name(id)}.`
+      : `${name(id)} ${why}, so cannot be tagged in this ${what}. Untick ${name(id)}, or leave this ${what} out.`);
+  }
   for (const id of tagged) {
-    const c = consents.get(id);
-    if (!c || !c.own_journal_photos || c.online_journal_opt_out) {
-      if (!obscured.has(id)) warnings.push(`${names(children, [id])} has no consent to photos in their own journal: untick them, or obscure them with Redact.`);
-    }
+    if (refused.includes(id) || others(id) || obscured.has(id)) continue;
+    const blocked = tagged.filter((x) => x !== id && !refused.includes(x) && !seenBy.includes(x));
+    if (!blocked.length) continue;
+    warnings.push(`${name(id)} may not appear in other children’s journals: ${families(children, blocked)} will not see this ${what}` +
+      (item.kind === 'image' || !item.kind ? ` unless you obscure ${name(id)} (Redact).` : '.'));
   }
-  const seenBy = tagged.filter((id) => {
-    const c = consents.get(id);
-    if (!c || !c.own_journal_photos || c.online_journal_opt_out) return false;
-    return tagged.every((other) => other === id || mayShowToOthers(other) || obscured.has(other));
-  });
-  for (const other of tagged) {
-    if (!mayShowToOthers(other) && !obscured.has(other) && tagged.length > 1) {
-      const blocked = tagged.filter((id) => id !== other);
-      warnings.push(`${names(children, [other])} may not appear in other children's journals: ${names(children, blocked)}'s ` +
-        `${blocked.length > 1 ? 'families' : 'family'} will not see this unless you obscure ${names(children, [other])} (Redact).`);
-    }
-  }
-  const seen = seenBy.length ? `Seen by the ${seenBy.length > 1 ? 'families' : 'family'} of ${names(children, seenBy)}.` : 'No family will see this yet.';
-  return { seen, warnings };
+  const seen = seenBy.length ? `Seen by: ${families(children, seenBy)}.` : `No family will see this ${what} yet.`;
+  return { seen, warnings, refused };
 }
 
-async function waitUntilProcessed(id: string): Promise<MediaItem> {
+async function waitUntilProcessed(id: string, alive: () => boolean): Promise<MediaItem | null> {
   for (let delay = 300; ; delay = Math.min(delay * 1.5, 3000)) {
     const { media } = await api<{ media: MediaItem }>('GET', `/media/${id}`);
     if (media.state !== 'processing') return media;
     await new Promise((r) => setTimeout(r, delay));
+    if (!alive()) return null;
   }
 }
 
-function serverMessage(error: unknown): string {
-  const response = (error as { originalResponse?: { getBody(): string } }).originalResponse;
-  if (response) {
-    try {
-      const body = JSON.parse(response.getBody());
-      if (body?.message) return body.message as string;
-    } catch { /* not JSON */ }
+function responseOf(error: unknown): { status: number; body: any } | null {
+  const response = (error as DetailedError).originalResponse;
+  if (!response) return null;
+  let body: any = null;
+  try { body = JSON.parse(response.getBody()); } catch { /* not JSON */ }
+  return { status: response.getStatus(), body };
+}
+
+// A network problem (or the box restarting) rather than the box refusing the file.
+function isTransient(error: unknown): boolean {
+  const r = responseOf(error);
+  return !r || r.status === 0 || r.status === 409 || r.status === 423 || r.status >= 500;
+}
+
+function refusalMessage(error: unknown): string {
+  const r = responseOf(error);
+  if (r?.body?.message) {
+    const hint = r.status === 415 ? ' Choose a photo (JPEG, PNG, HEIC), a video or a PDF.'
+      : r.status === 413 ? ' Choose a smaller file.' : '';
+    return `${r.body.message as string}${hint}`;
   }
-  return 'The upload failed. Check the network and try again.';
+  if (r?.status === 413) return 'This file is too large for the box. Choose a smaller file.';
+  if (r?.status === 415) return 'The box does not take this kind of file. Choose a photo, a video or a PDF.';
+  return 'The upload failed. Try again.';
 }
 
 interface Pending {
@@ -100,46 +142,121 @@ interface Pending {
   percent: number;
   status: 'uploading' | 'waiting' | 'processing' | 'ready' | 'failed';
   message: string;
+  serverError: string;   // the box refused the entry because of this item
+  notice: string;        // e.g. after a redaction
   upload?: Upload;
+  stalled: boolean;      // a network failure outlasted the retries: restart when back online
+  restart?: number;
+  preview?: string;      // blob: URL of the chosen photo, shown until the box's thumbnail is ready
   media?: MediaItem;
   tags: string[];
   tagsTouched: boolean;
+  version: number;       // bumped by a redaction, so the thumbnail's address changes
 }
 
+const PAUSED = 'Paused — waiting for the network. It will resume by itself.';
+
 // The uploader: choose photos, videos or PDFs (on a tablet, the camera or the library); each
-// uploads in 8 MiB pieces with its own progress and resumes after a network drop. Staff tag
+// uploads in 8 MiB pieces with its own progress and resumes after a network drop. Staff tick
 // the children in each item and see who will see it. `attachments` is what the entry sends.
 @customElement('nb-media-uploader')
 export class MediaUploader extends LightElement {
   @property({ attribute: false }) people: Child[] = [];   // who may be tagged
   @property({ attribute: false }) consents = new Map<string, Consent>();
+  @property({ attribute: false }) existing: MediaItem[] = []; // already attached (amending)
   @property({ type: Boolean }) tagging = true;               // staff tag; parents do not
   @property() accept = 'image/*,video/*,application/pdf';
-  @property() label = 'Add photos, videos or documents';
+  @property() label = 'Photos, videos and documents';
+  @property() hint = 'Take a photo or video, or choose from the library. Files go straight to the box; nothing is kept on the tablet.';
   @state() private items: Pending[] = [];
   @state() private redacting: Pending | null = null;
   private counter = 0;
+  private readonly uid = `up${++instances}`;
+  private connected = false;
+  dirty = false;
+
+  private readonly online = () => this.resumeStalled();
+  private readonly offline = () => {
+    for (const item of this.items) {
+      if (item.status === 'uploading') { item.status = 'waiting'; item.message = PAUSED; }
+    }
+    this.requestUpdate();
+  };
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    this.connected = true;
+    window.addEventListener('online', this.online);
+    window.addEventListener('offline', this.offline);
+    sessionEvents.addEventListener('signed-in', this.online);
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.connected = false;
+    window.removeEventListener('online', this.online);
+    window.removeEventListener('offline', this.offline);
+    sessionEvents.removeEventListener('signed-in', this.online);
+    // Leaving the screen stops uploads without deleting them: choosing the same file again
+    // carries on where it stopped.
+    for (const item of this.items) this.stop(item, false);
+  }
 
   get attachments(): Attachment[] {
     return this.items.filter((i) => i.media && i.media.state !== 'failed').map((i) => ({ id: i.media!.id, child_ids: i.tags }));
-  }
-
-  clear(): void {
-    this.items = [];
   }
 
   get busy(): boolean {
     return this.items.some((i) => i.status === 'uploading' || i.status === 'waiting' || i.status === 'processing');
   }
 
-  // Untouched items follow the entry's children: a photo of the chosen children by default.
-  willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('people')) {
+  clear(): void {
+    for (const item of this.items) this.stop(item, false);
+    this.items = [];
+    this.dirty = false;
+  }
+
+  // The box refused the entry because of an item (422 no_photo_consent names the child):
+  // says so beside that item. Returns whether it found the item.
+  placeError(error: unknown): boolean {
+    if (!(error instanceof ApiError) || error.code !== 'no_photo_consent') return false;
+    let placed = false;
+    for (const item of this.items) {
+      const named = item.tags.some((id) => {
+        const c = this.people.find((p) => p.id === id);
+        return c && error.message.includes(`${c.first_name} ${c.last_name}`) && !(item.media?.redacted && item.media.obscured_child_ids?.includes(id));
+      });
+      item.serverError = named ? error.message : '';
+      placed ||= named;
+    }
+    this.requestUpdate();
+    if (placed) void this.updateComplete.then(() => this.querySelector<HTMLElement>('.upload-item .field-error.server')?.focus());
+    return placed;
+  }
+
+  protected willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('existing') && this.existing.length && !this.items.length) {
+      this.items = this.existing.map((m) => this.fromExisting(m));
+    }
+    // Untouched items follow the entry's children: a photo of the chosen children by default.
+    if (changed.has('people') || changed.has('consents')) {
       const allowed = new Set(this.people.map((c) => c.id));
       for (const item of this.items) {
-        item.tags = item.tagsTouched ? item.tags.filter((id) => allowed.has(id)) : this.defaultTags();
+        const obscured = item.media?.redacted ? item.media.obscured_child_ids ?? [] : [];
+        item.tags = item.tagsTouched ? item.tags.filter((id) => allowed.has(id) || obscured.includes(id))
+          : [...new Set([...this.defaultTags(), ...obscured])];
       }
     }
+  }
+
+  private fromExisting(m: MediaItem): Pending {
+    const item: Pending = {
+      key: `f${++this.counter}`, name: m.kind === 'document' ? 'Document' : m.kind === 'video' ? 'Video' : 'Photo',
+      percent: 100, status: m.state, message: m.state === 'failed' ? 'The box could not read this file. Remove it.' : '',
+      serverError: '', notice: '', stalled: false, media: m, tags: [...m.child_ids], tagsTouched: true, version: 0,
+    };
+    if (m.state === 'processing') void this.process(item, m.id);
+    return item;
   }
 
   private defaultTags(): string[] {
@@ -150,6 +267,7 @@ export class MediaUploader extends LightElement {
   }
 
   private change(): void {
+    this.dirty = true;
     this.requestUpdate();
     this.dispatchEvent(new CustomEvent('change', { bubbles: true }));
   }
@@ -161,118 +279,248 @@ export class MediaUploader extends LightElement {
   }
 
   private start(file: File): void {
-    const item: Pending = { key: `f${++this.counter}`, name: file.name, percent: 0, status: 'uploading', message: '', tags: this.defaultTags(), tagsTouched: false };
+    const item: Pending = {
+      key: `f${++this.counter}`, name: file.name, percent: 0, status: 'uploading', message: '', serverError: '', notice: '',
+      stalled: false, tags: this.defaultTags(), tagsTouched: false, version: 0,
+      preview: /^image\/(jpeg|png|webp|gif)$/.test(file.type) ? URL.createObjectURL(file) : undefined,
+    };
     this.items = [...this.items, item];
-    const upload = new Upload(file, {
-      endpoint: '/api/v1/uploads',
-      chunkSize: 8 * 1024 * 1024,
-      retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
-      metadata: { filename: file.name },
-      headers: { 'X-CSRF-Token': csrf() ?? '' },
-      storeFingerprintForResuming: true,
-      removeFingerprintOnSuccess: true,
-      onProgress: (sent, total) => {
-        item.percent = total ? Math.floor((sent / total) * 100) : 0;
-        item.status = 'uploading';
-        item.message = '';
-        this.requestUpdate();
-      },
-      onShouldRetry: (error) => {
-        const status = (error as { originalResponse?: { getStatus(): number } }).originalResponse?.getStatus() ?? 0;
-        if (status === 0 || status === 409 || status === 423 || status >= 500) {
-          item.status = 'waiting';
-          item.message = 'Paused: waiting for the network. It will carry on by itself.';
-          this.requestUpdate();
-          return true;
-        }
-        return false;
-      },
-      onError: (error) => {
-        item.status = 'failed';
-        item.message = serverMessage(error);
-        this.change();
-      },
-      onSuccess: async () => {
-        const id = upload.url!.split('/').pop()!;
-        item.status = 'processing';
-        item.percent = 100;
-        this.change();
-        try {
-          item.media = await waitUntilProcessed(id);
-          item.status = item.media.state === 'ready' ? 'ready' : 'failed';
-          if (item.status === 'failed') item.message = 'The box could not read this file. Try another.';
-        } catch (e) {
-          item.status = 'failed';
-          item.message = e instanceof ApiError ? e.message : 'The box did not answer. Try again.';
-        }
-        this.change();
-      },
-    });
-    item.upload = upload;
-    void upload.findPreviousUploads().then((previous) => {
-      if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
-      upload.start();
+    this.change();
+    // tus-js-client loads with the first file chosen: families' screens never need it.
+    import('tus-js-client').then(({ Upload }) => {
+      if (this.items.includes(item)) this.begin(item, new Upload(file, this.options(item)));
+    }).catch(() => {
+      item.status = 'failed';
+      item.message = 'The uploader could not load. Check the network, then reload the page.';
+      this.requestUpdate();
     });
   }
 
+  private options(item: Pending): ConstructorParameters<typeof Upload>[1] {
+    return {
+      endpoint: '/api/v1/uploads',
+      chunkSize: CHUNK_SIZE,
+      retryDelays: RETRY_DELAYS,
+      metadata: { filename: item.name },
+      headers: { 'X-CSRF-Token': csrf() ?? '' },
+      storeFingerprintForResuming: true,
+      removeFingerprintOnSuccess: true,
+      // The token changes when someone signs in again over the screen; send the current one.
+      onBeforeRequest: (req) => { req.setHeader('X-CSRF-Token', csrf() ?? ''); },
+      onProgress: (sent, total) => {
+        item.percent = total ? Math.floor((sent / total) * 100) : 0;
+        if (navigator.onLine !== false) { item.status = 'uploading'; item.message = ''; }
+        this.requestUpdate();
+      },
+      onShouldRetry: (error) => {
+        if (!isTransient(error) || navigator.onLine === false) return false;  // offline: wait for the network instead
+        item.status = 'waiting';
+        item.message = PAUSED;
+        this.requestUpdate();
+        return true;
+      },
+      onError: (error) => {
+        const r = responseOf(error);
+        if (r?.status === 401) {
+          item.status = 'waiting';
+          item.stalled = true;
+          item.message = 'Your session ended. Sign in again and the upload will carry on.';
+          sessionEvents.dispatchEvent(new CustomEvent('expired', { detail: new ApiError(401, r.body?.error ?? 'session_expired', item.message) }));
+        } else if (isTransient(error)) {
+          // Out of retries or offline: wait for the network to come back (or try every 30 s).
+          item.status = 'waiting';
+          item.stalled = true;
+          item.message = PAUSED;
+          window.clearTimeout(item.restart);
+          item.restart = window.setTimeout(() => this.resumeStalled(), 30000);
+        } else {
+          item.status = 'failed';
+          item.message = refusalMessage(error);
+          this.release(item);
+        }
+        this.requestUpdate();
+      },
+      onSuccess: () => {
+        // The media item's id is the last part of the upload's address.
+        const id = item.upload!.url!.split('/').pop()!;
+        item.percent = 100;
+        void this.process(item, id);
+      },
+    };
+  }
+
+  // Carries on an earlier upload of the same file (same name, size and date) if the box
+  // still has it, e.g. after the page was reloaded halfway.
+  private begin(item: Pending, upload: Upload): void {
+    item.upload = upload;
+    void upload.findPreviousUploads().then((previous) => {
+      if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
+      if (this.items.includes(item)) upload.start();
+    });
+  }
+
+  private async process(item: Pending, id: string): Promise<void> {
+    item.status = 'processing';
+    item.message = '';
+    this.requestUpdate();
+    try {
+      const media = await waitUntilProcessed(id, () => this.connected && this.items.includes(item));
+      if (!media) return;
+      item.media = media;
+      item.status = media.state === 'ready' ? 'ready' : 'failed';
+      if (item.status === 'failed') item.message = 'The box could not read this file. Remove it and try another.';
+      else this.release(item);
+    } catch (e) {
+      item.status = 'failed';
+      item.message = e instanceof ApiError ? e.message : 'The box did not answer. Try again.';
+    }
+    this.change();
+  }
+
+  private resumeStalled(): void {
+    for (const item of this.items) {
+      if (!item.stalled || !item.upload) continue;
+      item.stalled = false;
+      window.clearTimeout(item.restart);
+      item.status = 'uploading';
+      item.message = '';
+      item.upload.start();
+    }
+    this.requestUpdate();
+  }
+
+  private release(item: Pending): void {
+    if (item.preview && item.status !== 'uploading' && item.status !== 'waiting' && item.status !== 'processing') {
+      URL.revokeObjectURL(item.preview);
+      item.preview = undefined;
+    }
+  }
+
+  private stop(item: Pending, terminate: boolean): void {
+    window.clearTimeout(item.restart);
+    if (item.upload && (item.status === 'uploading' || item.status === 'waiting')) {
+      item.upload.abort(terminate).catch(() => { /* offline: the box expires it after a day */ });
+    }
+    if (item.preview) URL.revokeObjectURL(item.preview);
+    item.preview = undefined;
+  }
+
   private removeItem(item: Pending): void {
-    if (item.upload && (item.status === 'uploading' || item.status === 'waiting')) void item.upload.abort(true);
+    this.stop(item, true);
+    const index = this.items.indexOf(item);
     this.items = this.items.filter((i) => i !== item);
     this.change();
+    // Focus stays in the list: the next item's button, or the file button.
+    void this.updateComplete.then(() => {
+      const buttons = this.querySelectorAll<HTMLElement>('.upload-item .remove');
+      (buttons[Math.min(index, buttons.length - 1)] ?? this.querySelector<HTMLElement>(`#${this.uid}-files`))?.focus();
+    });
   }
 
   private toggle(item: Pending, childId: string, on: boolean): void {
     item.tagsTouched = true;
+    item.serverError = '';
     item.tags = on ? [...new Set([...item.tags, childId])] : item.tags.filter((id) => id !== childId);
     this.change();
+  }
+
+  private redacted(item: Pending, media: MediaItem): void {
+    item.media = media;
+    item.version += 1;
+    item.serverError = '';
+    item.tags = [...new Set([...item.tags, ...(media.obscured_child_ids ?? [])])];
+    item.notice = media.original_kept
+      ? 'Redacted. Families who may not see a child get this copy; the unredacted photo is kept for staff only.'
+      : 'Redacted. The unredacted photo has been deleted.';
+    this.redacting = null;
+    this.change();
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>(`[data-key="${item.key}"] .redact-button`)?.focus());
   }
 
   private statusText(item: Pending): string {
     switch (item.status) {
       case 'uploading': return `Uploading… ${item.percent}%`;
-      case 'waiting': return item.message;
-      case 'processing': return 'Processing… (making it safe to share)';
-      case 'ready': return 'Ready';
+      case 'waiting': return `${item.message} (${item.percent}% sent)`;
+      case 'processing': return 'Uploaded (100%). Processing… making it safe to share.';
+      case 'ready': return item.media?.redacted ? 'Ready (redacted)' : 'Ready';
       default: return item.message;
     }
+  }
+
+  private thumb(item: Pending) {
+    if (item.media && item.status === 'ready' && item.media.kind !== 'document') {
+      return html`<img class="upload-thumb" src=${mediaUrl(item.media.id, 'thumbnail', item.version)} alt="" width="72" height="72">`;
+    }
+    if (item.preview) return html`<img class="upload-thumb" src=${item.preview} alt="" width="72" height="72">`;
+    return html`<span class="upload-thumb placeholder" aria-hidden="true">${item.media?.kind === 'document' ? 'PDF' : ''}</span>`;
+  }
+
+  private tagList(item: Pending) {
+    const media = item.media!;
+    const obscured = media.redacted ? media.obscured_child_ids ?? [] : [];
+    const consentNote = (c: Child): string => {
+      const consent = this.consents.get(c.id);
+      if (obscured.includes(c.id)) return 'obscured in the redacted copy';
+      if (!consent) return '';
+      if (consent.online_journal_opt_out) return 'opted out of online journals';
+      if (!consent.own_journal_photos) return 'no photo consent';
+      if (!consent.other_journals) return 'not in other children’s journals';
+      return '';
+    };
+    return html`<fieldset class="checks compact"><legend>Who is in it?</legend>
+      ${this.people.map((c) => {
+        const id = `${this.uid}-${item.key}-${c.id}`;
+        const note = consentNote(c);
+        return html`<div class="field-check"><input type="checkbox" id=${id} .checked=${item.tags.includes(c.id)}
+            ?disabled=${obscured.includes(c.id)} aria-describedby=${note ? `${id}-note` : nothing}
+            @change=${(e: Event) => this.toggle(item, c.id, (e.target as HTMLInputElement).checked)}>
+          <label for=${id}>${c.first_name} ${c.last_name}</label>
+          ${note ? html`<p class="hint" id="${id}-note">${note}</p>` : nothing}</div>`;
+      })}
+    </fieldset>`;
   }
 
   render() {
     const kids = new Map(this.people.map((c) => [c.id, c]));
     return html`<fieldset class="uploader">
-      <legend>${this.label}</legend>
-      <label class="button file-button" for="media-files-${this.counter}">Choose files</label>
-      <input class="visually-hidden-file" type="file" id="media-files-${this.counter}" multiple accept=${this.accept} @change=${this.choose}>
-      <p class="hint">Take a photo or pick from the library. Files go straight to the box; nothing is kept on the tablet.</p>
-      ${this.items.length ? html`<ul class="upload-list" aria-live="polite">${this.items.map((item) => {
-        const seen = item.media && this.tagging ? audience({ child_ids: item.tags, obscured_child_ids: item.media.obscured_child_ids, redacted: item.media.redacted }, kids, this.consents) : null;
-        return html`<li class="upload-item" data-state=${item.status}>
+      <legend>${this.label} <span class="optional">(optional)</span></legend>
+      <p class="hint" id="${this.uid}-hint">${this.hint}</p>
+      <div class="file-pick">
+        <input class="file-input" type="file" id="${this.uid}-files" multiple accept=${this.accept}
+          aria-describedby="${this.uid}-hint" @change=${this.choose}>
+        <label class="button" for="${this.uid}-files">${this.items.length ? 'Add more' : 'Choose files'}</label>
+      </div>
+      ${this.items.length ? html`<ul class="upload-list" aria-label="Attached">${this.items.map((item) => {
+        const seen = item.media && this.tagging && item.status === 'ready'
+          ? audience({ kind: item.media.kind, child_ids: item.tags, obscured_child_ids: item.media.obscured_child_ids, redacted: item.media.redacted }, kids, this.consents)
+          : null;
+        const sending = item.status === 'uploading' || item.status === 'waiting';
+        return html`<li class="upload-item" data-key=${item.key} data-state=${item.status}>
           <div class="upload-head">
-            ${item.media && item.status === 'ready' && item.media.kind !== 'document'
-              ? html`<img class="upload-thumb" src=${mediaUrl(item.media.id, 'thumbnail')} alt="" width="72" height="72">`
-              : html`<span class="upload-thumb placeholder" aria-hidden="true"></span>`}
+            ${this.thumb(item)}
             <div class="upload-text">
               <p class="upload-name">${item.name}</p>
-              <p class=${item.status === 'failed' ? 'field-error' : 'meta'} role=${item.status === 'failed' ? 'alert' : nothing}>${this.statusText(item)}</p>
-              ${item.status === 'uploading' || item.status === 'waiting'
+              <p class=${item.status === 'failed' ? 'field-error' : item.status === 'waiting' ? 'meta paused' : 'meta'} aria-live="polite">${this.statusText(item)}</p>
+              ${sending || item.status === 'processing'
                 ? html`<progress max="100" .value=${item.percent} aria-label="Upload of ${item.name}">${item.percent}%</progress>` : nothing}
             </div>
-            <button type="button" class="link" @click=${() => this.removeItem(item)}>${item.status === 'uploading' || item.status === 'waiting' ? 'Cancel' : 'Remove'}<span class="visually-hidden"> ${item.name}</span></button>
+            <button type="button" class="link remove" @click=${() => this.removeItem(item)}>${sending ? 'Cancel' : 'Remove'}<span class="visually-hidden"> ${item.name}</span></button>
           </div>
+          ${item.notice ? html`<p class="meta ok">${item.notice}</p>` : nothing}
           ${this.tagging && item.media && item.status === 'ready' ? html`
-            ${this.people.length ? html`<fieldset class="checks compact"><legend>Who is in it?</legend>
-              ${this.people.map((c) => html`<div class="field-check"><input type="checkbox" id="tag-${item.key}-${c.id}"
-                  .checked=${item.tags.includes(c.id)} @change=${(e: Event) => this.toggle(item, c.id, (e.target as HTMLInputElement).checked)}>
-                <label for="tag-${item.key}-${c.id}">${c.first_name} ${c.last_name}</label></div>`)}
-            </fieldset>` : nothing}
-            ${seen ? html`<p class="meta audience">${seen.seen}</p>
+            ${this.people.length ? this.tagList(item) : html`<p class="meta">Choose the children in this entry first, then tick who is in it.</p>`}
+            ${seen ? html`<p class="audience">${seen.seen}</p>
               ${seen.warnings.map((w) => html`<p class="warning">${w}</p>`)}` : nothing}
-            ${item.media.kind === 'image' ? html`<div class="actions"><button type="button" @click=${() => { this.redacting = item; }}>Redact…<span class="visually-hidden"> ${item.name}</span></button></div>` : nothing}` : nothing}
+            ${item.serverError ? html`<p class="field-error server" role="alert" tabindex="-1">${item.serverError}</p>` : nothing}
+            ${item.media.kind === 'image' ? html`<div class="actions"><button type="button" class="redact-button" @click=${() => { this.redacting = item; }}>
+              Redact<span class="visually-hidden"> ${item.name}</span>…</button></div>` : nothing}` : nothing}
         </li>`;
       })}</ul>` : nothing}
-      ${this.redacting?.media ? html`<nb-redactor .media=${this.redacting.media} .people=${this.people.filter((c) => this.redacting!.tags.includes(c.id))}
-          @redacted=${(e: CustomEvent<MediaItem>) => { this.redacting!.media = e.detail; this.redacting = null; this.change(); }}
-          @close=${() => { this.redacting = null; }}></nb-redactor>` : nothing}
+      ${this.redacting?.media ? html`<nb-redactor .media=${this.redacting.media} .version=${this.redacting.version}
+          .people=${this.people.filter((c) => this.redacting!.tags.includes(c.id))} .consents=${this.consents}
+          @redacted=${(e: CustomEvent<MediaItem>) => this.redacted(this.redacting!, e.detail)}
+          @close=${() => { const key = this.redacting?.key; this.redacting = null;
+            void this.updateComplete.then(() => this.querySelector<HTMLElement>(`[data-key="${key}"] .redact-button`)?.focus()); }}></nb-redactor>` : nothing}
     </fieldset>`;
   }
 }
@@ -284,7 +532,9 @@ interface Region { x: number; y: number; width: number; height: number } // in p
 @customElement('nb-redactor')
 export class Redactor extends LightElement {
   @property({ attribute: false }) media!: MediaItem;
+  @property({ attribute: false }) version = 0;
   @property({ attribute: false }) people: Child[] = [];
+  @property({ attribute: false }) consents = new Map<string, Consent>();
   @state() private regions: Region[] = [];
   @state() private drawing: Region | null = null;
   @state() private error = '';
@@ -292,9 +542,17 @@ export class Redactor extends LightElement {
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('.redact-canvas') private canvas!: HTMLElement;
   private origin: { x: number; y: number } | null = null;
+  private pointer: number | null = null;
 
   firstUpdated(): void {
     this.dialog.showModal();
+  }
+
+  // Children to obscure by default: those whose consent keeps the photo from someone.
+  private needsHiding(c: Child): boolean {
+    const consent = this.consents.get(c.id);
+    if (this.media.redacted && this.media.obscured_child_ids?.includes(c.id)) return true;
+    return !consent || consent.online_journal_opt_out || !consent.own_journal_photos || (!consent.other_journals && this.people.length > 1);
   }
 
   private point(event: PointerEvent): { x: number; y: number } {
@@ -306,91 +564,134 @@ export class Redactor extends LightElement {
   }
 
   private down(event: PointerEvent): void {
+    if (this.pointer !== null || (event.pointerType === 'mouse' && event.button !== 0)) return;
     event.preventDefault();
+    this.pointer = event.pointerId;
     this.canvas.setPointerCapture(event.pointerId);
     this.origin = this.point(event);
     this.drawing = { ...this.origin, width: 0, height: 0 };
   }
 
   private move(event: PointerEvent): void {
-    if (!this.origin) return;
+    if (!this.origin || event.pointerId !== this.pointer) return;
     const p = this.point(event);
     this.drawing = { x: Math.min(p.x, this.origin.x), y: Math.min(p.y, this.origin.y), width: Math.abs(p.x - this.origin.x), height: Math.abs(p.y - this.origin.y) };
   }
 
-  private up(): void {
-    if (this.drawing && this.drawing.width > 1 && this.drawing.height > 1) this.regions = [...this.regions, this.drawing];
+  private up(event: PointerEvent): void {
+    if (event.pointerId !== this.pointer) return;
+    if (this.drawing && this.drawing.width >= 1 && this.drawing.height >= 1) this.regions = [...this.regions, this.drawing];
     this.drawing = null;
     this.origin = null;
+    this.pointer = null;
   }
 
-  private addTyped(event: Event): void {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const n = (name: string) => Number((form.elements.namedItem(name) as HTMLInputElement).value);
-    const r = { x: n('rx'), y: n('ry'), width: n('rw'), height: n('rh') };
-    if ([r.x, r.y, r.width, r.height].some((v) => !Number.isFinite(v)) || r.width <= 0 || r.height <= 0 || r.x + r.width > 100 || r.y + r.height > 100) {
-      this.error = 'An area is given in percent of the photo: left and top from 0, and it must fit inside (left + width ≤ 100).';
+  // Typed areas, for keyboards and switch access: percent of the photo's width and height.
+  private addTyped(): void {
+    const inputs = ['x', 'y', 'width', 'height'].map((n) => this.querySelector<HTMLInputElement>(`#redact-${n}`)!);
+    const [x, y, width, height] = inputs.map((i) => Number(i.value.replace(',', '.')));
+    if (inputs.some((i) => i.value.trim() === '') || [x, y, width, height].some((v) => !Number.isFinite(v) || v < 0) ||
+        width <= 0 || height <= 0 || x + width > 100 || y + height > 100) {
+      this.error = 'Give the area in percent of the photo: left and top from 0, width and height more than 0, and it must fit inside (left + width and top + height at most 100).';
+      void this.updateComplete.then(() => this.querySelector<HTMLElement>('.redactor .form-error')?.focus());
       return;
     }
     this.error = '';
-    this.regions = [...this.regions, r];
-    form.reset();
+    this.regions = [...this.regions, { x, y, width, height }];
+    for (const input of inputs) input.value = '';
+    inputs[0].focus();
+  }
+
+  private typedKey(event: KeyboardEvent): void {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      this.addTyped();
+    }
+  }
+
+  private removeRegion(index: number): void {
+    this.regions = this.regions.filter((_, i) => i !== index);
+    void this.updateComplete.then(() => {
+      const buttons = this.querySelectorAll<HTMLElement>('.redact-list button');
+      (buttons[Math.min(index, buttons.length - 1)] ?? this.querySelector<HTMLElement>('#redact-x'))?.focus();
+    });
   }
 
   private close(): void {
-    this.dialog.close();
+    if (this.dialog.open) this.dialog.close();
     this.dispatchEvent(new CustomEvent('close'));
+  }
+
+  // Areas in pixels of the stored original (the display copy is a scaled-down version of it).
+  private originalRegions(): Array<{ x: number; y: number; width: number; height: number }> {
+    const w = this.media.width ?? 0, h = this.media.height ?? 0;
+    // Multiplied before dividing, so whole percentages give whole pixels without rounding noise.
+    return this.regions.map((r) => {
+      const x = Math.min(w - 1, Math.floor((r.x * w) / 100)), y = Math.min(h - 1, Math.floor((r.y * h) / 100));
+      const right = Math.min(w, Math.ceil(((r.x + r.width) * w) / 100)), bottom = Math.min(h, Math.ceil(((r.y + r.height) * h) / 100));
+      return { x, y, width: Math.max(1, right - x), height: Math.max(1, bottom - y) };
+    });
   }
 
   private async submit(): Promise<void> {
     if (!this.regions.length) {
-      this.error = 'Mark at least one area to obscure.';
+      this.error = 'Mark at least one area to obscure: drag over the photo, or type an area.';
+      void this.updateComplete.then(() => this.querySelector<HTMLElement>('.redactor .form-error')?.focus());
       return;
     }
-    const w = this.media.width ?? 0, h = this.media.height ?? 0;
-    const regions = this.regions.map((r) => {
-      const x = Math.floor((r.x / 100) * w), y = Math.floor((r.y / 100) * h);
-      return { x, y, width: Math.max(1, Math.min(w - x, Math.ceil((r.width / 100) * w))), height: Math.max(1, Math.min(h - y, Math.ceil((r.height / 100) * h))) };
-    });
     const obscured = [...this.querySelectorAll<HTMLInputElement>('input[name="obscured"]:checked')].map((i) => i.value);
     this.busy = true;
     this.error = '';
     try {
-      const { media } = await api<{ media: MediaItem }>('POST', `/media/${this.media.id}/redact`, { regions, obscured_child_ids: obscured });
+      const { media } = await api<{ media: MediaItem }>('POST', `/media/${this.media.id}/redact`, { regions: this.originalRegions(), obscured_child_ids: obscured });
       this.dialog.close();
       this.dispatchEvent(new CustomEvent('redacted', { detail: media }));
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
+      void this.updateComplete.then(() => this.querySelector<HTMLElement>('.redactor .form-error')?.focus());
     } finally {
       this.busy = false;
     }
   }
 
+  private describe(r: Region): string {
+    return `${Math.round(r.width)}% wide, ${Math.round(r.height)}% high, ${Math.round(r.x)}% from the left, ${Math.round(r.y)}% from the top`;
+  }
+
   render() {
     const shown = this.drawing ? [...this.regions, this.drawing] : this.regions;
+    const w = this.media.width ?? 4, h = this.media.height ?? 3;
+    const scale = Math.min(1, 1600 / Math.max(w, h));
     return html`<dialog class="redactor" aria-labelledby="redact-title" @cancel=${(e: Event) => { e.preventDefault(); this.close(); }}>
       <h2 id="redact-title">Obscure children in this photo</h2>
-      <p class="hint">Drag over each face or child to hide. The box replaces those pixels for good; unless the setting keeps it for staff, the unredacted photo is then deleted.</p>
+      <p class="hint" id="redact-how">Drag a box over each child to hide (a finger works too), or type an area below. Families who may not see those children get a copy in which those pixels are replaced for good.</p>
       <div class="redact-canvas" @pointerdown=${this.down} @pointermove=${this.move} @pointerup=${this.up} @pointercancel=${this.up}>
-        <img src=${mediaUrl(this.media.id, 'display')} alt="The photo to redact" draggable="false"
-          width=${this.media.width ?? nothing} height=${this.media.height ?? nothing}>
+        <img src=${mediaUrl(this.media.id, 'display', this.version)} alt="The photo to redact" draggable="false"
+          width=${Math.round(w * scale)} height=${Math.round(h * scale)}>
         <svg class="redact-overlay" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">
           ${shown.map((r) => svg`<rect class="redact-region" x=${r.x} y=${r.y} width=${r.width} height=${r.height}></rect>`)}</svg>
       </div>
-      <ul class="redact-list">${this.regions.map((r, i) => html`<li>Area ${i + 1}: ${Math.round(r.width)}% × ${Math.round(r.height)}%
-        <button type="button" class="link" @click=${() => { this.regions = this.regions.filter((x) => x !== r); }}>Remove<span class="visually-hidden"> area ${i + 1}</span></button></li>`)}</ul>
-      <form class="redact-typed" @submit=${this.addTyped}>
-        <p class="meta">Or type an area, in percent of the photo:</p>
-        ${[['rx', 'Left'], ['ry', 'Top'], ['rw', 'Width'], ['rh', 'Height']].map(([name, label]) => html`<label>${label} <input name=${name} type="number" min="0" max="100" step="any" inputmode="decimal" required></label>`)}
-        <button type="submit">Add area</button>
-      </form>
+      ${this.regions.length ? html`<ol class="redact-list" aria-label="Areas to obscure">${this.regions.map((r, i) => html`<li>
+          <span>Area ${i + 1}: ${this.describe(r)}</span>
+          <button type="button" class="link" @click=${() => this.removeRegion(i)}>Remove<span class="visually-hidden"> area ${i + 1}</span></button></li>`)}</ol>`
+        : html`<p class="meta">No areas yet.</p>`}
+      <fieldset class="redact-typed" @keydown=${this.typedKey}>
+        <legend>Or type an area, in percent of the photo</legend>
+        ${[['x', 'Left'], ['y', 'Top'], ['width', 'Width'], ['height', 'Height']].map(([name, label]) => html`<div class="redact-number">
+          <label for="redact-${name}">${label} (%)</label>
+          <input id="redact-${name}" type="number" min="0" max="100" step="any" inputmode="decimal"></div>`)}
+        <button type="button" @click=${this.addTyped}>Add area</button>
+      </fieldset>
       ${this.people.length ? html`<fieldset class="checks compact"><legend>Who do these areas hide?</legend>
-        ${this.people.map((c) => html`<div class="field-check"><input type="checkbox" name="obscured" id="obscure-${c.id}" value=${c.id}>
-          <label for="obscure-${c.id}">${c.first_name} ${c.last_name}</label></div>`)}</fieldset>` : nothing}
-      ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
-      <div class="actions">
-        <button type="button" class="primary" ?disabled=${this.busy} @click=${this.submit}>${this.busy ? 'Redacting…' : 'Redact photo'}</button>
+        ${this.people.map((c) => html`<div class="field-check"><input type="checkbox" name="obscured" id="obscure-${c.id}" value=${c.id} ?checked=${this.needsHiding(c)}>
+          <label for="obscure-${c.id}">${c.first_name} ${c.last_name}</label></div>`)}</fieldset>`
+        : html`<p class="meta">No child is ticked for this photo. Tick who is in it first if you want to say who these areas hide.</p>`}
+      <p class="warning" id="redact-warning"><strong>Before you press “Redact photo”:</strong> the unredacted original will be deleted and
+        cannot be brought back, so every family — those of the children you obscure too — will see the redacted copy. Only if your
+        manager has chosen to keep unredacted originals is the original kept, for staff.</p>
+      ${this.error ? html`<p class="form-error" role="alert" tabindex="-1">${this.error}</p>` : nothing}
+      <div class="actions redact-actions">
+        <button type="button" class="primary" ?disabled=${this.busy} aria-describedby="redact-warning" @click=${this.submit}>${this.busy ? 'Redacting…' : 'Redact photo'}</button>
         <button type="button" @click=${this.close}>Cancel</button>
       </div>
     </dialog>`;
@@ -406,10 +707,17 @@ export class MediaGallery extends LightElement {
   @query('dialog') private dialog?: HTMLDialogElement;
   private opener: HTMLElement | null = null;
 
+  private viewable(): MediaItem[] {
+    return this.media.filter((m) => m.kind !== 'document' && m.state === 'ready');
+  }
+
   private show(index: number, event: Event): void {
     this.opener = event.currentTarget as HTMLElement;
     this.open = index;
-    void this.updateComplete.then(() => this.dialog?.showModal());
+    void this.updateComplete.then(() => {
+      if (this.dialog && !this.dialog.open) this.dialog.showModal();
+      this.querySelector<HTMLElement>('.lightbox .close')?.focus();
+    });
   }
 
   private close(): void {
@@ -419,41 +727,59 @@ export class MediaGallery extends LightElement {
   }
 
   private step(by: number): void {
-    const viewable = this.media.filter((m) => m.kind !== 'document' && m.state === 'ready');
+    const viewable = this.viewable();
     const current = viewable.indexOf(this.media[this.open]);
     const next = viewable[(current + by + viewable.length) % viewable.length];
+    // The thumbnail of what is shown gets focus back when the lightbox closes.
+    this.opener = this.querySelector<HTMLElement>(`.gallery-item[data-id="${next.id}"]`) ?? this.opener;
     this.open = this.media.indexOf(next);
   }
 
   private describe(m: MediaItem): string {
-    const who = names(this.people, m.child_ids.filter((id) => this.people.has(id)));
+    const who = firstNames(this.people, m.child_ids.filter((id) => this.people.has(id)));
     const what = m.kind === 'video' ? 'Video' : 'Photo';
     return who ? `${what} of ${who}` : what;
+  }
+
+  // Pixel sizes of a derivative whose longest side is at most `longest` (never enlarged).
+  private size(m: MediaItem, longest: number): { width: number; height: number } {
+    if (!m.width || !m.height) return { width: longest, height: Math.round(longest * 0.75) };
+    const scale = Math.min(1, longest / Math.max(m.width, m.height));
+    return { width: Math.round(m.width * scale), height: Math.round(m.height * scale) };
   }
 
   render() {
     if (!this.media.length) return nothing;
     const current = this.open >= 0 ? this.media[this.open] : null;
-    const several = this.media.filter((m) => m.kind !== 'document' && m.state === 'ready').length > 1;
-    return html`<ul class="gallery">${this.media.map((m, i) => html`<li>
+    const viewable = this.viewable();
+    const position = current ? viewable.indexOf(current) + 1 : 0;
+    return html`<ul class="gallery" aria-label="Photos and videos">${this.media.map((m, i) => {
+        const thumb = this.size(m, 400);
+        return html`<li>
         ${m.state === 'processing' ? html`<span class="gallery-placeholder">Being prepared…</span>`
           : m.state === 'failed' ? nothing
-          : m.kind === 'document' ? html`<a class="gallery-doc" href=${mediaUrl(m.id, 'original')} download>Download document (PDF)</a>`
-          : html`<button type="button" class="gallery-item" @click=${(e: Event) => this.show(i, e)} aria-label="Open ${this.describe(m)}">
-              <img src=${mediaUrl(m.id, 'thumbnail')} alt=${this.describe(m)} loading="lazy"
-                width=${m.width && m.height ? Math.round((m.width / Math.max(m.width, m.height)) * 400) : 400}
-                height=${m.width && m.height ? Math.round((m.height / Math.max(m.width, m.height)) * 400) : 300}>
-              ${m.kind === 'video' ? html`<span class="play-badge" aria-hidden="true">▶</span>` : nothing}
+          : m.kind === 'document' ? html`<a class="gallery-doc" href=${mediaUrl(m.id, 'original')} download>Download the document (PDF)</a>`
+          : html`<button type="button" class="gallery-item" data-id=${m.id} @click=${(e: Event) => this.show(i, e)} aria-label="Open ${this.describe(m)}">
+              <img src=${mediaUrl(m.id, 'thumbnail')} alt=${this.describe(m)} loading="lazy" width=${thumb.width} height=${thumb.height}>
+              ${m.kind === 'video' ? html`<span class="play-badge" aria-hidden="true">▶ Video</span>` : nothing}
             </button>`}
-      </li>`)}</ul>
+      </li>`;
+      })}</ul>
       ${current ? html`<dialog class="lightbox" aria-label=${this.describe(current)} @cancel=${(e: Event) => { e.preventDefault(); this.close(); }}
-          @keydown=${(e: KeyboardEvent) => { if (e.key === 'ArrowRight') this.step(1); if (e.key === 'ArrowLeft') this.step(-1); }}>
+          @keydown=${(e: KeyboardEvent) => {
+            if ((e.target as Element).tagName === 'VIDEO' || viewable.length < 2) return;  // arrows seek in a video
+            if (e.key === 'ArrowRight') this.step(1);
+            if (e.key === 'ArrowLeft') this.step(-1);
+          }}>
         ${current.kind === 'video'
-          ? html`<video controls preload="metadata" playsinline src=${mediaUrl(current.id, 'original')} poster=${mediaUrl(current.id, 'display')}></video>`
-          : html`<img src=${mediaUrl(current.id, 'display')} alt=${this.describe(current)}>`}
+          ? html`<video controls preload="metadata" playsinline src=${mediaUrl(current.id, 'original')} poster=${mediaUrl(current.id, 'display')}
+              aria-label=${this.describe(current)}></video>`
+          : html`<img src=${mediaUrl(current.id, 'display')} alt=${this.describe(current)} width=${this.size(current, 1600).width} height=${this.size(current, 1600).height}>`}
         <div class="actions lightbox-actions">
-          ${several ? html`<button type="button" @click=${() => this.step(-1)}>Previous</button><button type="button" @click=${() => this.step(1)}>Next</button>` : nothing}
-          <button type="button" class="primary" @click=${this.close}>Close</button>
+          ${viewable.length > 1 ? html`<button type="button" @click=${() => this.step(-1)}>Previous</button>
+            <span class="lightbox-count" aria-live="polite">${position} of ${viewable.length}</span>
+            <button type="button" @click=${() => this.step(1)}>Next</button>` : nothing}
+          <button type="button" class="primary close" @click=${this.close}>Close</button>
         </div>
       </dialog>` : nothing}`;
   }

@@ -79,6 +79,12 @@ enum class Severity { debug, info, warning, error };
   X(MediaRedacted, "NBX_MEDIA_REDACTED", info, true, "redacted copy made; original deleted or kept") \
   X(MediaCheckFound, "NBX_MEDIA_CHECK_FOUND", warning, false, "media check found an inconsistency")  \
   X(MediaCheckDone, "NBX_MEDIA_CHECK_DONE", info, false, "media check finished")                   \
+  X(DeviceEnrolmentIssued, "NBX_DEVICE_ENROLMENT_ISSUED", info, true, "device enrolment code issued") \
+  X(DeviceEnrolled, "NBX_DEVICE_ENROLLED", info, true, "device enrolled with its key")              \
+  X(DeviceEnrolmentRejected, "NBX_DEVICE_ENROLMENT_REJECTED", warning, true, "wrong device enrolment code") \
+  X(DeviceChanged, "NBX_DEVICE_CHANGED", info, true, "device renamed or moved")                     \
+  X(DeviceRevoked, "NBX_DEVICE_REVOKED", warning, true, "device reported lost, stolen or damaged; revoked") \
+  X(DeviceAlertAcknowledged, "NBX_DEVICE_ALERT_ACKNOWLEDGED", info, true, "manager acknowledged a device report") \
   X(HttpBadRequest, "NBX_HTTP_BAD_REQUEST", debug, false, "request refused as malformed")          \
   X(HttpInternalError, "NBX_HTTP_INTERNAL_ERROR", error, false, "unexpected error handling request")
 

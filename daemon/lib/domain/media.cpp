@@ -136,6 +136,13 @@ void MediaService::terminateUpload(const Principal& p, const std::string& upload
   logEvent(Event::UploadTerminated, {{"upload", u.id}});
 }
 
+void MediaService::discardUpload(const std::string& uploadId, const std::string& reason) {
+  const auto u = journal_.upload(uploadId);
+  if (!u) return;
+  removeUpload(*u);
+  logEvent(Event::UploadTerminated, {{"upload", uploadId}, {"reason", reason}});
+}
+
 int MediaService::expireUploads() {
   int removed = 0;
   const int64_t now = ctx_.clock.now();

@@ -106,6 +106,8 @@ class MediaService {
   std::unique_ptr<UploadAppend> append(const Principal& p, const std::string& uploadId, int64_t offset,
                                        std::optional<int64_t> requestLength, std::optional<UploadChecksum> checksum);
   void terminateUpload(const Principal& p, const std::string& uploadId);
+  // Removes an upload and its bytes whoever sent it (a revoked device's unfinished uploads).
+  void discardUpload(const std::string& uploadId, const std::string& reason);
   // Removes uploads past their expiry; returns how many.
   int expireUploads();
 

@@ -119,6 +119,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   add("GET", "/api/v1/audit/events", Who::manager, bind(&Api::listAuditEvents));
   addJournalRoutes();
   addMediaRoutes();
+  addDeviceRoutes();
 }
 
 void Api::addStream(const char* method, const char* pattern, StreamHandler stream) {

@@ -14,6 +14,7 @@
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
 #include "domain/children.hpp"
+#include "domain/devices.hpp"
 #include "domain/journal.hpp"
 #include "domain/media.hpp"
 #include "domain/sessions.hpp"
@@ -33,6 +34,7 @@ struct Services {
   domain::ChildrenService& children;
   domain::JournalService& journal;
   domain::MediaService& media;
+  domain::DeviceService& devices;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -171,6 +173,17 @@ class Api {
   Response contribute(Call& call);
   Response approveContribution(Call& call);
   Response returnContribution(Call& call);
+
+  // Registered devices (api_devices.cpp).
+  void addDeviceRoutes();
+  Response listDevices(Call& call);
+  Response createDevice(Call& call);
+  Response updateDevice(Call& call);
+  Response reEnrolDevice(Call& call);
+  Response reportDevice(Call& call);
+  Response acknowledgeDevice(Call& call);
+  Response enrolDevice(Call& call);
+  Response deviceChallenge(Call& call);
 
   // Media (api_media.cpp): tus uploads, serving, redaction.
   void addMediaRoutes();

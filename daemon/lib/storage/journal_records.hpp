@@ -90,6 +90,7 @@ struct UploadRecord {
   std::optional<std::string> kind;
   int64_t createdAt = 0;
   int64_t expiresAt = 0;
+  std::optional<std::string> deviceId;  // the registered device sending it
 };
 
 struct EntryRecord {

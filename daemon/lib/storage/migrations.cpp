@@ -257,6 +257,41 @@ CREATE INDEX media_by_state ON media(state);
 CREATE INDEX media_by_hash ON media(sha256);
 CREATE INDEX media_by_redacted_hash ON media(redacted_sha256);
 )sql",
+    // 5: registered devices — enrolment codes, the device's public key, one-time challenges,
+    // and which device a session, an upload and a media item came from.
+    R"sql(
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  room_id TEXT REFERENCES rooms(id) ON DELETE SET NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'revoked')),
+  public_key TEXT,
+  enrolment_code_hash TEXT UNIQUE,
+  enrolment_expires_at INTEGER,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  enrolled_at INTEGER,
+  revoked_at INTEGER,
+  revoked_by TEXT,
+  revoked_reason TEXT NOT NULL DEFAULT '',
+  revoked_note TEXT NOT NULL DEFAULT '',
+  alert_acknowledged INTEGER NOT NULL DEFAULT 1,
+  last_seen_at INTEGER,
+  last_user_id TEXT,
+  last_address TEXT,
+  CHECK (state <> 'active' OR public_key IS NOT NULL)
+);
+CREATE TABLE device_challenges (
+  challenge_hash TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL
+);
+ALTER TABLE sessions ADD COLUMN device_id TEXT;
+CREATE INDEX sessions_open_by_device ON sessions(device_id) WHERE ended_at IS NULL;
+ALTER TABLE uploads ADD COLUMN device_id TEXT;
+ALTER TABLE media ADD COLUMN device_id TEXT;
+CREATE INDEX media_by_device ON media(device_id, created_at);
+)sql",
 };
 
 int currentVersion(Database& db) {

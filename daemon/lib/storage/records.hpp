@@ -66,6 +66,7 @@ struct SessionRecord {
   std::string userAgent;
   std::optional<int64_t> endedAt;
   std::optional<std::string> endReason;
+  std::optional<std::string> deviceId;  // the registered device it was opened on, if any
 };
 
 struct ThrottleRecord {

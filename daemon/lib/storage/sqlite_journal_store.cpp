@@ -550,19 +550,20 @@ std::vector<std::string> SqliteStore::mediaHashes() {
 }
 
 namespace {
-constexpr const char* kUploadColumns = "id, user_id, length, received, filename, mime, kind, created_at, expires_at";
+constexpr const char* kUploadColumns =
+    "id, user_id, length, received, filename, mime, kind, created_at, expires_at, device_id";
 UploadRecord readUpload(const Statement& s) {
   return UploadRecord{s.text(0), s.text(1), s.integer(2), s.integer(3), s.text(4),
-                      s.optionalText(5), s.optionalText(6), s.integer(7), s.integer(8)};
+                      s.optionalText(5), s.optionalText(6), s.integer(7), s.integer(8), s.optionalText(9)};
 }
 }  // namespace
 
 void SqliteStore::insertUpload(const UploadRecord& u) {
   Lock lock(mutex_);
-  db_->prepare("INSERT INTO uploads (id, user_id, length, received, filename, mime, kind, created_at, expires_at) "
-               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+  db_->prepare("INSERT INTO uploads (id, user_id, length, received, filename, mime, kind, created_at, expires_at, "
+               "device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
       .bind(1, u.id).bind(2, u.userId).bind(3, u.length).bind(4, u.received).bind(5, u.filename)
-      .bind(6, u.mime).bind(7, u.kind).bind(8, u.createdAt).bind(9, u.expiresAt).run();
+      .bind(6, u.mime).bind(7, u.kind).bind(8, u.createdAt).bind(9, u.expiresAt).bind(10, u.deviceId).run();
 }
 
 std::optional<UploadRecord> SqliteStore::upload(const std::string& id) {
@@ -575,8 +576,8 @@ std::optional<UploadRecord> SqliteStore::upload(const std::string& id) {
 
 void SqliteStore::updateUpload(const UploadRecord& u) {
   Lock lock(mutex_);
-  db_->prepare("UPDATE uploads SET received = ?2, mime = ?3, kind = ?4 WHERE id = ?1")
-      .bind(1, u.id).bind(2, u.received).bind(3, u.mime).bind(4, u.kind).run();
+  db_->prepare("UPDATE uploads SET received = ?2, mime = ?3, kind = ?4, device_id = ?5 WHERE id = ?1")
+      .bind(1, u.id).bind(2, u.received).bind(3, u.mime).bind(4, u.kind).bind(5, u.deviceId).run();
 }
 
 void SqliteStore::deleteUpload(const std::string& id) {

@@ -31,7 +31,7 @@ UserRecord readUser(const Statement& s, int first = 0) {
 
 constexpr const char* kSessionColumns =
     "id, token_hash, user_id, csrf_token, created_at, last_seen_at, address, user_agent, "
-    "ended_at, end_reason";
+    "ended_at, end_reason, device_id";
 
 SessionRecord readSession(const Statement& s) {
   SessionRecord r;
@@ -45,6 +45,7 @@ SessionRecord readSession(const Statement& s) {
   r.userAgent = s.text(7);
   if (!s.isNull(8)) r.endedAt = s.integer(8);
   r.endReason = s.optionalText(9);
+  r.deviceId = s.optionalText(10);
   return r;
 }
 
@@ -242,21 +243,21 @@ void SqliteStore::insertSession(const SessionRecord& r) {
   Lock lock(mutex_);
   auto s = db_->prepare(
       "INSERT INTO sessions (id, token_hash, user_id, csrf_token, created_at, last_seen_at, "
-      "address, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "address, user_agent, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   s.bind(1, r.id).bind(2, r.tokenHash).bind(3, r.userId).bind(4, r.csrfToken);
-  s.bind(5, r.createdAt).bind(6, r.lastSeenAt).bind(7, r.address).bind(8, r.userAgent).run();
+  s.bind(5, r.createdAt).bind(6, r.lastSeenAt).bind(7, r.address).bind(8, r.userAgent).bind(9, r.deviceId).run();
 }
 
 std::optional<std::pair<SessionRecord, UserRecord>> SqliteStore::sessionWithUser(const std::string& tokenHash) {
   Lock lock(mutex_);
   auto s = db_->prepare(
       "SELECT s.id, s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.address, s.user_agent, "
-      "s.ended_at, s.end_reason, u.id, u.username, u.display_name, u.email, u.role, u.password_hash, "
+      "s.ended_at, s.end_reason, s.device_id, u.id, u.username, u.display_name, u.email, u.role, u.password_hash, "
       "u.password_changed_at, u.must_change_password, u.pin_hash, u.active, u.created_at, u.updated_at "
       "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1");
   s.bind(1, tokenHash);
   if (!s.step()) return std::nullopt;
-  return std::make_pair(readSession(s), readUser(s, 10));
+  return std::make_pair(readSession(s), readUser(s, 11));
 }
 
 std::optional<SessionRecord> SqliteStore::sessionById(const std::string& id) {

@@ -7,13 +7,14 @@
 #include <mutex>
 #include <string>
 
+#include "storage/device_store.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/journal_store.hpp"
 #include "storage/store.hpp"
 
 namespace nestbox::storage {
 
-class SqliteStore final : public Store, public JournalStore {
+class SqliteStore final : public Store, public JournalStore, public DeviceStore {
  public:
   // Opens the database and applies pending migrations. ":memory:" works for tests.
   explicit SqliteStore(const std::string& path);
@@ -108,6 +109,18 @@ class SqliteStore final : public Store, public JournalStore {
   std::optional<CommentRecord> comment(const std::string& id) override;
   std::vector<CommentRecord> thread(const std::string& entryId, const std::string& childId) override;
   void hideComment(const std::string& id, const std::string& by, int64_t at, const std::string& reason) override;
+
+  void insertDevice(const DeviceRecord& device) override;
+  void updateDevice(const DeviceRecord& device) override;
+  std::optional<DeviceRecord> device(const std::string& id) override;
+  std::optional<DeviceRecord> deviceByEnrolmentCode(const std::string& codeHash) override;
+  std::vector<DeviceRecord> devices() override;
+  void touchDevice(const std::string& id, int64_t at, const std::string& userId, const std::string& address) override;
+  void putChallenge(const std::string& challengeHash, const std::string& deviceId, int64_t expiresAt) override;
+  std::optional<std::string> takeChallenge(const std::string& challengeHash, int64_t now) override;
+  int endDeviceSessions(const std::string& deviceId, int64_t at, const std::string& reason) override;
+  std::vector<std::string> deviceUploads(const std::string& deviceId) override;
+  int deviceMediaSince(const std::string& deviceId, int64_t since) override;
 
   int appliedMigrations() const { return appliedMigrations_; }
 

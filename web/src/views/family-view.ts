@@ -221,7 +221,8 @@ export class HomeObservationView extends FormView {
         <div class="field"><label for="home-body">Tell us more <span class="optional">(optional)</span></label>
           <textarea id="home-body" rows="5" maxlength="20000"></textarea></div>
         ${this.field('observed_on', 'When', { type: 'date', required: true, value: new Date().toISOString().slice(0, 10) })}
-        <nb-media-uploader .tagging=${false} accept="image/*,video/*" label="Photos or videos (optional)"></nb-media-uploader>
+        <nb-media-uploader .tagging=${false} accept="image/*,video/*" label="Photos or videos"
+          hint="Take a photo or video, or choose from your library. Staff see them before they join the journal."></nb-media-uploader>
         ${this.submitButton('Send to staff', 'Sending…')}
       </form>
     </section>`;

@@ -8,6 +8,25 @@ import { navigate } from '../router';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework } from '../journal';
 
 interface Room { id: string; name: string; release_mode: string }
+
+// Staff read each child's consent to say, per photo, which families will see it.
+async function withConsents(known: Map<string, Consent>, children: Child[]): Promise<Map<string, Consent>> {
+  const missing = children.filter((c) => !known.has(c.id));
+  if (!missing.length) return known;
+  const found = await Promise.all(missing.map((c) => api<{ consent: Consent }>('GET', `/children/${c.id}/consent`)));
+  const next = new Map(known);
+  missing.forEach((c, i) => next.set(c.id, found[i].consent));
+  return next;
+}
+
+// A photo the box refused to save (no_photo_consent names the child) is marked beside it; the
+// form says where to look.
+function placeMediaError(uploader: MediaUploader | null, error: unknown): never {
+  if (uploader?.placeError(error)) {
+    throw new ApiError(422, 'no_photo_consent', `${(error as Error).message} See the photo marked below.`);
+  }
+  throw error;
+}
 interface EntryVersion { version: number; edited_at: string; entry: { title: string } }
 
 const STATUS_LABEL: Record<string, string> = { draft: 'Draft', staff_only: 'Staff only', journal: 'In the journal', pending: 'Waiting for approval', returned: 'Returned' };
@@ -117,17 +136,17 @@ export class EntryEditorView extends FormView {
   }
 
   private async loadConsents(): Promise<void> {
-    const missing = this.taggable().filter((c) => !this.consents.has(c.id));
-    if (!missing.length) return;
-    const found = await Promise.all(missing.map((c) => api<{ consent: Consent }>('GET', `/children/${c.id}/consent`)));
-    const next = new Map(this.consents);
-    missing.forEach((c, i) => next.set(c.id, found[i].consent));
-    this.consents = next;
+    this.consents = await withConsents(this.consents, this.taggable());
+  }
+
+  protected updated(changed: Map<string, unknown>): void {
+    if (changed.has('kind') || changed.has('roomId') || changed.has('chosen')) {
+      void this.loadConsents().catch((e) => this.showError(e));
+    }
   }
 
   private childrenChanged(): void {
     this.chosen = this.checkedValues('child');
-    void this.loadConsents().catch((e) => this.showError(e));
   }
 
   private checkedValues(name: string): string[] {
@@ -153,7 +172,7 @@ export class EntryEditorView extends FormView {
       const uploader = this.querySelector<MediaUploader>('nb-media-uploader');
       if (uploader?.busy) throw new ApiError(400, 'uploading', 'Wait until every file has finished uploading and processing, then save.');
       body.media = uploader?.attachments ?? [];
-      created = (await api<{ entry: Entry }>('POST', '/entries', body)).entry;
+      created = (await api<{ entry: Entry }>('POST', '/entries', body).catch((e) => placeMediaError(uploader, e))).entry;
     });
     if (created) navigate(`/staff/entries/${(created as Entry).id}`);
   }
@@ -177,7 +196,7 @@ export class EntryEditorView extends FormView {
           <textarea id="entry-next_steps" rows="2" maxlength="5000"></textarea></div>` : nothing}
         ${this.field('observed_on', 'Date', { type: 'date', required: true, value: new Date().toISOString().slice(0, 10) })}
         ${roomWide
-          ? html`<div @change=${(e: Event) => { this.roomId = (e.target as HTMLSelectElement).value; void this.loadConsents().catch((x) => this.showError(x)); }}>
+          ? html`<div @change=${(e: Event) => { this.roomId = (e.target as HTMLSelectElement).value; }}>
               ${this.field('room_id', 'Room', { required: true, options: this.rooms.map((r) => ({ value: r.id, label: r.name })) })}</div>`
           : html`<fieldset class="checks" @change=${this.childrenChanged} aria-describedby=${this.errors.child_ids ? 'entry-child_ids-error' : nothing}><legend>Children in it</legend>
               ${this.kids.map((c) => html`<div class="field-check"><input type="checkbox" name="child" id="child-${c.id}" value=${c.id}>
@@ -192,7 +211,7 @@ export class EntryEditorView extends FormView {
           ${this.errors.aspect_ids ? html`<p class="field-error">${this.errors.aspect_ids}</p>` : nothing}</fieldset>` : nothing}
         <nb-media-uploader .people=${this.taggable()} .consents=${this.consents}></nb-media-uploader>
         <input type="hidden" id="entry-media">
-        ${this.errors.media ? html`<p class="field-error" role="alert">${this.errors.media}</p>` : nothing}
+        ${this.errors.media ? html`<p class="field-error">${this.errors.media}</p>` : nothing}
         ${this.field('status', 'Save as', { required: true, value: 'journal', options: [
           { value: 'journal', label: 'In the journal (families see it once released)' }, { value: 'staff_only', label: 'Staff only' }, { value: 'draft', label: 'Draft' }] })}
         ${this.submitButton('Save entry', 'Saving…')}
@@ -212,6 +231,7 @@ export class StaffEntryView extends FormView {
   @state() private threads = new Map<string, Comment[]>();
   @state() private editing = false;
   @state() private versions: EntryVersion[] = [];
+  @state() private consents = new Map<string, Consent>();
   protected fieldPrefix = 'reply';
 
   connectedCallback(): void {
@@ -255,12 +275,29 @@ export class StaffEntryView extends FormView {
     if (done) this.notice = 'The comment is hidden from the family.';
   }
 
+  // Children who can be tagged in this entry's media: its children, or a room post's room.
+  private taggable(): Child[] {
+    const e = this.entry!;
+    const roomWide = e.kind === 'room_post' || e.kind === 'newsletter';
+    return [...this.kids.values()].filter((c) => (roomWide ? c.room_id === e.room_id : e.child_ids.includes(c.id)));
+  }
+
+  private startEditing(): void {
+    this.editing = true;
+    void this.run(async () => { this.consents = await withConsents(this.consents, this.taggable()); });
+  }
+
   private async amend(event: Event): Promise<void> {
     event.preventDefault();
+    const uploader = this.querySelector<MediaUploader>('nb-media-uploader');
     const done = await this.run(async () => {
-      await api('PATCH', `/entries/${this.entryId}`, {
+      if (uploader?.busy) throw new ApiError(400, 'uploading', 'Wait until every file has finished uploading and processing, then save.');
+      const body: Record<string, unknown> = {
         title: this.value('title'), body: this.rawValue('body'), next_steps: this.rawValue('next_steps'), status: this.value('status'),
-      });
+      };
+      // The list replaces the entry's media: sent only when it changed.
+      if (uploader?.dirty) body.media = uploader.attachments;
+      await api('PATCH', `/entries/${this.entryId}`, body).catch((e) => placeMediaError(uploader, e));
       await this.reload();
     });
     if (done) { this.editing = false; this.notice = 'Saved. The previous version is kept.'; }
@@ -274,6 +311,9 @@ export class StaffEntryView extends FormView {
       <div class="field"><label for="reply-body">What happened</label><textarea id="reply-body" rows="5" maxlength="20000" .value=${e.body}></textarea></div>
       <div class="field"><label for="reply-next_steps">Next steps <span class="optional">(optional)</span></label>
         <textarea id="reply-next_steps" rows="2" maxlength="5000" .value=${e.next_steps}></textarea></div>
+      <nb-media-uploader .existing=${e.media ?? []} .people=${this.taggable()} .consents=${this.consents}></nb-media-uploader>
+      <input type="hidden" id="reply-media">
+      ${this.errors.media ? html`<p class="field-error">${this.errors.media}</p>` : nothing}
       ${this.field('status', 'Status', { required: true, value: e.status, options: Object.entries(STATUS_LABEL).slice(0, 3).map(([value, label]) => ({ value, label })) })}
       <div class="actions"><button type="submit" class="primary" ?disabled=${this.busy}>Save amendment</button>
         <button type="button" @click=${() => { this.editing = false; }}>Cancel</button></div>
@@ -305,7 +345,7 @@ export class StaffEntryView extends FormView {
         ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}</div>
       ${this.formFeedback()}
       ${e.kind !== 'home' ? (this.editing ? this.editForm()
-        : html`<div class="actions"><button type="button" @click=${() => { this.editing = true; }}>Amend this entry</button></div>`) : nothing}
+        : html`<div class="actions"><button type="button" @click=${this.startEditing}>Amend this entry</button></div>`) : nothing}
       ${this.versions.length ? html`<details class="panel"><summary>Earlier versions (${this.versions.length})</summary><ul class="comments">
         ${this.versions.map((v) => html`<li>Version ${v.version}, replaced ${formatTime(v.edited_at)}: “${v.entry.title}”</li>`)}</ul></details>` : nothing}
       ${this.session.user.role === 'manager' && e.kind !== 'home' ? html`<div class="panel"><h2>Review</h2>
