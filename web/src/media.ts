@@ -80,10 +80,12 @@ export function audience(item: { kind?: MediaItem['kind']; child_ids: string[]; 
   if (tagged.length === 0) {
     return { seen: `Nobody is ticked, so every family who can see this entry will see this ${what}. Tick each child who is in it.`, warnings: [], refused: [] };
   }
-  const visibleTo = (x: string) => tagged.every((t) => obscured.has(t) || (t === x ? own(t) : others(t)));
-  const seenBy = tagged.filter(visibleTo);
-  const warnings: string[] = [];
+  // A refused child must be obscured or unticked before the box takes the item; either way
+  // they stop limiting who sees it, so "seen by" describes the item as it can be saved.
   const refused = tagged.filter((id) => !own(id) && !obscured.has(id));
+  const visibleTo = (x: string) => tagged.every((t) => obscured.has(t) || refused.includes(t) || (t === x ? own(t) : others(t)));
+  const seenBy = tagged.filter((id) => !refused.includes(id) && visibleTo(id));
+  const warnings: string[] = [];
   for (const id of refused) {
     const why = consents.get(id)?.online_journal_opt_out ? 'is opted out of online journals' : 'has no consent to photos in the journal';
     warnings.push(item.kind === 'image' || !item.kind
@@ -302,7 +304,6 @@ export class MediaUploader extends LightElement {
       chunkSize: CHUNK_SIZE,
       retryDelays: RETRY_DELAYS,
       metadata: { filename: item.name },
-      headers: { 'X-CSRF-Token': csrf() ?? '' },
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       // The token changes when someone signs in again over the screen; send the current one.

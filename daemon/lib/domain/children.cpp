@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "domain/errors.hpp"
+#include "domain/roles.hpp"
 
 namespace nestbox::domain {
 
@@ -46,19 +47,9 @@ bool isDate(const std::string& text) {
 
 std::string today(int64_t now) { return system::formatTimestamp(now).substr(0, 10); }
 
-void ChildrenService::requireStaff(const Principal& p) {
-  if (p.role == Role::parent) {
-    ctx_.audit.record(Event::AccessDenied, AuditActor::of(p), AuditTarget{"journal", ""});
-    throw DomainError(ErrorKind::forbidden, "staff_only", "Only staff and managers can do this.");
-  }
-}
+void ChildrenService::requireStaff(const Principal& p) { requireStaffRole(ctx_, p, "journal"); }
 
-void ChildrenService::requireManager(const Principal& p) {
-  if (p.role != Role::manager) {
-    ctx_.audit.record(Event::AccessDenied, AuditActor::of(p), AuditTarget{"journal", ""});
-    throw DomainError(ErrorKind::forbidden, "manager_only", "Only a manager can do this.");
-  }
-}
+void ChildrenService::requireManager(const Principal& p) { requireManagerRole(ctx_, p, "journal"); }
 
 storage::RoomRecord ChildrenService::requireRoom(const std::string& roomId) {
   auto room = journal_.room(roomId);

@@ -1,6 +1,7 @@
 #include "domain/devices.hpp"
 
 #include "domain/errors.hpp"
+#include "domain/roles.hpp"
 #include "security/device_keys.hpp"
 #include "security/tokens.hpp"
 
@@ -20,19 +21,9 @@ void checkName(const std::string& name) {
 
 }  // namespace
 
-void DeviceService::requireStaff(const Principal& p) {
-  if (p.role == Role::parent) {
-    ctx_.audit.record(Event::AccessDenied, AuditActor::of(p), AuditTarget{"devices", ""});
-    throw DomainError(ErrorKind::forbidden, "staff_only", "Only staff and managers can do this.");
-  }
-}
+void DeviceService::requireStaff(const Principal& p) { requireStaffRole(ctx_, p, "devices"); }
 
-void DeviceService::requireManager(const Principal& p) {
-  if (p.role != Role::manager) {
-    ctx_.audit.record(Event::AccessDenied, AuditActor::of(p), AuditTarget{"devices", ""});
-    throw DomainError(ErrorKind::forbidden, "manager_only", "Only a manager can do this.");
-  }
-}
+void DeviceService::requireManager(const Principal& p) { requireManagerRole(ctx_, p, "devices"); }
 
 storage::DeviceRecord DeviceService::require(const std::string& deviceId) {
   auto device = devices_.device(deviceId);
