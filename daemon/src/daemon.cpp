@@ -112,14 +112,13 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::Context ctx{*store, *clock, random, hasher, audit, throttle};
     domain::SettingsService settings(ctx);
     domain::AccountService accounts(ctx, settings);
-    domain::SessionService sessions(ctx, settings);
     domain::SetupService setup(ctx, settings);
     domain::ChildrenService children(ctx, *store, settings);
     domain::JournalService journal(ctx, *store, settings, children);
     storage::MediaFiles mediaFiles(config.dataDir + "/media");
     auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
     auto mediaWorkers = std::make_unique<system::ThreadPool>(config.mediaWorkers);
-    domain::MediaService media(ctx, *store, children, mediaFiles, *processor, *mediaWorkers);
+    domain::MediaService media(ctx, *store, children, settings, mediaFiles, *processor, *mediaWorkers);
     media.recover();
 
     if (const auto code = setup.prepare(config.effectiveSetupCodeFile())) {
@@ -127,6 +126,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     }
 
     domain::DeviceService devices(ctx, *store, *store, media);
+    domain::SessionService sessions(ctx, settings, devices);
     http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, config.effectiveSetupCodeFile(),
                    system::readFile(config.dataDir + "/tls/ca.crt"), tls.caFingerprint});
     http::HttpServer server(config, api);
@@ -173,7 +173,7 @@ int runCheck(const Config& config, bool repair) {
     storage::MediaFiles mediaFiles(config.dataDir + "/media");
     auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
     system::InlineExecutor inline_;
-    domain::MediaService media(ctx, store, children, mediaFiles, *processor, inline_);
+    domain::MediaService media(ctx, store, children, settings, mediaFiles, *processor, inline_);
     const auto r = media.check(repair);
     std::printf(
         "media check: %s\n"

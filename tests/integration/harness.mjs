@@ -2,6 +2,7 @@
 // and nginx in front of it with the repository's own template (TLS with the box's CA).
 // Time is moved with the daemon's test clock offset file, never with sleeps.
 
+import crypto from 'node:crypto';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -135,6 +136,13 @@ export class Stack {
 
   client() { return new Client(this); }
 
+  // The setting's registered tablet, enrolled by the first manager on first use; none before setup.
+  async tablet() {
+    if (!this.manager) return null;
+    this.defaultTablet ??= Tablet.enrol(this, this.manager);
+    return this.defaultTablet;
+  }
+
   async stop() {
     if (this.nginx && this.nginx.exitCode === null) {
       const exited = new Promise((r) => this.nginx.once('exit', r));
@@ -153,6 +161,7 @@ export class Stack {
       username: 'manager', display_name: 'Beth McNerlin', password: MANAGER_PASSWORD,
     });
     if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${res.text}`);
+    this.manager = manager;
     return manager;
   }
 
@@ -232,7 +241,45 @@ export class Client {
     return res;
   }
 
-  signIn(username, password) { return this.post('/api/v1/auth/sign-in', { username, password }); }
+  // Signs in on the stack's registered tablet (its proof goes with the password), or with
+  // { tablet: null } from a browser that is not a registered device.
+  async signIn(username, password, { tablet } = {}) {
+    const device = tablet === undefined ? await this.stack.tablet() : tablet;
+    return this.post('/api/v1/auth/sign-in', { username, password, ...(device ? await device.proof() : {}) });
+  }
+}
+
+// A registered tablet: a P-256 key like the one its browser keeps, enrolled with a manager's
+// one-time code; proof() signs a fresh challenge from the box (P1363, as WebCrypto does).
+export class Tablet {
+  static async enrol(stack, manager, name = 'Test tablet') {
+    const created = await manager.post('/api/v1/devices', { name });
+    if (created.status !== 201) throw new Error(`device create failed: ${created.text}`);
+    const tablet = new Tablet(stack, created.json.device.id);
+    const enrolled = await stack.client().post('/api/v1/devices/enrol', {
+      code: created.json.enrolment.code, public_key: tablet.publicKey });
+    if (enrolled.status !== 201) throw new Error(`enrol failed: ${enrolled.text}`);
+    return tablet;
+  }
+
+  constructor(stack, id) {
+    this.stack = stack;
+    this.id = id;
+    const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    this.privateKey = privateKey;
+    this.publicKey = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  }
+
+  async proof() {
+    const res = await this.stack.client().post(`/api/v1/devices/${this.id}/challenge`);
+    if (res.status !== 200) return { device_id: this.id, challenge: 'none', signature: 'none' };
+    const { challenge } = res.json;
+    return { device_id: this.id, challenge, signature: this.sign(challenge) };
+  }
+
+  sign(text) {
+    return crypto.sign('sha256', Buffer.from(text), { key: this.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64');
+  }
 }
 
 // Uploads `bytes` (a Buffer) with the tus protocol as `client`, in pieces of `chunk` bytes;

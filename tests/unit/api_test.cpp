@@ -29,7 +29,9 @@ TEST_CASE("every route except setup, sign-in, code redemption, the CA, tus disco
                                       "OPTIONS /api/v1/uploads",  // tus: which versions and extensions
                                       // A tablet enrols with a manager's one-time code and then proves
                                       // itself by signing challenges: both before anyone signs in.
-                                      "POST /api/v1/devices/enrol", "POST /api/v1/devices/:id/challenge"};
+                                      "POST /api/v1/devices/enrol", "POST /api/v1/devices/:id/challenge",
+                                      // The shared-tablet switch: the tablet's proof instead of a session.
+                                      "POST /api/v1/devices/:id/people", "POST /api/v1/auth/pin"};
   int checked = 0;
   for (const auto& route : s.api.routes()) {
     const std::string key = route.method + " " + route.pattern;
@@ -217,7 +219,7 @@ TEST_CASE("the audit log pages and filters for managers") {
   REQUIRE(r.status == 200);
   auto page = c.json(r);
   CHECK(page["entries"].size() == 2);
-  CHECK(page["entries"][0]["address"] == "198.51.100.4");
+  CHECK(page["entries"][0]["address"] == "192.168.1.20");
   CHECK(page["entries"][0]["description"] == "sign-in failed");
   REQUIRE(page["next_cursor"].is_string());
   page = c.json(c.call("GET", "/api/v1/audit?event=NBX_AUTH_SIGNIN_FAILED&limit=2&cursor=" +

@@ -164,8 +164,8 @@ TEST_CASE("sign-out, ending my other sessions, and seeing only my own") {
   testing::Stack s;
   const auto manager = s.setUp();
   s.addUser(manager, "staff1", Role::staff, "green apple orchard");
-  const auto a = s.sessions.signIn("staff1", "green apple orchard", s.origin);
-  const auto b = s.sessions.signIn("staff1", "green apple orchard", s.origin);
+  const auto a = s.signInOnTablet("staff1", "green apple orchard");
+  const auto b = s.signInOnTablet("staff1", "green apple orchard");
   const auto views = s.sessions.listOwn(a.principal);
   REQUIRE(views.size() == 2);
   CHECK(std::count_if(views.begin(), views.end(), [](const SessionView& v) { return v.current; }) == 1);
@@ -186,13 +186,13 @@ TEST_CASE("accounts: only managers manage them, codes set passwords once") {
   CHECK(code.expiresAt == s.clock.now() + kOneTimeCodeLifetime);
   CHECK(s.auditCount("NBX_ACCOUNT_CREATED") == 1);
   // Until the code is redeemed nobody knows a password for the account.
-  CHECK(kindOf([&] { s.sessions.signIn("kate.key", "", s.origin); }) == ErrorKind::unauthenticated);
+  CHECK(kindOf([&] { s.signInOnTablet("kate.key", ""); }) == ErrorKind::unauthenticated);
 
   CHECK(kindOf([&] { s.accounts.redeemCode("kate.key", code.code, "password123", s.origin); }) == ErrorKind::invalid);
   s.accounts.redeemCode("kate.key", code.code, "sunflowers in july", s.origin);
   CHECK(kindOf([&] { s.accounts.redeemCode("kate.key", code.code, "sunflowers in june", s.origin); }) ==
         ErrorKind::unauthenticated);  // single use
-  const auto staff = s.sessions.signIn("kate.key", "sunflowers in july", s.origin).principal;
+  const auto staff = s.signInOnTablet("kate.key", "sunflowers in july").principal;
 
   CHECK(kindOf([&] { s.accounts.create(staff, {"x.y", "X", std::nullopt, Role::manager}); }) == ErrorKind::forbidden);
   CHECK(kindOf([&] { s.accounts.list(staff, {}); }) == ErrorKind::forbidden);
@@ -246,16 +246,16 @@ TEST_CASE("deactivation ends sessions at once and refuses sign-in, the last mana
   testing::Stack s;
   const auto manager = s.setUp();
   const auto staff = s.addUser(manager, "leaver", Role::staff, "autumn leaves falling");
-  const auto session = s.sessions.signIn("leaver", "autumn leaves falling", s.origin);
+  const auto session = s.signInOnTablet("leaver", "autumn leaves falling");
   s.accounts.deactivate(manager, staff.id);
   CHECK_FALSE(s.sessions.authenticate(session.token, s.origin).principal);
-  CHECK(kindOf([&] { s.sessions.signIn("leaver", "autumn leaves falling", s.origin); }) == ErrorKind::forbidden);
+  CHECK(kindOf([&] { s.signInOnTablet("leaver", "autumn leaves falling"); }) == ErrorKind::forbidden);
   CHECK(kindOf([&] { s.accounts.deactivate(manager, manager.userId); }) == ErrorKind::conflict);
   AccountChange demote;
   demote.role = Role::staff;
   CHECK(kindOf([&] { s.accounts.update(manager, manager.userId, demote); }) == ErrorKind::conflict);
   s.accounts.reactivate(manager, staff.id);
-  CHECK_NOTHROW(s.sessions.signIn("leaver", "autumn leaves falling", s.origin));
+  CHECK_NOTHROW(s.signInOnTablet("leaver", "autumn leaves falling"));
 }
 
 TEST_CASE("a password older than the setting's maximum age must be changed at sign-in") {
@@ -291,7 +291,7 @@ TEST_CASE("PINs are for staff and managers and must not be trivial") {
   CHECK(kindOf([&] { s.accounts.setPinFor(manager, parent.id, "4071"); }) == ErrorKind::invalid);
   s.accounts.setPinFor(manager, staff.id, "4071");
   CHECK(s.hasher.verify(*s.store.userById(staff.id)->pinHash, "4071"));
-  const auto staffSession = s.sessions.signIn("pat.staff", "marmalade sandwich", s.origin).principal;
+  const auto staffSession = s.signInOnTablet("pat.staff", "marmalade sandwich").principal;
   CHECK(kindOf([&] { s.accounts.setOwnPin(staffSession, "wrong password", "5820"); }) == ErrorKind::invalid);
   s.accounts.setOwnPin(staffSession, "marmalade sandwich", "5820");
   CHECK(s.auditCount("NBX_PIN_SET") == 2);
@@ -322,7 +322,7 @@ TEST_CASE("only managers read the audit log, whatever the caller") {
   testing::Stack s;
   const auto manager = s.setUp();
   s.addUser(manager, "curious", Role::staff, "owls at midnight");
-  const auto staff = s.sessions.signIn("curious", "owls at midnight", s.origin).principal;
+  const auto staff = s.signInOnTablet("curious", "owls at midnight").principal;
   CHECK(kindOf([&] { s.audit.query(staff, {}); }) == ErrorKind::forbidden);
   CHECK(s.auditCount("NBX_ACCESS_DENIED") == 1);
   CHECK_FALSE(s.audit.query(manager, {}).empty());

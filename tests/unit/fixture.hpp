@@ -26,6 +26,7 @@
 #include "system/executor.hpp"
 #include "system/clock.hpp"
 #include "system/random.hpp"
+#include "tablet_key.hpp"
 
 namespace nestbox::testing {
 
@@ -64,18 +65,19 @@ struct Stack {
   domain::Context ctx{store, clock, random, hasher, audit, throttle};
   domain::SettingsService settings{ctx};
   domain::AccountService accounts{ctx, settings};
-  domain::SessionService sessions{ctx, settings};
   domain::SetupService setup{ctx, settings};
   domain::ChildrenService children{ctx, store, settings};
   domain::JournalService journal{ctx, store, settings, children};
   storage::MediaFiles mediaFiles{tempDir("media-" + std::to_string(++stacks())) + "/media"};
   FakeMediaProcessor processor;
   system::InlineExecutor workers;
-  domain::MediaService media{ctx, store, children, mediaFiles, processor, workers};
+  domain::MediaService media{ctx, store, children, settings, mediaFiles, processor, workers};
   domain::DeviceService devices{ctx, store, store, media};
+  domain::SessionService sessions{ctx, settings, devices};
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, codeFile, "PEM", "AA:BB"}};
-  domain::RequestOrigin origin{"192.0.2.10", "unit-test"};
+  // On the staff network: inside the setting's default secure subnets.
+  domain::RequestOrigin origin{"192.168.1.10", "unit-test"};
 
   // Runs setup with a fresh code; returns the first manager, signed in.
   domain::Principal setUp() {
@@ -94,12 +96,38 @@ struct Stack {
     return *store.userById(user.id);
   }
 
+  // The setting's registered tablet, enrolled by the first manager on first use.
+  struct Tablet {
+    std::string id;
+    std::unique_ptr<TabletKey> key;
+  };
+  Tablet& tablet() {
+    if (!tablet_.key) {
+      const auto manager = sessions.signIn("manager", kManagerPassword, origin).principal;
+      tablet_.key = std::make_unique<TabletKey>();
+      tablet_.id = devices.enrol(devices.create(manager, "Tablet", std::nullopt).code, tablet_.key->publicKey(), origin).id;
+    }
+    return tablet_;
+  }
+  // A fresh proof from the tablet, as its browser makes one.
+  domain::DeviceProof proof() {
+    auto& t = tablet();
+    const auto challenge = devices.challenge(t.id);
+    return {t.id, challenge, t.key->sign(challenge)};
+  }
+  domain::SignInResult signInOnTablet(const std::string& username, const std::string& password) {
+    return sessions.signIn(username, password, origin, proof());
+  }
+
   int auditCount(const std::string& event) {
     storage::AuditQuery q;
     q.event = event;
     q.limit = 1000;
     return static_cast<int>(store.audit(q).size());
   }
+
+ private:
+  Tablet tablet_;
 };
 
 }  // namespace nestbox::testing

@@ -19,7 +19,7 @@ struct JournalSetting {
   JournalSetting() {
     manager = s.setUp();
     s.addUser(manager, "kate", domain::Role::staff, "green apple orchard");
-    staff = s.sessions.signIn("kate", "green apple orchard", s.origin).principal;
+    staff = s.signInOnTablet("kate", "green apple orchard").principal;
     nursery = s.children.createRoom(manager, "Nursery", "live");
     reception = s.children.createRoom(manager, "Reception", "scheduled");
     a = s.children.createChild(manager, {"Ava", "Ahmed", "2022-01-10", nursery.id, "2025-09-01", staff.userId, std::nullopt});

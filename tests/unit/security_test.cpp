@@ -119,3 +119,33 @@ TEST_CASE("the box CA is made once, the server certificate follows the box's nam
   const auto expiring = ensureCertificates(dir, {"nursery-box", names.addresses}, now + 380 * 86400);
   CHECK(expiring.serverIssued);
 }
+
+TEST_CASE("secure subnets: IPv4 and IPv6 networks, mapped addresses, typing mistakes refused") {
+  using security::parseSubnet;
+  std::optional<security::SubnetListError> error;
+  const auto list = security::parseSubnetList("192.168.10.0/24, 10.0.0.0/8\nfd00:1::/64, 127.0.0.1", error);
+  REQUIRE_FALSE(error);
+  CHECK(security::formatSubnetList(list) == "192.168.10.0/24, 10.0.0.0/8, fd00:1::/64, 127.0.0.1/32");
+  CHECK(security::inAnySubnet("192.168.10.77", list));
+  CHECK(security::inAnySubnet("::ffff:192.168.10.77", list));  // IPv4-mapped counts as IPv4
+  CHECK(security::inAnySubnet("10.255.255.255", list));
+  CHECK(security::inAnySubnet("fd00:1::abcd", list));
+  CHECK(security::inAnySubnet("127.0.0.1", list));
+  CHECK_FALSE(security::inAnySubnet("192.168.11.1", list));  // the guest Wi-Fi next door
+  CHECK_FALSE(security::inAnySubnet("fd00:2::1", list));
+  CHECK_FALSE(security::inAnySubnet("127.0.0.2", list));
+  CHECK_FALSE(security::inAnySubnet("not an address", list));
+  CHECK_FALSE(security::inAnySubnet("", list));
+  CHECK(parseSubnet("0.0.0.0/0"));
+  CHECK(parseSubnet("192.168.0.0/17"));
+  CHECK_FALSE(parseSubnet("192.168.128.0/16"));  // host bits set
+  CHECK_FALSE(parseSubnet("192.168.1.0/33"));
+  CHECK_FALSE(parseSubnet("192.168.1.0/"));
+  CHECK_FALSE(parseSubnet("192.168.1/24"));
+  CHECK_FALSE(parseSubnet("fd00::/129"));
+  CHECK_FALSE(parseSubnet("::ffff:10.0.0.0/104"));
+  const auto bad = security::parseSubnetList("10.0.0.0/8, guest", error);
+  CHECK(bad.empty());
+  REQUIRE(error);
+  CHECK(error->item == "guest");
+}

@@ -107,7 +107,7 @@ TEST_CASE("sessions end singly or per user, keeping one") {
   SqliteStore store(":memory:");
   store.insertUser(user("u1", "ann"));
   for (const char* id : {"s1", "s2", "s3"}) {
-    store.insertSession({id, std::string("hash-") + id, "u1", "csrf", 10, 10, "addr", "ua", {}, {}, {}});
+    store.insertSession({id, std::string("hash-") + id, "u1", "csrf", 10, 10, "addr", "ua", {}, {}, {}, {}, {}});
   }
   store.endSession("s1", 20, "signed_out");
   CHECK(store.sessionById("s1")->endReason == "signed_out");
@@ -117,5 +117,5 @@ TEST_CASE("sessions end singly or per user, keeping one") {
   CHECK(open[0].id == "s3");
   CHECK(store.sessionWithUser("hash-s3")->second.username == "ann");
   // Foreign keys are enforced: no session for a user that does not exist.
-  CHECK_THROWS_AS(store.insertSession({"s9", "h9", "ghost", "c", 1, 1, "a", "u", {}, {}, {}}), SqliteError);
+  CHECK_THROWS_AS(store.insertSession({"s9", "h9", "ghost", "c", 1, 1, "a", "u", {}, {}, {}, {}, {}}), SqliteError);
 }

@@ -85,6 +85,17 @@ enum class Severity { debug, info, warning, error };
   X(DeviceChanged, "NBX_DEVICE_CHANGED", info, true, "device renamed or moved")                     \
   X(DeviceRevoked, "NBX_DEVICE_REVOKED", warning, true, "device reported lost, stolen or damaged; revoked") \
   X(DeviceAlertAcknowledged, "NBX_DEVICE_ALERT_ACKNOWLEDGED", info, true, "manager acknowledged a device report") \
+  X(DeviceProofRejected, "NBX_DEVICE_PROOF_REJECTED", warning, true, "device proof (signed challenge) refused") \
+  X(DeviceProofRenewed, "NBX_DEVICE_PROOF_RENEWED", debug, false, "session's device proof renewed")  \
+  X(SignInNeedsDevice, "NBX_SIGNIN_NEEDS_DEVICE", warning, true, "staff sign-in refused: not on a registered device") \
+  X(PinSignIn, "NBX_PIN_SIGNIN", info, true, "user switched in on a shared tablet with a PIN")       \
+  X(PinFailed, "NBX_PIN_FAILED", warning, true, "wrong PIN on a shared tablet")                    \
+  X(PinLocked, "NBX_PIN_LOCKED", warning, true, "PIN switched off after too many wrong PINs")       \
+  X(SignedOutEverywhere, "NBX_SIGNED_OUT_EVERYWHERE", info, true, "user ended all their sessions") \
+  X(UploadRefusedNetwork, "NBX_UPLOAD_REFUSED_NETWORK", warning, true, "upload refused: not a registered device on a secure network") \
+  X(ChildViewEntered, "NBX_CHILD_VIEW_ENTERED", info, true, "tablet switched into one child's view") \
+  X(ChildViewLeft, "NBX_CHILD_VIEW_LEFT", info, true, "tablet left child view with a staff PIN")      \
+  X(ChildViewRefused, "NBX_CHILD_VIEW_REFUSED", warning, true, "child view tried to reach something else") \
   X(HttpBadRequest, "NBX_HTTP_BAD_REQUEST", debug, false, "request refused as malformed")          \
   X(HttpInternalError, "NBX_HTTP_INTERNAL_ERROR", error, false, "unexpected error handling request")
 

@@ -22,7 +22,7 @@ struct AuditActor {
   std::string address;
   std::optional<std::string> deviceId;
 
-  static AuditActor of(const Principal& p) { return {p.userId, p.username, p.origin.address, {}}; }
+  static AuditActor of(const Principal& p) { return {p.userId, p.username, p.origin.address, p.deviceId}; }
   static AuditActor anonymous(const RequestOrigin& o) { return {{}, {}, o.address, {}}; }
 };
 

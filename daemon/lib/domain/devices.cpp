@@ -153,6 +153,10 @@ bool DeviceService::verify(const std::string& deviceId, const std::string& chall
   return security::verifyP256Signature(*device->publicKey, challenge, signature);
 }
 
+void DeviceService::touch(const std::string& deviceId, const std::string& userId, const std::string& address) {
+  devices_.touchDevice(deviceId, ctx_.clock.now(), userId, address);
+}
+
 std::vector<storage::DeviceRecord> DeviceService::list(const Principal& p) {
   requireStaff(p);
   auto all = devices_.devices();

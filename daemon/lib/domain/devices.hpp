@@ -51,6 +51,8 @@ class DeviceService {
   // True when `signature` is the device's key over a challenge issued to it, unexpired and
   // not used before (it is used up now). A revoked or unknown device never verifies.
   bool verify(const std::string& deviceId, const std::string& challenge, const std::string& signature);
+  // Last seen, last user, last address: what the devices screen and a loss report show.
+  void touch(const std::string& deviceId, const std::string& userId, const std::string& address);
 
   // Staff and managers.
   std::vector<storage::DeviceRecord> list(const Principal& p);

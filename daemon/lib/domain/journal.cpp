@@ -128,7 +128,9 @@ std::vector<storage::MediaRecord> JournalService::resolveMedia(const Principal& 
 
 JournalService::Viewer JournalService::viewer(const Principal& p) {
   Viewer v{p, {}, {}, {}};
-  if (p.role == Role::parent) {
+  if (p.childViewOf) {
+    v.ownChildren.insert(*p.childViewOf);
+  } else if (p.role == Role::parent) {
     for (const auto& c : journal_.childrenOfParent(p.userId)) v.ownChildren.insert(c.id);
   }
   return v;
@@ -164,7 +166,7 @@ EntryView JournalService::viewFor(Viewer& v, storage::EntryRecord entry) {
     name = v.authorNames.emplace(entry.authorId, author ? author->displayName : std::string()).first;
   }
   view.authorName = name->second;
-  if (v.principal.role == Role::parent) {
+  if (v.principal.role == Role::parent || v.principal.childViewOf) {
     // Only their own children, never another child's id, name or tag.
     std::erase_if(entry.childIds, [&](const std::string& id) { return !v.ownChildren.contains(id); });
     entry.reviewNote.clear();
@@ -292,6 +294,17 @@ std::vector<storage::EntryVersionRecord> JournalService::versions(const Principa
   children_.requireStaff(p);
   requireEntry(entryId);
   return journal_.entryVersions(entryId);
+}
+
+std::vector<EntryView> JournalService::childJournal(const Principal& p, const std::optional<storage::EntryCursor>& before,
+                                                   int limit) {
+  if (!p.childViewOf) throw DomainError(ErrorKind::forbidden, "not_in_child_view", "This is only shown in child view.");
+  storage::ParentFeedQuery q;
+  q.childId = p.childViewOf;
+  q.before = before;
+  q.limit = limit;
+  q.now = ctx_.clock.now();
+  return viewsFor(p, journal_.childFeed(q));
 }
 
 std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const storage::ParentFeedQuery& query) {

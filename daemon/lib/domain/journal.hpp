@@ -88,6 +88,9 @@ class JournalService {
   std::vector<storage::EntryVersionRecord> versions(const Principal& p, const std::string& entryId);
 
   std::shared_ptr<const FeedPage> feed(const Principal& p, const storage::ParentFeedQuery& query);
+  // Child view: the one child's journal, shaped as their family sees it (only that child
+  // named, media by today's consent), read-only. Only for a session in child view.
+  std::vector<EntryView> childJournal(const Principal& p, const std::optional<storage::EntryCursor>& before, int limit);
 
   EntryView review(const Principal& p, const std::string& entryId, bool returnToAuthor, const std::string& note);
 
@@ -107,7 +110,7 @@ class JournalService {
   // What shaping entries for one person needs, gathered once per request, not per entry.
   struct Viewer {
     const Principal& principal;
-    std::set<std::string> ownChildren;                 // parents only
+    std::set<std::string> ownChildren;                 // parents, and child view's one child
     std::map<std::string, std::string> authorNames;  // filled as met
     std::map<std::string, storage::ConsentRecord> consents;  // of children in media, filled as met
   };

@@ -71,12 +71,32 @@ std::optional<MediaVariant> mediaVariantFromName(const std::string& name) {
 }
 
 MediaService::MediaService(Context& ctx, storage::JournalStore& journal, ChildrenService& children,
-                           storage::MediaFiles& files, media::MediaProcessor& processor, system::Executor& workers,
-                           MediaLimits limits)
-    : ctx_(ctx), journal_(journal), children_(children), files_(files), processor_(processor), workers_(workers),
-      limits_(limits) {}
+                           SettingsService& settings, storage::MediaFiles& files, media::MediaProcessor& processor,
+                           system::Executor& workers, MediaLimits limits)
+    : ctx_(ctx), journal_(journal), children_(children), settings_(settings), files_(files), processor_(processor),
+      workers_(workers), limits_(limits) {}
 
-void MediaService::requireUploader(const Principal& p) { children_.requireAgreement(p); }
+void MediaService::requireUploader(const Principal& p) {
+  children_.requireAgreement(p);
+  requireRecordingPlace(p);
+}
+
+void MediaService::requireRecordingPlace(const Principal& p) {
+  if (p.role == Role::parent) return;  // home observations come from home
+  if (!p.deviceId) {
+    ctx_.audit.record(Event::UploadRefusedNetwork, AuditActor::of(p), std::nullopt, {{"reason", "no_device"}});
+    throw DomainError(ErrorKind::forbidden, "device_required",
+                      "Photos and videos are accepted only from the setting's registered tablets. "
+                      "Use a registered tablet, or ask a manager to register this one.");
+  }
+  if (!settings_.isSecureAddress(p.origin.address)) {
+    ctx_.audit.record(Event::UploadRefusedNetwork, AuditActor::of(p), std::nullopt,
+                      {{"reason", "insecure_network"}, {"address", p.origin.address}});
+    throw DomainError(ErrorKind::forbidden, "insecure_network",
+                      "This network is not one of the setting's secure networks (guest Wi-Fi?). "
+                      "Connect the tablet to the staff network and try again.");
+  }
+}
 
 storage::UploadRecord MediaService::requireOwnUpload(const Principal& p, const std::string& uploadId) {
   auto upload = journal_.upload(uploadId);
@@ -105,6 +125,7 @@ UploadStatus MediaService::createUpload(const Principal& p, int64_t length, cons
   storage::UploadRecord u;
   u.id = newId(ctx_.random);
   u.userId = p.userId;
+  u.deviceId = p.deviceId;
   u.length = length;
   u.filename = cleanFilename(filename);
   u.createdAt = ctx_.clock.now();
@@ -290,6 +311,7 @@ std::unique_ptr<UploadAppend> MediaService::append(const Principal& p, const std
                                                    std::optional<int64_t> requestLength,
                                                    std::optional<UploadChecksum> checksum) {
   auto u = requireOwnUpload(p, uploadId);
+  requireRecordingPlace(p);
   if (offset != u.received) {
     throw DomainError(ErrorKind::conflict, "offset_mismatch",
                       "The upload is at byte " + std::to_string(u.received) + ", not " + std::to_string(offset) +
@@ -401,6 +423,7 @@ void MediaService::process(const std::string& mediaId) {
 storage::MediaRecord MediaService::get(const Principal& p, const std::string& mediaId) {
   auto m = journal_.media(mediaId);
   if (!m) throw mediaNotFound();
+  if (p.childViewOf) throw mediaNotFound();
   if (p.role == Role::parent && m->uploadedBy != p.userId) throw mediaNotFound();
   return *m;
 }
@@ -409,7 +432,14 @@ ServedMedia MediaService::locate(const Principal& p, const std::string& mediaId,
   const auto m = journal_.media(mediaId);
   if (!m) throw mediaNotFound();
   MediaCopy copy = MediaCopy::none;
-  if (p.role != Role::parent) {
+  const auto consentOf = [&](const std::string& childId) {
+    return journal_.consent(childId).value_or(storage::ConsentRecord{childId, false, false, false, "", 0, ""});
+  };
+  if (p.childViewOf) {
+    // Child view sees what the child's family would, of the child's own journal only.
+    if (!m->entryId || !journal_.childCanSee(*p.childViewOf, *m->entryId)) throw mediaNotFound();
+    copy = copyForFamily(*m, {*p.childViewOf}, consentOf);
+  } else if (p.role != Role::parent) {
     copy = copyForStaff(*m);
   } else {
     children_.requireAgreement(p);
@@ -424,9 +454,7 @@ ServedMedia MediaService::locate(const Principal& p, const std::string& mediaId,
     if (!visible) throw mediaNotFound();
     std::set<std::string> family;
     for (const auto& c : journal_.childrenOfParent(p.userId)) family.insert(c.id);
-    copy = copyForFamily(*m, family, [&](const std::string& childId) {
-      return journal_.consent(childId).value_or(storage::ConsentRecord{childId, false, false, false, "", 0, ""});
-    });
+    copy = copyForFamily(*m, family, consentOf);
   }
   if (copy == MediaCopy::none) throw mediaNotFound();
   if (m->state == "processing") {

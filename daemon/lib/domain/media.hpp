@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "domain/children.hpp"
+#include "domain/settings.hpp"
 #include "domain/context.hpp"
 #include "domain/media_consent.hpp"
 #include "media/processor.hpp"
@@ -94,10 +95,13 @@ struct MediaCheckReport {
 
 class MediaService {
  public:
-  MediaService(Context& ctx, storage::JournalStore& journal, ChildrenService& children, storage::MediaFiles& files,
-               media::MediaProcessor& processor, system::Executor& workers, MediaLimits limits = {});
+  MediaService(Context& ctx, storage::JournalStore& journal, ChildrenService& children, SettingsService& settings,
+               storage::MediaFiles& files, media::MediaProcessor& processor, system::Executor& workers,
+               MediaLimits limits = {});
 
-  // Staff, managers and parents (for home observations) may upload.
+  // Staff, managers and parents (for home observations) may upload. Staff and managers only
+  // from a registered device (a device-bound session) on one of the setting's secure
+  // networks (policies 002, 004); each piece of an upload is checked again.
   UploadStatus createUpload(const Principal& p, int64_t length, const std::string& filename);
   // Only the uploader sees an upload; anyone else gets "not found".
   UploadStatus uploadStatus(const Principal& p, const std::string& uploadId);
@@ -139,6 +143,7 @@ class MediaService {
   friend class Append;
   storage::UploadRecord requireOwnUpload(const Principal& p, const std::string& uploadId);
   void requireUploader(const Principal& p);
+  void requireRecordingPlace(const Principal& p);
   void sniffAndCheck(storage::UploadRecord& upload);
   void complete(const Principal& p, storage::UploadRecord& upload);
   void removeUpload(const storage::UploadRecord& upload);
@@ -151,6 +156,7 @@ class MediaService {
   Context& ctx_;
   storage::JournalStore& journal_;
   ChildrenService& children_;
+  SettingsService& settings_;
   storage::MediaFiles& files_;
   media::MediaProcessor& processor_;
   system::Executor& workers_;

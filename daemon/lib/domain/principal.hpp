@@ -25,6 +25,18 @@ struct Principal {
   std::string csrfToken;
   bool mustChangePassword = false;
   RequestOrigin origin;
+  // The registered device the session is bound to (it signed a challenge at sign-in and
+  // renews that proof); none for parents and for managers at an office computer.
+  std::optional<std::string> deviceId;
+  // Set while the tablet shows one child's journal (policy 000): nothing else is reachable.
+  std::optional<std::string> childViewOf;
+};
+
+// A tablet's proof that it holds its enrolled key: its signature over a fresh challenge.
+struct DeviceProof {
+  std::string deviceId;
+  std::string challenge;
+  std::string signature;
 };
 
 }  // namespace nestbox::domain

@@ -25,8 +25,17 @@ DomainError lockedError(int64_t seconds) {
 
 }  // namespace
 
+void SessionService::requireDevice(const DeviceProof& proof, const RequestOrigin& origin) {
+  if (devices_.verify(proof.deviceId, proof.challenge, proof.signature)) return;
+  AuditActor actor = AuditActor::anonymous(origin);
+  actor.deviceId = proof.deviceId;
+  ctx_.audit.record(Event::DeviceProofRejected, actor, AuditTarget{"device", proof.deviceId});
+  throw DomainError(ErrorKind::forbidden, "device_not_recognised",
+                    "This tablet is not registered with the box, or it has been revoked. Ask a manager to enrol it again.");
+}
+
 SignInResult SessionService::signIn(const std::string& username, const std::string& password,
-                                    const RequestOrigin& origin) {
+                                    const RequestOrigin& origin, const std::optional<DeviceProof>& device) {
   const int64_t now = ctx_.clock.now();
   const std::string accountKey = "account:" + lower(username);
   const std::string addressKey = "address:" + origin.address;
@@ -73,7 +82,19 @@ SignInResult SessionService::signIn(const std::string& username, const std::stri
   }
 
   const Role role = roleFromName(user->role).value_or(Role::parent);
+  // Parents use their own phones; a proof they send is ignored, not bound.
+  std::optional<std::string> deviceId;
+  if (device && role != Role::parent) {
+    requireDevice(*device, origin);
+    deviceId = device->deviceId;
+  }
+  if (role == Role::staff && !deviceId) {
+    ctx_.audit.record(Event::SignInNeedsDevice, {user->id, user->username, origin.address, {}}, std::nullopt);
+    throw DomainError(ErrorKind::forbidden, "device_required",
+                      "Staff sign in only on the setting's registered tablets. Ask a manager to register this one.");
+  }
   storage::UserRecord updated = *user;
+  updated.pinFailures = 0;  // the password puts a switched-off PIN back
   const int maxAgeDays = settings_.passwordMaxAgeDays();
   if (maxAgeDays > 0 && now - user->passwordChangedAt > int64_t{maxAgeDays} * 86400) {
     updated.mustChangePassword = true;
@@ -81,27 +102,41 @@ SignInResult SessionService::signIn(const std::string& username, const std::stri
   const bool rehash = ctx_.hasher.needsRehash(user->passwordHash);
   if (rehash) updated.passwordHash = ctx_.hasher.hash(password);
 
+  ctx_.throttle.clear(accountKey);
+  return openSession(*user, updated, origin, deviceId, Event::SignInSucceeded);
+}
+
+SignInResult SessionService::openSession(const storage::UserRecord& user, const storage::UserRecord& updated,
+                                         const RequestOrigin& origin, const std::optional<std::string>& deviceId,
+                                         Event event) {
+  const int64_t now = ctx_.clock.now();
+  const Role role = roleFromName(user.role).value_or(Role::parent);
   SignInResult result;
   result.token = ctx_.random.hex(32);  // 256 bits
   storage::SessionRecord session;
   session.id = newId(ctx_.random);
   session.tokenHash = security::sha256Hex(result.token);
-  session.userId = user->id;
+  session.userId = user.id;
   session.csrfToken = ctx_.random.hex(32);
   session.createdAt = session.lastSeenAt = now;
   session.address = origin.address;
   session.userAgent = origin.userAgent.substr(0, 200);
+  session.deviceId = deviceId;
+  if (deviceId) session.deviceProvenAt = now;
 
   ctx_.store.transaction([&] {
-    if (rehash || updated.mustChangePassword != user->mustChangePassword) ctx_.store.updateUser(updated);
+    if (updated.passwordHash != user.passwordHash || updated.mustChangePassword != user.mustChangePassword ||
+        updated.pinFailures != user.pinFailures) {
+      ctx_.store.updateUser(updated);
+    }
     ctx_.store.insertSession(session);
-    ctx_.audit.record(Event::SignInSucceeded, {user->id, user->username, origin.address, {}},
-                      AuditTarget{"session", session.id}, {{"role", user->role}});
+    if (deviceId) devices_.touch(*deviceId, user.id, origin.address);
+    ctx_.audit.record(event, {user.id, user.username, origin.address, deviceId}, AuditTarget{"session", session.id},
+                      {{"role", user.role}});
   });
-  ctx_.throttle.clear(accountKey);
 
-  result.principal = {user->id, user->username, user->displayName, role, session.id, session.csrfToken,
-                      updated.mustChangePassword, origin};
+  result.principal = {user.id, user.username, user.displayName, role, session.id, session.csrfToken,
+                      updated.mustChangePassword, origin, deviceId, std::nullopt};
   result.idleExpiresAt = now + idleLimit(role);
   result.absoluteExpiresAt = now + absoluteLimit(role);
   return result;
@@ -127,16 +162,127 @@ Authentication SessionService::authenticate(const std::string& token, const Requ
     ctx_.store.endSession(session.id, now, "idle_timeout");
     return {std::nullopt, SessionRejection::idleExpired};
   }
-  if (now - session.lastSeenAt >= kTouchGranularity) ctx_.store.touchSession(session.id, now);
-  return {Principal{user.id, user.username, user.displayName, role, session.id, session.csrfToken,
-                    user.mustChangePassword, origin},
-          SessionRejection::none};
+  if (now - session.lastSeenAt >= kTouchGranularity) {
+    ctx_.store.touchSession(session.id, now);
+    if (session.deviceId) devices_.touch(*session.deviceId, user.id, origin.address);
+  }
+  Authentication auth{Principal{user.id, user.username, user.displayName, role, session.id, session.csrfToken,
+                                user.mustChangePassword, origin, session.deviceId, session.childViewChildId},
+                      SessionRejection::none, false};
+  auth.deviceProofDue = session.deviceId && now >= session.deviceProvenAt.value_or(0) + kDeviceProofSeconds;
+  return auth;
 }
 
 void SessionService::signOut(const Principal& principal) {
   ctx_.store.transaction([&] {
     ctx_.store.endSession(principal.sessionId, ctx_.clock.now(), "signed_out");
     ctx_.audit.record(Event::SignedOut, AuditActor::of(principal), AuditTarget{"session", principal.sessionId});
+  });
+}
+
+int SessionService::signOutEverywhere(const Principal& principal) {
+  int ended = 0;
+  ctx_.store.transaction([&] {
+    ended = ctx_.store.endUserSessions(principal.userId, ctx_.clock.now(), "signed_out_everywhere", std::nullopt);
+    ctx_.audit.record(Event::SignedOutEverywhere, AuditActor::of(principal), AuditTarget{"user", principal.userId},
+                      {{"sessions", ended}});
+  });
+  return ended;
+}
+
+void SessionService::renewDeviceProof(const Principal& principal, const DeviceProof& proof) {
+  if (!principal.deviceId || *principal.deviceId != proof.deviceId) {
+    throw DomainError(ErrorKind::forbidden, "device_not_recognised", "This session belongs to another device.");
+  }
+  requireDevice(proof, principal.origin);
+  ctx_.store.proveSessionDevice(principal.sessionId, ctx_.clock.now());
+  ctx_.audit.record(Event::DeviceProofRenewed, AuditActor::of(principal), AuditTarget{"session", principal.sessionId});
+}
+
+std::vector<PinUser> SessionService::pinUsers(const DeviceProof& proof) {
+  requireDevice(proof, {});
+  std::vector<PinUser> out;
+  for (const auto& u : ctx_.store.users({std::nullopt, true})) {
+    if (u.role == "parent" || !u.pinHash) continue;
+    out.push_back({u.id, u.displayName, u.pinFailures >= kPinAttempts});
+  }
+  return out;
+}
+
+DomainError SessionService::wrongPin(storage::UserRecord user, const RequestOrigin& origin,
+                                     const std::optional<std::string>& deviceId) {
+  user.pinFailures += 1;
+  const int left = kPinAttempts - user.pinFailures;
+  ctx_.store.transaction([&] {
+    ctx_.store.updateUser(user);
+    const AuditActor actor{user.id, user.username, origin.address, deviceId};
+    ctx_.audit.record(Event::PinFailed, actor, AuditTarget{"user", user.id}, {{"failures", user.pinFailures}});
+    if (left == 0) ctx_.audit.record(Event::PinLocked, actor, AuditTarget{"user", user.id});
+  });
+  if (left <= 0) {
+    return DomainError(ErrorKind::forbidden, "pin_locked",
+                       "Too many wrong PINs. Sign in with your username and password to use your PIN again.");
+  }
+  return DomainError(ErrorKind::unauthenticated, "wrong_pin",
+                     "That PIN is not right. " + std::to_string(left) + (left == 1 ? " try" : " tries") +
+                         " left before your password is needed.");
+}
+
+SignInResult SessionService::pinSignIn(const std::string& userId, const std::string& pin, const DeviceProof& device,
+                                       const RequestOrigin& origin) {
+  const int64_t now = ctx_.clock.now();
+  // Cycling through every name on the picker is throttled per device as well as per person.
+  const std::string deviceKey = "pin-device:" + device.deviceId;
+  if (auto wait = ctx_.throttle.lockedFor(deviceKey, now)) throw lockedError(*wait);
+  requireDevice(device, origin);
+  const auto user = ctx_.store.userById(userId);
+  if (!user || user->role == "parent" || !user->active || !user->pinHash) {
+    ctx_.throttle.recordFailure(deviceKey, kAddressThrottle, now);
+    throw DomainError(ErrorKind::unauthenticated, "wrong_pin",
+                      "PIN sign-in is not set up for this person. Sign in with the username and password.");
+  }
+  if (user->pinFailures >= kPinAttempts) {
+    throw DomainError(ErrorKind::forbidden, "pin_locked",
+                      "Too many wrong PINs. Sign in with your username and password to use your PIN again.");
+  }
+  if (!ctx_.hasher.verify(*user->pinHash, pin)) {
+    ctx_.throttle.recordFailure(deviceKey, kAddressThrottle, now);
+    throw wrongPin(*user, origin, device.deviceId);
+  }
+  storage::UserRecord updated = *user;
+  updated.pinFailures = 0;
+  return openSession(*user, updated, origin, device.deviceId, Event::PinSignIn);
+}
+
+void SessionService::enterChildView(const Principal& principal, const std::string& childId) {
+  if (principal.role == Role::parent || !principal.deviceId) {
+    throw DomainError(ErrorKind::forbidden, "device_required", "Child view opens only on a registered tablet, for staff.");
+  }
+  ctx_.store.transaction([&] {
+    ctx_.store.setSessionChildView(principal.sessionId, childId);
+    ctx_.audit.record(Event::ChildViewEntered, AuditActor::of(principal), AuditTarget{"child", childId});
+  });
+}
+
+void SessionService::leaveChildView(const Principal& principal, const std::string& pin) {
+  const auto user = ctx_.store.userById(principal.userId);
+  if (!principal.childViewOf || !user) {
+    throw DomainError(ErrorKind::conflict, "not_in_child_view", "This tablet is not in child view.");
+  }
+  if (!user->pinHash) {
+    throw DomainError(ErrorKind::forbidden, "pin_required", "Set a PIN first (My account), or sign out to leave child view.");
+  }
+  if (user->pinFailures >= kPinAttempts) {
+    throw DomainError(ErrorKind::forbidden, "pin_locked",
+                      "Too many wrong PINs. Sign out, then sign in with your username and password.");
+  }
+  if (!ctx_.hasher.verify(*user->pinHash, pin)) throw wrongPin(*user, principal.origin, principal.deviceId);
+  storage::UserRecord updated = *user;
+  updated.pinFailures = 0;
+  ctx_.store.transaction([&] {
+    if (user->pinFailures) ctx_.store.updateUser(updated);
+    ctx_.store.setSessionChildView(principal.sessionId, std::nullopt);
+    ctx_.audit.record(Event::ChildViewLeft, AuditActor::of(principal), AuditTarget{"child", *principal.childViewOf});
   });
 }
 

@@ -72,6 +72,17 @@ storage::SettingRecord SettingsService::update(const Principal& actor, const Set
     changed["keep_unredacted_originals"] = *c.keepUnredactedOriginals;
     record->keepUnredactedOriginals = *c.keepUnredactedOriginals;
   }
+  if (c.secureSubnets) {
+    std::optional<security::SubnetListError> error;
+    const auto subnets = security::parseSubnetList(*c.secureSubnets, error);
+    if (error) throw DomainError(ErrorKind::invalid, "invalid", error->message, "secure_subnets");
+    if (subnets.empty()) {
+      throw DomainError(ErrorKind::invalid, "invalid",
+                        "List at least one network, such as the staff Wi-Fi (e.g. 192.168.10.0/24).", "secure_subnets");
+    }
+    record->secureSubnets = security::formatSubnetList(subnets);
+    changed["secure_subnets"] = record->secureSubnets;
+  }
   apply(c.passwordMaxAgeDays, record->passwordMaxAgeDays, "password_max_age_days", 0, 3650);
   apply(c.idleMinutesManager, record->idleMinutesManager, "idle_minutes_manager", 1, 240);
   apply(c.idleMinutesStaff, record->idleMinutesStaff, "idle_minutes_staff", 1, 240);
@@ -116,5 +127,11 @@ security::PasswordRules SettingsService::passwordRules() { return {orDefaults(sn
 int SettingsService::passwordMaxAgeDays() { return orDefaults(snapshot()).passwordMaxAgeDays; }
 
 int SettingsService::agreementVersion() { return orDefaults(snapshot()).agreementVersion; }
+
+bool SettingsService::isSecureAddress(const std::string& address) {
+  std::optional<security::SubnetListError> error;
+  // Parsed per call: uploads are rare next to their bytes, and the list is short.
+  return security::inAnySubnet(address, security::parseSubnetList(orDefaults(snapshot()).secureSubnets, error));
+}
 
 }  // namespace nestbox::domain

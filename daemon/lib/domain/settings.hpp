@@ -8,6 +8,7 @@
 #include <string>
 
 #include "domain/context.hpp"
+#include "security/subnets.hpp"
 #include "storage/records.hpp"
 
 namespace nestbox::domain {
@@ -17,6 +18,7 @@ struct SettingsChange {
   std::optional<std::string> framework;
   std::optional<bool> passwordRequireMixed;
   std::optional<bool> keepUnredactedOriginals;
+  std::optional<std::string> secureSubnets;  // comma- or newline-separated networks
   std::optional<int> passwordMaxAgeDays;
   std::optional<int> idleMinutesManager, idleMinutesStaff, idleMinutesParent;
   std::optional<int> absoluteHoursManager, absoluteHoursStaff, absoluteHoursParent;
@@ -40,6 +42,8 @@ class SettingsService {
   security::PasswordRules passwordRules();
   int passwordMaxAgeDays();
   int agreementVersion();
+  // True when `address` is on one of the setting's secure networks (staff uploads).
+  bool isSecureAddress(const std::string& address);
 
  private:
   Context& ctx_;

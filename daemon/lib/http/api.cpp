@@ -33,16 +33,6 @@ int statusFor(ErrorKind kind) {
   return 400;
 }
 
-std::string sessionCookie(const std::string& token) {
-  // __Host-: only over HTTPS, only for this exact host, path /. Session cookie (no Max-Age):
-  // the server decides when it expires.
-  return std::string(Api::kSessionCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict";
-}
-
-std::string clearedSessionCookie() {
-  return std::string(Api::kSessionCookie) + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0";
-}
-
 Json userJson(const storage::UserRecord& u) {
   return {{"id", u.id},
           {"username", u.username},
@@ -67,6 +57,7 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
     out["password_require_mixed"] = s.passwordRequireMixed;
     out["password_max_age_days"] = s.passwordMaxAgeDays;
     out["keep_unredacted_originals"] = s.keepUnredactedOriginals;
+    out["secure_subnets"] = s.secureSubnets;
     out["idle_minutes"] = {{"manager", s.idleMinutesManager}, {"staff", s.idleMinutesStaff}, {"parent", s.idleMinutesParent}};
     out["absolute_hours"] = {
         {"manager", s.absoluteHoursManager}, {"staff", s.absoluteHoursStaff}, {"parent", s.absoluteHoursParent}};
@@ -123,7 +114,8 @@ Api::Api(Services services) : s_(std::move(services)) {
 }
 
 void Api::addStream(const char* method, const char* pattern, StreamHandler stream) {
-  router_.add(method, pattern, Route{Access::session, false, nullptr, Who::anyone, std::move(stream)});
+  router_.add(method, pattern, Route{Access::session, false, nullptr, Who::anyone, std::move(stream),
+                                     std::string(method) + " " + pattern});
   routeInfo_.push_back({method, pattern, true});
 }
 
@@ -133,8 +125,18 @@ void Api::add(const char* method, const char* pattern, Who who, Handler handler)
 
 void Api::add(const char* method, const char* pattern, Access access, Handler handler,
               bool allowedWhilePasswordChangeRequired, Who who) {
-  router_.add(method, pattern, Route{access, allowedWhilePasswordChangeRequired, std::move(handler), who, nullptr});
+  router_.add(method, pattern, Route{access, allowedWhilePasswordChangeRequired, std::move(handler), who, nullptr,
+                                     std::string(method) + " " + pattern});
   routeInfo_.push_back({method, pattern, access == Access::session});
+}
+
+bool Api::allowedInChildView(const std::string& key) {
+  return key == "GET /api/v1/auth/session" || key == "POST /api/v1/auth/sign-out" || key == "GET /api/v1/child-view" ||
+         key == "POST /api/v1/child-view/leave" || key == "GET /api/v1/media/:id/:variant";
+}
+
+bool Api::allowedWithProofDue(const std::string& key) {
+  return key == "GET /api/v1/auth/session" || key == "POST /api/v1/auth/sign-out" || key == "POST /api/v1/auth/renew";
 }
 
 domain::RequestOrigin Api::originOf(const Request& request) const {
@@ -244,6 +246,14 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
       return response;
     }
     call.principal = auth.principal;
+    if (call.principal->childViewOf && !allowedInChildView(route.key)) {
+      s_.audit.record(Event::ChildViewRefused, domain::AuditActor::of(*call.principal), domain::AuditTarget{"route", request.path});
+      return Response::error(403, "child_view",
+                             "This tablet is in child view. A member of staff can leave it with their PIN.");
+    }
+    if (auth.deviceProofDue && !allowedWithProofDue(route.key)) {
+      return Response::error(401, "device_proof_required", "The tablet needs to prove it is registered again. Reload the page.");
+    }
     if (isStateChanging(request.method)) {
       const auto presented = request.header(kCsrfHeader).value_or("");
       if (!security::constantTimeEquals(presented, call.principal->csrfToken)) {
@@ -277,7 +287,9 @@ Response Api::sessionResponse(int status, const domain::Principal& p, int64_t id
                {"csrf_token", p.csrfToken},
                {"must_change_password", p.mustChangePassword},
                {"idle_expires_at", formatTimestamp(idleExpiresAt)},
-               {"absolute_expires_at", formatTimestamp(absoluteExpiresAt)}};
+               {"absolute_expires_at", formatTimestamp(absoluteExpiresAt)},
+               {"device_id", p.deviceId ? Json(*p.deviceId) : Json(nullptr)},
+               {"child_view", p.childViewOf ? Json(*p.childViewOf) : Json(nullptr)}};
   if (const auto setting = s_.settings.current()) body["setting"] = settingJson(*setting, false);
   return Response::json(status, body);
 }
@@ -336,8 +348,9 @@ Response Api::signIn(Call& call) {
   JsonReader in(body);
   const std::string username = in.requiredString("username", 1, 64);
   const std::string password = in.requiredString("password", 1, 128);
+  const auto device = readDeviceProof(in);
   in.finish();
-  const auto result = s_.sessions.signIn(username, password, call.origin);
+  const auto result = s_.sessions.signIn(username, password, call.origin, device);
   auto response = sessionResponse(200, result.principal, result.idleExpiresAt, result.absoluteExpiresAt);
   response.withHeader("Set-Cookie", sessionCookie(result.token));
   return response;
@@ -488,6 +501,7 @@ Response Api::updateSettings(Call& call) {
   c.framework = in.optionalString("framework", 1, 16);
   c.passwordRequireMixed = in.optionalBool("password_require_mixed");
   c.keepUnredactedOriginals = in.optionalBool("keep_unredacted_originals");
+  c.secureSubnets = in.optionalString("secure_subnets", 1, 2000);
   auto intField = [&](const char* name) -> std::optional<int> {
     auto v = in.optionalInt(name, 0, 100000);
     return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
@@ -547,6 +561,16 @@ Response Api::listAudit(Call& call) {
   const bool more = static_cast<int>(records.size()) == q.limit;
   return Response::json(200, {{"entries", entries},
                               {"next_cursor", more ? Json(std::to_string(records.back().seq)) : Json(nullptr)}});
+}
+
+std::string Api::sessionCookie(const std::string& token) {
+  // __Host-: only over HTTPS, only for this exact host, path /. Session cookie (no Max-Age):
+  // the server decides when it expires.
+  return std::string(kSessionCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict";
+}
+
+std::string Api::clearedSessionCookie() {
+  return std::string(kSessionCookie) + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0";
 }
 
 }  // namespace nestbox::http

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_input.hpp"
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
 #include "domain/children.hpp"
@@ -49,6 +50,9 @@ class BodySink {
   virtual Response finish() = 0;
   virtual void abandon() = 0;  // the connection was cut
 };
+
+// A tablet's proof in a JSON body: "device_id", "challenge" and "signature", all or none.
+std::optional<domain::DeviceProof> readDeviceProof(JsonReader& in);
 
 class Api {
  public:
@@ -95,7 +99,14 @@ class Api {
     Handler handler;
     Who who = Who::anyone;
     StreamHandler stream;  // set for routes whose body streams (not JSON)
+    std::string key;       // "METHOD pattern", for the per-route rules below
   };
+  // The few routes a session in child view may reach, and those open to a session whose
+  // device proof is due (to renew it, or leave).
+  static bool allowedInChildView(const std::string& key);
+  static std::string sessionCookie(const std::string& token);
+  static std::string clearedSessionCookie();
+  static bool allowedWithProofDue(const std::string& key);
 
   void add(const char* method, const char* pattern, Access access, Handler handler,
            bool allowedWhilePasswordChangeRequired = false, Who who = Who::anyone);
@@ -184,6 +195,13 @@ class Api {
   Response acknowledgeDevice(Call& call);
   Response enrolDevice(Call& call);
   Response deviceChallenge(Call& call);
+  Response devicePeople(Call& call);
+  Response pinSignIn(Call& call);
+  Response renewDeviceProof(Call& call);
+  Response signOutEverywhere(Call& call);
+  Response enterChildView(Call& call);
+  Response childViewJournal(Call& call);
+  Response leaveChildView(Call& call);
 
   // Media (api_media.cpp): tus uploads, serving, redaction.
   void addMediaRoutes();

@@ -29,6 +29,26 @@ Json body(const Request& r) { return r.body.empty() ? Json::object() : parseJson
 
 }  // namespace
 
+std::optional<domain::DeviceProof> readDeviceProof(JsonReader& in) {
+  auto id = in.optionalString("device_id", 1, 64);
+  auto challenge = in.optionalString("challenge", 1, 100);
+  auto signature = in.optionalString("signature", 1, 200);
+  if (!id && !challenge && !signature) return std::nullopt;
+  if (!id || !challenge || !signature) {
+    throw InputError(!id ? "device_id" : !challenge ? "challenge" : "signature",
+                     "A device proof needs device_id, challenge and signature together.");
+  }
+  return domain::DeviceProof{*id, *challenge, *signature};
+}
+
+namespace {
+domain::DeviceProof requireDeviceProof(JsonReader& in) {
+  auto proof = readDeviceProof(in);
+  if (!proof) throw InputError("device_id", "This needs the tablet's proof: device_id, challenge and signature.");
+  return *proof;
+}
+}  // namespace
+
 void Api::addDeviceRoutes() {
   auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
   add("GET", "/api/v1/devices", Who::staff, bind(&Api::listDevices));
@@ -39,6 +59,13 @@ void Api::addDeviceRoutes() {
   add("POST", "/api/v1/devices/:id/acknowledge", Who::manager, bind(&Api::acknowledgeDevice));
   add("POST", "/api/v1/devices/enrol", Access::open, bind(&Api::enrolDevice));
   add("POST", "/api/v1/devices/:id/challenge", Access::open, bind(&Api::deviceChallenge));
+  add("POST", "/api/v1/devices/:id/people", Access::open, bind(&Api::devicePeople));
+  add("POST", "/api/v1/auth/pin", Access::open, bind(&Api::pinSignIn));
+  add("POST", "/api/v1/auth/renew", Access::session, bind(&Api::renewDeviceProof));
+  add("POST", "/api/v1/auth/sign-out-everywhere", Access::session, bind(&Api::signOutEverywhere), true);
+  add("POST", "/api/v1/child-view", Who::staff, bind(&Api::enterChildView));
+  add("GET", "/api/v1/child-view", Access::session, bind(&Api::childViewJournal));
+  add("POST", "/api/v1/child-view/leave", Access::session, bind(&Api::leaveChildView));
 }
 
 Response Api::listDevices(Call& call) {
@@ -96,6 +123,67 @@ Response Api::enrolDevice(Call& call) {
 
 Response Api::deviceChallenge(Call& call) {
   return Response::json(200, {{"challenge", s_.devices.challenge(call.params.at("id"))}});
+}
+
+// The name picker on a shared tablet: who may switch in with a PIN. The tablet proves itself,
+// so the staff list never reaches a device that is not the setting's.
+Response Api::devicePeople(Call& call) {
+  const Json b = body(call.request);
+  JsonReader in(b);
+  const auto challenge = in.requiredString("challenge", 1, 100);
+  const auto signature = in.requiredString("signature", 1, 200);
+  in.finish();
+  Json list = Json::array();
+  for (const auto& u : s_.sessions.pinUsers({call.params.at("id"), challenge, signature})) {
+    list.push_back({{"id", u.id}, {"display_name", u.displayName}, {"pin_locked", u.pinLocked}});
+  }
+  return Response::json(200, {{"people", list}});
+}
+
+Response Api::pinSignIn(Call& call) {
+  const Json b = body(call.request);
+  JsonReader in(b);
+  const auto userId = in.requiredString("user_id", 1, 64);
+  const auto pin = in.requiredString("pin", 1, 32);
+  const auto proof = requireDeviceProof(in);
+  in.finish();
+  const auto result = s_.sessions.pinSignIn(userId, pin, proof, call.origin);
+  auto response = sessionResponse(200, result.principal, result.idleExpiresAt, result.absoluteExpiresAt);
+  response.withHeader("Set-Cookie", sessionCookie(result.token));
+  return response;
+}
+
+Response Api::renewDeviceProof(Call& call) {
+  const Json b = body(call.request);
+  JsonReader in(b);
+  const auto proof = requireDeviceProof(in);
+  in.finish();
+  s_.sessions.renewDeviceProof(call.who(), proof);
+  return Response::json(200, {{"renewed", true}});
+}
+
+Response Api::signOutEverywhere(Call& call) {
+  const int ended = s_.sessions.signOutEverywhere(call.who());
+  return Response::json(200, {{"sessions_ended", ended}}).withHeader("Set-Cookie", clearedSessionCookie());
+}
+
+Response Api::enterChildView(Call& call) {
+  const Json b = body(call.request);
+  JsonReader in(b);
+  const auto childId = in.requiredString("child_id", 1, 64);
+  in.finish();
+  const auto child = s_.children.child(call.who(), childId);  // not found for an unknown id
+  s_.sessions.enterChildView(call.who(), child.id);
+  return Response::json(200, {{"child_view", child.id}});
+}
+
+Response Api::leaveChildView(Call& call) {
+  const Json b = body(call.request);
+  JsonReader in(b);
+  const auto pin = in.requiredString("pin", 1, 32);
+  in.finish();
+  s_.sessions.leaveChildView(call.who(), pin);
+  return Response::json(200, {{"child_view", nullptr}});
 }
 
 }  // namespace nestbox::http

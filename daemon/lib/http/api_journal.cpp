@@ -449,6 +449,21 @@ Response Api::familyFeed(Call& call) {
   return response;
 }
 
+// Child view: the child's journal on the tablet, shaped as the family sees it.
+Response Api::childViewJournal(Call& call) {
+  const auto& p = call.who();
+  const int limit = parseLimitParam(call.request.queryValue("limit"), 20, 100);
+  const auto views = s_.journal.childJournal(p, parseCursor(call.request.queryValue("cursor")), limit);
+  Json list = Json::array();
+  for (const auto& v : views) list.push_back(entryJson(v, false));
+  const bool more = static_cast<int>(views.size()) == limit;
+  const auto child = s_.children.child(p, *p.childViewOf);
+  return Response::json(200, {{"child", {{"id", child.id}, {"first_name", child.firstName}}},
+                              {"entries", list},
+                              {"next_cursor", more ? Json(std::to_string(*views.back().entry.journalAt) + "." + views.back().entry.id)
+                                                   : Json(nullptr)}});
+}
+
 Response Api::listThread(Call& call) {
   const bool staff = call.who().role != Role::parent;
   Json list = Json::array();

@@ -50,6 +50,10 @@ class JournalStore {
   virtual std::vector<EntryRecord> parentFeed(const ParentFeedQuery& query) = 0;
   // True when the entry is in `parentId`'s feed (released, about or for their children).
   virtual bool parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) = 0;
+  // Child view (policy 000): in-journal entries about the child, and posts to the child's
+  // room; `query.childId` is required, `parentId` unused.
+  virtual std::vector<EntryRecord> childFeed(const ParentFeedQuery& query) = 0;
+  virtual bool childCanSee(const std::string& childId, const std::string& entryId) = 0;
   virtual void appendEntryVersion(const EntryVersionRecord& version) = 0;
   virtual std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) = 0;
 

@@ -292,6 +292,16 @@ ALTER TABLE uploads ADD COLUMN device_id TEXT;
 ALTER TABLE media ADD COLUMN device_id TEXT;
 CREATE INDEX media_by_device ON media(device_id, created_at);
 )sql",
+    // 6: device-bound staff sessions — when the device last proved its key, child view, the
+    // shared-tablet PIN's failure count, and the setting's secure networks (every private
+    // range and loopback until a manager narrows it to the staff network).
+    R"sql(
+ALTER TABLE sessions ADD COLUMN device_proven_at INTEGER;
+ALTER TABLE sessions ADD COLUMN child_view_child_id TEXT;
+ALTER TABLE users ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE setting ADD COLUMN secure_subnets TEXT NOT NULL
+  DEFAULT '10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 127.0.0.0/8, fc00::/7, ::1/128';
+)sql",
 };
 
 int currentVersion(Database& db) {

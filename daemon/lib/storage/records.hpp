@@ -14,7 +14,7 @@ struct SettingRecord {
   bool passwordRequireMixed = false;
   int passwordMaxAgeDays = 0;  // 0: passwords do not expire
   int idleMinutesManager = 15;
-  int idleMinutesStaff = 10;
+  int idleMinutesStaff = 5;  // shared tablets (policy 004)
   int idleMinutesParent = 30;
   int absoluteHoursManager = 12;
   int absoluteHoursStaff = 12;
@@ -24,6 +24,8 @@ struct SettingRecord {
   // After redaction the unredacted original is deleted (the policies' default); a setting
   // may keep it, seen by staff only.
   bool keepUnredactedOriginals = false;
+  // Networks staff may upload from (security/subnets.hpp form): the staff Wi-Fi, not the guests'.
+  std::string secureSubnets = "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 127.0.0.0/8, fc00::/7, ::1/128";
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
 };
@@ -38,6 +40,7 @@ struct UserRecord {
   int64_t passwordChangedAt = 0;
   bool mustChangePassword = false;
   std::optional<std::string> pinHash;
+  int pinFailures = 0;  // wrong PINs since the last password sign-in; 5 switch the PIN off
   bool active = true;
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
@@ -67,6 +70,8 @@ struct SessionRecord {
   std::optional<int64_t> endedAt;
   std::optional<std::string> endReason;
   std::optional<std::string> deviceId;  // the registered device it was opened on, if any
+  std::optional<int64_t> deviceProvenAt;  // when that device last signed a challenge for it
+  std::optional<std::string> childViewChildId;  // set while the tablet shows one child's journal
 };
 
 struct ThrottleRecord {

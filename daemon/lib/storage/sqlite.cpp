@@ -99,6 +99,11 @@ Statement& Statement::bind(int index, const std::optional<std::string>& value) {
   return bind(index, nullptr);
 }
 
+Statement& Statement::bind(int index, const std::optional<int64_t>& value) {
+  if (value) return bind(index, *value);
+  return bind(index, nullptr);
+}
+
 Statement& Statement::bind(int index, std::nullptr_t) {
   const int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK) throwError(db_, rc, "bind");
@@ -133,6 +138,11 @@ std::string Statement::text(int column) const {
 std::optional<std::string> Statement::optionalText(int column) const {
   if (isNull(column)) return std::nullopt;
   return text(column);
+}
+
+std::optional<int64_t> Statement::optionalInteger(int column) const {
+  if (isNull(column)) return std::nullopt;
+  return integer(column);
 }
 
 int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }

@@ -65,6 +65,7 @@ class Statement {
   Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
   Statement& bind(int index, bool value) { return bind(index, static_cast<int64_t>(value)); }
   Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind(int index, const std::optional<int64_t>& value);
   Statement& bind(int index, std::nullptr_t);
 
   // The number of a named parameter (":name"); throws if the statement has none by that name.
@@ -77,6 +78,7 @@ class Statement {
 
   std::string text(int column) const;
   std::optional<std::string> optionalText(int column) const;
+  std::optional<int64_t> optionalInteger(int column) const;
   int64_t integer(int column) const;
   bool isNull(int column) const;
 

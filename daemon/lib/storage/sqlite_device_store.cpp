@@ -11,15 +11,6 @@ constexpr const char* kDeviceColumns =
     "enrolled_at, revoked_at, revoked_by, revoked_reason, revoked_note, alert_acknowledged, last_seen_at, "
     "last_user_id, last_address";
 
-std::optional<int64_t> optionalInteger(const Statement& s, int column) {
-  if (s.isNull(column)) return std::nullopt;
-  return s.integer(column);
-}
-
-void bindOptional(Statement& s, int index, const std::optional<int64_t>& v) {
-  if (v) s.bind(index, *v); else s.bind(index, nullptr);
-}
-
 DeviceRecord readDevice(const Statement& s) {
   DeviceRecord d;
   d.id = s.text(0);
@@ -28,16 +19,16 @@ DeviceRecord readDevice(const Statement& s) {
   d.state = s.text(3);
   d.publicKey = s.optionalText(4);
   d.enrolmentCodeHash = s.optionalText(5);
-  d.enrolmentExpiresAt = optionalInteger(s, 6);
+  d.enrolmentExpiresAt = s.optionalInteger(6);
   d.createdBy = s.text(7);
   d.createdAt = s.integer(8);
-  d.enrolledAt = optionalInteger(s, 9);
-  d.revokedAt = optionalInteger(s, 10);
+  d.enrolledAt = s.optionalInteger(9);
+  d.revokedAt = s.optionalInteger(10);
   d.revokedBy = s.optionalText(11);
   d.revokedReason = s.text(12);
   d.revokedNote = s.text(13);
   d.alertAcknowledged = s.integer(14) != 0;
-  d.lastSeenAt = optionalInteger(s, 15);
+  d.lastSeenAt = s.optionalInteger(15);
   d.lastUserId = s.optionalText(16);
   d.lastAddress = s.optionalText(17);
   return d;
@@ -45,12 +36,12 @@ DeviceRecord readDevice(const Statement& s) {
 
 void bindDevice(Statement& s, const DeviceRecord& d) {
   s.bind(1, d.id).bind(2, d.name).bind(3, d.roomId).bind(4, d.state).bind(5, d.publicKey).bind(6, d.enrolmentCodeHash);
-  bindOptional(s, 7, d.enrolmentExpiresAt);
+  s.bind(7, d.enrolmentExpiresAt);
   s.bind(8, d.createdBy).bind(9, d.createdAt);
-  bindOptional(s, 10, d.enrolledAt);
-  bindOptional(s, 11, d.revokedAt);
+  s.bind(10, d.enrolledAt);
+  s.bind(11, d.revokedAt);
   s.bind(12, d.revokedBy).bind(13, d.revokedReason).bind(14, d.revokedNote).bind(15, d.alertAcknowledged);
-  bindOptional(s, 16, d.lastSeenAt);
+  s.bind(16, d.lastSeenAt);
   s.bind(17, d.lastUserId).bind(18, d.lastAddress);
 }
 

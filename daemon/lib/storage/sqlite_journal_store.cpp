@@ -5,15 +5,6 @@ namespace {
 
 using Lock = std::lock_guard<std::recursive_mutex>;
 
-void bindOptional(Statement& s, int index, const std::optional<int64_t>& v) {
-  if (v) s.bind(index, *v); else s.bind(index, nullptr);
-}
-
-std::optional<int64_t> optionalInteger(const Statement& s, int column) {
-  if (s.isNull(column)) return std::nullopt;
-  return s.integer(column);
-}
-
 ChildRecord readChild(const Statement& s) {
   ChildRecord c;
   c.id = s.text(0);
@@ -50,8 +41,8 @@ EntryRecord readEntry(const Statement& s) {
   e.version = static_cast<int>(s.integer(9));
   e.createdAt = s.integer(10);
   e.updatedAt = s.integer(11);
-  e.journalAt = optionalInteger(s, 12);
-  e.reviewedAt = optionalInteger(s, 13);
+  e.journalAt = s.optionalInteger(12);
+  e.reviewedAt = s.optionalInteger(13);
   e.reviewedBy = s.optionalText(14);
   e.reviewNote = s.text(15);
   e.returnedReason = s.text(16);
@@ -71,7 +62,7 @@ CommentRecord readComment(const Statement& s) {
   c.authorId = s.text(3);
   c.body = s.text(4);
   c.createdAt = s.integer(5);
-  c.hiddenAt = optionalInteger(s, 6);
+  c.hiddenAt = s.optionalInteger(6);
   c.hiddenBy = s.optionalText(7);
   c.hiddenReason = s.text(8);
   return c;
@@ -93,9 +84,9 @@ MediaRecord readMedia(const Statement& s) {
   m.bytes = s.integer(5);
   m.sha256 = s.optionalText(6);
   m.redactedSha256 = s.optionalText(7);
-  m.width = optionalInteger(s, 8);
-  m.height = optionalInteger(s, 9);
-  m.durationMs = optionalInteger(s, 10);
+  m.width = s.optionalInteger(8);
+  m.height = s.optionalInteger(9);
+  m.durationMs = s.optionalInteger(10);
   m.state = s.text(11);
   m.uploadedBy = s.text(12);
   m.createdAt = s.integer(13);
@@ -356,8 +347,8 @@ void SqliteStore::insertEntry(const EntryRecord& e) {
     s.bind(1, e.id).bind(2, e.kind).bind(3, e.status).bind(4, e.roomId).bind(5, e.title).bind(6, e.body);
     s.bind(7, e.nextSteps).bind(8, e.observedOn).bind(9, e.authorId).bind(10, e.version).bind(11, e.createdAt);
     s.bind(12, e.updatedAt);
-    bindOptional(s, 13, e.journalAt);
-    bindOptional(s, 14, e.reviewedAt);
+    s.bind(13, e.journalAt);
+    s.bind(14, e.reviewedAt);
     s.bind(15, e.reviewedBy).bind(16, e.reviewNote).bind(17, e.returnedReason).run();
     writeEntryRelations(e);
   });
@@ -372,8 +363,8 @@ void SqliteStore::updateEntry(const EntryRecord& e) {
         "review_note = ?14, returned_reason = ?15 WHERE id = ?1");
     s.bind(1, e.id).bind(2, e.kind).bind(3, e.status).bind(4, e.roomId).bind(5, e.title).bind(6, e.body);
     s.bind(7, e.nextSteps).bind(8, e.observedOn).bind(9, e.version).bind(10, e.updatedAt);
-    bindOptional(s, 11, e.journalAt);
-    bindOptional(s, 12, e.reviewedAt);
+    s.bind(11, e.journalAt);
+    s.bind(12, e.reviewedAt);
     s.bind(13, e.reviewedBy).bind(14, e.reviewNote).bind(15, e.returnedReason).run();
     writeEntryRelations(e);
   });
@@ -449,6 +440,29 @@ bool SqliteStore::parentCanSee(const std::string& parentId, const std::string& e
   return s.step();
 }
 
+namespace {
+constexpr const char* kChildVisibility =
+    "e.status = 'journal' AND ("
+    " EXISTS (SELECT 1 FROM entry_children ec WHERE ec.entry_id = e.id AND ec.child_id = :child)"
+    " OR (e.kind IN ('room_post', 'newsletter') AND e.room_id = (SELECT room_id FROM children WHERE id = :child)))";
+}  // namespace
+
+std::vector<EntryRecord> SqliteStore::childFeed(const ParentFeedQuery& q) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE " + kChildVisibility +
+      " AND (:before_time IS NULL OR e.journal_at < :before_time OR (e.journal_at = :before_time AND e.id < :before_id))"
+      " ORDER BY e.journal_at DESC, e.id DESC LIMIT :limit").c_str());
+  s.bind(s.parameterIndex(":child"), q.childId);
+  return pageOfEntries(s, q.before, q.limit);
+}
+
+bool SqliteStore::childCanSee(const std::string& childId, const std::string& entryId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT 1 FROM entries e WHERE e.id = :entry AND ") + kChildVisibility).c_str());
+  s.bind(s.parameterIndex(":entry"), entryId).bind(s.parameterIndex(":child"), childId);
+  return s.step();
+}
+
 std::optional<int64_t> SqliteStore::nextReleaseAfter(int64_t now) {
   Lock lock(mutex_);
   auto s = db_->prepare("SELECT min(at) FROM room_release_points WHERE at > ?1");
@@ -481,9 +495,9 @@ void SqliteStore::insertMedia(const MediaRecord& m) {
       "duration_ms, state, uploaded_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   s.bind(1, m.id).bind(2, m.entryId).bind(3, m.position).bind(4, m.kind).bind(5, m.mime).bind(6, m.bytes);
   s.bind(7, m.sha256).bind(8, m.redactedSha256);
-  bindOptional(s, 9, m.width);
-  bindOptional(s, 10, m.height);
-  bindOptional(s, 11, m.durationMs);
+  s.bind(9, m.width);
+  s.bind(10, m.height);
+  s.bind(11, m.durationMs);
   s.bind(12, m.state).bind(13, m.uploadedBy).bind(14, m.createdAt).run();
 }
 
@@ -494,9 +508,9 @@ void SqliteStore::updateMedia(const MediaRecord& m) {
       "UPDATE media SET kind = ?2, mime = ?3, bytes = ?4, sha256 = ?5, redacted_sha256 = ?6, width = ?7, height = ?8, "
       "duration_ms = ?9, state = ?10 WHERE id = ?1");
   s.bind(1, m.id).bind(2, m.kind).bind(3, m.mime).bind(4, m.bytes).bind(5, m.sha256).bind(6, m.redactedSha256);
-  bindOptional(s, 7, m.width);
-  bindOptional(s, 8, m.height);
-  bindOptional(s, 9, m.durationMs);
+  s.bind(7, m.width);
+  s.bind(8, m.height);
+  s.bind(9, m.durationMs);
   s.bind(10, m.state).run();
 }
 

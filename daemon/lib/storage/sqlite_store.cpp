@@ -9,7 +9,7 @@ using Lock = std::lock_guard<std::recursive_mutex>;
 
 constexpr const char* kUserColumns =
     "id, username, display_name, email, role, password_hash, password_changed_at, "
-    "must_change_password, pin_hash, active, created_at, updated_at";
+    "must_change_password, pin_hash, active, created_at, updated_at, pin_failures";
 
 // Reads the kUserColumns starting at column `first`.
 UserRecord readUser(const Statement& s, int first = 0) {
@@ -26,12 +26,13 @@ UserRecord readUser(const Statement& s, int first = 0) {
   u.active = s.integer(first + 9) != 0;
   u.createdAt = s.integer(first + 10);
   u.updatedAt = s.integer(first + 11);
+  u.pinFailures = static_cast<int>(s.integer(first + 12));
   return u;
 }
 
 constexpr const char* kSessionColumns =
     "id, token_hash, user_id, csrf_token, created_at, last_seen_at, address, user_agent, "
-    "ended_at, end_reason, device_id";
+    "ended_at, end_reason, device_id, device_proven_at, child_view_child_id";
 
 SessionRecord readSession(const Statement& s) {
   SessionRecord r;
@@ -46,6 +47,8 @@ SessionRecord readSession(const Statement& s) {
   if (!s.isNull(8)) r.endedAt = s.integer(8);
   r.endReason = s.optionalText(9);
   r.deviceId = s.optionalText(10);
+  r.deviceProvenAt = s.optionalInteger(11);
+  r.childViewChildId = s.optionalText(12);
   return r;
 }
 
@@ -105,7 +108,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
       "SELECT name, framework, password_require_mixed, password_max_age_days, "
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
-      "keep_unredacted_originals FROM setting WHERE id = 1");
+      "keep_unredacted_originals, secure_subnets FROM setting WHERE id = 1");
   if (!s.step()) return std::nullopt;
   SettingRecord r;
   r.name = s.text(0);
@@ -123,6 +126,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
   r.agreementVersion = static_cast<int>(s.integer(12));
   r.agreementText = s.text(13);
   r.keepUnredactedOriginals = s.integer(14) != 0;
+  r.secureSubnets = s.text(15);
   return r;
 }
 
@@ -132,7 +136,8 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "INSERT INTO setting (id, name, framework, password_require_mixed, password_max_age_days, "
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
-      "keep_unredacted_originals) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+      "keep_unredacted_originals, secure_subnets) "
+      "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, framework = excluded.framework, "
       "password_require_mixed = excluded.password_require_mixed, "
       "password_max_age_days = excluded.password_max_age_days, "
@@ -143,23 +148,23 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "absolute_hours_staff = excluded.absolute_hours_staff, "
       "absolute_hours_parent = excluded.absolute_hours_parent, updated_at = excluded.updated_at, "
       "agreement_version = excluded.agreement_version, agreement_text = excluded.agreement_text, "
-      "keep_unredacted_originals = excluded.keep_unredacted_originals");
+      "keep_unredacted_originals = excluded.keep_unredacted_originals, secure_subnets = excluded.secure_subnets");
   s.bind(1, r.name).bind(2, r.framework).bind(3, r.passwordRequireMixed).bind(4, r.passwordMaxAgeDays);
   s.bind(5, r.idleMinutesManager).bind(6, r.idleMinutesStaff).bind(7, r.idleMinutesParent);
   s.bind(8, r.absoluteHoursManager).bind(9, r.absoluteHoursStaff).bind(10, r.absoluteHoursParent);
   s.bind(11, r.createdAt).bind(12, r.updatedAt).bind(13, r.agreementVersion).bind(14, r.agreementText);
-  s.bind(15, r.keepUnredactedOriginals).run();
+  s.bind(15, r.keepUnredactedOriginals).bind(16, r.secureSubnets).run();
 }
 
 void SqliteStore::insertUser(const UserRecord& u) {
   Lock lock(mutex_);
   auto s = db_->prepare(
       "INSERT INTO users (id, username, display_name, email, role, password_hash, "
-      "password_changed_at, must_change_password, pin_hash, active, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+      "password_changed_at, must_change_password, pin_hash, active, created_at, updated_at, pin_failures) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   s.bind(1, u.id).bind(2, u.username).bind(3, u.displayName).bind(4, u.email).bind(5, u.role);
   s.bind(6, u.passwordHash).bind(7, u.passwordChangedAt).bind(8, u.mustChangePassword);
-  s.bind(9, u.pinHash).bind(10, u.active).bind(11, u.createdAt).bind(12, u.updatedAt);
+  s.bind(9, u.pinHash).bind(10, u.active).bind(11, u.createdAt).bind(12, u.updatedAt).bind(13, u.pinFailures);
   try {
     s.run();
   } catch (const SqliteError& e) {
@@ -174,10 +179,10 @@ void SqliteStore::updateUser(const UserRecord& u) {
   auto s = db_->prepare(
       "UPDATE users SET username = ?2, display_name = ?3, email = ?4, role = ?5, "
       "password_hash = ?6, password_changed_at = ?7, must_change_password = ?8, pin_hash = ?9, "
-      "active = ?10, updated_at = ?11 WHERE id = ?1");
+      "active = ?10, updated_at = ?11, pin_failures = ?12 WHERE id = ?1");
   s.bind(1, u.id).bind(2, u.username).bind(3, u.displayName).bind(4, u.email).bind(5, u.role);
   s.bind(6, u.passwordHash).bind(7, u.passwordChangedAt).bind(8, u.mustChangePassword);
-  s.bind(9, u.pinHash).bind(10, u.active).bind(11, u.updatedAt);
+  s.bind(9, u.pinHash).bind(10, u.active).bind(11, u.updatedAt).bind(12, u.pinFailures);
   try {
     s.run();
   } catch (const SqliteError& e) {
@@ -243,21 +248,24 @@ void SqliteStore::insertSession(const SessionRecord& r) {
   Lock lock(mutex_);
   auto s = db_->prepare(
       "INSERT INTO sessions (id, token_hash, user_id, csrf_token, created_at, last_seen_at, "
-      "address, user_agent, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "address, user_agent, device_id, device_proven_at, child_view_child_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   s.bind(1, r.id).bind(2, r.tokenHash).bind(3, r.userId).bind(4, r.csrfToken);
-  s.bind(5, r.createdAt).bind(6, r.lastSeenAt).bind(7, r.address).bind(8, r.userAgent).bind(9, r.deviceId).run();
+  s.bind(5, r.createdAt).bind(6, r.lastSeenAt).bind(7, r.address).bind(8, r.userAgent).bind(9, r.deviceId);
+  s.bind(10, r.deviceProvenAt).bind(11, r.childViewChildId).run();
 }
 
 std::optional<std::pair<SessionRecord, UserRecord>> SqliteStore::sessionWithUser(const std::string& tokenHash) {
   Lock lock(mutex_);
   auto s = db_->prepare(
       "SELECT s.id, s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.address, s.user_agent, "
-      "s.ended_at, s.end_reason, s.device_id, u.id, u.username, u.display_name, u.email, u.role, u.password_hash, "
-      "u.password_changed_at, u.must_change_password, u.pin_hash, u.active, u.created_at, u.updated_at "
+      "s.ended_at, s.end_reason, s.device_id, s.device_proven_at, s.child_view_child_id, u.id, u.username, "
+      "u.display_name, u.email, u.role, u.password_hash, u.password_changed_at, u.must_change_password, u.pin_hash, "
+      "u.active, u.created_at, u.updated_at, u.pin_failures "
       "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1");
   s.bind(1, tokenHash);
   if (!s.step()) return std::nullopt;
-  return std::make_pair(readSession(s), readUser(s, 11));
+  return std::make_pair(readSession(s), readUser(s, 13));
 }
 
 std::optional<SessionRecord> SqliteStore::sessionById(const std::string& id) {
@@ -273,6 +281,19 @@ void SqliteStore::touchSession(const std::string& id, int64_t lastSeenAt) {
   db_->prepare("UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND ended_at IS NULL")
       .bind(1, id)
       .bind(2, lastSeenAt)
+      .run();
+}
+
+void SqliteStore::proveSessionDevice(const std::string& id, int64_t at) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE sessions SET device_proven_at = ?2 WHERE id = ?1 AND ended_at IS NULL").bind(1, id).bind(2, at).run();
+}
+
+void SqliteStore::setSessionChildView(const std::string& id, const std::optional<std::string>& childId) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE sessions SET child_view_child_id = ?2 WHERE id = ?1 AND ended_at IS NULL")
+      .bind(1, id)
+      .bind(2, childId)
       .run();
 }
 

@@ -43,6 +43,8 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore 
   std::optional<std::pair<SessionRecord, UserRecord>> sessionWithUser(const std::string& tokenHash) override;
   std::optional<SessionRecord> sessionById(const std::string& id) override;
   void touchSession(const std::string& id, int64_t lastSeenAt) override;
+  void proveSessionDevice(const std::string& id, int64_t at) override;
+  void setSessionChildView(const std::string& id, const std::optional<std::string>& childId) override;
   void endSession(const std::string& id, int64_t at, const std::string& reason) override;
   int endUserSessions(const std::string& userId, int64_t at, const std::string& reason,
                       const std::optional<std::string>& keepId) override;
@@ -85,6 +87,8 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore 
   std::vector<EntryRecord> entries(const EntryQuery& query) override;
   std::vector<EntryRecord> parentFeed(const ParentFeedQuery& query) override;
   bool parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) override;
+  std::vector<EntryRecord> childFeed(const ParentFeedQuery& query) override;
+  bool childCanSee(const std::string& childId, const std::string& entryId) override;
   void appendEntryVersion(const EntryVersionRecord& version) override;
   std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) override;
 

@@ -45,6 +45,10 @@ class Store {
   virtual std::optional<std::pair<SessionRecord, UserRecord>> sessionWithUser(const std::string& tokenHash) = 0;
   virtual std::optional<SessionRecord> sessionById(const std::string& id) = 0;
   virtual void touchSession(const std::string& id, int64_t lastSeenAt) = 0;
+  // Records that the session's device signed a fresh challenge at `at`.
+  virtual void proveSessionDevice(const std::string& id, int64_t at) = 0;
+  // Puts the session into one child's view, or (nullopt) back to the signed-in user's.
+  virtual void setSessionChildView(const std::string& id, const std::optional<std::string>& childId) = 0;
   virtual void endSession(const std::string& id, int64_t at, const std::string& reason) = 0;
   // Ends every open session of the user except `keepId` (if given); returns how many.
   virtual int endUserSessions(const std::string& userId, int64_t at, const std::string& reason,
