@@ -22,6 +22,8 @@ export interface Session {
   idle_expires_at: string;
   absolute_expires_at: string;
   setting?: { name: string; framework: string };
+  device_id: string | null;   // the registered tablet this session is bound to
+  child_view: string | null;  // the child whose journal the tablet shows, in child view
 }
 
 export class ApiError extends Error {
@@ -52,7 +54,26 @@ export function csrf(): string | null {
   return csrfToken;
 }
 
+// Set by the app: signs a fresh challenge with this tablet's key and renews the session's
+// device proof (POST /auth/renew); true when it did.
+let renewDeviceProof: (() => Promise<boolean>) | null = null;
+export function setDeviceProofRenewer(renew: () => Promise<boolean>): void {
+  renewDeviceProof = renew;
+}
+
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  try {
+    return await request<T>(method, path, body);
+  } catch (error) {
+    // Every half hour a tablet's session proves again that it is on the registered tablet.
+    if (error instanceof ApiError && error.code === 'device_proof_required' && renewDeviceProof && await renewDeviceProof()) {
+      return request<T>(method, path, body);
+    }
+    throw error;
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;

@@ -4,7 +4,8 @@
 
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, ApiError, sessionEvents, setCsrfToken, type Session } from './api';
+import { api, ApiError, sessionEvents, setCsrfToken, setDeviceProofRenewer, type Session } from './api';
+import { deviceProof } from './device';
 import { LightElement } from './base';
 import { currentPath, navigate, onRouteChange } from './router';
 import './views/setup-view';
@@ -20,10 +21,11 @@ import './views/settings-view';
 import './views/family-view';
 import './views/staff-views';
 import './views/children-views';
+import './views/device-views';
 
 type Boot = 'loading' | 'setup' | 'ready' | 'offline';
 
-const PUBLIC_PATHS = new Set(['/sign-in', '/set-password']);
+const PUBLIC_PATHS = new Set(['/sign-in', '/set-password', '/enrol']);
 
 @customElement('nb-app')
 export class NestboxApp extends LightElement {
@@ -43,6 +45,23 @@ export class NestboxApp extends LightElement {
       if (this.session) this.reauthenticating = true;
     });
     this.addEventListener('session-changed', (e) => this.adoptSession((e as CustomEvent<Session | null>).detail));
+    // Child view starts and ends on the box; the session says which, so read it again.
+    const reload = async () => {
+      try {
+        this.adoptSession(await api<Session>('GET', '/auth/session'), false);
+      } catch {
+        this.adoptSession(null);
+      }
+      navigate('/');
+    };
+    this.addEventListener('child-view-entered', reload);
+    this.addEventListener('child-view-left', reload);
+    setDeviceProofRenewer(async () => {
+      const proof = await deviceProof();
+      if (!proof) return false;
+      await api('POST', '/auth/renew', proof);
+      return true;
+    });
     void this.start();
   }
 
@@ -119,12 +138,13 @@ export class NestboxApp extends LightElement {
       html`<li><a href=${href} aria-current=${this.path === href ? 'page' : nothing}>${label}</a></li>`;
     return html`<header class="top"><div class="bar">
       <a class="brand" href="/">${s?.setting?.name ?? 'Nestbox'}</a>
-      ${s && !s.must_change_password
+      ${s && !s.must_change_password && !s.child_view
         ? html`<nav aria-label="Main"><ul>
             ${s.user.role === 'parent' ? link('/journal', 'Journal') : html`${link('/', 'Home')}${link('/staff/journal', 'Journal')}${link('/staff/children', 'Children')}`}
             ${s.user.role === 'manager'
               ? html`${link('/manage/children', 'Rooms')}${link('/manage/accounts', 'Accounts')}${link('/manage/audit', 'Audit log')}${link('/manage/settings', 'Setting')}`
               : nothing}
+            ${s.user.role !== 'parent' ? link('/devices', 'Devices') : nothing}
             ${link('/account/sessions', 'My account')}
             <li><button class="link" type="button" @click=${() => this.signOut()}>Sign out</button></li>
           </ul></nav>`
@@ -142,11 +162,13 @@ export class NestboxApp extends LightElement {
     if (this.boot === 'setup') return html`<nb-setup-view></nb-setup-view>`;
     const path = this.path;
     if (path === '/set-password') return html`<nb-set-password-view></nb-set-password-view>`;
+    if (path === '/enrol') return html`<nb-enrol-view></nb-enrol-view>`;
     if (!this.session) {
       if (path !== '/sign-in') navigate(`/sign-in?next=${encodeURIComponent(path)}`, true);
       return html`<nb-sign-in-view></nb-sign-in-view>`;
     }
     const s = this.session;
+    if (s.child_view) return html`<nb-child-view></nb-child-view>`;
     if (s.must_change_password && path !== '/account/password') navigate('/account/password', true);
     if (s.user.role === 'parent' && (path === '/' || path === '/sign-in' || path === '/setup' || path === '/journal')) {
       return html`<nb-family-view .session=${s}></nb-family-view>`;
@@ -170,6 +192,10 @@ export class NestboxApp extends LightElement {
     }
     if (path === '/account/password') return html`<nb-password-view .session=${s}></nb-password-view>`;
     if (path === '/account/sessions') return html`<nb-sessions-view .session=${s}></nb-sessions-view>`;
+    if (path === '/devices') {
+      if (s.user.role === 'parent') return this.onlyFor('staff', 'Your child’s journal is under “Journal” in the menu.');
+      return html`<nb-devices-view .session=${s}></nb-devices-view>`;
+    }
     if (path.startsWith('/manage/')) {
       if (s.user.role !== 'manager') return this.managersOnly();
       if (path === '/manage/accounts') return html`<nb-accounts-view></nb-accounts-view>`;

@@ -70,7 +70,11 @@ void Api::addDeviceRoutes() {
 
 Response Api::listDevices(Call& call) {
   Json list = Json::array();
-  for (const auto& d : s_.devices.list(call.who())) list.push_back(deviceJson(d));
+  for (const auto& d : s_.devices.list(call.who())) {
+    auto json = deviceJson(d);
+    json["last_user_name"] = d.lastUserId ? Json(s_.accounts.displayName(*d.lastUserId)) : Json(nullptr);
+    list.push_back(std::move(json));
+  }
   return Response::json(200, {{"devices", list}});
 }
 

@@ -41,7 +41,8 @@ export class StaffChildrenView extends FormView {
         : this.kids.length === 0 ? html`<div class="empty"><p>${this.mine ? 'You are not anyone’s key person yet. A manager sets key people.' : 'No children yet. A manager adds them.'}</p></div>`
         : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li>
             <div class="card-head"><a class="card-title" href="/staff/journal?child=${c.id}">${c.first_name} ${c.last_name}</a><span>${this.rooms.get(c.room_id) ?? ''}</span></div>
-            <p class="meta">Born ${c.date_of_birth}${c.left_on ? ` · left ${c.left_on}` : ''}</p></li>`)}</ul>`}
+            <p class="meta">Born ${c.date_of_birth}${c.left_on ? ` · left ${c.left_on}` : ''}</p>
+            ${this.session.device_id ? html`<nb-child-view-button .child=${c}></nb-child-view-button>` : nothing}</li>`)}</ul>`}
     </section>`;
   }
 }

@@ -47,6 +47,13 @@ export class SessionsView extends FormView {
     if (done) this.notice = `Signed out the ${deviceName(info.user_agent)} session.`;
   }
 
+  private async everywhere(): Promise<void> {
+    const done = await this.run(async () => {
+      await api('POST', '/auth/sign-out-everywhere', {});
+    });
+    if (done) this.dispatchEvent(new CustomEvent('session-changed', { detail: null, bubbles: true, composed: true }));
+  }
+
   render() {
     pageTitle('My account');
     const u = this.session.user;
@@ -70,6 +77,9 @@ export class SessionsView extends FormView {
             </div>
             <p class="meta">From ${s.address} · signed in ${formatTime(s.created_at)} · last active ${formatTime(s.last_seen_at)}</p>
           </li>`)}</ul>`}
+      <div class="actions"><button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.everywhere()}>
+        Sign out everywhere</button></div>
+      <p class="hint">Ends every session of yours, this one too: for a lost phone or a password someone saw.</p>
     </section>`;
   }
 }

@@ -8,6 +8,7 @@ interface Setting {
   framework: string;
   password_require_mixed: boolean;
   keep_unredacted_originals: boolean;
+  secure_subnets: string;
   password_max_age_days: number;
   idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
   absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
@@ -40,6 +41,7 @@ export class SettingsView extends FormView {
         framework: this.value('framework'),
         password_require_mixed: this.checked('password_require_mixed'),
         keep_unredacted_originals: this.checked('keep_unredacted_originals'),
+        secure_subnets: this.value('secure_subnets'),
         password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
       };
       for (const [role, label] of ROLES) {
@@ -70,6 +72,10 @@ export class SettingsView extends FormView {
           ${this.field('keep_unredacted_originals', 'Keep unredacted originals (staff only)', { type: 'checkbox', checked: s.keep_unredacted_originals,
             hint: 'Off by default: when staff obscure a child in a photo, the unredacted photo is deleted, as the policies ask.' })}
           ${this.field('password_max_age_days', 'Maximum password age in days', { type: 'number', inputmode: 'numeric', required: true, min: 0, max: 3650, value: String(s.password_max_age_days), hint: '0 means passwords do not expire.' })}
+        </fieldset>
+        <fieldset class="panel"><legend><h2>Secure network</h2></legend>
+          ${this.field('secure_subnets', 'Networks staff may upload from', { required: true, value: s.secure_subnets,
+            hint: 'The staff Wi-Fi, not the guest network: networks like 192.168.10.0/24, separated by commas. Tablets on any other network can read the journal but not send photos or videos.' })}
         </fieldset>
         <fieldset class="panel"><legend><h2>Sessions</h2></legend>
           <p class="meta">Sign people out after this long without activity, and after this long in any case.</p>

@@ -1,0 +1,328 @@
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import qrcode from 'qrcode-generator';
+import { api, formatTime, type Session } from '../api';
+import { FormView, LightElement, pageTitle } from '../base';
+import { enrolDevice, registeredDevice, type RegisteredDevice } from '../device';
+import type { Child } from '../journal';
+import type { MediaItem } from '../media';
+import '../media';
+
+interface Device {
+  id: string;
+  name: string;
+  room_id: string | null;
+  state: 'pending' | 'active' | 'revoked';
+  enrolled_at: string | null;
+  enrolment_expires_at: string | null;
+  revoked_at: string | null;
+  revoked_reason: string;
+  revoked_note: string;
+  alert: boolean;
+  last_seen_at: string | null;
+  last_user_name: string | null;
+  last_address: string | null;
+}
+
+interface Enrolment {
+  device: Device;
+  enrolment: { code: string; expires_at: string };
+}
+
+// The enrolment code as a QR code of the enrolment address (the code in the fragment, which
+// browsers never send to a server, so it reaches no log), drawn as SVG: no script, no image.
+function qr(text: string): TemplateResult {
+  const code = qrcode(0, 'M');
+  code.addData(text);
+  code.make();
+  const n = code.getModuleCount();
+  let path = '';
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (code.isDark(r, c)) path += `M${c + 4} ${r + 4}h1v1h-1z`;
+  return html`<svg class="qr" viewBox="0 0 ${n + 8} ${n + 8}" role="img" aria-label="QR code for the enrolment address">
+    ${svg`<rect width="100%" height="100%" fill="#fff"></rect><path d=${path} fill="#000"></path>`}</svg>`;
+}
+
+// /enrol: a manager's code (typed, or from the QR code) registers this tablet.
+@customElement('nb-enrol-view')
+export class EnrolView extends FormView {
+  @state() private device: RegisteredDevice | null = null;
+  @state() private done = false;
+  protected fieldPrefix = 'enrol';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void registeredDevice().then((d) => { this.device = d; });
+  }
+
+  private codeFromAddress(): string {
+    return new URLSearchParams(window.location.hash.slice(1)).get('code') ?? '';
+  }
+
+  private async submit(event: Event): Promise<void> {
+    event.preventDefault();
+    await this.run(async () => {
+      const code = this.value('code');
+      if (!/^[A-Za-z0-9 -]{16,24}$/.test(code)) this.fail('code', 'Type the code as the manager’s screen shows it, e.g. ABCD-EFGH-JKMN-PQRS.');
+      this.device = await enrolDevice(code);
+      this.done = true;
+      history.replaceState(null, '', '/enrol');  // the code is used up; keep it out of history
+    });
+  }
+
+  render() {
+    pageTitle('Register this tablet');
+    const homeScreen = html`<p class="notice"><strong>Add Nestbox to the Home Screen</strong> (Share, then “Add to Home
+      Screen” on an iPad). Safari forgets a site’s key after seven days without use unless the app is on the Home
+      Screen; then a manager has to register the tablet again.</p>`;
+    if (this.done && this.device) {
+      return html`<section class="panel narrow"><h1>Tablet registered</h1>
+        <p role="status">This tablet is registered as <strong>${this.device.name}</strong>. Staff can now sign in here.</p>
+        ${homeScreen}
+        <p><a class="button primary" href="/sign-in">Sign in</a></p></section>`;
+    }
+    return html`<section class="panel narrow"><h1>Register this tablet</h1>
+      <p>Staff record only on the setting’s own tablets. A manager registers a tablet under “Devices” and gives you a
+        one-time code (it lasts 10 minutes). The tablet keeps a key that cannot be copied off it.</p>
+      ${this.device ? html`<p class="meta">This browser is already registered as <strong>${this.device.name}</strong>.
+        A new code registers it again with a new key.</p>` : nothing}
+      <form @submit=${this.submit} novalidate>
+        ${this.formFeedback()}
+        ${this.field('code', 'Enrolment code', { required: true, value: this.codeFromAddress(), autocomplete: 'off',
+          hint: 'Four groups of four letters and digits.' })}
+        ${this.submitButton('Register this tablet', 'Registering…')}
+      </form>
+      ${homeScreen}</section>`;
+  }
+}
+
+const WHAT = [
+  { value: 'lost', label: 'Lost' },
+  { value: 'stolen', label: 'Stolen' },
+  { value: 'damaged', label: 'Damaged' },
+];
+
+// /devices: the setting's tablets. Everyone on the staff can report one lost, stolen or
+// damaged (it is revoked at once); managers register, rename, re-enrol and see alerts.
+@customElement('nb-devices-view')
+export class DevicesView extends FormView {
+  @property({ attribute: false }) session!: Session;
+  @state() private devices: Device[] | null = null;
+  @state() private rooms = new Map<string, string>();
+  @state() private issued: Enrolment | null = null;
+  @state() private reporting: Device | null = null;
+  @state() private renaming: Device | null = null;
+  protected fieldPrefix = 'devices';
+
+  private get manager(): boolean {
+    return this.session.user.role === 'manager';
+  }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(async () => {
+      this.rooms = new Map((await api<{ rooms: { id: string; name: string }[] }>('GET', '/rooms')).rooms.map((r) => [r.id, r.name]));
+      await this.load();
+    });
+  }
+
+  private async load(): Promise<void> {
+    this.devices = (await api<{ devices: Device[] }>('GET', '/devices')).devices;
+  }
+
+  private async register(event: Event): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    await this.run(async () => {
+      const name = this.value('name');
+      if (!name) this.fail('name', 'Name the tablet so staff know which one it is, e.g. “Blue room iPad 2”.');
+      const room = this.value('room_id');
+      this.issued = await api<Enrolment>('POST', '/devices', { name, ...(room ? { room_id: room } : {}) });
+      form.reset();
+      await this.load();
+    });
+  }
+
+  private async reEnrol(d: Device): Promise<void> {
+    await this.run(async () => {
+      this.issued = await api<Enrolment>('POST', `/devices/${d.id}/re-enrol`, {});
+      await this.load();
+    });
+  }
+
+  private async acknowledge(d: Device): Promise<void> {
+    const done = await this.run(async () => {
+      await api('POST', `/devices/${d.id}/acknowledge`, {});
+      await this.load();
+    });
+    if (done) this.notice = `Alert for ${d.name} acknowledged.`;
+  }
+
+  private async rename(event: Event): Promise<void> {
+    event.preventDefault();
+    const d = this.renaming!;
+    const done = await this.run(async () => {
+      await api('PATCH', `/devices/${d.id}`, { name: this.value('rename'), room_id: this.value('rename_room') });
+      await this.load();
+    });
+    if (done) { this.renaming = null; this.notice = 'Saved.'; }
+  }
+
+  private async report(event: Event): Promise<void> {
+    event.preventDefault();
+    const d = this.reporting!;
+    const what = this.value('what');
+    const done = await this.run(async () => {
+      await api('POST', `/devices/${d.id}/report`, { what, note: this.value('note') });
+      await this.load();
+    });
+    if (done) {
+      this.reporting = null;
+      this.notice = `${d.name} is revoked: it is signed out, its unfinished uploads are discarded, and managers are alerted.`;
+    }
+  }
+
+  private enrolmentPanel(): TemplateResult | typeof nothing {
+    const e = this.issued;
+    if (!e) return nothing;
+    const address = `${window.location.origin}/enrol#code=${e.enrolment.code}`;
+    return html`<div class="panel enrolment" role="status">
+      <h2>Enrolment code for ${e.device.name}</h2>
+      <p>On the tablet, open <strong>${window.location.origin}/enrol</strong> and type the code, or scan the QR code
+        with the tablet’s camera. The code works once, until ${formatTime(e.enrolment.expires_at)} (10 minutes).</p>
+      <p class="code" aria-label="Enrolment code">${e.enrolment.code}</p>
+      ${qr(address)}
+      <p class="hint">Then add Nestbox to the tablet’s Home Screen, so the tablet keeps its key.</p>
+      <button type="button" @click=${() => { this.issued = null; }}>Done</button>
+    </div>`;
+  }
+
+  private card(d: Device): TemplateResult {
+    const state = d.state === 'revoked' ? `Revoked (${d.revoked_reason})` : d.state === 'pending' ? 'Waiting for enrolment' : 'Active';
+    return html`<li class=${d.alert ? 'alert' : ''}>
+      <div class="card-head"><span class="card-title">${d.name}</span><span class="tag ${d.state}">${state}</span></div>
+      <p class="meta">${d.room_id ? this.rooms.get(d.room_id) ?? '' : 'No room'}
+        · last seen ${d.last_seen_at ? formatTime(d.last_seen_at) : 'never'}
+        ${d.last_user_name ? html` · last used by ${d.last_user_name}` : nothing}
+        ${d.last_address ? html` · from ${d.last_address}` : nothing}</p>
+      ${d.state === 'revoked' && d.revoked_note ? html`<p>“${d.revoked_note}”</p>` : nothing}
+      ${d.alert ? html`<p class="warning" role="alert">Reported ${d.revoked_reason} ${d.revoked_at ? formatTime(d.revoked_at) : ''}.
+        ${this.manager ? 'The report is in the audit log.' : 'Managers have been alerted.'}</p>` : nothing}
+      <div class="actions">
+        ${d.state !== 'revoked'
+          ? html`<button type="button" class="danger" @click=${() => { this.reporting = d; this.renaming = null; }}
+              aria-label="Report ${d.name} lost, stolen or damaged">Report lost, stolen or damaged</button>` : nothing}
+        ${this.manager ? html`
+          <button type="button" @click=${() => { this.renaming = d; this.reporting = null; }} aria-label="Rename ${d.name}">Rename</button>
+          <button type="button" @click=${() => this.reEnrol(d)} aria-label="Re-enrol ${d.name}">Re-enrol</button>
+          ${d.alert ? html`<button type="button" @click=${() => this.acknowledge(d)}>Acknowledge alert</button>` : nothing}` : nothing}
+      </div>
+      ${this.reporting === d ? html`<form class="panel" @submit=${this.report} novalidate aria-label="Report ${d.name}">
+        <p><strong>${d.name} will be revoked at once:</strong> whoever is signed in on it is signed out, uploads it has
+          not finished are discarded, and it cannot sign in again until a manager re-enrols it.</p>
+        ${this.field('what', 'What happened?', { options: WHAT, required: true })}
+        ${this.field('note', 'Where and when (for the report)', { maxlength: 2000 })}
+        <div class="actions"><button type="submit" class="danger" ?disabled=${this.busy}>Revoke ${d.name}</button>
+          <button type="button" @click=${() => { this.reporting = null; }}>Cancel</button></div>
+      </form>` : nothing}
+      ${this.renaming === d ? html`<form class="panel" @submit=${this.rename} novalidate aria-label="Rename ${d.name}">
+        ${this.field('rename', 'Name', { required: true, value: d.name, maxlength: 80 })}
+        ${this.field('rename_room', 'Room', { value: d.room_id ?? '', options: [{ value: '', label: 'No room' },
+          ...[...this.rooms].map(([value, label]) => ({ value, label }))] })}
+        <div class="actions"><button type="submit" class="primary" ?disabled=${this.busy}>Save</button>
+          <button type="button" @click=${() => { this.renaming = null; }}>Cancel</button></div>
+      </form>` : nothing}
+    </li>`;
+  }
+
+  render() {
+    pageTitle('Devices');
+    const alerts = this.devices?.filter((d) => d.alert).length ?? 0;
+    return html`<section>
+      <h1>Devices</h1>
+      <p class="lead">Staff record only on these tablets, on the setting’s secure network. If one is lost, stolen or
+        damaged, report it here straight away.</p>
+      ${alerts && this.manager ? html`<p class="warning" role="alert">${alerts} device report${alerts === 1 ? '' : 's'} to acknowledge.</p>` : nothing}
+      ${this.formFeedback()}
+      ${this.enrolmentPanel()}
+      ${this.manager ? html`<form class="panel" @submit=${this.register} novalidate aria-labelledby="register-title">
+        <h2 id="register-title">Register a tablet</h2>
+        ${this.field('name', 'Name', { required: true, maxlength: 80, hint: 'What staff call it, e.g. “Blue room iPad 2”.' })}
+        ${this.field('room_id', 'Room', { options: [{ value: '', label: 'No room' }, ...[...this.rooms].map(([value, label]) => ({ value, label }))] })}
+        ${this.submitButton('Get an enrolment code', 'Creating…')}
+      </form>` : nothing}
+      ${this.devices === null ? html`<p role="status">Loading…</p>`
+        : this.devices.length === 0 ? html`<div class="empty"><p>No tablets yet.${this.manager ? ' Register the first one above.' : ' A manager registers them.'}</p></div>`
+        : html`<ul class="cards" aria-label="Devices">${this.devices.map((d) => this.card(d))}</ul>`}
+    </section>`;
+  }
+}
+
+// Child view (policy 000): one child's journal on the tablet, read-only, with big touch
+// targets; nothing else is reachable (the box refuses every other request) and leaving
+// needs the PIN of the member of staff who opened it.
+@customElement('nb-child-view')
+export class ChildView extends FormView {
+  @state() private child: { id: string; first_name: string } | null = null;
+  @state() private entries: Array<{ id: string; title: string; body: string; observed_on: string; media?: MediaItem[] }> = [];
+  @state() private leaving = false;
+  protected fieldPrefix = 'childview';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.run(async () => {
+      const page = await api<{ child: { id: string; first_name: string }; entries: ChildView['entries'] }>('GET', '/child-view');
+      this.child = page.child;
+      this.entries = page.entries;
+    });
+  }
+
+  private async leave(event: Event): Promise<void> {
+    event.preventDefault();
+    await this.run(async () => {
+      const pin = this.rawValue('pin');
+      if (!pin) this.fail('pin', 'A member of staff enters their PIN to leave child view.');
+      await api('POST', '/child-view/leave', { pin });
+      this.dispatchEvent(new CustomEvent('child-view-left', { bubbles: true, composed: true }));
+    });
+  }
+
+  render() {
+    const name = this.child?.first_name ?? '';
+    pageTitle(name ? `${name}’s journal` : 'Child view');
+    const people = new Map<string, Child>(this.child ? [[this.child.id, this.child as Child]] : []);
+    return html`<section class="child-view">
+      <h1>${name ? `${name}’s journal` : 'Child view'}</h1>
+      ${this.leaving ? nothing : this.formFeedback()}
+      ${this.entries.length === 0 && this.child ? html`<div class="empty"><p>Nothing in ${name}’s journal yet.</p></div>` : nothing}
+      <ul class="cards big">${this.entries.map((e) => html`<li>
+        <h2>${e.title}</h2><p class="meta">${e.observed_on}</p>
+        <p>${e.body}</p>
+        <nb-media-gallery .media=${e.media ?? []} .people=${people}></nb-media-gallery>
+      </li>`)}</ul>
+      ${this.leaving
+        ? html`<form class="panel narrow" @submit=${this.leave} novalidate aria-labelledby="leave-title">
+            <h2 id="leave-title">Leave child view</h2>
+            ${this.formFeedback()}
+            ${this.field('pin', 'Staff PIN', { type: 'password', inputmode: 'numeric', required: true, maxlength: 8 })}
+            <div class="actions"><button type="submit" class="primary" ?disabled=${this.busy}>Leave</button>
+              <button type="button" @click=${() => { this.leaving = false; }}>Stay</button></div>
+          </form>`
+        : html`<div class="actions"><button type="button" class="leave-child-view" @click=${() => { this.leaving = true; }}>Staff: leave child view</button></div>`}
+    </section>`;
+  }
+}
+
+// A button on a staff screen that turns the tablet into one child's view.
+@customElement('nb-child-view-button')
+export class ChildViewButton extends LightElement {
+  @property({ attribute: false }) child!: Child;
+
+  private async open(): Promise<void> {
+    await api('POST', '/child-view', { child_id: this.child.id });
+    this.dispatchEvent(new CustomEvent('child-view-entered', { bubbles: true, composed: true }));
+  }
+
+  render() {
+    return html`<button type="button" @click=${() => this.open()} aria-label="Open child view for ${this.child.first_name}">Child view</button>`;
+  }
+}
