@@ -210,7 +210,7 @@ export class DevicesView extends FormView {
       <div class="actions">
         ${d.state !== 'revoked'
           ? html`<button type="button" class="danger" @click=${() => { this.reporting = d; this.renaming = null; }}
-              aria-label="Report ${d.name} lost, stolen or damaged">Report lost, stolen or damaged</button>` : nothing}
+              aria-label="Report lost, stolen or damaged: ${d.name}">Report lost, stolen or damaged</button>` : nothing}
         ${this.manager ? html`
           <button type="button" @click=${() => { this.renaming = d; this.reporting = null; }} aria-label="Rename ${d.name}">Rename</button>
           <button type="button" @click=${() => this.reEnrol(d)} aria-label="Re-enrol ${d.name}">Re-enrol</button>
