@@ -158,6 +158,59 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
   }
 }
 
+int runDeviceCommand(const Config& config, const DeviceCommand& command) {
+  Logger::setMinimumSeverity(severityOf(config.logLevel));
+  try {
+    system::SystemClock clock;
+    system::SystemRandom random;
+    storage::SqliteStore store(config.dataDir + "/nestbox.db");
+    domain::AuditLog audit(store, clock);
+    security::PasswordHasher hasher({config.passwordHashOps, config.passwordHashMemKiB});
+    domain::Throttle throttle(store);
+    domain::Context ctx{store, clock, random, hasher, audit, throttle};
+    domain::SettingsService settings(ctx);
+    domain::ChildrenService children(ctx, store, settings);
+    storage::MediaFiles mediaFiles(config.dataDir + "/media");
+    auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
+    system::InlineExecutor inline_;
+    domain::MediaService media(ctx, store, children, settings, mediaFiles, *processor, inline_);
+    domain::DeviceService devices(ctx, store, store, media);
+    // Whoever can run this is root or the nestbox user on the box itself: a manager's act,
+    // audited as the box console.
+    const domain::Principal console{"", "console", "Box console", domain::Role::manager, "", "", false,
+                                    {"local", "nestboxd"}, std::nullopt, std::nullopt};
+    const auto all = devices.list(console);
+    if (command.list) {
+      std::printf("%-32s  %-9s  %-20s  %s\n", "ID", "STATE", "LAST SEEN", "NAME");
+      for (const auto& d : all) {
+        std::printf("%-32s  %-9s  %-20s  %s\n", d.id.c_str(), d.state.c_str(),
+                    d.lastSeenAt ? system::formatTimestamp(*d.lastSeenAt).c_str() : "never", d.name.c_str());
+      }
+      return 0;
+    }
+    std::vector<storage::DeviceRecord> matches;
+    for (const auto& d : all) {
+      if (d.id == command.report || d.name == command.report) matches.push_back(d);
+    }
+    if (matches.size() != 1) {
+      std::fprintf(stderr, "nestboxd: %s device called '%s'; list them with --devices and use its ID\n",
+                   matches.empty() ? "no" : "more than one", command.report.c_str());
+      return 2;
+    }
+    const auto revoked = devices.report(console, matches.front().id, {command.what, command.note});
+    std::printf("%s (%s) is revoked: its sessions are ended and its unfinished uploads discarded. "
+                "Re-enrol it from the devices screen if it is found.\n",
+                revoked.name.c_str(), revoked.id.c_str());
+    return 0;
+  } catch (const domain::DomainError& e) {
+    std::fprintf(stderr, "nestboxd: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nestboxd: %s\n", e.what());
+    return 2;
+  }
+}
+
 int runCheck(const Config& config, bool repair) {
   Logger::setMinimumSeverity(severityOf(config.logLevel));
   try {

@@ -1,4 +1,6 @@
 #pragma once
+
+#include <string>
 // Wires the layers together for one run of nestboxd: open storage, make sure the TLS
 // material exists, prepare first-start setup, serve, and stop cleanly on SIGTERM/SIGINT.
 
@@ -14,5 +16,16 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier);
 // `nestboxd --check [--repair]`: compares the database with the media files and prints what
 // it found. Exit 0 when consistent (after repair, when everything found was repaired).
 int runCheck(const Config& config, bool repair);
+
+// The box's command line for devices, usable while the daemon runs (policy 004: a lost
+// device is reported at once, also by a manager at the box): list them, or report one
+// lost, stolen or damaged, which revokes it exactly as the devices screen does.
+struct DeviceCommand {
+  bool list = false;
+  std::string report;  // device id or exact name
+  std::string what;    // lost, stolen, damaged
+  std::string note;
+};
+int runDeviceCommand(const Config& config, const DeviceCommand& command);
 
 }  // namespace nestbox

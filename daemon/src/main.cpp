@@ -15,11 +15,14 @@
 namespace {
 void usage() {
   std::puts(
-      "Usage: nestboxd [--config FILE] [--check [--repair]]\n"
+      "Usage: nestboxd [--config FILE] [--check [--repair] | --devices | --report-device ID --what WHAT [--note TEXT]]\n"
       "  --config FILE   read settings from FILE (key = value lines) over the built-in defaults\n"
       "  --check         compare the database with the media files, report, and exit\n"
       "                  (0: consistent, 1: inconsistencies found); run while nestboxd is stopped\n"
       "  --repair        with --check: remove orphans, remake missing previews, mark lost items\n"
+      "  --devices       list the registered devices and exit\n"
+      "  --report-device ID|NAME --what lost|stolen|damaged [--note TEXT]\n"
+      "                  revoke a device at once (while the daemon runs, too), as the devices screen does\n"
       "  --version       print the version and exit\n"
       "  --help          this text");
 }
@@ -28,6 +31,7 @@ void usage() {
 int main(int argc, char** argv) {
   std::string configPath;
   bool check = false, repair = false;
+  nestbox::DeviceCommand devices;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
       configPath = argv[++i];
@@ -35,6 +39,14 @@ int main(int argc, char** argv) {
       check = true;
     } else if (std::strcmp(argv[i], "--repair") == 0) {
       repair = true;
+    } else if (std::strcmp(argv[i], "--devices") == 0) {
+      devices.list = true;
+    } else if (std::strcmp(argv[i], "--report-device") == 0 && i + 1 < argc) {
+      devices.report = argv[++i];
+    } else if (std::strcmp(argv[i], "--what") == 0 && i + 1 < argc) {
+      devices.what = argv[++i];
+    } else if (std::strcmp(argv[i], "--note") == 0 && i + 1 < argc) {
+      devices.note = argv[++i];
     } else if (std::strcmp(argv[i], "--version") == 0) {
       std::puts("nestboxd " NESTBOX_VERSION);
       return 0;
@@ -75,6 +87,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (check) return nestbox::runCheck(config, repair);
+  if (devices.list || !devices.report.empty()) return nestbox::runDeviceCommand(config, devices);
   nestbox::system::SystemdNotifier notifier;
   return nestbox::runDaemon(config, notifier);
 }

@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { startSetUpStack, Tablet } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { startSetUpStack, Tablet, daemonBinary } from './harness.mjs';
 
 let stack, manager, kateId;
 const KATE = ['kate', 'green apple orchard'];
@@ -184,4 +185,21 @@ test('sign out everywhere ends every session of mine', async () => {
   assert.match(res.headers['set-cookie'][0], /Max-Age=0/);
   assert.equal((await b.get('/api/v1/children')).status, 401);
   assert.equal((await manager.get('/api/v1/children')).status, 200, 'other people stay signed in');
+});
+
+test('a manager revokes a device from the box\'s command line while the daemon runs', async () => {
+  const tablet = await Tablet.enrol(stack, manager, 'Yellow room iPad');
+  const kate = stack.client();
+  assert.equal((await kate.signIn(...KATE, { tablet })).status, 200);
+  const cli = (...args) => execFileSync(daemonBinary, ['--config', stack.daemon.configPath, ...args], { encoding: 'utf8' });
+  const listed = cli('--devices');
+  assert.match(listed, new RegExp(`${tablet.id}\\s+active\\s+.*Yellow room iPad`));
+  assert.throws(() => cli('--report-device', 'No such iPad', '--what', 'lost'), (e) => e.status === 2 && /no device called/.test(e.stderr));
+  const out = cli('--report-device', 'Yellow room iPad', '--what', 'damaged', '--note', 'Dropped in the water tray');
+  assert.match(out, /Yellow room iPad .* is revoked/);
+  assert.equal((await kate.get('/api/v1/children')).status, 401, 'its session ended at once');
+  const report = (await manager.get('/api/v1/audit?event=NBX_DEVICE_REVOKED')).json.entries[0];
+  assert.equal(report.actor_name, 'console');
+  assert.equal(report.detail.what, 'damaged');
+  assert.match(cli('--devices'), new RegExp(`${tablet.id}\\s+revoked`));
 });
