@@ -128,7 +128,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::DeviceService devices(ctx, *store, *store, media);
     domain::SessionService sessions(ctx, settings, devices);
     http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, config.effectiveSetupCodeFile(),
-                   system::readFile(config.dataDir + "/tls/ca.crt"), tls.caFingerprint});
+                   system::readFile(config.dataDir + "/tls/ca.crt"), tls.caFingerprint, config.dataDir + "/tls"});
     http::HttpServer server(config, api);
     server.start();
     http::StreamingServer uploads(config, api);
@@ -178,7 +178,7 @@ int runDeviceCommand(const Config& config, const DeviceCommand& command) {
     // Whoever can run this is root or the nestbox user on the box itself: a manager's act,
     // audited as the box console.
     const domain::Principal console{"", "console", "Box console", domain::Role::manager, "", "", false,
-                                    {"local", "nestboxd"}, std::nullopt, std::nullopt};
+                                    {"local", "nestboxd", std::nullopt}, std::nullopt, std::nullopt};
     const auto all = devices.list(console);
     if (command.list) {
       std::printf("%-32s  %-9s  %-20s  %s\n", "ID", "STATE", "LAST SEEN", "NAME");

@@ -81,6 +81,13 @@ test('a manager registers a tablet; the tablet enrols with the code and staff si
   const card = office.locator('ul.cards > li', { hasText: tabletName });
   await card.getByText('last used by Name kate').waitFor();
   await card.getByText('Active').waitFor();
+  // The MDM tier: a certificate bundle to download, and its password shown once.
+  await card.getByRole('button', { name: `MDM certificate for ${tabletName}` }).click();
+  const download = office.waitForEvent('download');
+  await office.getByRole('link', { name: 'Download Blue-room-iPad-2.p12' }).click();
+  assert.equal((await download).suggestedFilename(), 'Blue-room-iPad-2.p12');
+  assert.match(await office.locator('.enrolment .code').textContent(), /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
+  await card.getByText('MDM certificate', { exact: false }).first().waitFor();
   assertNoPageErrors(office);
   assertNoPageErrors(tabletPage);
   await office.context().close();

@@ -7,6 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startSetUpStack, Tablet, daemonBinary } from './harness.mjs';
 
 let stack, manager, kateId;
@@ -95,7 +97,8 @@ test('the PIN switch works only with the tablet, and five wrong PINs need the pa
   assert.equal(people.status, 200);
   assert.deepEqual(people.json.people.map((p) => p.id), [kateId]);
   const noProof = await stack.client().post('/api/v1/auth/pin', { user_id: kateId, pin: '4826' });
-  assert.equal(noProof.status, 400);
+  assert.equal(noProof.status, 403);
+  assert.equal(noProof.json.error, 'device_not_recognised');
   const pinIn = stack.client();
   const ok = await pinIn.post('/api/v1/auth/pin', { user_id: kateId, pin: '4826', ...(await tablet.proof()) });
   assert.equal(ok.status, 200, ok.text);
@@ -202,4 +205,40 @@ test('a manager revokes a device from the box\'s command line while the daemon r
   assert.equal(report.actor_name, 'console');
   assert.equal(report.detail.what, 'damaged');
   assert.match(cli('--devices'), new RegExp(`${tablet.id}\\s+revoked`));
+});
+
+test('the MDM tier: a client certificate from the box CA stands in for the browser key, until revoked', async () => {
+  const created = await manager.post('/api/v1/devices', { name: 'MDM iPad' });
+  const id = created.json.device.id;
+  const kateOnly = stack.client();
+  await kateOnly.signIn(...KATE);
+  assert.equal((await kateOnly.post(`/api/v1/devices/${id}/certificate`, {})).status, 403, 'managers only');
+  const issued = await manager.post(`/api/v1/devices/${id}/certificate`, {});
+  assert.equal(issued.status, 201, issued.text);
+  assert.equal(issued.json.device.state, 'active');
+  assert.equal(issued.json.device.has_certificate, true);
+  assert.match(issued.json.certificate.password, /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
+  const tls = { pfx: Buffer.from(issued.json.certificate.pkcs12_base64, 'base64'), passphrase: issued.json.certificate.password };
+  const signIn = (client, options = {}) => client.request('POST', '/api/v1/auth/sign-in',
+    { body: { username: KATE[0], password: KATE[1] }, ...options });
+
+  const mdm = stack.client();
+  const withCert = await signIn(mdm, { tls });
+  assert.equal(withCert.status, 200, withCert.text);
+  assert.equal(withCert.json.device_id, id, 'bound to the device the certificate was issued to');
+  // Without the certificate, and with the headers nginx would set forged by the client.
+  const forged = await signIn(stack.client(), { headers: { 'x-client-verify': 'SUCCESS', 'x-client-fingerprint': issued.json.certificate.sha1 } });
+  assert.equal(forged.status, 403);
+  assert.equal(forged.json.error, 'device_required');
+  // A certificate from another CA is refused by nginx itself.
+  const dir = fs.mkdtempSync(path.join(stack.root, 'stranger-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+    '-subj', '/CN=stranger', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+  const stranger = await signIn(stack.client(), { tls: { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) } });
+  assert.equal(stranger.status, 400);
+  // Revoked: the certificate still passes nginx, but the box no longer knows it.
+  assert.equal((await manager.post(`/api/v1/devices/${id}/report`, { what: 'stolen' })).status, 200);
+  const after = await signIn(stack.client(), { tls });
+  assert.equal(after.status, 403);
+  assert.equal(after.json.error, 'device_required');
 });

@@ -196,7 +196,8 @@ export class Client {
     this.csrf = null;
   }
 
-  request(method, target, { body, headers = {}, raw, useCookie = true, port, plain = false } = {}) {
+  // `tls`: extra TLS options, e.g. { pfx, passphrase } for a client certificate.
+  request(method, target, { body, headers = {}, raw, useCookie = true, port, plain = false, tls = {} } = {}) {
     const payload = raw !== undefined ? raw : body !== undefined ? JSON.stringify(body) : undefined;
     const allHeaders = { host: `localhost:${this.stack.httpsPort}`, ...headers };
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
@@ -208,7 +209,7 @@ export class Client {
     return new Promise((resolve, reject) => {
       const req = transport.request({
         host: '127.0.0.1', port: port || (plain ? this.stack.httpPort : this.stack.httpsPort), method, path: target,
-        headers: allHeaders, ca: this.stack.ca, servername: 'localhost', agent: false,
+        headers: allHeaders, ca: this.stack.ca, servername: 'localhost', agent: false, ...tls,
       }, (res) => {
         let text = '';
         res.setEncoding('utf8');

@@ -293,8 +293,10 @@ TEST_CASE("the shared-tablet PIN switch: only on a registered device, five wrong
   CHECK(s.auditCount("NBX_PIN_SIGNIN") == 1);
   // A PIN is never a password, and never works without the tablet's proof.
   CHECK(kindOf([&] { s.sessions.signIn("kate", "4826", s.origin, s.proof()); }) == ErrorKind::unauthenticated);
-  CHECK(codeOf([&] { s.sessions.pinSignIn(t.staff.userId, "4826", {s.tablet().id, "x", "y"}, s.origin); }) ==
+  CHECK(codeOf([&] { s.sessions.pinSignIn(t.staff.userId, "4826", domain::DeviceProof{s.tablet().id, "x", "y"}, s.origin); }) ==
         "device_not_recognised");
+  // Neither without any proof (and no client certificate).
+  CHECK(codeOf([&] { s.sessions.pinSignIn(t.staff.userId, "4826", std::nullopt, s.origin); }) == "device_not_recognised");
   // Parents have no PIN switch.
   CHECK(codeOf([&] { s.sessions.pinSignIn(t.parentA.userId, "4826", s.proof(), s.origin); }) == "wrong_pin");
   // Five wrong PINs switch it off, even for the right PIN, until a password sign-in.

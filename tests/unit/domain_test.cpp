@@ -117,7 +117,7 @@ TEST_CASE("sign-in: twenty failures from one address block that address for ever
   }
   CHECK(s.auditCount("NBX_AUTH_ADDRESS_THROTTLED") == 1);
   CHECK(kindOf([&] { s.sessions.signIn("manager", kManagerPassword, s.origin); }) == ErrorKind::throttled);
-  RequestOrigin elsewhere{"192.0.2.99", "ua"};
+  RequestOrigin elsewhere{"192.0.2.99", "ua", std::nullopt};
   CHECK_NOTHROW(s.sessions.signIn("manager", kManagerPassword, elsewhere));
 }
 

@@ -77,7 +77,7 @@ struct Stack {
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, codeFile, "PEM", "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
-  domain::RequestOrigin origin{"192.168.1.10", "unit-test"};
+  domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};
 
   // Runs setup with a fresh code; returns the first manager, signed in.
   domain::Principal setUp() {

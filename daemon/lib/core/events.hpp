@@ -85,6 +85,7 @@ enum class Severity { debug, info, warning, error };
   X(DeviceChanged, "NBX_DEVICE_CHANGED", info, true, "device renamed or moved")                     \
   X(DeviceRevoked, "NBX_DEVICE_REVOKED", warning, true, "device reported lost, stolen or damaged; revoked") \
   X(DeviceAlertAcknowledged, "NBX_DEVICE_ALERT_ACKNOWLEDGED", info, true, "manager acknowledged a device report") \
+  X(DeviceCertificateIssued, "NBX_DEVICE_CERTIFICATE_ISSUED", info, true, "client certificate issued for a device (MDM)") \
   X(DeviceProofRejected, "NBX_DEVICE_PROOF_REJECTED", warning, true, "device proof (signed challenge) refused") \
   X(DeviceProofRenewed, "NBX_DEVICE_PROOF_RENEWED", debug, false, "session's device proof renewed")  \
   X(SignInNeedsDevice, "NBX_SIGNIN_NEEDS_DEVICE", warning, true, "staff sign-in refused: not on a registered device") \

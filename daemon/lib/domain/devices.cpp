@@ -35,6 +35,7 @@ Enrolment DeviceService::issueCode(storage::DeviceRecord device) {
   const std::string code = ctx_.random.base32(10);  // 80 bits, like every one-time code here
   device.state = "pending";
   device.publicKey.reset();
+  device.clientCertSha1.reset();  // a new enrolment replaces every earlier credential
   device.enrolmentCodeHash = security::sha256Hex(code);
   device.enrolmentExpiresAt = ctx_.clock.now() + kEnrolmentSeconds;
   return {device, security::groupCode(code), *device.enrolmentExpiresAt};
@@ -148,9 +149,38 @@ bool DeviceService::verify(const std::string& deviceId, const std::string& chall
   const auto issuedTo = devices_.takeChallenge(security::sha256Hex(challenge), ctx_.clock.now());
   if (!issuedTo || *issuedTo != deviceId) return false;
   const auto device = devices_.device(deviceId);
-  if (!device || device->state != "active" || !device->publicKey) return false;
+  if (!device || device->state != "active" || !device->publicKey || device->publicKey->empty()) return false;
   // The device signs the challenge text exactly as it received it.
   return security::verifyP256Signature(*device->publicKey, challenge, signature);
+}
+
+CertifiedDevice DeviceService::issueCertificate(const Principal& p, const std::string& deviceId, const std::string& tlsDir) {
+  requireManager(p);
+  auto d = require(deviceId);
+  if (d.state == "revoked") {
+    throw DomainError(ErrorKind::conflict, "device_revoked", "This device is revoked. Re-enrol it first.");
+  }
+  const std::string password = security::groupCode(ctx_.random.base32(10));
+  auto certificate = security::issueClientCertificate(tlsDir, d.id, d.name, password, ctx_.clock.now());
+  d.clientCertSha1 = certificate.sha1;
+  if (d.state == "pending") {
+    d.state = "active";
+    d.publicKey = "";  // enrolled by certificate only: no browser key verifies
+    d.enrolmentCodeHash.reset();
+    d.enrolmentExpiresAt.reset();
+    d.enrolledAt = ctx_.clock.now();
+  }
+  ctx_.store.transaction([&] {
+    devices_.updateDevice(d);
+    ctx_.audit.record(Event::DeviceCertificateIssued, AuditActor::of(p), AuditTarget{"device", d.id}, {{"name", d.name}});
+  });
+  return {d, std::move(certificate), password};
+}
+
+std::optional<std::string> DeviceService::deviceForCertificate(const std::string& sha1) {
+  const auto d = devices_.deviceByClientCertificate(sha1);
+  if (!d || d->state != "active") return std::nullopt;
+  return d->id;
 }
 
 void DeviceService::touch(const std::string& deviceId, const std::string& userId, const std::string& address) {
@@ -177,6 +207,7 @@ storage::DeviceRecord DeviceService::report(const Principal& p, const std::strin
   const auto lastUser = d.lastUserId ? ctx_.store.userById(*d.lastUserId) : std::nullopt;
   d.state = "revoked";
   d.publicKey.reset();  // its key no longer verifies, whatever it signs
+  d.clientCertSha1.reset();  // nor its certificate, though nginx still accepts it
   d.revokedAt = now;
   d.revokedBy = p.userId;
   d.revokedReason = r.what;

@@ -14,6 +14,7 @@
 
 #include "domain/context.hpp"
 #include "domain/media.hpp"
+#include "security/certificate_authority.hpp"
 #include "storage/device_store.hpp"
 #include "storage/journal_store.hpp"
 
@@ -23,6 +24,12 @@ struct Enrolment {
   storage::DeviceRecord device;
   std::string code;     // shown once: grouped for typing, e.g. "ABCD-EFGH-JKMN-PQRS"
   int64_t expiresAt = 0;
+};
+
+struct CertifiedDevice {
+  storage::DeviceRecord device;
+  security::ClientCertificate certificate;
+  std::string password;  // shown once, to type into the MDM system
 };
 
 struct DeviceReport {
@@ -51,6 +58,12 @@ class DeviceService {
   // True when `signature` is the device's key over a challenge issued to it, unexpired and
   // not used before (it is used up now). A revoked or unknown device never verifies.
   bool verify(const std::string& deviceId, const std::string& challenge, const std::string& signature);
+  // The MDM tier (managers): a client certificate from the box CA under `tlsDir`, as a
+  // PKCS#12 bundle protected by a fresh password (80 bits), bound to the device by its SHA-1
+  // and replacing any earlier one. A pending device becomes active, enrolled by certificate.
+  CertifiedDevice issueCertificate(const Principal& p, const std::string& deviceId, const std::string& tlsDir);
+  // The active device a verified client certificate belongs to, if any.
+  std::optional<std::string> deviceForCertificate(const std::string& sha1);
   // Last seen, last user, last address: what the devices screen and a loss report show.
   void touch(const std::string& deviceId, const std::string& userId, const std::string& address);
 

@@ -14,6 +14,8 @@ std::optional<Role> roleFromName(const std::string& name);
 struct RequestOrigin {
   std::string address;    // client address as nginx saw it
   std::string userAgent;  // truncated
+  // The MDM tier: SHA-1 of a client certificate nginx verified against the box CA.
+  std::optional<std::string> clientCertSha1;
 };
 
 struct Principal {

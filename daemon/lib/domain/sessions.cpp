@@ -34,6 +34,16 @@ void SessionService::requireDevice(const DeviceProof& proof, const RequestOrigin
                     "This tablet is not registered with the box, or it has been revoked. Ask a manager to enrol it again.");
 }
 
+std::optional<std::string> SessionService::provenDevice(const std::optional<DeviceProof>& proof,
+                                                        const RequestOrigin& origin) {
+  if (proof) {
+    requireDevice(*proof, origin);
+    return proof->deviceId;
+  }
+  if (origin.clientCertSha1) return devices_.deviceForCertificate(*origin.clientCertSha1);
+  return std::nullopt;
+}
+
 SignInResult SessionService::signIn(const std::string& username, const std::string& password,
                                     const RequestOrigin& origin, const std::optional<DeviceProof>& device) {
   const int64_t now = ctx_.clock.now();
@@ -83,11 +93,7 @@ SignInResult SessionService::signIn(const std::string& username, const std::stri
 
   const Role role = roleFromName(user->role).value_or(Role::parent);
   // Parents use their own phones; a proof they send is ignored, not bound.
-  std::optional<std::string> deviceId;
-  if (device && role != Role::parent) {
-    requireDevice(*device, origin);
-    deviceId = device->deviceId;
-  }
+  const std::optional<std::string> deviceId = role == Role::parent ? std::nullopt : provenDevice(device, origin);
   if (role == Role::staff && !deviceId) {
     ctx_.audit.record(Event::SignInNeedsDevice, {user->id, user->username, origin.address, {}}, std::nullopt);
     throw DomainError(ErrorKind::forbidden, "device_required",
@@ -170,6 +176,11 @@ Authentication SessionService::authenticate(const std::string& token, const Requ
                                 user.mustChangePassword, origin, session.deviceId, session.childViewChildId},
                       SessionRejection::none, false};
   auth.deviceProofDue = session.deviceId && now >= session.deviceProvenAt.value_or(0) + kDeviceProofSeconds;
+  // The MDM tier renews by presenting the device's certificate, which nginx checked.
+  if (auth.deviceProofDue && origin.clientCertSha1 && devices_.deviceForCertificate(*origin.clientCertSha1) == session.deviceId) {
+    ctx_.store.proveSessionDevice(session.id, now);
+    auth.deviceProofDue = false;
+  }
   return auth;
 }
 
@@ -228,13 +239,16 @@ DomainError SessionService::wrongPin(storage::UserRecord user, const RequestOrig
                          " left before your password is needed.");
 }
 
-SignInResult SessionService::pinSignIn(const std::string& userId, const std::string& pin, const DeviceProof& device,
-                                       const RequestOrigin& origin) {
+SignInResult SessionService::pinSignIn(const std::string& userId, const std::string& pin,
+                                       const std::optional<DeviceProof>& device, const RequestOrigin& origin) {
   const int64_t now = ctx_.clock.now();
+  const auto deviceId = provenDevice(device, origin);
+  if (!deviceId) {
+    throw DomainError(ErrorKind::forbidden, "device_not_recognised", "PINs work only on the setting's registered tablets.");
+  }
   // Cycling through every name on the picker is throttled per device as well as per person.
-  const std::string deviceKey = "pin-device:" + device.deviceId;
+  const std::string deviceKey = "pin-device:" + *deviceId;
   if (auto wait = ctx_.throttle.lockedFor(deviceKey, now)) throw lockedError(*wait);
-  requireDevice(device, origin);
   const auto user = ctx_.store.userById(userId);
   if (!user || user->role == "parent" || !user->active || !user->pinHash) {
     ctx_.throttle.recordFailure(deviceKey, kAddressThrottle, now);
@@ -247,11 +261,11 @@ SignInResult SessionService::pinSignIn(const std::string& userId, const std::str
   }
   if (!ctx_.hasher.verify(*user->pinHash, pin)) {
     ctx_.throttle.recordFailure(deviceKey, kAddressThrottle, now);
-    throw wrongPin(*user, origin, device.deviceId);
+    throw wrongPin(*user, origin, deviceId);
   }
   storage::UserRecord updated = *user;
   updated.pinFailures = 0;
-  return openSession(*user, updated, origin, device.deviceId, Event::PinSignIn);
+  return openSession(*user, updated, origin, deviceId, Event::PinSignIn);
 }
 
 void SessionService::enterChildView(const Principal& principal, const std::string& childId) {

@@ -65,7 +65,9 @@ class SessionService {
   SignInResult signIn(const std::string& username, const std::string& password, const RequestOrigin& origin,
                       const std::optional<DeviceProof>& device = std::nullopt);
   // The shared-tablet switch: only with a valid proof of an active registered device.
-  SignInResult pinSignIn(const std::string& userId, const std::string& pin, const DeviceProof& device,
+  // `device`: the tablet's signed challenge; without it, a verified client certificate of
+  // the device (the MDM tier) serves instead.
+  SignInResult pinSignIn(const std::string& userId, const std::string& pin, const std::optional<DeviceProof>& device,
                          const RequestOrigin& origin);
   // Who may switch in on this device (staff and managers with a PIN), for the name picker.
   std::vector<PinUser> pinUsers(const DeviceProof& device);
@@ -96,6 +98,8 @@ class SessionService {
   int64_t absoluteLimit(Role role) { return int64_t{3600} * settings_.absoluteHoursFor(role); }
   // Verifies a proof (using its challenge up); throws forbidden, audited, when it fails.
   void requireDevice(const DeviceProof& proof, const RequestOrigin& origin);
+  // The device a request comes from: a proof (checked, used up), else a client certificate.
+  std::optional<std::string> provenDevice(const std::optional<DeviceProof>& proof, const RequestOrigin& origin);
   SignInResult openSession(const storage::UserRecord& user, const storage::UserRecord& updated,
                            const RequestOrigin& origin, const std::optional<std::string>& deviceId, Event event);
   // Counts a wrong PIN; returns the error to throw.

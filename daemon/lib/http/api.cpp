@@ -147,6 +147,10 @@ domain::RequestOrigin Api::originOf(const Request& request) const {
   const auto realIp = request.header("x-real-ip");
   origin.address = fromLoopback && realIp ? *realIp : request.peerAddress;
   origin.userAgent = request.header("user-agent").value_or("").substr(0, 200);
+  // nginx sets both from the TLS handshake on every proxied request, whatever the client sent.
+  const auto verified = request.header("x-client-verify");
+  const auto fingerprint = request.header("x-client-fingerprint");
+  if (fromLoopback && verified == "SUCCESS" && fingerprint && fingerprint->size() == 40) origin.clientCertSha1 = *fingerprint;
   return origin;
 }
 

@@ -39,6 +39,7 @@ struct Services {
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
+  std::string tlsDir = {};       // the box CA's directory, to issue device certificates
 };
 
 // A request body that arrives in pieces (tus PATCH through the streaming adapter). Errors
@@ -196,6 +197,7 @@ class Api {
   Response enrolDevice(Call& call);
   Response deviceChallenge(Call& call);
   Response devicePeople(Call& call);
+  Response issueDeviceCertificate(Call& call);
   Response pinSignIn(Call& call);
   Response renewDeviceProof(Call& call);
   Response signOutEverywhere(Call& call);

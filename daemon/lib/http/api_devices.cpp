@@ -2,6 +2,7 @@
 // its public key and proves itself by signing challenges; staff report a device lost.
 
 #include "http/api.hpp"
+#include "security/device_keys.hpp"
 #include "system/clock.hpp"
 
 namespace nestbox::http {
@@ -17,7 +18,8 @@ Json deviceJson(const storage::DeviceRecord& d) {
           {"revoked_at", time(d.revokedAt)}, {"revoked_reason", d.revokedReason}, {"revoked_note", d.revokedNote},
           {"alert", !d.alertAcknowledged}, {"last_seen_at", time(d.lastSeenAt)},
           {"last_user_id", d.lastUserId ? Json(*d.lastUserId) : Json(nullptr)},
-          {"last_address", d.lastAddress ? Json(*d.lastAddress) : Json(nullptr)}};
+          {"last_address", d.lastAddress ? Json(*d.lastAddress) : Json(nullptr)},
+          {"has_certificate", d.clientCertSha1.has_value()}};
 }
 
 Json enrolmentJson(const domain::Enrolment& e) {
@@ -60,6 +62,7 @@ void Api::addDeviceRoutes() {
   add("POST", "/api/v1/devices/enrol", Access::open, bind(&Api::enrolDevice));
   add("POST", "/api/v1/devices/:id/challenge", Access::open, bind(&Api::deviceChallenge));
   add("POST", "/api/v1/devices/:id/people", Access::open, bind(&Api::devicePeople));
+  add("POST", "/api/v1/devices/:id/certificate", Who::manager, bind(&Api::issueDeviceCertificate));
   add("POST", "/api/v1/auth/pin", Access::open, bind(&Api::pinSignIn));
   add("POST", "/api/v1/auth/renew", Access::session, bind(&Api::renewDeviceProof));
   add("POST", "/api/v1/auth/sign-out-everywhere", Access::session, bind(&Api::signOutEverywhere), true);
@@ -129,6 +132,17 @@ Response Api::deviceChallenge(Call& call) {
   return Response::json(200, {{"challenge", s_.devices.challenge(call.params.at("id"))}});
 }
 
+// The MDM tier: a PKCS#12 bundle (client certificate and key, signed by the box CA) for the
+// setting's mobile-device-management system to install; its password is shown once.
+Response Api::issueDeviceCertificate(Call& call) {
+  const auto issued = s_.devices.issueCertificate(call.who(), call.params.at("id"), s_.tlsDir);
+  return Response::json(201, {{"device", deviceJson(issued.device)},
+                              {"certificate", {{"pkcs12_base64", security::base64Encode(issued.certificate.pkcs12)},
+                                               {"password", issued.password},
+                                               {"sha1", issued.certificate.sha1},
+                                               {"expires_at", formatTimestamp(issued.certificate.notAfter)}}}});
+}
+
 // The name picker on a shared tablet: who may switch in with a PIN. The tablet proves itself,
 // so the staff list never reaches a device that is not the setting's.
 Response Api::devicePeople(Call& call) {
@@ -149,7 +163,7 @@ Response Api::pinSignIn(Call& call) {
   JsonReader in(b);
   const auto userId = in.requiredString("user_id", 1, 64);
   const auto pin = in.requiredString("pin", 1, 32);
-  const auto proof = requireDeviceProof(in);
+  const auto proof = readDeviceProof(in);
   in.finish();
   const auto result = s_.sessions.pinSignIn(userId, pin, proof, call.origin);
   auto response = sessionResponse(200, result.principal, result.idleExpiresAt, result.absoluteExpiresAt);

@@ -4,6 +4,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -243,6 +244,39 @@ CertificateStatus ensureCertificates(const std::string& dir, const CertificateNa
   }
   status.serverNames = wanted;
   return status;
+}
+
+ClientCertificate issueClientCertificate(const std::string& dir, const std::string& deviceId,
+                                         const std::string& deviceName, const std::string& password, int64_t now) {
+  const auto caKey = keyFromPem(system::readFile(dir + "/ca.key"));
+  const auto caCert = certFromPem(system::readFile(dir + "/ca.crt"));
+  auto key = generateKey();
+  ClientCertificate out;
+  out.notAfter = now + 397 * kDay;
+  auto cert = makeCertificate(key.get(), "nestbox-device " + deviceId, caCert.get(), caKey.get(), now - kDay, out.notAfter);
+  addExtension(cert.get(), caCert.get(), NID_basic_constraints, "critical,CA:FALSE");
+  addExtension(cert.get(), caCert.get(), NID_key_usage, "critical,digitalSignature");
+  addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "clientAuth");
+  if (X509_sign(cert.get(), caKey.get(), EVP_sha256()) == 0) fail("cannot sign client certificate");
+  out.certificatePem = certToPem(cert.get());
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  X509_digest(cert.get(), EVP_sha1(), md, &len);
+  static constexpr char hex[] = "0123456789abcdef";
+  for (unsigned int i = 0; i < len; ++i) {
+    out.sha1.push_back(hex[md[i] >> 4]);
+    out.sha1.push_back(hex[md[i] & 15]);
+  }
+  // AES-256 and SHA-256 for the bundle (OpenSSL 3 defaults); iPadOS and Android MDM import it.
+  std::unique_ptr<PKCS12, Deleter<PKCS12, PKCS12_free>> p12(PKCS12_create(
+      password.c_str(), deviceName.c_str(), key.get(), cert.get(), nullptr, 0, 0, 0, 0, 0));
+  if (!p12) fail("cannot make the PKCS#12 bundle");
+  unsigned char* der = nullptr;
+  const int n = i2d_PKCS12(p12.get(), &der);
+  if (n <= 0) fail("cannot encode the PKCS#12 bundle");
+  out.pkcs12.assign(reinterpret_cast<char*>(der), static_cast<std::size_t>(n));
+  OPENSSL_free(der);
+  return out;
 }
 
 }  // namespace nestbox::security

@@ -36,4 +36,17 @@ std::vector<std::string> certificateSubjectAltNames(const std::string& pem);
 int64_t certificateNotAfter(const std::string& pem);
 std::string certificateFingerprint(const std::string& pem);
 
+// The MDM tier of registered devices: a client certificate for one device, signed by the
+// box CA (ensureCertificates() made it under `dir`), for a mobile-device-management system
+// to install. nginx checks it (ssl_verify_client optional) and passes its SHA-1 fingerprint;
+// the box binds that fingerprint to the device, so revoking or re-issuing ends it.
+struct ClientCertificate {
+  std::string pkcs12;       // DER PKCS#12: key and certificate, protected by `password`
+  std::string certificatePem;
+  std::string sha1;         // lower-case hex, as nginx's $ssl_client_fingerprint gives it
+  int64_t notAfter = 0;
+};
+ClientCertificate issueClientCertificate(const std::string& dir, const std::string& deviceId,
+                                         const std::string& deviceName, const std::string& password, int64_t now);
+
 }  // namespace nestbox::security

@@ -28,6 +28,7 @@ struct DeviceRecord {
   std::optional<int64_t> lastSeenAt;
   std::optional<std::string> lastUserId;
   std::optional<std::string> lastAddress;
+  std::optional<std::string> clientCertSha1;  // the MDM tier's client certificate, while valid
 };
 
 class DeviceStore {
@@ -37,6 +38,7 @@ class DeviceStore {
   virtual void updateDevice(const DeviceRecord& device) = 0;
   virtual std::optional<DeviceRecord> device(const std::string& id) = 0;
   virtual std::optional<DeviceRecord> deviceByEnrolmentCode(const std::string& codeHash) = 0;
+  virtual std::optional<DeviceRecord> deviceByClientCertificate(const std::string& sha1) = 0;
   virtual std::vector<DeviceRecord> devices() = 0;
   virtual void touchDevice(const std::string& id, int64_t at, const std::string& userId, const std::string& address) = 0;
 

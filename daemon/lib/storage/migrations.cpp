@@ -302,6 +302,11 @@ ALTER TABLE users ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE setting ADD COLUMN secure_subnets TEXT NOT NULL
   DEFAULT '10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 127.0.0.0/8, fc00::/7, ::1/128';
 )sql",
+    // 7: the MDM tier — the SHA-1 fingerprint of the client certificate issued to a device.
+    R"sql(
+ALTER TABLE devices ADD COLUMN client_cert_sha1 TEXT;
+CREATE UNIQUE INDEX devices_by_client_cert ON devices(client_cert_sha1) WHERE client_cert_sha1 IS NOT NULL;
+)sql",
 };
 
 int currentVersion(Database& db) {

@@ -9,7 +9,7 @@ using Lock = std::lock_guard<std::recursive_mutex>;
 constexpr const char* kDeviceColumns =
     "id, name, room_id, state, public_key, enrolment_code_hash, enrolment_expires_at, created_by, created_at, "
     "enrolled_at, revoked_at, revoked_by, revoked_reason, revoked_note, alert_acknowledged, last_seen_at, "
-    "last_user_id, last_address";
+    "last_user_id, last_address, client_cert_sha1";
 
 DeviceRecord readDevice(const Statement& s) {
   DeviceRecord d;
@@ -31,6 +31,7 @@ DeviceRecord readDevice(const Statement& s) {
   d.lastSeenAt = s.optionalInteger(15);
   d.lastUserId = s.optionalText(16);
   d.lastAddress = s.optionalText(17);
+  d.clientCertSha1 = s.optionalText(18);
   return d;
 }
 
@@ -42,7 +43,7 @@ void bindDevice(Statement& s, const DeviceRecord& d) {
   s.bind(11, d.revokedAt);
   s.bind(12, d.revokedBy).bind(13, d.revokedReason).bind(14, d.revokedNote).bind(15, d.alertAcknowledged);
   s.bind(16, d.lastSeenAt);
-  s.bind(17, d.lastUserId).bind(18, d.lastAddress);
+  s.bind(17, d.lastUserId).bind(18, d.lastAddress).bind(19, d.clientCertSha1);
 }
 
 }  // namespace
@@ -50,7 +51,7 @@ void bindDevice(Statement& s, const DeviceRecord& d) {
 void SqliteStore::insertDevice(const DeviceRecord& d) {
   Lock lock(mutex_);
   auto s = db_->prepare((std::string("INSERT INTO devices (") + kDeviceColumns +
-                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)").c_str());
+                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)").c_str());
   bindDevice(s, d);
   s.run();
 }
@@ -61,7 +62,7 @@ void SqliteStore::updateDevice(const DeviceRecord& d) {
       "UPDATE devices SET name = ?2, room_id = ?3, state = ?4, public_key = ?5, enrolment_code_hash = ?6, "
       "enrolment_expires_at = ?7, created_by = ?8, created_at = ?9, enrolled_at = ?10, revoked_at = ?11, "
       "revoked_by = ?12, revoked_reason = ?13, revoked_note = ?14, alert_acknowledged = ?15, last_seen_at = ?16, "
-      "last_user_id = ?17, last_address = ?18 WHERE id = ?1");
+      "last_user_id = ?17, last_address = ?18, client_cert_sha1 = ?19 WHERE id = ?1");
   bindDevice(s, d);
   s.run();
 }
@@ -78,6 +79,14 @@ std::optional<DeviceRecord> SqliteStore::deviceByEnrolmentCode(const std::string
   Lock lock(mutex_);
   auto s = db_->prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE enrolment_code_hash = ?1").c_str());
   s.bind(1, codeHash);
+  if (!s.step()) return std::nullopt;
+  return readDevice(s);
+}
+
+std::optional<DeviceRecord> SqliteStore::deviceByClientCertificate(const std::string& sha1) {
+  Lock lock(mutex_);
+  auto s = db_->prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE client_cert_sha1 = ?1").c_str());
+  s.bind(1, sha1);
   if (!s.step()) return std::nullopt;
   return readDevice(s);
 }

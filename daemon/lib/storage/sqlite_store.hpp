@@ -118,6 +118,7 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore 
   void updateDevice(const DeviceRecord& device) override;
   std::optional<DeviceRecord> device(const std::string& id) override;
   std::optional<DeviceRecord> deviceByEnrolmentCode(const std::string& codeHash) override;
+  std::optional<DeviceRecord> deviceByClientCertificate(const std::string& sha1) override;
   std::vector<DeviceRecord> devices() override;
   void touchDevice(const std::string& id, int64_t at, const std::string& userId, const std::string& address) override;
   void putChallenge(const std::string& challengeHash, const std::string& deviceId, int64_t expiresAt) override;

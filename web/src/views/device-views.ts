@@ -22,6 +22,12 @@ interface Device {
   last_seen_at: string | null;
   last_user_name: string | null;
   last_address: string | null;
+  has_certificate: boolean;
+}
+
+interface Certificate {
+  device: Device;
+  certificate: { pkcs12_base64: string; password: string; expires_at: string };
 }
 
 interface Enrolment {
@@ -111,6 +117,7 @@ export class DevicesView extends FormView {
   @state() private issued: Enrolment | null = null;
   @state() private reporting: Device | null = null;
   @state() private renaming: Device | null = null;
+  @state() private certificate: { name: string; url: string; file: string; password: string; expires: string } | null = null;
   protected fieldPrefix = 'devices';
 
   private get manager(): boolean {
@@ -147,6 +154,35 @@ export class DevicesView extends FormView {
       this.issued = await api<Enrolment>('POST', `/devices/${d.id}/re-enrol`, {});
       await this.load();
     });
+  }
+
+  // The MDM tier: a client certificate bundle for the setting's device-management system.
+  private async issueCertificate(d: Device): Promise<void> {
+    await this.run(async () => {
+      const issued = await api<Certificate>('POST', `/devices/${d.id}/certificate`, {});
+      const bytes = Uint8Array.from(atob(issued.certificate.pkcs12_base64), (c) => c.charCodeAt(0));
+      if (this.certificate) URL.revokeObjectURL(this.certificate.url);
+      this.certificate = {
+        name: d.name, url: URL.createObjectURL(new Blob([bytes], { type: 'application/x-pkcs12' })),
+        file: `${d.name.replace(/[^A-Za-z0-9]+/g, '-')}.p12`, password: issued.certificate.password,
+        expires: issued.certificate.expires_at,
+      };
+      await this.load();
+    });
+  }
+
+  private certificatePanel(): TemplateResult | typeof nothing {
+    const c = this.certificate;
+    if (!c) return nothing;
+    return html`<div class="panel enrolment" role="status">
+      <h2>MDM certificate for ${c.name}</h2>
+      <p>Give this file to your device-management system to install on the tablet, with the password below. The tablet
+        then counts as registered without the browser key. It lasts until ${formatTime(c.expires)}; issuing another or
+        reporting the tablet lost stops it working.</p>
+      <p><a class="button" href=${c.url} download=${c.file}>Download ${c.file}</a></p>
+      <p>Password (shown once): <span class="code">${c.password}</span></p>
+      <button type="button" @click=${() => { URL.revokeObjectURL(c.url); this.certificate = null; }}>Done</button>
+    </div>`;
   }
 
   private async acknowledge(d: Device): Promise<void> {
@@ -202,6 +238,7 @@ export class DevicesView extends FormView {
       <div class="card-head"><span class="card-title">${d.name}</span><span class="tag ${d.state}">${state}</span></div>
       <p class="meta">${d.room_id ? this.rooms.get(d.room_id) ?? '' : 'No room'}
         · last seen ${d.last_seen_at ? formatTime(d.last_seen_at) : 'never'}
+        ${d.has_certificate ? ' · MDM certificate' : ''}
         ${d.last_user_name ? html` · last used by ${d.last_user_name}` : nothing}
         ${d.last_address ? html` · from ${d.last_address}` : nothing}</p>
       ${d.state === 'revoked' && d.revoked_note ? html`<p>“${d.revoked_note}”</p>` : nothing}
@@ -214,6 +251,8 @@ export class DevicesView extends FormView {
         ${this.manager ? html`
           <button type="button" @click=${() => { this.renaming = d; this.reporting = null; }} aria-label="Rename ${d.name}">Rename</button>
           <button type="button" @click=${() => this.reEnrol(d)} aria-label="Re-enrol ${d.name}">Re-enrol</button>
+          ${d.state !== 'revoked' ? html`<button type="button" @click=${() => this.issueCertificate(d)}
+            aria-label="MDM certificate for ${d.name}">MDM certificate</button>` : nothing}
           ${d.alert ? html`<button type="button" @click=${() => this.acknowledge(d)}>Acknowledge alert</button>` : nothing}` : nothing}
       </div>
       ${this.reporting === d ? html`<form class="panel" @submit=${this.report} novalidate aria-label="Report ${d.name}">
@@ -244,6 +283,7 @@ export class DevicesView extends FormView {
       ${alerts && this.manager ? html`<p class="warning" role="alert">${alerts} device report${alerts === 1 ? '' : 's'} to acknowledge.</p>` : nothing}
       ${this.formFeedback()}
       ${this.enrolmentPanel()}
+      ${this.certificatePanel()}
       ${this.manager ? html`<form class="panel" @submit=${this.register} novalidate aria-labelledby="register-title">
         <h2 id="register-title">Register a tablet</h2>
         ${this.field('name', 'Name', { required: true, maxlength: 80, hint: 'What staff call it, e.g. “Blue room iPad 2”.' })}
