@@ -158,23 +158,43 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
   }
 }
 
+namespace {
+// The services a command on the box's command line needs, over the same database and media
+// directory as the running daemon (SQLite in WAL mode lets both write), without the network.
+struct OfflineServices {
+  explicit OfflineServices(const Config& config)
+      : store(config.dataDir + "/nestbox.db"),
+        audit(store, clock),
+        hasher({config.passwordHashOps, config.passwordHashMemKiB}),
+        throttle(store),
+        ctx{store, clock, random, hasher, audit, throttle},
+        settings(ctx),
+        children(ctx, store, settings),
+        mediaFiles(config.dataDir + "/media"),
+        processor(media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)})),
+        media(ctx, store, children, settings, mediaFiles, *processor, inline_) {}
+
+  system::SystemClock clock;
+  system::SystemRandom random;
+  storage::SqliteStore store;
+  domain::AuditLog audit;
+  security::PasswordHasher hasher;
+  domain::Throttle throttle;
+  domain::Context ctx;
+  domain::SettingsService settings;
+  domain::ChildrenService children;
+  storage::MediaFiles mediaFiles;
+  std::unique_ptr<media::MediaProcessor> processor;
+  system::InlineExecutor inline_;
+  domain::MediaService media;
+};
+}  // namespace
+
 int runDeviceCommand(const Config& config, const DeviceCommand& command) {
   Logger::setMinimumSeverity(severityOf(config.logLevel));
   try {
-    system::SystemClock clock;
-    system::SystemRandom random;
-    storage::SqliteStore store(config.dataDir + "/nestbox.db");
-    domain::AuditLog audit(store, clock);
-    security::PasswordHasher hasher({config.passwordHashOps, config.passwordHashMemKiB});
-    domain::Throttle throttle(store);
-    domain::Context ctx{store, clock, random, hasher, audit, throttle};
-    domain::SettingsService settings(ctx);
-    domain::ChildrenService children(ctx, store, settings);
-    storage::MediaFiles mediaFiles(config.dataDir + "/media");
-    auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
-    system::InlineExecutor inline_;
-    domain::MediaService media(ctx, store, children, settings, mediaFiles, *processor, inline_);
-    domain::DeviceService devices(ctx, store, store, media);
+    OfflineServices offline(config);
+    domain::DeviceService devices(offline.ctx, offline.store, offline.store, offline.media);
     // Whoever can run this is root or the nestbox user on the box itself: a manager's act,
     // audited as the box console.
     const domain::Principal console{"", "console", "Box console", domain::Role::manager, "", "", false,
@@ -214,20 +234,8 @@ int runDeviceCommand(const Config& config, const DeviceCommand& command) {
 int runCheck(const Config& config, bool repair) {
   Logger::setMinimumSeverity(severityOf(config.logLevel));
   try {
-    system::SystemClock clock;
-    system::SystemRandom random;
-    storage::SqliteStore store(config.dataDir + "/nestbox.db");
-    domain::AuditLog audit(store, clock);
-    security::PasswordHasher hasher({config.passwordHashOps, config.passwordHashMemKiB});
-    domain::Throttle throttle(store);
-    domain::Context ctx{store, clock, random, hasher, audit, throttle};
-    domain::SettingsService settings(ctx);
-    domain::ChildrenService children(ctx, store, settings);
-    storage::MediaFiles mediaFiles(config.dataDir + "/media");
-    auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
-    system::InlineExecutor inline_;
-    domain::MediaService media(ctx, store, children, settings, mediaFiles, *processor, inline_);
-    const auto r = media.check(repair);
+    OfflineServices offline(config);
+    const auto r = offline.media.check(repair);
     std::printf(
         "media check: %s\n"
         "  orphan files (objects, previews, upload data): %d, %d, %d\n"

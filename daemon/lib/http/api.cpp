@@ -341,9 +341,12 @@ Response Api::postSetup(Call& call) {
   r.pin = in.optionalString("pin", 1, 8);
   in.finish();
   s_.setup.run(r, call.origin, s_.setupCodeFile);
-  const auto signedIn = s_.sessions.signIn(r.username, r.password, call.origin);
-  auto response = sessionResponse(201, signedIn.principal, signedIn.idleExpiresAt, signedIn.absoluteExpiresAt);
-  response.withHeader("Set-Cookie", sessionCookie(signedIn.token));
+  return signedInResponse(201, s_.sessions.signIn(r.username, r.password, call.origin));
+}
+
+Response Api::signedInResponse(int status, const domain::SignInResult& result) {
+  auto response = sessionResponse(status, result.principal, result.idleExpiresAt, result.absoluteExpiresAt);
+  response.withHeader("Set-Cookie", sessionCookie(result.token));
   return response;
 }
 
@@ -354,10 +357,7 @@ Response Api::signIn(Call& call) {
   const std::string password = in.requiredString("password", 1, 128);
   const auto device = readDeviceProof(in);
   in.finish();
-  const auto result = s_.sessions.signIn(username, password, call.origin, device);
-  auto response = sessionResponse(200, result.principal, result.idleExpiresAt, result.absoluteExpiresAt);
-  response.withHeader("Set-Cookie", sessionCookie(result.token));
-  return response;
+  return signedInResponse(200, s_.sessions.signIn(username, password, call.origin, device));
 }
 
 Response Api::redeemCode(Call& call) {

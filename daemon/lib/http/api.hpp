@@ -216,6 +216,8 @@ class Api {
   Response serveMedia(Call& call);
   Response redactMedia(Call& call);
 
+  // A new session's answer: its JSON and the cookie that carries it.
+  Response signedInResponse(int status, const domain::SignInResult& result);
   Response sessionResponse(int status, const domain::Principal& principal, int64_t idleExpiresAt,
                            int64_t absoluteExpiresAt);
 

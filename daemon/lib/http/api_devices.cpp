@@ -165,10 +165,7 @@ Response Api::pinSignIn(Call& call) {
   const auto pin = in.requiredString("pin", 1, 32);
   const auto proof = readDeviceProof(in);
   in.finish();
-  const auto result = s_.sessions.pinSignIn(userId, pin, proof, call.origin);
-  auto response = sessionResponse(200, result.principal, result.idleExpiresAt, result.absoluteExpiresAt);
-  response.withHeader("Set-Cookie", sessionCookie(result.token));
-  return response;
+  return signedInResponse(200, s_.sessions.pinSignIn(userId, pin, proof, call.origin));
 }
 
 Response Api::renewDeviceProof(Call& call) {
