@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startSetUpStack } from '../integration/harness.mjs';
@@ -85,9 +86,14 @@ test('staff attach a photo, tick who is in it, are warned about consent, redact,
   await page.getByLabel('Ben Brown').check();
 
   await watchUploads(page);
+  const checksums = [];
+  page.on('request', (r) => { if (r.method() === 'PATCH') checksums.push(r.headers()['upload-checksum']); });
   await page.locator('input[type=file]').setInputFiles(photo);
   const item = page.locator('.upload-item');
   await item.getByText('Ready', { exact: true }).waitFor({ timeout: 30000 });
+  // Each piece went with its SHA-256, which the box checked before keeping it.
+  const expected = crypto.createHash('sha256').update(fs.readFileSync(photo)).digest('base64');
+  assert.deepEqual(checksums, [`sha256 ${expected}`]);
   const log = await page.evaluate(() => globalThis.uploadLog);
   assert.ok(log.some((l) => /^Uploading… \d+%/.test(l)), `progress shown: ${log.join(' / ')}`);
   assert.ok(log.some((l) => l.startsWith('Uploaded (100%). Processing…') && l.endsWith('| 100')), `100 % then processing: ${log.join(' / ')}`);

@@ -120,10 +120,32 @@ function responseOf(error: unknown): { status: number; body: any } | null {
   return { status: response.getStatus(), body };
 }
 
+// Every piece is sent with its SHA-256 (tus checksum extension): the box keeps a piece only
+// when the bytes it got hash to what the tablet sent, and the tablet lets go of the file only
+// when the box has confirmed every piece that way — nothing kept on the tablet after that.
+function checksummedHttpStack(Base: typeof import('tus-js-client').DefaultHttpStack) {
+  return new (class extends Base {
+    createRequest(method: string, url: string) {
+      const request = super.createRequest(method, url);
+      if (method !== 'PATCH') return request;
+      const send = request.send.bind(request);
+      request.send = async (body?: unknown) => {
+        if (body instanceof Blob) {
+          const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await body.arrayBuffer()));
+          request.setHeader('Upload-Checksum', `sha256 ${btoa(String.fromCharCode(...digest))}`);
+        }
+        return send(body as never);
+      };
+      return request;
+    }
+  })({});
+}
+
 // A network problem (or the box restarting) rather than the box refusing the file.
 function isTransient(error: unknown): boolean {
   const r = responseOf(error);
-  return !r || r.status === 0 || r.status === 409 || r.status === 423 || r.status >= 500;
+  // 460: a piece arrived other than it was sent (its checksum did not match): send it again.
+  return !r || r.status === 0 || r.status === 409 || r.status === 423 || r.status === 460 || r.status >= 500;
 }
 
 function refusalMessage(error: unknown): string {
@@ -289,8 +311,10 @@ export class MediaUploader extends LightElement {
     this.items = [...this.items, item];
     this.change();
     // tus-js-client loads with the first file chosen: families' screens never need it.
-    import('tus-js-client').then(({ Upload }) => {
-      if (this.items.includes(item)) this.begin(item, new Upload(file, this.options(item)));
+    import('tus-js-client').then(({ Upload, DefaultHttpStack }) => {
+      if (this.items.includes(item)) {
+        this.begin(item, new Upload(file, { ...this.options(item), httpStack: checksummedHttpStack(DefaultHttpStack) }));
+      }
     }).catch(() => {
       item.status = 'failed';
       item.message = 'The uploader could not load. Check the network, then reload the page.';
