@@ -158,7 +158,8 @@ TEST_CASE("device routes: managers manage, staff list and report, tablets enrol 
   CHECK(kate.call("POST", "/api/v1/devices/" + id + "/report", Json{{"what", "stolen"}}.dump()).status == 200);
   CHECK(tablet.call("POST", "/api/v1/devices/" + id + "/challenge").status == 404);
   CHECK(manager.call("POST", "/api/v1/devices/" + id + "/acknowledge").status == 200);
-  for (const auto& d : Json::parse(manager.call("GET", "/api/v1/devices").body)["devices"]) CHECK(d["alert"] == false);
+  const auto listed = Json::parse(manager.call("GET", "/api/v1/devices").body);
+  for (const auto& d : listed["devices"]) CHECK(d["alert"] == false);
 }
 
 namespace {
