@@ -40,7 +40,7 @@ test('a manager registers a tablet; the tablet enrols with the code and staff si
   const office = await openPage(browser, stack, TABLET);
   await signIn(office, ...MANAGER);
   await office.getByRole('heading', { name: /Hello/ }).waitFor();
-  await office.getByRole('link', { name: 'Devices' }).click();
+  await office.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
   await office.getByRole('heading', { name: 'Devices' }).waitFor();
   await office.getByRole('button', { name: 'Get an enrolment code' }).click();
   await office.getByText('Name the tablet so staff know which one it is').waitFor();
@@ -143,7 +143,7 @@ test('a tablet reported lost is signed out at once, managers are alerted, and it
   const other = await openPage(browser, stack, TABLET);
   await signIn(other, ...KATE);  // the setting's other tablet
   await other.getByRole('heading', { name: /Hello/ }).waitFor();
-  await other.getByRole('link', { name: 'Devices' }).click();
+  await other.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
   const card = other.locator('ul.cards > li', { hasText: tabletName });
   await card.getByRole('button', { name: `Report lost, stolen or damaged: ${tabletName}` }).click();
   await card.getByText('will be revoked at once').waitFor();
@@ -167,7 +167,8 @@ test('a tablet reported lost is signed out at once, managers are alerted, and it
   // Managers see the alert until they acknowledge it.
   const office = await openPage(browser, stack, TABLET);
   await signIn(office, ...MANAGER);
-  await office.goto('/devices');
+  await office.getByRole('alert').getByText('A tablet has been reported lost, stolen or damaged.').waitFor();
+  await office.getByRole('link', { name: 'See the report on the devices screen' }).click();
   await office.getByText('1 device report to acknowledge.').waitFor();
   const managerCard = office.locator('ul.cards > li', { hasText: tabletName });
   await managerCard.getByText('“Left at the park after the outing”').waitFor();
