@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
+#include "domain/lockdown.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
 #include "domain/setup.hpp"
@@ -127,7 +128,9 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
 
     domain::DeviceService devices(ctx, *store, *store, media);
     domain::SessionService sessions(ctx, settings, devices);
-    http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, config.effectiveSetupCodeFile(),
+    domain::LockdownService lockdown(ctx, *store, settings);
+    http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown,
+                   config.effectiveSetupCodeFile(),
                    system::readFile(config.dataDir + "/tls/ca.crt"), tls.caFingerprint, config.dataDir + "/tls"});
     http::HttpServer server(config, api);
     server.start();
@@ -221,6 +224,25 @@ int runDeviceCommand(const Config& config, const DeviceCommand& command) {
     std::printf("%s (%s) is revoked: its sessions are ended and its unfinished uploads discarded. "
                 "Re-enrol it from the devices screen if it is found.\n",
                 revoked.name.c_str(), revoked.id.c_str());
+    return 0;
+  } catch (const domain::DomainError& e) {
+    std::fprintf(stderr, "nestboxd: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nestboxd: %s\n", e.what());
+    return 2;
+  }
+}
+
+int runLockdownCommand(const Config& config, const std::string& reason) {
+  Logger::setMinimumSeverity(severityOf(config.logLevel));
+  try {
+    OfflineServices offline(config);
+    domain::LockdownService lockdown(offline.ctx, offline.store, offline.settings);
+    const auto incident = lockdown.engageLocally("cli", "console", reason);
+    std::printf("Nestbox is locked down (since %s): every session has ended and the journal is closed. "
+                "A manager lifts it in the web app with their password and PIN.\n",
+                system::formatTimestamp(incident.record.engagedAt).c_str());
     return 0;
   } catch (const domain::DomainError& e) {
     std::fprintf(stderr, "nestboxd: %s\n", e.what());

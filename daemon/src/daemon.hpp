@@ -28,4 +28,9 @@ struct DeviceCommand {
 };
 int runDeviceCommand(const Config& config, const DeviceCommand& command);
 
+// Fault lockdown from the box's command line (policy 001): engages at once, also while the
+// daemon runs (every session ends; the daemon answers 503 from its next request). Lifting
+// is a manager's, in the web app, with password and PIN.
+int runLockdownCommand(const Config& config, const std::string& reason);
+
 }  // namespace nestbox

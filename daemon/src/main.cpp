@@ -23,6 +23,8 @@ void usage() {
       "  --devices       list the registered devices and exit\n"
       "  --report-device ID|NAME --what lost|stolen|damaged [--note TEXT]\n"
       "                  revoke a device at once (while the daemon runs, too), as the devices screen does\n"
+      "  --lockdown --reason TEXT\n"
+      "                  lock the box down at once (policy 001): sessions end, the journal closes\n"
       "  --version       print the version and exit\n"
       "  --help          this text");
 }
@@ -32,6 +34,8 @@ int main(int argc, char** argv) {
   std::string configPath;
   bool check = false, repair = false;
   nestbox::DeviceCommand devices;
+  bool lockdown = false;
+  std::string reason;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
       configPath = argv[++i];
@@ -39,6 +43,10 @@ int main(int argc, char** argv) {
       check = true;
     } else if (std::strcmp(argv[i], "--repair") == 0) {
       repair = true;
+    } else if (std::strcmp(argv[i], "--lockdown") == 0) {
+      lockdown = true;
+    } else if (std::strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+      reason = argv[++i];
     } else if (std::strcmp(argv[i], "--devices") == 0) {
       devices.list = true;
     } else if (std::strcmp(argv[i], "--report-device") == 0 && i + 1 < argc) {
@@ -87,6 +95,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (check) return nestbox::runCheck(config, repair);
+  if (lockdown) {
+    if (reason.empty()) {
+      std::fprintf(stderr, "nestboxd: --lockdown needs --reason TEXT: say why, for the incident record\n");
+      return 2;
+    }
+    return nestbox::runLockdownCommand(config, reason);
+  }
   if (devices.list || !devices.report.empty()) return nestbox::runDeviceCommand(config, devices);
   nestbox::system::SystemdNotifier notifier;
   return nestbox::runDaemon(config, notifier);

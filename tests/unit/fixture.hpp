@@ -74,8 +74,10 @@ struct Stack {
   domain::MediaService media{ctx, store, children, settings, mediaFiles, processor, workers};
   domain::DeviceService devices{ctx, store, store, media};
   domain::SessionService sessions{ctx, settings, devices};
+  domain::LockdownService lockdown{ctx, store, settings};
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
-  http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, codeFile, "PEM", "AA:BB"}};
+  http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, codeFile, "PEM",
+                 "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
   domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};
 

@@ -86,6 +86,10 @@ enum class Severity { debug, info, warning, error };
   X(DeviceRevoked, "NBX_DEVICE_REVOKED", warning, true, "device reported lost, stolen or damaged; revoked") \
   X(DeviceAlertAcknowledged, "NBX_DEVICE_ALERT_ACKNOWLEDGED", info, true, "manager acknowledged a device report") \
   X(DeviceCertificateIssued, "NBX_DEVICE_CERTIFICATE_ISSUED", info, true, "client certificate issued for a device (MDM)") \
+  X(LockdownEngaged, "NBX_LOCKDOWN_ENGAGED", warning, true, "fault lockdown engaged: sessions ended, journal closed") \
+  X(LockdownUpdated, "NBX_LOCKDOWN_UPDATED", info, true, "manager posted an update to the lockdown notice") \
+  X(LockdownLifted, "NBX_LOCKDOWN_LIFTED", warning, true, "fault lockdown lifted by a manager")      \
+  X(LockdownLiftRefused, "NBX_LOCKDOWN_REFUSED", warning, true, "lockdown management refused (credentials or network)") \
   X(DeviceProofRejected, "NBX_DEVICE_PROOF_REJECTED", warning, true, "device proof (signed challenge) refused") \
   X(DeviceProofRenewed, "NBX_DEVICE_PROOF_RENEWED", debug, false, "session's device proof renewed")  \
   X(SignInNeedsDevice, "NBX_SIGNIN_NEEDS_DEVICE", warning, true, "staff sign-in refused: not on a registered device") \

@@ -111,6 +111,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   addJournalRoutes();
   addMediaRoutes();
   addDeviceRoutes();
+  addLockdownRoutes();
 }
 
 void Api::addStream(const char* method, const char* pattern, StreamHandler stream) {
@@ -218,6 +219,8 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
     return Response::error(404, "not_found", "There is nothing at this address.");
   }
   const Route& route = *match.handler;
+  // Locked down: nothing but the notice and the manager's own way out (policy 001).
+  if (!allowedInLockdown(route.key) && s_.lockdown.engaged()) return lockedDown();
 
   if (isStateChanging(request.method)) {
     // Cross-site requests never change anything, signed in or not (login CSRF included).

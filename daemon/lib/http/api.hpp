@@ -17,6 +17,7 @@
 #include "domain/children.hpp"
 #include "domain/devices.hpp"
 #include "domain/journal.hpp"
+#include "domain/lockdown.hpp"
 #include "domain/media.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
@@ -36,6 +37,7 @@ struct Services {
   domain::JournalService& journal;
   domain::MediaService& media;
   domain::DeviceService& devices;
+  domain::LockdownService& lockdown;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -108,6 +110,8 @@ class Api {
   static std::string sessionCookie(const std::string& token);
   static std::string clearedSessionCookie();
   static bool allowedWithProofDue(const std::string& key);
+  static bool allowedInLockdown(const std::string& key);
+  static Response lockedDown();
 
   void add(const char* method, const char* pattern, Access access, Handler handler,
            bool allowedWhilePasswordChangeRequired = false, Who who = Who::anyone);
@@ -198,6 +202,13 @@ class Api {
   Response deviceChallenge(Call& call);
   Response devicePeople(Call& call);
   Response issueDeviceCertificate(Call& call);
+
+  void addLockdownRoutes();
+  Response lockdownNotice(Call& call);
+  Response engageLockdown(Call& call);
+  Response postLockdownUpdate(Call& call);
+  Response liftLockdown(Call& call);
+  Response listIncidents(Call& call);
   Response pinSignIn(Call& call);
   Response renewDeviceProof(Call& call);
   Response signOutEverywhere(Call& call);

@@ -307,6 +307,28 @@ ALTER TABLE setting ADD COLUMN secure_subnets TEXT NOT NULL
 ALTER TABLE devices ADD COLUMN client_cert_sha1 TEXT;
 CREATE UNIQUE INDEX devices_by_client_cert ON devices(client_cert_sha1) WHERE client_cert_sha1 IS NOT NULL;
 )sql",
+    // 8: fault lockdowns (policy 001) — at most one open incident, its updates, how it ended.
+    R"sql(
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY,
+  engaged_at INTEGER NOT NULL,
+  engaged_by TEXT NOT NULL,
+  via TEXT NOT NULL CHECK (via IN ('web', 'cli', 'dbus', 'button')),
+  reason TEXT NOT NULL,
+  lifted_at INTEGER,
+  lifted_by TEXT NOT NULL DEFAULT '',
+  fault TEXT NOT NULL DEFAULT '',
+  rectification TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX incidents_one_open ON incidents((1)) WHERE lifted_at IS NULL;
+CREATE TABLE incident_updates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id TEXT NOT NULL REFERENCES incidents(id),
+  at INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+)sql",
 };
 
 int currentVersion(Database& db) {

@@ -8,13 +8,14 @@
 #include <string>
 
 #include "storage/device_store.hpp"
+#include "storage/lockdown_store.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/journal_store.hpp"
 #include "storage/store.hpp"
 
 namespace nestbox::storage {
 
-class SqliteStore final : public Store, public JournalStore, public DeviceStore {
+class SqliteStore final : public Store, public JournalStore, public DeviceStore, public LockdownStore {
  public:
   // Opens the database and applies pending migrations. ":memory:" works for tests.
   explicit SqliteStore(const std::string& path);
@@ -119,6 +120,15 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore 
   std::optional<DeviceRecord> device(const std::string& id) override;
   std::optional<DeviceRecord> deviceByEnrolmentCode(const std::string& codeHash) override;
   std::optional<DeviceRecord> deviceByClientCertificate(const std::string& sha1) override;
+
+  // LockdownStore
+  void insertIncident(const IncidentRecord& incident) override;
+  void updateIncident(const IncidentRecord& incident) override;
+  std::optional<IncidentRecord> openIncident() override;
+  std::vector<IncidentRecord> incidents(int limit) override;
+  void addIncidentUpdate(const IncidentUpdateRecord& update) override;
+  std::vector<IncidentUpdateRecord> incidentUpdates(const std::string& incidentId) override;
+  int endAllSessions(int64_t at, const std::string& reason) override;
   std::vector<DeviceRecord> devices() override;
   void touchDevice(const std::string& id, int64_t at, const std::string& userId, const std::string& address) override;
   void putChallenge(const std::string& challengeHash, const std::string& deviceId, int64_t expiresAt) override;

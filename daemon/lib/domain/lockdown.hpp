@@ -1,0 +1,69 @@
+#pragma once
+// Fault lockdown (policy 001): when a fault may compromise children's privacy, one switch
+// ends every session and closes the journal — every API and media request answers 503 with
+// the lockdown notice — until a manager, on the setting's network, with password and PIN,
+// lifts it and records what the fault was and how it was put right. Managers post updates
+// to the public notice while it lasts; parents see what happened at their next visit.
+//
+// The state lives in the database only (engaged = an open incident), so a lockdown engaged
+// from the box's command line takes effect in the running daemon at once, and survives
+// kill -9 and power loss (the engage transaction is durable before it returns).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/context.hpp"
+#include "domain/settings.hpp"
+#include "storage/lockdown_store.hpp"
+
+namespace nestbox::domain {
+
+// A manager proving themselves again for lockdown work: sessions are all ended meanwhile.
+struct ManagerCredentials {
+  std::string username;
+  std::string password;
+  std::string pin;
+};
+
+struct Incident {
+  storage::IncidentRecord record;
+  std::vector<storage::IncidentUpdateRecord> updates;
+};
+
+class LockdownService {
+ public:
+  LockdownService(Context& ctx, storage::LockdownStore& store, SettingsService& settings)
+      : ctx_(ctx), store_(store), settings_(settings) {}
+
+  // A manager in the web app. Engaging while engaged changes nothing and returns the open one.
+  Incident engage(const Principal& manager, const std::string& reason);
+  // The box itself: its command line ("cli"), D-Bus ("dbus") or its button ("button").
+  Incident engageLocally(const std::string& via, const std::string& who, const std::string& reason);
+
+  bool engaged() { return store_.openIncident().has_value(); }
+  // The open incident, if any.
+  std::optional<Incident> current();
+  // The most recent lifted incident, if lifted within `days` (what parents are told after).
+  std::optional<Incident> recentlyLifted(int days);
+
+  void postUpdate(const ManagerCredentials& manager, const std::string& message, const RequestOrigin& origin);
+  Incident lift(const ManagerCredentials& manager, const std::string& fault, const std::string& rectification,
+                const RequestOrigin& origin);
+
+  // Every incident with its timeline, newest first, for IT support (managers).
+  std::vector<Incident> incidents(const Principal& manager);
+
+ private:
+  Incident engageAs(const std::string& via, const std::string& who, const std::optional<std::string>& userId,
+                    const std::string& address, const std::string& reason);
+  // Checks username, password and PIN of an active manager, from the setting's network.
+  storage::UserRecord requireManager(const ManagerCredentials& manager, const RequestOrigin& origin);
+  Incident withUpdates(storage::IncidentRecord record);
+
+  Context& ctx_;
+  storage::LockdownStore& store_;
+  SettingsService& settings_;
+};
+
+}  // namespace nestbox::domain
