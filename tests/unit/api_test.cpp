@@ -31,7 +31,10 @@ TEST_CASE("every route except setup, sign-in, code redemption, the CA, tus disco
                                       // itself by signing challenges: both before anyone signs in.
                                       "POST /api/v1/devices/enrol", "POST /api/v1/devices/:id/challenge",
                                       // The shared-tablet switch: the tablet's proof instead of a session.
-                                      "POST /api/v1/devices/:id/people", "POST /api/v1/auth/pin"};
+                                      "POST /api/v1/devices/:id/people", "POST /api/v1/auth/pin",
+                                      // Lockdown: the public notice, and a manager's password + PIN
+                                      // instead of a session (every session ended when it engaged).
+                                      "GET /api/v1/lockdown", "POST /api/v1/lockdown/updates", "POST /api/v1/lockdown/lift"};
   int checked = 0;
   for (const auto& route : s.api.routes()) {
     const std::string key = route.method + " " + route.pattern;
