@@ -103,6 +103,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       data?.message ?? `The box answered ${response.status}. Try again in a moment.`,
       data?.field,
     );
+    // Locked down (policy 001): the app shows the notice instead of any screen.
+    if (response.status === 503 && error.code === 'lockdown') sessionEvents.dispatchEvent(new Event('lockdown'));
     if (response.status === 401 && (error.code === 'session_expired' || error.code === 'session_required') &&
         path !== '/auth/session') {
       sessionEvents.dispatchEvent(new CustomEvent('expired', { detail: error }));

@@ -22,10 +22,11 @@ import './views/family-view';
 import './views/staff-views';
 import './views/children-views';
 import './views/device-views';
+import './views/lockdown-view';
 
-type Boot = 'loading' | 'setup' | 'ready' | 'offline';
+type Boot = 'loading' | 'setup' | 'ready' | 'offline' | 'lockdown';
 
-const PUBLIC_PATHS = new Set(['/sign-in', '/set-password', '/enrol']);
+const PUBLIC_PATHS = new Set(['/sign-in', '/set-password', '/enrol', '/lockdown']);
 
 @customElement('nb-app')
 export class NestboxApp extends LightElement {
@@ -55,6 +56,12 @@ export class NestboxApp extends LightElement {
       navigate('/');
     };
     this.addEventListener('child-view-entered', reload);
+    sessionEvents.addEventListener('lockdown', () => {
+      this.session = null;
+      this.reauthenticating = false;
+      this.boot = 'lockdown';
+      if (this.path !== '/lockdown') navigate('/lockdown', true);
+    });
     this.addEventListener('child-view-left', reload);
     setDeviceProofRenewer(async () => {
       const proof = await deviceProof();
@@ -72,6 +79,7 @@ export class NestboxApp extends LightElement {
       if (this.path !== '/setup') navigate('/setup', true);
       return;
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'lockdown') return;  // the event shows the notice
       if (!(error instanceof ApiError) || error.status !== 410) {
         this.boot = 'offline';
         this.bootError = error instanceof Error ? error.message : String(error);
@@ -160,6 +168,7 @@ export class NestboxApp extends LightElement {
         <button class="primary" type="button" @click=${() => { this.boot = 'loading'; void this.start(); }}>Try again</button></section>`;
     }
     if (this.boot === 'setup') return html`<nb-setup-view></nb-setup-view>`;
+    if (this.boot === 'lockdown' || this.path === '/lockdown') return html`<nb-lockdown-view></nb-lockdown-view>`;
     const path = this.path;
     if (path === '/set-password') return html`<nb-set-password-view></nb-set-password-view>`;
     if (path === '/enrol') return html`<nb-enrol-view></nb-enrol-view>`;
@@ -202,7 +211,7 @@ export class NestboxApp extends LightElement {
       const account = path.match(/^\/manage\/accounts\/([0-9a-f]{32})$/);
       if (account) return html`<nb-account-view .userId=${account[1]} .session=${s}></nb-account-view>`;
       if (path === '/manage/audit') return html`<nb-audit-view></nb-audit-view>`;
-      if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view>`;
+      if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view><nb-lockdown-switch></nb-lockdown-switch>`;
       if (path === '/manage/children') return html`<nb-manage-children-view></nb-manage-children-view>`;
       const child = path.match(/^\/manage\/children\/([0-9a-f]{32})$/);
       if (child) return html`<nb-manage-child-view .childId=${child[1]}></nb-manage-child-view>`;

@@ -70,6 +70,7 @@ export class FamilyView extends FormView {
     const names = [...this.kids.values()].map((c) => c.first_name).join(' and ');
     return html`<section>
       <h1>${names ? `${names}’s journal` : 'Journal'}</h1>
+      <nb-lockdown-banner></nb-lockdown-banner>
       <div class="actions"><a class="button" href="/journal/home">Add something from home</a>
         <a class="button" href="/journal/contributions">What I have sent</a></div>
       ${this.kids.size > 1 ? html`<div class="field"><label for="family-child">Show</label>

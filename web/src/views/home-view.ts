@@ -26,6 +26,7 @@ export class HomeView extends LightElement {
       <p class="lead">You are signed in as a ${roleText} of ${this.session.setting?.name ?? 'your setting'}.</p>
       ${this.alerts ? html`<p class="warning" role="alert">A tablet has been reported lost, stolen or damaged.
         <a href="/devices">See the report${this.alerts === 1 ? '' : 's'} on the devices screen</a>.</p>` : nothing}
+      <nb-lockdown-banner></nb-lockdown-banner>
       <h2>What you can do</h2>
       <ul class="home-links">
         <li><a href="/staff/journal">Journal<p class="meta">Record observations, snapshots and room posts; read and reply.</p></a></li>
