@@ -10,6 +10,7 @@
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
 #include "domain/lockdown.hpp"
+#include "system/appliance_bus.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
 #include "domain/setup.hpp"
@@ -136,6 +137,22 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     server.start();
     http::StreamingServer uploads(config, api);
     uploads.start();
+    // The box's own way in (issue 7): D-Bus for nestboxctl and other local tools.
+    std::unique_ptr<system::ApplianceBus> applianceBus;
+    if (config.dbus == "system") {
+      try {
+        applianceBus = system::ApplianceBus::start(
+            {[&lockdown](const std::string& reason) { lockdown.engageLocally("dbus", "dbus", reason); },
+             [&lockdown] {
+               const auto open = lockdown.current();
+               return std::pair<bool, std::string>{open.has_value(),
+                                                   open ? system::formatTimestamp(open->record.engagedAt) : ""};
+             }});
+        logEvent(Event::ApplianceBusReady, {{"name", "org.nestbox.Appliance1"}});
+      } catch (const std::exception& e) {
+        logEvent(Event::ApplianceBusUnavailable, {{"error", e.what()}});
+      }
+    }
     logEvent(Event::DaemonReady, {{"listen", config.listenAddress + ":" + std::to_string(server.port())},
                                   {"uploads", config.listenAddress + ":" + std::to_string(uploads.port())},
                                   {"ca_fingerprint", tls.caFingerprint},

@@ -52,6 +52,11 @@ const std::map<std::string, Setter>& setters() {
       {"media_workers",
        [](Config& c, const std::string& v) { c.mediaWorkers = parseNumber<int>("media_workers", v, 1, 16); }},
       {"hostname", [](Config& c, const std::string& v) { c.hostname = v; }},
+      {"dbus",
+       [](Config& c, const std::string& v) {
+         if (v != "system" && v != "off") throw ConfigError("dbus must be system or off");
+         c.dbus = v;
+       }},
       {"setup_code_file", [](Config& c, const std::string& v) { c.setupCodeFile = v; }},
       {"password_hash_ops",
        [](Config& c, const std::string& v) {

@@ -26,6 +26,9 @@ struct Config {
   std::size_t maxRequestBytes = 128 * 1024;  // headers + body; nginx refuses more before this
   int shutdownGraceMs = 10000;
   std::string logLevel = "info";
+  // "system": serve org.nestbox.Appliance1 on the system bus (DBUS_SYSTEM_BUS_ADDRESS if set;
+  // without a bus the daemon runs on and says so); "off": do not.
+  std::string dbus = "system";
   // Testing only: a file holding a number of seconds added to the system clock, so
   // integration tests can move time forward without sleeping. Logged loudly when set.
   std::string testClockOffsetFile;

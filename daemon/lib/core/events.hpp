@@ -86,6 +86,8 @@ enum class Severity { debug, info, warning, error };
   X(DeviceRevoked, "NBX_DEVICE_REVOKED", warning, true, "device reported lost, stolen or damaged; revoked") \
   X(DeviceAlertAcknowledged, "NBX_DEVICE_ALERT_ACKNOWLEDGED", info, true, "manager acknowledged a device report") \
   X(DeviceCertificateIssued, "NBX_DEVICE_CERTIFICATE_ISSUED", info, true, "client certificate issued for a device (MDM)") \
+  X(ApplianceBusReady, "NBX_DBUS_READY", info, false, "serving org.nestbox.Appliance1 on the system bus") \
+  X(ApplianceBusUnavailable, "NBX_DBUS_UNAVAILABLE", warning, false, "no D-Bus interface: system bus or name unavailable") \
   X(LockdownEngaged, "NBX_LOCKDOWN_ENGAGED", warning, true, "fault lockdown engaged: sessions ended, journal closed") \
   X(LockdownUpdated, "NBX_LOCKDOWN_UPDATED", info, true, "manager posted an update to the lockdown notice") \
   X(LockdownLifted, "NBX_LOCKDOWN_LIFTED", warning, true, "fault lockdown lifted by a manager")      \
