@@ -2,9 +2,12 @@
 
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <memory>
+#include <thread>
 
 #include "core/log.hpp"
 #include "domain/accounts.hpp"
@@ -137,6 +140,41 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     server.start();
     http::StreamingServer uploads(config, api);
     uploads.start();
+    // The box's panel: a lockdown button and an LED on GPIO lines, when wired.
+    std::unique_ptr<system::InputLine> button;
+    std::unique_ptr<system::OutputLine> led;
+    try {
+      if (!config.buttonGpio.empty()) button = system::openGpioInput(config.buttonGpio, true, "nestbox-lockdown");
+      if (!config.ledGpio.empty()) led = system::openGpioOutput(config.ledGpio, "nestbox-status");
+      if (button || led) logEvent(Event::PanelReady, {{"button", config.buttonGpio}, {"led", config.ledGpio}});
+    } catch (const std::exception& e) {
+      logEvent(Event::PanelUnavailable, {{"error", e.what()}});
+    }
+    domain::LockdownPanel panel(lockdown, button.get(), led.get());
+    std::atomic<bool> panelStop{false};
+    std::thread panelThread;
+    if (button || led) {
+      panelThread = std::thread([&] {
+        const auto start = std::chrono::steady_clock::now();
+        while (!panelStop) {
+          const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+          try {
+            panel.tick(ms);
+          } catch (const std::exception& e) {
+            logEvent(Event::PanelUnavailable, {{"error", e.what()}});
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      });
+    }
+    struct JoinPanel {
+      std::atomic<bool>& stop;
+      std::thread& thread;
+      ~JoinPanel() {
+        stop = true;
+        if (thread.joinable()) thread.join();
+      }
+    } joinPanel{panelStop, panelThread};
     // The box's own way in (issue 7): D-Bus for nestboxctl and other local tools.
     std::unique_ptr<system::ApplianceBus> applianceBus;
     if (config.dbus == "system") {

@@ -107,3 +107,65 @@ TEST_CASE("a lockdown from the box is the same switch, and engaging twice keeps 
   testing::Client kate(s);
   CHECK(kate.signIn("kate", "green apple orchard").status == 503);
 }
+
+namespace {
+struct FakeButton final : system::InputLine {
+  bool pressed = false;
+  bool active() override { return pressed; }
+};
+struct FakeLed final : system::OutputLine {
+  int writes = 0;
+  bool on = false;
+  void set(bool value) override { on = value, ++writes; }
+};
+}  // namespace
+
+TEST_CASE("the long-press detector ignores bounces and short presses and fires once per press") {
+  system::LongPress press(50, 3000);
+  int64_t t = 0;
+  // Contact bounce: on-off-on within the debounce time, then let go quickly: nothing.
+  for (bool v : {true, false, true, false, true}) CHECK_FALSE(press.sample(v, t += 10));
+  CHECK_FALSE(press.sample(false, t += 100));
+  // A 2-second press: nothing.
+  for (int i = 0; i < 100; ++i) CHECK_FALSE(press.sample(true, t += 20));
+  CHECK_FALSE(press.sample(false, t += 100));
+  // Held for 3 seconds: fires once, however long it stays held.
+  int fired = 0;
+  for (int i = 0; i < 400; ++i) fired += press.sample(true, t += 20) ? 1 : 0;
+  CHECK(fired == 1);
+  // Released and held again: fires again.
+  for (int i = 0; i < 10; ++i) press.sample(false, t += 20);
+  fired = 0;
+  for (int i = 0; i < 200; ++i) fired += press.sample(true, t += 20) ? 1 : 0;
+  CHECK(fired == 1);
+}
+
+TEST_CASE("the box's button engages the lockdown after 3 seconds and the LED shows it") {
+  testing::JournalSetting t;
+  auto& s = t.s;
+  FakeButton button;
+  FakeLed led;
+  domain::LockdownPanel panel(s.lockdown, &button, &led);
+  int64_t now = 0;
+  auto run = [&](int ms) {
+    for (int i = 0; i < ms / 20; ++i) panel.tick(now += 20);
+  };
+  run(1000);
+  CHECK_FALSE(led.on);
+  button.pressed = true;
+  run(2000);
+  CHECK_FALSE(s.lockdown.engaged());  // not yet: a knock is not a decision
+  run(1200);
+  CHECK(s.lockdown.engaged());
+  CHECK(led.on);
+  const auto incident = s.lockdown.current();
+  REQUIRE(incident);
+  CHECK(incident->record.via == "button");
+  CHECK(s.auditCount("NBX_LOCKDOWN_ENGAGED") == 1);
+  // Lifted elsewhere: the LED follows within a second.
+  button.pressed = false;
+  s.accounts.setOwnPin(t.manager, testing::kManagerPassword, "4826");
+  s.lockdown.lift({"manager", testing::kManagerPassword, "4826"}, "Pressed by a child", "Button moved out of reach", s.origin);
+  run(1100);
+  CHECK_FALSE(led.on);
+}

@@ -52,6 +52,8 @@ const std::map<std::string, Setter>& setters() {
       {"media_workers",
        [](Config& c, const std::string& v) { c.mediaWorkers = parseNumber<int>("media_workers", v, 1, 16); }},
       {"hostname", [](Config& c, const std::string& v) { c.hostname = v; }},
+      {"button_gpio", [](Config& c, const std::string& v) { c.buttonGpio = v; }},
+      {"led_gpio", [](Config& c, const std::string& v) { c.ledGpio = v; }},
       {"dbus",
        [](Config& c, const std::string& v) {
          if (v != "system" && v != "off") throw ConfigError("dbus must be system or off");

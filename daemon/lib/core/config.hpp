@@ -29,6 +29,10 @@ struct Config {
   // "system": serve org.nestbox.Appliance1 on the system bus (DBUS_SYSTEM_BUS_ADDRESS if set;
   // without a bus the daemon runs on and says so); "off": do not.
   std::string dbus = "system";
+  // The box's lockdown button (held 3 s, wired to ground: active-low with pull-up) and status
+  // LED, as "CHIP:OFFSET" (e.g. gpiochip0:17); empty: not wired.
+  std::string buttonGpio;
+  std::string ledGpio;
   // Testing only: a file holding a number of seconds added to the system clock, so
   // integration tests can move time forward without sleeping. Logged loudly when set.
   std::string testClockOffsetFile;

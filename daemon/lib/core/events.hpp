@@ -88,6 +88,8 @@ enum class Severity { debug, info, warning, error };
   X(DeviceCertificateIssued, "NBX_DEVICE_CERTIFICATE_ISSUED", info, true, "client certificate issued for a device (MDM)") \
   X(ApplianceBusReady, "NBX_DBUS_READY", info, false, "serving org.nestbox.Appliance1 on the system bus") \
   X(ApplianceBusUnavailable, "NBX_DBUS_UNAVAILABLE", warning, false, "no D-Bus interface: system bus or name unavailable") \
+  X(PanelReady, "NBX_PANEL_READY", info, false, "lockdown button and status LED watched")         \
+  X(PanelUnavailable, "NBX_PANEL_UNAVAILABLE", error, false, "lockdown button or LED could not be opened") \
   X(LockdownEngaged, "NBX_LOCKDOWN_ENGAGED", warning, true, "fault lockdown engaged: sessions ended, journal closed") \
   X(LockdownUpdated, "NBX_LOCKDOWN_UPDATED", info, true, "manager posted an update to the lockdown notice") \
   X(LockdownLifted, "NBX_LOCKDOWN_LIFTED", warning, true, "fault lockdown lifted by a manager")      \

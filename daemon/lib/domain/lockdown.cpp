@@ -132,6 +132,18 @@ Incident LockdownService::lift(const ManagerCredentials& m, const std::string& f
   return *result;
 }
 
+void LockdownPanel::tick(int64_t nowMs) {
+  bool changed = false;
+  if (button_ && press_.sample(button_->active(), nowMs)) {
+    lockdown_.engageLocally("button", "button", "The lockdown button on the box was held for 3 seconds.");
+    changed = true;
+  }
+  if (led_ && (changed || nowMs - ledCheckedAt_ >= kLedRefreshMs)) {
+    ledCheckedAt_ = nowMs;
+    led_->set(lockdown_.engaged());
+  }
+}
+
 std::vector<Incident> LockdownService::incidents(const Principal& manager) {
   requireManagerRole(ctx_, manager, "lockdown");
   std::vector<Incident> out;

@@ -16,6 +16,7 @@
 #include "domain/context.hpp"
 #include "domain/settings.hpp"
 #include "storage/lockdown_store.hpp"
+#include "system/gpio.hpp"
 
 namespace nestbox::domain {
 
@@ -64,6 +65,27 @@ class LockdownService {
   Context& ctx_;
   storage::LockdownStore& store_;
   SettingsService& settings_;
+};
+
+// The box's physical panel: a button held for 3 seconds engages the lockdown; an LED shows it,
+// however it was engaged. The daemon calls tick() every few tens of milliseconds.
+class LockdownPanel {
+ public:
+  static constexpr int64_t kDebounceMs = 50;
+  static constexpr int64_t kHoldMs = 3000;
+  static constexpr int64_t kLedRefreshMs = 1000;
+
+  // Either line may be null (not wired).
+  LockdownPanel(LockdownService& lockdown, system::InputLine* button, system::OutputLine* led)
+      : lockdown_(lockdown), button_(button), led_(led) {}
+  void tick(int64_t nowMs);
+
+ private:
+  LockdownService& lockdown_;
+  system::InputLine* button_;
+  system::OutputLine* led_;
+  system::LongPress press_{kDebounceMs, kHoldMs};
+  int64_t ledCheckedAt_ = -kLedRefreshMs;
 };
 
 }  // namespace nestbox::domain

@@ -47,7 +47,7 @@ std::optional<IncidentRecord> SqliteStore::openIncident() {
 
 std::vector<IncidentRecord> SqliteStore::incidents(int limit) {
   Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kIncidentColumns + " FROM incidents ORDER BY engaged_at DESC, id LIMIT ?1").c_str());
+  auto s = db_->prepare((std::string("SELECT ") + kIncidentColumns + " FROM incidents ORDER BY engaged_at DESC, rowid DESC LIMIT ?1").c_str());
   s.bind(1, limit);
   std::vector<IncidentRecord> out;
   while (s.step()) out.push_back(readIncident(s));
