@@ -169,3 +169,19 @@ TEST_CASE("the box's button engages the lockdown after 3 seconds and the LED sho
   run(1100);
   CHECK_FALSE(led.on);
 }
+
+TEST_CASE("uploads a lockdown stopped are kept in quarantine: neither resumed, published nor expired") {
+  testing::JournalSetting t;
+  auto& s = t.s;
+  const auto upload = s.media.createUpload(t.staff, 4, "photo.jpg");
+  s.lockdown.engageLocally("cli", "console", "Unknown device on the network");
+  s.accounts.setOwnPin(t.manager, testing::kManagerPassword, "4826");
+  s.lockdown.lift({"manager", testing::kManagerPassword, "4826"}, "A visitor's laptop", "Removed", s.origin);
+  CHECK(kindOf([&] { s.media.append(t.staff, upload.id, 0, 4, std::nullopt); }) == ErrorKind::conflict);
+  s.clock.advance(3 * 86400);
+  CHECK(s.media.expireUploads() == 0);
+  const auto kept = s.store.upload(upload.id);
+  REQUIRE(kept);
+  CHECK(kept->quarantinedAt);
+  CHECK(std::filesystem::exists(s.mediaFiles.partPath(upload.id)));
+}

@@ -40,8 +40,9 @@ Incident LockdownService::engageAs(const std::string& via, const std::string& wh
     r.reason = reason;
     store_.insertIncident(r);
     const int ended = store_.endAllSessions(r.engagedAt, "lockdown");
+    const int quarantined = store_.quarantineUploads(r.engagedAt);
     ctx_.audit.record(Event::LockdownEngaged, AuditActor{userId, who, address, std::nullopt}, AuditTarget{"incident", r.id},
-                      {{"via", via}, {"reason", reason}, {"sessions_ended", ended}});
+                      {{"via", via}, {"reason", reason}, {"sessions_ended", ended}, {"uploads_quarantined", quarantined}});
     result = Incident{r, {}};
   });
   return *result;

@@ -101,6 +101,10 @@ void MediaService::requireRecordingPlace(const Principal& p) {
 storage::UploadRecord MediaService::requireOwnUpload(const Principal& p, const std::string& uploadId) {
   auto upload = journal_.upload(uploadId);
   if (!upload || upload->userId != p.userId) throw uploadNotFound();
+  if (upload->quarantinedAt) {
+    throw DomainError(ErrorKind::conflict, "upload_quarantined",
+                      "A lockdown stopped this upload; it is kept aside for checking and will not be used. Send the file again.");
+  }
   if (ctx_.clock.now() >= upload->expiresAt) {
     removeUpload(*upload);
     logEvent(Event::UploadExpired, {{"upload", upload->id}});
@@ -168,7 +172,7 @@ int MediaService::expireUploads() {
   int removed = 0;
   const int64_t now = ctx_.clock.now();
   for (const auto& u : journal_.uploads()) {
-    if (now < u.expiresAt) continue;
+    if (now < u.expiresAt || u.quarantinedAt) continue;  // quarantined: kept for IT support to check
     {
       std::lock_guard lock(busyMutex_);
       if (busyUploads_.contains(u.id)) continue;

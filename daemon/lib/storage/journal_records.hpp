@@ -91,6 +91,7 @@ struct UploadRecord {
   int64_t createdAt = 0;
   int64_t expiresAt = 0;
   std::optional<std::string> deviceId;  // the registered device sending it
+  std::optional<int64_t> quarantinedAt;  // stopped by a lockdown: kept as it is, never resumed
 };
 
 struct EntryRecord {

@@ -40,6 +40,8 @@ class LockdownStore {
   virtual std::vector<IncidentRecord> incidents(int limit) = 0;
   virtual void addIncidentUpdate(const IncidentUpdateRecord& update) = 0;
   virtual std::vector<IncidentUpdateRecord> incidentUpdates(const std::string& incidentId) = 0;
+  // Puts every unfinished upload in quarantine; returns how many.
+  virtual int quarantineUploads(int64_t at) = 0;
   // Ends every open session; returns how many.
   virtual int endAllSessions(int64_t at, const std::string& reason) = 0;
 };

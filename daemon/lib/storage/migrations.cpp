@@ -329,6 +329,10 @@ CREATE TABLE incident_updates (
   message TEXT NOT NULL
 );
 )sql",
+    // 9: uploads a lockdown stopped, kept in quarantine: neither expired nor resumed.
+    R"sql(
+ALTER TABLE uploads ADD COLUMN quarantined_at INTEGER;
+)sql",
 };
 
 int currentVersion(Database& db) {

@@ -565,10 +565,11 @@ std::vector<std::string> SqliteStore::mediaHashes() {
 
 namespace {
 constexpr const char* kUploadColumns =
-    "id, user_id, length, received, filename, mime, kind, created_at, expires_at, device_id";
+    "id, user_id, length, received, filename, mime, kind, created_at, expires_at, device_id, quarantined_at";
 UploadRecord readUpload(const Statement& s) {
   return UploadRecord{s.text(0), s.text(1), s.integer(2), s.integer(3), s.text(4),
-                      s.optionalText(5), s.optionalText(6), s.integer(7), s.integer(8), s.optionalText(9)};
+                      s.optionalText(5), s.optionalText(6), s.integer(7), s.integer(8), s.optionalText(9),
+                      s.optionalInteger(10)};
 }
 }  // namespace
 

@@ -69,6 +69,12 @@ std::vector<IncidentUpdateRecord> SqliteStore::incidentUpdates(const std::string
   return out;
 }
 
+int SqliteStore::quarantineUploads(int64_t at) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE uploads SET quarantined_at = ?1 WHERE quarantined_at IS NULL").bind(1, at).run();
+  return db_->changes();
+}
+
 int SqliteStore::endAllSessions(int64_t at, const std::string& reason) {
   Lock lock(mutex_);
   db_->prepare("UPDATE sessions SET ended_at = ?1, end_reason = ?2 WHERE ended_at IS NULL").bind(1, at).bind(2, reason).run();

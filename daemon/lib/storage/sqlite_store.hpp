@@ -129,6 +129,7 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void addIncidentUpdate(const IncidentUpdateRecord& update) override;
   std::vector<IncidentUpdateRecord> incidentUpdates(const std::string& incidentId) override;
   int endAllSessions(int64_t at, const std::string& reason) override;
+  int quarantineUploads(int64_t at) override;
   std::vector<DeviceRecord> devices() override;
   void touchDevice(const std::string& id, int64_t at, const std::string& userId, const std::string& address) override;
   void putChallenge(const std::string& challengeHash, const std::string& deviceId, int64_t expiresAt) override;
