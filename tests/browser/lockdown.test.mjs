@@ -70,6 +70,15 @@ test('engage → notice → update → lift → the parent reads what happened',
   await office.getByRole('button', { name: 'Lift the lockdown' }).click();
   await office.getByRole('heading', { name: 'Sign in' }).waitFor();
 
+  // The timeline for IT support, from the setting screen.
+  await signIn(office, ...MANAGER);
+  await office.goto('/manage/settings');
+  const download = office.waitForEvent('download');
+  await office.getByRole('link', { name: 'Download the incident timeline' }).click();
+  const timeline = JSON.parse(await (await import('node:fs')).promises.readFile(await (await download).path(), 'utf8'));
+  assert.equal(timeline.incidents[0].reason, 'A tablet was left signed in at the park');
+  assert.equal(timeline.incidents[0].updates.length, 1);
+
   // The parent signs in again and reads what happened and what was done.
   await signIn(family, ...PARENT);
   const banner = family.locator('.lockdown-after');

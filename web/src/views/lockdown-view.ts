@@ -132,6 +132,8 @@ export class LockdownSwitch extends FormView {
       ${textArea('engage-reason', 'Why?', 'For the incident record and IT support; families do not see it.', this.errors.reason)}
       ${this.field('confirm', 'Sign everyone out and close the journal now', { type: 'checkbox' })}
       <div class="actions"><button type="submit" class="danger" ?disabled=${this.busy}>Lock down</button></div>
+      <p><a href="/api/v1/lockdown/incidents" download="nestbox-incidents.json">Download the incident timeline</a>
+        (every lockdown: when, by whom, why, updates, how it was lifted) for IT support.</p>
     </form>`;
   }
 }
