@@ -280,10 +280,7 @@ int runDeviceCommand(const Config& config, const DeviceCommand& command) {
                 "Re-enrol it from the devices screen if it is found.\n",
                 revoked.name.c_str(), revoked.id.c_str());
     return 0;
-  } catch (const domain::DomainError& e) {
-    std::fprintf(stderr, "nestboxd: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // DomainError included: its message says what to do
     std::fprintf(stderr, "nestboxd: %s\n", e.what());
     return 2;
   }
@@ -299,10 +296,7 @@ int runLockdownCommand(const Config& config, const std::string& reason) {
                 "A manager lifts it in the web app with their password and PIN.\n",
                 system::formatTimestamp(incident.record.engagedAt).c_str());
     return 0;
-  } catch (const domain::DomainError& e) {
-    std::fprintf(stderr, "nestboxd: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // DomainError included: its message says what to do
     std::fprintf(stderr, "nestboxd: %s\n", e.what());
     return 2;
   }

@@ -5,11 +5,10 @@
 // after the revoke call returns succeeds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import https from 'node:https';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSetUpStack, Tablet, daemonBinary } from './harness.mjs';
+import { startSetUpStack, Tablet, daemonBinary, underLoad } from './harness.mjs';
 
 let stack, manager, kateId;
 const KATE = ['kate', 'green apple orchard'];
@@ -130,34 +129,12 @@ test('revocation under load: no request sent after the revoke returns succeeds',
     assert.equal((await c.signIn(...KATE, { tablet })).status, 200);
     sessions.push(c);
   }
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 50, ca: stack.ca });
-  const get = (client) => new Promise((resolve) => {
-    const sentAt = process.hrtime.bigint();
-    const req = https.request({ host: '127.0.0.1', port: stack.httpsPort, path: '/api/v1/children', servername: 'localhost',
-      agent, headers: { host: `localhost:${stack.httpsPort}`, cookie: `__Host-nestbox=${client.cookie}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ sentAt, status: res.statusCode }));
-    });
-    req.on('error', () => resolve({ sentAt, status: 0 }));
-    req.end();
-  });
-  const results = [];
-  let stop = false;
-  const loops = Array.from({ length: 50 }, (_, i) => (async () => {
-    while (!stop) results.push(await get(sessions[i % sessions.length]));
-  })());
-  await new Promise((r) => setTimeout(r, 400));
   const reporter = stack.client();
   await reporter.signIn(...KATE);  // from the setting's other tablet
-  const revokeSentAt = process.hrtime.bigint();
-  const revoke = await reporter.post(`/api/v1/devices/${tablet.id}/report`, { what: 'stolen', note: 'Taken from the garden' });
-  const revokedAt = process.hrtime.bigint();
+  const { results, startedAt: revokeSentAt, doneAt: revokedAt, value: revoke } = await underLoad(stack,
+    sessions.map((c) => [c, '/api/v1/children']),
+    () => reporter.post(`/api/v1/devices/${tablet.id}/report`, { what: 'stolen', note: 'Taken from the garden' }));
   assert.equal(revoke.status, 200, revoke.text);
-  await new Promise((r) => setTimeout(r, 400));
-  stop = true;
-  await Promise.all(loops);
-  agent.destroy();
-
   const before = results.filter((r) => r.sentAt < revokedAt);
   const afterRevoke = results.filter((r) => r.sentAt > revokedAt);
   assert.ok(before.filter((r) => r.status === 200).length > 50, `load before the revoke: ${before.length} requests`);

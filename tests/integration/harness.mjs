@@ -317,3 +317,34 @@ export async function mediaReady(client, id, timeoutMs = 30000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+// Keeps `connections` keep-alive HTTPS connections busy with GETs — `targets` are [client,
+// path] pairs taken in turn — from `settleMs` before `action` runs until `settleMs` after it
+// returns. Gives every request's send time and status, and when `action` returned.
+export async function underLoad(stack, targets, action, { connections = 50, settleMs = 400 } = {}) {
+  const agent = new https.Agent({ keepAlive: true, maxSockets: connections, ca: stack.ca });
+  const get = ([client, target]) => new Promise((resolve) => {
+    const sentAt = process.hrtime.bigint();
+    const req = https.request({ host: '127.0.0.1', port: stack.httpsPort, path: target, servername: 'localhost', agent,
+      headers: { host: `localhost:${stack.httpsPort}`, cookie: `__Host-nestbox=${client.cookie}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ sentAt, status: res.statusCode }));
+    });
+    req.on('error', () => resolve({ sentAt, status: 0 }));
+    req.end();
+  });
+  const results = [];
+  let stop = false;
+  const loops = Array.from({ length: connections }, (_, i) => (async () => {
+    while (!stop) results.push(await get(targets[i % targets.length]));
+  })());
+  await new Promise((r) => setTimeout(r, settleMs));
+  const startedAt = process.hrtime.bigint();
+  const value = await action();
+  const doneAt = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, settleMs));
+  stop = true;
+  await Promise.all(loops);
+  agent.destroy();
+  return { results, startedAt, doneAt, value };
+}

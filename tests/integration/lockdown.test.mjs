@@ -6,8 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import https from 'node:https';
-import { startSetUpStack, daemonBinary, tusUpload, mediaReady } from './harness.mjs';
+import { startSetUpStack, daemonBinary, tusUpload, mediaReady, underLoad } from './harness.mjs';
 
 let stack, manager, kate, parent, ids = {};
 const MANAGER_PASSWORD = 'Correct horse battery 9';
@@ -39,32 +38,11 @@ before(async () => {
 after(async () => { await stack.stop(); });
 
 test('engaged under load: no parent or staff request sent after the engage returns succeeds', async (t) => {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 50, ca: stack.ca });
-  const paths = [[parent, '/api/v1/feed'], [parent, `/api/v1/media/${ids.media}/thumbnail`], [kate, '/api/v1/entries'],
+  const targets = [[parent, '/api/v1/feed'], [parent, `/api/v1/media/${ids.media}/thumbnail`], [kate, '/api/v1/entries'],
     [kate, `/api/v1/media/${ids.media}/display`]];
-  const get = (client, path) => new Promise((resolve) => {
-    const sentAt = process.hrtime.bigint();
-    const req = https.request({ host: '127.0.0.1', port: stack.httpsPort, path, servername: 'localhost', agent,
-      headers: { host: `localhost:${stack.httpsPort}`, cookie: `__Host-nestbox=${client.cookie}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ sentAt, status: res.statusCode }));
-    });
-    req.on('error', () => resolve({ sentAt, status: 0 }));
-    req.end();
-  });
-  const results = [];
-  let stop = false;
-  const loops = Array.from({ length: 50 }, (_, i) => (async () => {
-    while (!stop) results.push(await get(...paths[i % paths.length]));
-  })());
-  await new Promise((r) => setTimeout(r, 400));
-  const engage = await manager.post('/api/v1/lockdown', { reason: 'A tablet was left signed in at the park', confirm: true });
-  const engagedAt = process.hrtime.bigint();
+  const { results, doneAt: engagedAt, value: engage } = await underLoad(stack, targets,
+    () => manager.post('/api/v1/lockdown', { reason: 'A tablet was left signed in at the park', confirm: true }));
   assert.equal(engage.status, 200, engage.text);
-  await new Promise((r) => setTimeout(r, 400));
-  stop = true;
-  await Promise.all(loops);
-  agent.destroy();
   const before = results.filter((r) => r.sentAt < engagedAt);
   const afterEngage = results.filter((r) => r.sentAt > engagedAt);
   const succeeded = afterEngage.filter((r) => r.status < 400).length;
