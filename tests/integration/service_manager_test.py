@@ -7,10 +7,14 @@ import os, signal, socket, subprocess, sys, tempfile, time
 def main():
     binary = sys.argv[1]
     root = tempfile.mkdtemp(prefix="nestbox-sm-")
-    probe = socket.socket(); probe.bind(("127.0.0.1", 0)); port = probe.getsockname()[1]; probe.close()
+    def free_port():
+        probe = socket.socket(); probe.bind(("127.0.0.1", 0)); port = probe.getsockname()[1]; probe.close()
+        return port
+    port, upload_port = free_port(), free_port()
     conf = os.path.join(root, "nestboxd.conf")
     with open(conf, "w") as f:
-        f.write(f"data_dir = {root}/data\nlisten_port = {port}\n")
+        # Both listeners on free ports: another nestboxd on this machine (a demo) holds the defaults.
+        f.write(f"data_dir = {root}/data\nlisten_port = {port}\nupload_port = {upload_port}\ndbus = off\n")
     path = os.path.join(root, "notify.sock")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(path)
@@ -19,7 +23,11 @@ def main():
     proc = subprocess.Popen([binary, "--config", conf], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     env["WATCHDOG_PID"] = str(proc.pid)  # informational; sd_watchdog_enabled accepts an unset PID
     messages = []
-    first = sock.recv(4096).decode()
+    try:
+        first = sock.recv(4096).decode()
+    except TimeoutError:
+        proc.kill()
+        raise AssertionError(f"no READY=1 within 10 s; nestboxd said:\n{proc.stderr.read().decode()}")
     assert first.startswith("READY=1"), f"first message was {first!r}"
     assert "STATUS=waiting for setup" in first, first
     # Serving already when READY arrives: the port accepts connections.
