@@ -66,10 +66,6 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
   return out;
 }
 
-Json readBody(const Request& request) {
-  if (request.body.empty()) return Json::object();
-  return parseJsonObject(request.body);
-}
 
 std::optional<Role> parseRole(const std::optional<std::string>& value, const std::string& field) {
   if (!value) return std::nullopt;
@@ -568,6 +564,11 @@ Response Api::listAudit(Call& call) {
   const bool more = static_cast<int>(records.size()) == q.limit;
   return Response::json(200, {{"entries", entries},
                               {"next_cursor", more ? Json(std::to_string(records.back().seq)) : Json(nullptr)}});
+}
+
+Json readBody(const Request& request) {
+  if (request.body.empty()) return Json::object();
+  return parseJsonObject(request.body);
 }
 
 std::string Api::sessionCookie(const std::string& token) {

@@ -54,6 +54,9 @@ class BodySink {
   virtual void abandon() = 0;  // the connection was cut
 };
 
+// A request's JSON object body; an empty body is an empty object. Throws InputError.
+Json readBody(const Request& request);
+
 // A tablet's proof in a JSON body: "device_id", "challenge" and "signature", all or none.
 std::optional<domain::DeviceProof> readDeviceProof(JsonReader& in);
 

@@ -27,8 +27,6 @@ Json enrolmentJson(const domain::Enrolment& e) {
           {"enrolment", {{"code", e.code}, {"expires_at", formatTimestamp(e.expiresAt)}}}};
 }
 
-Json body(const Request& r) { return r.body.empty() ? Json::object() : parseJsonObject(r.body); }
-
 }  // namespace
 
 std::optional<domain::DeviceProof> readDeviceProof(JsonReader& in) {
@@ -82,7 +80,7 @@ Response Api::listDevices(Call& call) {
 }
 
 Response Api::createDevice(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto name = in.requiredString("name", 1, 80);
   const auto room = in.optionalString("room_id", 1, 64);
@@ -91,7 +89,7 @@ Response Api::createDevice(Call& call) {
 }
 
 Response Api::updateDevice(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto name = in.optionalString("name", 1, 80);
   const auto room = in.optionalString("room_id", 0, 64);
@@ -104,7 +102,7 @@ Response Api::reEnrolDevice(Call& call) {
 }
 
 Response Api::reportDevice(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   domain::DeviceReport report;
   report.what = in.requiredString("what", 1, 16);
@@ -119,7 +117,7 @@ Response Api::acknowledgeDevice(Call& call) {
 }
 
 Response Api::enrolDevice(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto code = in.requiredString("code", 1, 64);
   const auto key = in.requiredString("public_key", 1, 400);
@@ -146,7 +144,7 @@ Response Api::issueDeviceCertificate(Call& call) {
 // The name picker on a shared tablet: who may switch in with a PIN. The tablet proves itself,
 // so the staff list never reaches a device that is not the setting's.
 Response Api::devicePeople(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto challenge = in.requiredString("challenge", 1, 100);
   const auto signature = in.requiredString("signature", 1, 200);
@@ -159,7 +157,7 @@ Response Api::devicePeople(Call& call) {
 }
 
 Response Api::pinSignIn(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto userId = in.requiredString("user_id", 1, 64);
   const auto pin = in.requiredString("pin", 1, 32);
@@ -169,7 +167,7 @@ Response Api::pinSignIn(Call& call) {
 }
 
 Response Api::renewDeviceProof(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto proof = requireDeviceProof(in);
   in.finish();
@@ -183,7 +181,7 @@ Response Api::signOutEverywhere(Call& call) {
 }
 
 Response Api::enterChildView(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto childId = in.requiredString("child_id", 1, 64);
   in.finish();
@@ -193,7 +191,7 @@ Response Api::enterChildView(Call& call) {
 }
 
 Response Api::leaveChildView(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto pin = in.requiredString("pin", 1, 32);
   in.finish();

@@ -87,8 +87,6 @@ Json commentJson(const storage::CommentRecord& c, const std::string& authorName,
   return out;
 }
 
-Json readObject(const Request& r) { return r.body.empty() ? Json::object() : parseJsonObject(r.body); }
-
 // "media": [{"id": "...", "child_ids": ["..."]}] — what to attach and who is in each item.
 std::optional<std::vector<domain::MediaAttachment>> readAttachments(JsonReader& in) {
   const auto items = in.optionalObjectList("media", 50);
@@ -171,7 +169,7 @@ Response Api::listRooms(Call& call) {
 }
 
 Response Api::createRoom(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   const auto name = in.requiredString("name", 1, 100);
   const auto mode = in.optionalString("release_mode", 1, 16).value_or("live");
@@ -180,7 +178,7 @@ Response Api::createRoom(Call& call) {
 }
 
 Response Api::updateRoom(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   const auto name = in.optionalString("name", 1, 100);
   const auto mode = in.optionalString("release_mode", 1, 16);
@@ -197,7 +195,7 @@ Response Api::listReleases(Call& call) {
 }
 
 Response Api::scheduleRelease(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   const auto at = parseTimeParam(in.requiredString("at", 1, 32), "at");
   in.finish();
@@ -232,7 +230,7 @@ Response Api::listChildren(Call& call) {
 }
 
 Response Api::createChild(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   domain::NewChild n;
   n.firstName = in.requiredString("first_name", 1, 100);
@@ -252,7 +250,7 @@ Response Api::getChild(Call& call) {
 }
 
 Response Api::updateChild(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   domain::ChildChange c;
   c.firstName = in.optionalString("first_name", 1, 100);
@@ -289,7 +287,7 @@ Response Api::getConsent(Call& call) {
 }
 
 Response Api::recordConsent(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   domain::ConsentChange c;
   const auto own = in.optionalBool("own_journal_photos");
@@ -319,7 +317,7 @@ Response Api::getAgreement(Call& call) {
 }
 
 Response Api::changeAgreement(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   const auto text = in.requiredString("text", 1, 20000);
   in.finish();
@@ -328,7 +326,7 @@ Response Api::changeAgreement(Call& call) {
 }
 
 Response Api::acceptAgreement(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   const auto version = in.optionalInt("version", 1, 1000000);
   if (!version) throw InputError("version", "'version' is required: the version you read.");
@@ -367,7 +365,7 @@ Response Api::listEntries(Call& call) {
 }
 
 Response Api::createEntry(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   domain::EntryInput e;
   e.kind = in.requiredString("kind", 1, 16);
@@ -391,7 +389,7 @@ Response Api::getEntry(Call& call) {
 }
 
 Response Api::amendEntry(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   domain::EntryChange c;
   c.status = in.optionalString("status", 1, 16);
@@ -417,7 +415,7 @@ Response Api::entryVersions(Call& call) {
 }
 
 Response Api::reviewEntry(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   const auto action = in.requiredString("action", 1, 16);
   const auto note = in.optionalString("note", 0, 2000).value_or("");
@@ -475,7 +473,7 @@ Response Api::listThread(Call& call) {
 }
 
 Response Api::addComment(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   const auto text = in.requiredString("body", 1, 4000);
   in.finish();
@@ -484,7 +482,7 @@ Response Api::addComment(Call& call) {
 }
 
 Response Api::hideComment(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   // Empty text is let through here: the domain checks the role first, then the reason.
   const auto reason = in.requiredString("reason", 0, 500);
@@ -505,7 +503,7 @@ Response Api::listContributions(Call& call) {
 }
 
 Response Api::contribute(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   domain::HomeObservation o;
   o.childId = in.requiredString("child_id", 1, 64);
@@ -518,7 +516,7 @@ Response Api::contribute(Call& call) {
 }
 
 Response Api::approveContribution(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   const auto media = readAttachments(in);
   in.finish();
@@ -526,7 +524,7 @@ Response Api::approveContribution(Call& call) {
 }
 
 Response Api::returnContribution(Call& call) {
-  const Json body = readObject(call.request);
+  const Json body = readBody(call.request);
   JsonReader in(body);
   const auto reason = in.requiredString("reason", 0, 2000);  // role first, then content (domain)
   in.finish();

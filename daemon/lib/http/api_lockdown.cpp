@@ -45,8 +45,6 @@ domain::ManagerCredentials credentials(JsonReader& in) {
   return m;
 }
 
-Json body(const Request& r) { return r.body.empty() ? Json::object() : parseJsonObject(r.body); }
-
 }  // namespace
 
 bool Api::allowedInLockdown(const std::string& key) {
@@ -77,7 +75,7 @@ Response Api::lockdownNotice(Call&) {
 }
 
 Response Api::engageLockdown(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto reason = in.requiredString("reason", 1, 2000);
   const auto confirm = in.optionalBool("confirm");
@@ -91,7 +89,7 @@ Response Api::engageLockdown(Call& call) {
 }
 
 Response Api::postLockdownUpdate(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto manager = credentials(in);
   const auto message = in.requiredString("message", 1, 2000);
@@ -101,7 +99,7 @@ Response Api::postLockdownUpdate(Call& call) {
 }
 
 Response Api::liftLockdown(Call& call) {
-  const Json b = body(call.request);
+  const Json b = readBody(call.request);
   JsonReader in(b);
   const auto manager = credentials(in);
   const auto fault = in.requiredString("fault", 1, 2000);
