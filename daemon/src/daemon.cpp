@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
 #include "domain/lockdown.hpp"
+#include "domain/presence.hpp"
 #include "system/appliance_bus.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
@@ -30,6 +32,7 @@
 #include "system/clock.hpp"
 #include "system/files.hpp"
 #include "system/host.hpp"
+#include "system/mdns.hpp"
 #include "system/random.hpp"
 
 namespace nestbox {
@@ -56,8 +59,9 @@ Severity severityOf(const std::string& level) {
   return Severity::info;
 }
 
-// Waits for a stop signal, pinging the watchdog meanwhile. Returns the signal number.
-int waitForStopSignal(system::ServiceNotifier& notifier) {
+// Waits for a stop signal, pinging the watchdog meanwhile and calling `everySecond` about
+// once a second. Returns the signal number.
+int waitForStopSignal(system::ServiceNotifier& notifier, const std::function<void()>& everySecond) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
@@ -65,16 +69,32 @@ int waitForStopSignal(system::ServiceNotifier& notifier) {
   sigaddset(&set, SIGHUP);
   const auto interval = notifier.watchdogInterval();
   if (interval) logEvent(Event::WatchdogEnabled, {{"interval_ms", std::to_string(interval->count() / 1000)}});
+  using std::chrono::steady_clock;
+  auto nextPing = steady_clock::now();
   for (;;) {
-    timespec timeout{};
-    const auto wait = interval ? *interval : std::chrono::microseconds(3'600'000'000LL);
-    timeout.tv_sec = static_cast<time_t>(wait.count() / 1'000'000);
-    timeout.tv_nsec = static_cast<long>((wait.count() % 1'000'000) * 1000);
+    const timespec timeout{1, 0};
     const int sig = sigtimedwait(&set, nullptr, &timeout);
     if (sig == SIGTERM || sig == SIGINT) return sig;
-    // SIGHUP: nothing to reload yet; keep serving. Timeout: time to ping.
-    if (interval) notifier.watchdogPing();
+    // SIGHUP: nothing to reload; keep serving.
+    everySecond();
+    // The ping comes from the same loop as the work above: a daemon stuck there (or stopped)
+    // stops pinging, and the service manager restarts it.
+    if (interval && steady_clock::now() >= nextPing) {
+      notifier.watchdogPing();
+      nextPing = steady_clock::now() + *interval;
+    }
   }
+}
+
+std::string statusLine(const domain::PresenceView& v) {
+  std::string line = v.state == "setup" ? "waiting for setup" : v.state == "lockdown" ? "LOCKED DOWN" : "serving";
+  line += "; " + v.url;
+  if (v.mdns == "published") {
+    line += " (mDNS: \"" + v.serviceName + "\")";
+  } else if (v.mdns == "unavailable") {
+    line += " (no mDNS: " + v.mdnsDetail + "; reach it by address)";
+  }
+  return line;
 }
 
 }  // namespace
@@ -133,9 +153,32 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::DeviceService devices(ctx, *store, *store, media);
     domain::SessionService sessions(ctx, settings, devices);
     domain::LockdownService lockdown(ctx, *store, settings);
-    http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown,
+    // On the network (issue 8): announced by mDNS, with certificate names that follow the host.
+    std::unique_ptr<system::MdnsPublisher> mdns;
+    if (config.mdns == "avahi") {
+      try {
+        mdns = system::startAvahiPublisher();
+      } catch (const std::exception& e) {
+        logEvent(Event::MdnsUnavailable, {{"reason", e.what()}});
+      }
+    }
+    const std::string tlsDir = config.dataDir + "/tls";
+    domain::NetworkPresence presence(
+        {NESTBOX_VERSION, tls.caFingerprint, config.publicHttpsPort}, settings, setup, lockdown, mdns.get(),
+        [&config] {
+          return domain::HostFacts{config.hostname.empty() ? system::systemHostName() : config.hostname,
+                                   system::hostAddresses()};
+        },
+        [&](const security::CertificateNames& names) {
+          const auto renewed = security::ensureCertificates(tlsDir, names, clock->now());
+          if (renewed.serverIssued) {
+            audit.record(Event::TlsServerCertIssued, {{}, {}, "box", {}}, std::nullopt, {{"names", renewed.serverNames}});
+          }
+        });
+    presence.tick();
+    http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
                    config.effectiveSetupCodeFile(),
-                   system::readFile(config.dataDir + "/tls/ca.crt"), tls.caFingerprint, config.dataDir + "/tls"});
+                   system::readFile(tlsDir + "/ca.crt"), tls.caFingerprint, tlsDir});
     http::HttpServer server(config, api);
     server.start();
     http::StreamingServer uploads(config, api);
@@ -195,9 +238,14 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
                                   {"uploads", config.listenAddress + ":" + std::to_string(uploads.port())},
                                   {"ca_fingerprint", tls.caFingerprint},
                                   {"setup", setup.complete() ? "complete" : "required"}});
-    notifier.ready(setup.complete() ? "serving" : "waiting for setup");
+    std::string lastStatus = statusLine(presence.view());
+    notifier.ready(lastStatus);
 
-    const int sig = waitForStopSignal(notifier);
+    const int sig = waitForStopSignal(notifier, [&] {
+      presence.tick();
+      const std::string status = statusLine(presence.view());
+      if (status != lastStatus) notifier.status(lastStatus = status);
+    });
     notifier.stopping();
     logEvent(Event::DaemonStopping, {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     // Cut uploads keep what arrived (tus resumes); then finish the API requests in flight.

@@ -108,6 +108,8 @@ export class Stack {
       'password_hash_mem_kib = 8192',
       'threads = 2',
       `test_clock_offset_file = ${this.clockFile}`,
+      // Tests share the machine's avahi-daemon: only the mDNS tests announce (extraConfig).
+      'mdns = off',
       extraConfig,
     ].join('\n'));
     await this.daemon.start();
@@ -348,3 +350,51 @@ export async function underLoad(stack, targets, action, { connections = 50, sett
   agent.destroy();
   return { results, startedAt, doneAt, value };
 }
+
+// The machine's system bus and avahi-daemon, for the mDNS tests: started here when missing
+// (as CI's sandbox has neither; needs root), as PLATFORM-NOTES.md describes.
+export const avahi = {
+  running() {
+    try {
+      execFileSync('avahi-daemon', ['--check'], { stdio: 'ignore' });
+      return true;
+    } catch { return false; }
+  },
+  async start() {
+    if (!fs.existsSync('/run/dbus/system_bus_socket')) {
+      fs.mkdirSync('/run/dbus', { recursive: true });
+      execFileSync('dbus-daemon', ['--system', '--fork']);
+    }
+    if (!this.running()) execFileSync('avahi-daemon', ['--daemonize', '--no-chroot']);
+    await waitFor(() => this.browsable(), 'avahi-daemon to answer');
+  },
+  async stop() {
+    if (this.running()) execFileSync('avahi-daemon', ['--kill']);
+    await waitFor(() => !this.running(), 'avahi-daemon to stop');
+  },
+  browsable() {
+    try {
+      execFileSync('avahi-browse', ['-pt', '_nestbox-none._tcp'], { stdio: 'ignore', timeout: 5000 });
+      return true;
+    } catch { return false; }
+  },
+  // Resolved services of a type: [{ name, port, host, txt: {key: value} }], one per name and port.
+  browse(type) {
+    const out = execFileSync('avahi-browse', ['-rpt', type], { encoding: 'utf8', timeout: 20000 });
+    const seen = new Map();
+    for (const line of out.split('\n')) {
+      const f = line.split(';');
+      if (f[0] !== '=') continue;
+      const name = f[3].replace(/\\(\d{3})/g, (_, d) => String.fromCharCode(Number(d))).replace(/\\(.)/g, '$1');
+      const txt = {};
+      for (const m of (f[9] || '').matchAll(/"([^"]*)"/g)) {
+        const eq = m[1].indexOf('=');
+        if (eq > 0) txt[m[1].slice(0, eq)] = m[1].slice(eq + 1);
+      }
+      seen.set(`${name}|${f[8]}`, { name, port: Number(f[8]), host: f[6], txt });
+    }
+    return [...seen.values()];
+  },
+};
+
+export { waitFor };

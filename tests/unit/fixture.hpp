@@ -16,6 +16,8 @@
 #include "domain/journal.hpp"
 #include "domain/media.hpp"
 #include "fake_media.hpp"
+#include "fake_mdns.hpp"
+#include "domain/presence.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
 #include "domain/setup.hpp"
@@ -75,8 +77,15 @@ struct Stack {
   domain::DeviceService devices{ctx, store, store, media};
   domain::SessionService sessions{ctx, settings, devices};
   domain::LockdownService lockdown{ctx, store, settings};
+  FakeMdnsPublisher mdns;
+  domain::HostFacts hostFacts{"nestbox", {"127.0.0.1", "::1", "192.168.1.2", "fd00::2"}};
+  std::vector<security::CertificateNames> certificateRequests;
+  domain::NetworkPresence presence{{"0.1.0", "AB:CD:EF:01:23:45:67:89:AB:CD", 443}, settings, setup, lockdown, &mdns,
+                                   [this] { return hostFacts; },
+                                   [this](const security::CertificateNames& n) { certificateRequests.push_back(n); }};
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
-  http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, codeFile, "PEM",
+  http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
+                 codeFile, "PEM",
                  "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
   domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};

@@ -59,6 +59,11 @@ const std::map<std::string, Setter>& setters() {
          if (v != "system" && v != "off") throw ConfigError("dbus must be system or off");
          c.dbus = v;
        }},
+      {"mdns",
+       [](Config& c, const std::string& v) {
+         if (v != "avahi" && v != "off") throw ConfigError("mdns must be avahi or off");
+         c.mdns = v;
+       }},
       {"setup_code_file", [](Config& c, const std::string& v) { c.setupCodeFile = v; }},
       {"password_hash_ops",
        [](Config& c, const std::string& v) {

@@ -29,6 +29,9 @@ struct Config {
   // "system": serve org.nestbox.Appliance1 on the system bus (DBUS_SYSTEM_BUS_ADDRESS if set;
   // without a bus the daemon runs on and says so); "off": do not.
   std::string dbus = "system";
+  // "avahi": announce the box by mDNS through avahi-daemon (issue 8; without it the box runs
+  // on, reachable by address, and says so); "off": do not.
+  std::string mdns = "avahi";
   // The box's lockdown button (held 3 s, wired to ground: active-low with pull-up) and status
   // LED, as "CHIP:OFFSET" (e.g. gpiochip0:17); empty: not wired.
   std::string buttonGpio;

@@ -88,6 +88,11 @@ enum class Severity { debug, info, warning, error };
   X(DeviceCertificateIssued, "NBX_DEVICE_CERTIFICATE_ISSUED", info, true, "client certificate issued for a device (MDM)") \
   X(ApplianceBusReady, "NBX_DBUS_READY", info, false, "serving org.nestbox.Appliance1 on the system bus") \
   X(ApplianceBusUnavailable, "NBX_DBUS_UNAVAILABLE", warning, false, "no D-Bus interface: system bus or name unavailable") \
+  X(MdnsPublished, "NBX_MDNS_PUBLISHED", info, false, "box announced on the local network (mDNS)") \
+  X(MdnsUnavailable, "NBX_MDNS_UNAVAILABLE", warning, false, "no mDNS announcement: avahi-daemon or the system bus is missing; the box works, reach it by address") \
+  X(MdnsNameCollision, "NBX_MDNS_NAME_COLLISION", warning, false, "another host has the box's mDNS name; an alternative is in use") \
+  X(MdnsHostRenamed, "NBX_MDNS_HOST_RENAMED", info, false, "the box's host name changed; certificate names follow") \
+  X(PresenceFailed, "NBX_PRESENCE_FAILED", error, false, "could not update the box's announcement or certificate names; retrying") \
   X(PanelReady, "NBX_PANEL_READY", info, false, "lockdown button and status LED watched")         \
   X(PanelUnavailable, "NBX_PANEL_UNAVAILABLE", error, false, "lockdown button or LED could not be opened") \
   X(LockdownEngaged, "NBX_LOCKDOWN_ENGAGED", warning, true, "fault lockdown engaged: sessions ended, journal closed") \

@@ -82,6 +82,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
   add("GET", "/api/v1/ca.crt", Access::open, bind(&Api::getCaCertificate));
   add("GET", "/api/v1/ca.sha256", Access::open, bind(&Api::getCaFingerprint));
+  add("GET", "/api/v1/box", Access::open, bind(&Api::getBox));
   add("GET", "/api/v1/setup", Access::open, bind(&Api::getSetup));
   add("POST", "/api/v1/setup", Access::open, bind(&Api::postSetup));
   add("POST", "/api/v1/auth/sign-in", Access::open, bind(&Api::signIn));
@@ -310,6 +311,22 @@ Response Api::getCaFingerprint(Call&) {
   r.body = "SHA256 Fingerprint=" + s_.caFingerprint + "\n";
   r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   return r;
+}
+
+// Where the box is and how to check it is the right one: shown on the setup and devices
+// pages (no secrets: the same facts the box announces on the network).
+Response Api::getBox(Call&) {
+  const auto v = s_.presence.view();
+  return Response::json(200, {{"name", v.serviceName},
+                              {"state", v.state},
+                              {"host", v.hostName},
+                              {"url", v.url},
+                              {"addresses", v.addresses},
+                              {"address_urls", v.addressUrls},
+                              {"mdns", {{"state", v.mdns}, {"detail", v.mdnsDetail}}},
+                              {"box_id", v.boxId},
+                              {"ca_fingerprint", v.caFingerprint},
+                              {"ca_certificate", "/api/v1/ca.crt"}});
 }
 
 Response Api::getSetup(Call&) {

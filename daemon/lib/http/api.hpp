@@ -19,6 +19,7 @@
 #include "domain/journal.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/media.hpp"
+#include "domain/presence.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
 #include "domain/setup.hpp"
@@ -38,6 +39,7 @@ struct Services {
   domain::MediaService& media;
   domain::DeviceService& devices;
   domain::LockdownService& lockdown;
+  domain::NetworkPresence& presence;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -132,6 +134,7 @@ class Api {
 
   Response getCaCertificate(Call& call);
   Response getCaFingerprint(Call& call);
+  Response getBox(Call& call);
   Response getSetup(Call& call);
   Response postSetup(Call& call);
   Response signIn(Call& call);

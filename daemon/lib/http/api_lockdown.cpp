@@ -49,7 +49,8 @@ domain::ManagerCredentials credentials(JsonReader& in) {
 
 bool Api::allowedInLockdown(const std::string& key) {
   return key == "GET /api/v1/lockdown" || key == "POST /api/v1/lockdown/updates" || key == "POST /api/v1/lockdown/lift" ||
-         key == "GET /api/v1/ca.crt" || key == "GET /api/v1/ca.sha256";
+         key == "GET /api/v1/ca.crt" || key == "GET /api/v1/ca.sha256" ||
+         key == "GET /api/v1/box";
 }
 
 Response Api::lockedDown() {

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <memory>
 #include <optional>
@@ -166,6 +167,11 @@ std::vector<std::string> wantedSubjectAltNames(const CertificateNames& names) {
     out.push_back("DNS:" + names.hostname + ".local");
     out.push_back("DNS:" + names.hostname);
   }
+  const bool plainDnsName = !names.mdnsHostName.empty() &&
+                            std::all_of(names.mdnsHostName.begin(), names.mdnsHostName.end(), [](char c) {
+                              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+                            });
+  if (plainDnsName) out.push_back("DNS:" + names.mdnsHostName);
   for (const auto& address : names.addresses) {
     if (const auto ip = canonicalIp(address)) out.push_back("IP:" + *ip);
   }

@@ -5,7 +5,8 @@
 //   ca.key      EC P-256, mode 0600; never leaves the box
 //   ca.crt      self-signed, 10 years
 //   server.key  EC P-256, mode 0600
-//   server.crt  signed by the CA, 397 days, SANs: <host>.local, <host>, localhost, addresses
+//   server.crt  signed by the CA, 397 days, SANs: <host>.local, <host>, the mDNS name in use,
+//               localhost, addresses
 // The server certificate is re-issued when it is missing, within 30 days of expiry, or when
 // the wanted names differ from the ones it carries (host renamed, new address).
 
@@ -18,6 +19,10 @@ namespace nestbox::security {
 struct CertificateNames {
   std::string hostname;                 // without ".local"
   std::vector<std::string> addresses;   // IPv4/IPv6 literals
+  std::string mdnsHostName = {};        // the mDNS name in use when not <hostname>.local (e.g.
+                                        // "nestbox-2.local" after a collision); "" if none
+
+  bool operator==(const CertificateNames&) const = default;
 };
 
 struct CertificateStatus {

@@ -9,6 +9,11 @@ void SystemdNotifier::ready(const std::string& status) {
   sd_notify(0, message.c_str());
 }
 
+void SystemdNotifier::status(const std::string& status) {
+  const std::string message = "STATUS=" + status;
+  sd_notify(0, message.c_str());
+}
+
 void SystemdNotifier::stopping() { sd_notify(0, "STOPPING=1"); }
 
 void SystemdNotifier::watchdogPing() { sd_notify(0, "WATCHDOG=1"); }
