@@ -38,7 +38,8 @@
 namespace nestbox {
 namespace {
 
-void printSetupBanner(const std::string& code, const std::string& hostname, const Config& config) {
+void printSetupBanner(const std::string& code, const std::string& hostname, const std::string& caFingerprint,
+                      const Config& config) {
   const std::string port = config.publicHttpsPort == 443 ? "" : ":" + std::to_string(config.publicHttpsPort);
   std::printf(
       "\n"
@@ -47,8 +48,11 @@ void printSetupBanner(const std::string& code, const std::string& hostname, cons
       "   Open https://%s.local%s/ (or the box's address) and enter it\n"
       "   to create your setting and its first manager.\n"
       "   The code is also in %s\n"
+      "   Your browser will ask about the box's certificate: its authority's\n"
+      "   SHA-256 fingerprint is\n"
+      "     %s\n"
       "  ============================================================\n\n",
-      code.c_str(), hostname.c_str(), port.c_str(), config.effectiveSetupCodeFile().c_str());
+      code.c_str(), hostname.c_str(), port.c_str(), config.effectiveSetupCodeFile().c_str(), caFingerprint.c_str());
   std::fflush(stdout);
 }
 
@@ -147,7 +151,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     media.recover();
 
     if (const auto code = setup.prepare(config.effectiveSetupCodeFile())) {
-      printSetupBanner(*code, hostname, config);
+      printSetupBanner(*code, hostname, tls.caFingerprint, config);
     }
 
     domain::DeviceService devices(ctx, *store, *store, media);

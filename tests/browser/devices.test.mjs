@@ -4,6 +4,7 @@
 // needs a staff PIN to leave; a tablet reported lost is signed out at once and cannot sign in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { startSetUpStack } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET } from './browser.mjs';
 
@@ -42,6 +43,12 @@ test('a manager registers a tablet; the tablet enrols with the code and staff si
   await office.getByRole('heading', { name: /Hello/ }).waitFor();
   await office.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
   await office.getByRole('heading', { name: 'Devices' }).waitFor();
+  // Where the box is, for pointing a new tablet at it, and the fingerprint to check it by.
+  const box = office.locator('nb-box-address');
+  await box.getByTestId('box-url').waitFor();
+  assert.equal(await box.getByTestId('box-url').textContent(), `https://nestbox-test.local:${stack.httpsPort}/`);
+  assert.equal((await box.getByTestId('ca-fingerprint').textContent()).trim(), new crypto.X509Certificate(stack.ca).fingerprint256);
+  await box.getByRole('img', { name: /^QR code for https:/ }).waitFor();
   await office.getByRole('button', { name: 'Get an enrolment code' }).click();
   await office.getByText('Name the tablet so staff know which one it is').waitFor();
   tabletName = 'Blue room iPad 2';

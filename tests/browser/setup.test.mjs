@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { Stack, MANAGER_PASSWORD } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen } from './browser.mjs';
 
@@ -37,6 +38,21 @@ test('a fresh box opens on setup; a wrong code is explained next to its field', 
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'setup-code');
   assert.equal(await page.getByLabel('Setting name').inputValue(), 'Rainbow Nursery');
   await checkScreen(page, 'setup-wrong-code');
+});
+
+test('the setup page shows where the box is, a QR code to open it, and the CA fingerprint to compare', async () => {
+  const panel = page.locator('nb-box-address');
+  const url = `https://nestbox-test.local:${stack.httpsPort}/`;
+  await panel.getByTestId('box-url').waitFor();
+  assert.equal(await panel.getByTestId('box-url').textContent(), url);
+  assert.equal(await panel.getByRole('img', { name: `QR code for ${url}` }).getAttribute('data-text'), url);
+  const fingerprint = new crypto.X509Certificate(stack.ca).fingerprint256;
+  assert.equal((await panel.getByTestId('ca-fingerprint').textContent()).trim(), fingerprint);
+  // This stack does not announce itself (mdns = off): the page says so and points to the address.
+  assert.match(await panel.getByTestId('mdns-warning').textContent(), /Not announced on the network[\s\S]*mdns = off/);
+  assert.equal(await panel.getByRole('link', { name: 'Download the box’s certificate' }).getAttribute('href'), '/api/v1/ca.crt');
+  await panel.scrollIntoViewIfNeeded();
+  await checkScreen(page, 'setup-box-address');
 });
 
 test('mismatched passwords are caught before sending', async () => {

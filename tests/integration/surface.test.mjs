@@ -15,7 +15,7 @@ const ID = '0123456789abcdef0123456789abcdef';
 // complete). Only setup, sign-in, code redemption and the CA answer without a session.
 const OPEN = [
   ['GET', '/api/v1/setup'], ['POST', '/api/v1/setup'], ['POST', '/api/v1/auth/sign-in'],
-  ['POST', '/api/v1/auth/redeem-code'], ['GET', '/api/v1/ca.crt'], ['GET', '/api/v1/ca.sha256'],
+  ['POST', '/api/v1/auth/redeem-code'], ['GET', '/api/v1/ca.crt'], ['GET', '/api/v1/ca.sha256'], ['GET', '/api/v1/box'],
 ];
 const PROTECTED = [
   ['GET', '/api/v1/auth/session'], ['POST', '/api/v1/auth/sign-out'], ['GET', '/api/v1/me/sessions'],

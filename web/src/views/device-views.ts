@@ -1,11 +1,12 @@
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import qrcode from 'qrcode-generator';
 import { api, formatTime, type Session } from '../api';
 import { FormView, LightElement, pageTitle } from '../base';
 import { enrolDevice, registeredDevice, type RegisteredDevice } from '../device';
 import type { Child } from '../journal';
 import type { MediaItem } from '../media';
+import { qrCode } from '../qr';
+import './box-address';
 import '../media';
 
 interface Device {
@@ -33,19 +34,6 @@ interface Certificate {
 interface Enrolment {
   device: Device;
   enrolment: { code: string; expires_at: string };
-}
-
-// The enrolment code as a QR code of the enrolment address (the code in the fragment, which
-// browsers never send to a server, so it reaches no log), drawn as SVG: no script, no image.
-function qr(text: string): TemplateResult {
-  const code = qrcode(0, 'M');
-  code.addData(text);
-  code.make();
-  const n = code.getModuleCount();
-  let path = '';
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (code.isDark(r, c)) path += `M${c + 4} ${r + 4}h1v1h-1z`;
-  return html`<svg class="qr" viewBox="0 0 ${n + 8} ${n + 8}" role="img" aria-label="QR code for the enrolment address">
-    ${svg`<rect width="100%" height="100%" fill="#fff"></rect><path d=${path} fill="#000"></path>`}</svg>`;
 }
 
 // /enrol: a manager's code (typed, or from the QR code) registers this tablet.
@@ -226,7 +214,7 @@ export class DevicesView extends FormView {
       <p>On the tablet, open <strong>${window.location.origin}/enrol</strong> and type the code, or scan the QR code
         with the tablet’s camera. The code works once, until ${formatTime(e.enrolment.expires_at)} (10 minutes).</p>
       <p class="code" aria-label="Enrolment code">${e.enrolment.code}</p>
-      ${qr(address)}
+      ${qrCode(address, 'QR code for the enrolment address')}
       <p class="hint">Then add Nestbox to the tablet’s Home Screen, so the tablet keeps its key.</p>
       <button type="button" @click=${() => { this.issued = null; }}>Done</button>
     </div>`;
@@ -293,6 +281,7 @@ export class DevicesView extends FormView {
       ${this.devices === null ? html`<p role="status">Loading…</p>`
         : this.devices.length === 0 ? html`<div class="empty"><p>No tablets yet.${this.manager ? ' Register the first one above.' : ' A manager registers them.'}</p></div>`
         : html`<ul class="cards" aria-label="Devices">${this.devices.map((d) => this.card(d))}</ul>`}
+      <nb-box-address></nb-box-address>
     </section>`;
   }
 }

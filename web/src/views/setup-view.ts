@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api, type Session } from '../api';
 import { FormView, pageTitle } from '../base';
+import './box-address';
 
 interface SetupInfo {
   frameworks: Array<{ id: string; name: string }>;
@@ -64,6 +65,7 @@ export class SetupView extends FormView {
         ${this.field('pin', 'PIN for shared tablets', { inputmode: 'numeric', hint: '4 to 8 digits; no repeats or runs like 1234.' })}
         ${this.submitButton('Create setting', 'Creating…')}
       </form>
-    </section>`;
+    </section>
+    <div class="narrow"><nb-box-address></nb-box-address></div>`;
   }
 }
