@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -74,19 +75,21 @@ int waitForStopSignal(system::ServiceNotifier& notifier, const std::function<voi
   const auto interval = notifier.watchdogInterval();
   if (interval) logEvent(Event::WatchdogEnabled, {{"interval_ms", std::to_string(interval->count() / 1000)}});
   using std::chrono::steady_clock;
-  auto nextPing = steady_clock::now();
+  const auto second = std::chrono::microseconds(1'000'000);
+  const auto wait = interval ? std::min(*interval, second) : second;
+  auto nextTick = steady_clock::now() + second;
   for (;;) {
-    const timespec timeout{1, 0};
+    const timespec timeout{static_cast<time_t>(wait.count() / 1'000'000), static_cast<long>((wait.count() % 1'000'000) * 1000)};
     const int sig = sigtimedwait(&set, nullptr, &timeout);
     if (sig == SIGTERM || sig == SIGINT) return sig;
     // SIGHUP: nothing to reload; keep serving.
-    everySecond();
+    if (steady_clock::now() >= nextTick) {
+      everySecond();
+      nextTick = steady_clock::now() + second;
+    }
     // The ping comes from the same loop as the work above: a daemon stuck there (or stopped)
     // stops pinging, and the service manager restarts it.
-    if (interval && steady_clock::now() >= nextPing) {
-      notifier.watchdogPing();
-      nextPing = steady_clock::now() + *interval;
-    }
+    if (interval) notifier.watchdogPing();
   }
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""nestboxd under a service manager: READY=1 once serving, WATCHDOG=1 at half the interval
+"""nestboxd under a service manager: READY=1 once serving (its status line saying mDNS is
+unavailable without a system bus), WATCHDOG=1 at half the interval
 systemd asks for, STOPPING=1 on SIGTERM, exit code 0. Plays systemd's part with a real
 NOTIFY_SOCKET (node has no unix datagram sockets, hence Python).   service_manager_test.py NESTBOXD"""
 import os, signal, socket, subprocess, sys, tempfile, time
@@ -19,7 +20,9 @@ def main():
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(path)
     sock.settimeout(10)
-    env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
+    # No system bus: mDNS cannot work, and the status line must say so.
+    env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="400000",
+               DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent/nestbox-sm-bus")
     proc = subprocess.Popen([binary, "--config", conf], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     env["WATCHDOG_PID"] = str(proc.pid)  # informational; sd_watchdog_enabled accepts an unset PID
     messages = []
@@ -30,6 +33,7 @@ def main():
         raise AssertionError(f"no READY=1 within 10 s; nestboxd said:\n{proc.stderr.read().decode()}")
     assert first.startswith("READY=1"), f"first message was {first!r}"
     assert "STATUS=waiting for setup" in first, first
+    assert "(no mDNS: cannot reach the system bus" in first and "reach it by address)" in first, first
     # Serving already when READY arrives: the port accepts connections.
     socket.create_connection(("127.0.0.1", port), timeout=1).close()
     start = time.monotonic()
