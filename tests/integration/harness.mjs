@@ -397,4 +397,44 @@ export const avahi = {
   },
 };
 
+// Another host on the network, for mDNS collisions: a network namespace joined to this one by
+// a veth pair, running its own avahi-daemon (no D-Bus, its own /run and services folder in a
+// private mount namespace) that publishes `name` as a service of `type` from a static file.
+export async function mdnsPeer(name, type) {
+  const tag = crypto.randomBytes(3).toString('hex');
+  const ns = `nbpeer-${tag}`, here = `nbva${tag}`, there = `nbvb${tag}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbox-peer-'));
+  const ip = (...args) => execFileSync('ip', args);
+  ip('netns', 'add', ns);
+  ip('link', 'add', here, 'type', 'veth', 'peer', 'name', there);
+  ip('link', 'set', there, 'netns', ns);
+  ip('addr', 'add', '10.77.0.1/24', 'dev', here);
+  ip('link', 'set', here, 'up');
+  ip('netns', 'exec', ns, 'ip', 'addr', 'add', '10.77.0.2/24', 'dev', there);
+  ip('netns', 'exec', ns, 'ip', 'link', 'set', there, 'up');
+  fs.mkdirSync(path.join(dir, 'services'));
+  fs.writeFileSync(path.join(dir, 'avahi.conf'), `[server]\nhost-name=nbpeer-${tag}\nuse-ipv6=no\n` +
+    `allow-interfaces=${there}\nenable-dbus=no\n[publish]\npublish-hinfo=no\npublish-workstation=no\n`);
+  const escaped = name.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  fs.writeFileSync(path.join(dir, 'services/peer.service'), '<?xml version="1.0" standalone="no"?>\n' +
+    `<service-group><name>${escaped}</name><service><type>${type}</type><port>9</port></service></service-group>\n`);
+  const daemon = spawn('ip', ['netns', 'exec', ns, 'unshare', '-m', 'sh', '-c',
+    `mkdir -p /run/avahi-daemon && mount -t tmpfs tmpfs /run/avahi-daemon && mount --bind ${dir}/services /etc/avahi/services && ` +
+    `exec avahi-daemon -f ${dir}/avahi.conf --no-chroot --no-drop-root --no-rlimits`], { stdio: 'ignore' });
+  const stop = async () => {
+    daemon.kill();
+    await new Promise((r) => (daemon.exitCode !== null || daemon.signalCode !== null ? r() : daemon.once('exit', r)));
+    try { ip('link', 'del', here); } catch { /* gone with the namespace */ }
+    try { ip('netns', 'del', ns); } catch { /* already gone */ }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(() => avahi.browse(type).some((s) => s.name === name && s.port === 9), `the peer's "${name}"`, 30000);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { stop };
+}
+
 export { waitFor };

@@ -1,8 +1,9 @@
 // The box on the local network (issue 8), against the machine's real avahi-daemon on the
 // system bus: what it announces (_https._tcp and _nestbox._tcp with the CA fingerprint and
 // its state), that it announces again after avahi-daemon restarts, takes another name when
-// its name is taken, has its certificate follow a host rename, and keeps working without
-// avahi at all — saying so in its log and on its /api/v1/box page.
+// its name is taken (on this host, or by another host on the network), has its certificate
+// follow a host rename, and keeps working without avahi at all — saying so in its log and on
+// its /api/v1/box page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -10,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
-import { Stack, avahi, daemonBinary, waitFor } from './harness.mjs';
+import { Stack, avahi, daemonBinary, mdnsPeer, waitFor } from './harness.mjs';
 
 // Unique per run, so parallel runs on one network do not see each other's boxes.
 const tag = crypto.randomBytes(3).toString('hex');
@@ -101,7 +102,7 @@ test('a host rename moves the mDNS name, and the server certificate is re-issued
   await waitFor(async () => mine('_nestbox._tcp').some((s) => s.host === `${renamed}.local`), 'announced on the new host');
 });
 
-test('a name already taken on the network makes the box take the next one and log the collision', async () => {
+test('a name another program on this box already announces makes the box take the next one and log it', async () => {
   const taken = `Nestbox on nbc-${tag}`;
   const squatter = spawn('avahi-publish', ['-s', taken, '_nestbox._tcp', '9'], { stdio: 'ignore' });
   try {
@@ -117,6 +118,26 @@ test('a name already taken on the network makes the box take the next one and lo
     }
   } finally {
     squatter.kill();
+  }
+});
+
+test('a name another host on the network already announces makes the box take the next one', async () => {
+  const taken = `Nestbox on nbn-${tag}`;
+  const peer = await mdnsPeer(taken, '_nestbox._tcp');
+  try {
+    const other = await Stack.start({ extraConfig: `mdns = avahi\nhostname = nbn-${tag}` });
+    try {
+      await waitFor(async () => avahi.browse('_nestbox._tcp').some((s) => s.name === `${taken} #2` && s.port === other.httpsPort),
+        'the alternative name after the network collision');
+      // Both services move together: the whole announcement is under one name.
+      assert.ok(avahi.browse('_https._tcp').some((s) => s.name === `${taken} #2` && s.port === other.httpsPort));
+      await waitFor(async () => (await other.client().get('/api/v1/box')).json.name === `${taken} #2`, 'the page to show it');
+      assert.match(other.daemon.stderr, new RegExp(`NBX_MDNS_NAME_COLLISION wanted="${taken}" in_use="${taken} #2"`));
+    } finally {
+      await other.stop();
+    }
+  } finally {
+    await peer.stop();
   }
 });
 

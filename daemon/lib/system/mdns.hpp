@@ -40,7 +40,8 @@ struct MdnsStatus {
   };
   State state = State::starting;
   std::string detail;          // why unavailable, in words for the log
-  std::string publishedName;   // the name in use: the announced one, or its alternative
+  std::string publishedName;   // the name in use (or being registered): the announced one, or
+                               // its alternative after a collision
   std::string hostName;        // the box's mDNS host name, e.g. "nestbox.local"; "" until known
   int collisions = 0;          // how many times a name had to be changed
 

@@ -177,7 +177,10 @@ class AvahiPublisher final : public MdnsPublisher {
     char* alternative = avahi_alternative_service_name(instanceName_.c_str());
     instanceName_ = alternative;
     avahi_free(alternative);
-    updateStatus([](MdnsStatus& s) { s.collisions++; });
+    updateStatus([&](MdnsStatus& s) {
+      s.collisions++;
+      s.publishedName = instanceName_;  // being registered; "published" once established
+    });
   }
 
   static AvahiStringList* txtList(const std::vector<std::string>& txt) {
