@@ -8,6 +8,9 @@
   Reference: nginx spawn -> accepting connections on its port.
 - idle RSS: VmRSS of nestboxd one second after READY, idle (waiting for setup); reference: the sum of
   nginx's master and worker.
+- mDNS (issue 8): idle RSS and CPU time over 10 s with `mdns = avahi` (announced through the
+  machine's avahi-daemon, when one runs) against the same daemon with `mdns = off`; reference
+  for the CPU: nginx idle over the same 10 s.
 """
 import os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
@@ -21,12 +24,17 @@ def rss_kib(pid):
                 return int(line.split()[1])
     return 0
 
-def start_daemon(binary, root):
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def start_daemon(binary, root, extra=""):
     data = os.path.join(root, "data")
     port = free_port()
     conf = os.path.join(root, "nestboxd.conf")
     with open(conf, "w") as f:
-        f.write(f"data_dir = {data}\nlisten_port = {port}\n")
+        f.write(f"data_dir = {data}\nlisten_port = {port}\nupload_port = {free_port()}\ndbus = off\n{extra}")
     sock_path = os.path.join(root, "notify.sock")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(sock_path)
@@ -83,5 +91,29 @@ def main():
     m, nm = statistics.median(rss) / 1024, statistics.median(nginx_rss) / 1024
     print(f"start to READY, empty data dir (median of {runs}): {r:.1f} ms; nginx start to listening: {n:.1f} ms; ratio {r / n:.2f}")
     print(f"idle RSS after READY (median of {runs}): {m:.1f} MiB; nginx master+worker: {nm:.1f} MiB; ratio {m / nm:.2f}")
+
+    announced = subprocess.run(["avahi-daemon", "--check"]).returncode == 0
+    figures = {}
+    for mode in ("off", "avahi"):
+        root = tempfile.mkdtemp(prefix="nestbox-bench-")
+        proc, _ = start_daemon(binary, root, f"mdns = {mode}\n")
+        time.sleep(2)
+        before = cpu_seconds(proc.pid)
+        time.sleep(10)
+        figures[mode] = (rss_kib(proc.pid) / 1024, cpu_seconds(proc.pid) - before)
+        proc.terminate(); proc.wait()
+        shutil.rmtree(root, ignore_errors=True)
+    root = tempfile.mkdtemp(prefix="nestbox-bench-")
+    ng, _ = nginx_start(root)
+    time.sleep(1)
+    before = cpu_seconds(ng.pid)
+    time.sleep(10)
+    nginx_cpu = cpu_seconds(ng.pid) - before
+    ng.terminate(); ng.wait()
+    shutil.rmtree(root, ignore_errors=True)
+    (off_rss, off_cpu), (on_rss, on_cpu) = figures["off"], figures["avahi"]
+    print(f"mDNS {'announced through avahi-daemon' if announced else 'on, but no avahi-daemon running'}: idle RSS "
+          f"{on_rss:.1f} MiB vs {off_rss:.1f} MiB with mdns = off (ratio {on_rss / off_rss:.2f}); CPU over 10 s idle "
+          f"{on_cpu * 1000:.0f} ms vs {off_cpu * 1000:.0f} ms (nginx idle: {nginx_cpu * 1000:.0f} ms)")
 
 main()
