@@ -49,6 +49,8 @@ test('a manager registers a tablet; the tablet enrols with the code and staff si
   assert.equal(await box.getByTestId('box-url').textContent(), `https://nestbox-test.local:${stack.httpsPort}/`);
   assert.equal((await box.getByTestId('ca-fingerprint').textContent()).trim(), new crypto.X509Certificate(stack.ca).fingerprint256);
   await box.getByRole('img', { name: /^QR code for https:/ }).waitFor();
+  await box.scrollIntoViewIfNeeded();
+  await checkScreen(office, 'devices-box-address');
   await office.getByRole('button', { name: 'Get an enrolment code' }).click();
   await office.getByText('Name the tablet so staff know which one it is').waitFor();
   tabletName = 'Blue room iPad 2';
