@@ -171,7 +171,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     }
     const std::string tlsDir = config.dataDir + "/tls";
     domain::NetworkPresence presence(
-        {NESTBOX_VERSION, tls.caFingerprint, config.publicHttpsPort}, settings, setup, lockdown, mdns.get(),
+        {NESTBOX_VERSION, tls.caFingerprint, config.publicHttpsPort}, settings, lockdown, mdns.get(),
         [&config] {
           return domain::HostFacts{config.hostname.empty() ? system::systemHostName() : config.hostname,
                                    system::hostAddresses()};

@@ -80,7 +80,7 @@ struct Stack {
   FakeMdnsPublisher mdns;
   domain::HostFacts hostFacts{"nestbox", {"127.0.0.1", "::1", "192.168.1.2", "fd00::2"}};
   std::vector<security::CertificateNames> certificateRequests;
-  domain::NetworkPresence presence{{"0.1.0", "AB:CD:EF:01:23:45:67:89:AB:CD", 443}, settings, setup, lockdown, &mdns,
+  domain::NetworkPresence presence{{"0.1.0", "AB:CD:EF:01:23:45:67:89:AB:CD", 443}, settings, lockdown, &mdns,
                                    [this] { return hostFacts; },
                                    [this](const security::CertificateNames& n) { certificateRequests.push_back(n); }};
   std::string codeFile = tempDir("setup") + "/setup-code.txt";

@@ -135,7 +135,7 @@ TEST_CASE("/api/v1/box tells anyone where the box is and its fingerprint to comp
 
 TEST_CASE("without a publisher, or when avahi is missing, the view says mDNS is unavailable and why") {
   testing::Stack s;
-  domain::NetworkPresence off({"0.1.0", "AB:CD", 8443}, s.settings, s.setup, s.lockdown, nullptr,
+  domain::NetworkPresence off({"0.1.0", "AB:CD", 8443}, s.settings, s.lockdown, nullptr,
                               [] { return domain::HostFacts{"nestbox", {"127.0.0.1"}}; },
                               [](const security::CertificateNames&) {});
   off.tick();

@@ -25,16 +25,19 @@ std::string hexWithoutColons(const std::string& fingerprint) {
   return out;
 }
 
+// The name to announce: the setting's, or before setup the host's.
+std::string wantedName(const std::string& settingName, const std::string& hostName) {
+  return instanceName(settingName.empty() ? "Nestbox on " + hostName : settingName);
+}
+
 bool isLoopback(const std::string& address) { return address == "::1" || address.rfind("127.", 0) == 0; }
 
 }  // namespace
 
-NetworkPresence::NetworkPresence(BoxIdentity identity, SettingsService& settings, SetupService& setup,
-                                 LockdownService& lockdown, system::MdnsPublisher* publisher, HostLookup host,
+NetworkPresence::NetworkPresence(BoxIdentity identity, SettingsService& settings, LockdownService& lockdown, system::MdnsPublisher* publisher, HostLookup host,
                                  CertificateFollower followCertificate)
     : identity_(std::move(identity)),
       settings_(settings),
-      setup_(setup),
       lockdown_(lockdown),
       publisher_(publisher),
       host_(std::move(host)),
@@ -52,7 +55,7 @@ std::string NetworkPresence::boxIdFor(const std::string& caFingerprint) {
 system::MdnsAnnouncement NetworkPresence::announcementFor(const std::string& state, const std::string& settingName,
                                                           const std::string& hostName) const {
   system::MdnsAnnouncement a;
-  a.name = instanceName(settingName.empty() ? "Nestbox on " + hostName : settingName);
+  a.name = wantedName(settingName, hostName);
   a.services.push_back({"_https._tcp", identity_.httpsPort, {"path=/"}});
   a.services.push_back({"_nestbox._tcp",
                         identity_.httpsPort,
@@ -61,17 +64,13 @@ system::MdnsAnnouncement NetworkPresence::announcementFor(const std::string& sta
   return a;
 }
 
-std::string NetworkPresence::currentState() {
-  if (lockdown_.engaged()) return "lockdown";
-  return setup_.complete() ? "ok" : "setup";
-}
-
 void NetworkPresence::tick() {
   try {
     const HostFacts facts = host_();
-    const std::string state = currentState();
+    // Setup is complete once the setting exists.
     const auto setting = settings_.current();
     const std::string settingName = setting ? setting->name : "";
+    const std::string state = lockdown_.engaged() ? "lockdown" : setting ? "ok" : "setup";
     if (publisher_) publisher_->announce(announcementFor(state, settingName, facts.hostName));
     const system::MdnsStatus mdns = publisher_ ? publisher_->status() : mdns_;
 
@@ -104,9 +103,8 @@ void NetworkPresence::tick() {
       }
     }
     if (mdns.collisions > previous.collisions) {
-      logEvent(Event::MdnsNameCollision, {{"wanted", instanceName(settingName.empty() ? "Nestbox on " + facts.hostName
-                                                                                      : settingName)},
-                                          {"in_use", mdns.publishedName}});
+      logEvent(Event::MdnsNameCollision,
+               {{"wanted", wantedName(settingName, facts.hostName)}, {"in_use", mdns.publishedName}});
     }
 
     std::lock_guard lock(mutex_);
@@ -114,9 +112,7 @@ void NetworkPresence::tick() {
     mdns_ = mdns;
     state_ = state;
     hostFacts_ = facts;
-    announcedName_ = mdns.publishedName.empty()
-                         ? instanceName(settingName.empty() ? "Nestbox on " + facts.hostName : settingName)
-                         : mdns.publishedName;
+    announcedName_ = mdns.publishedName.empty() ? wantedName(settingName, facts.hostName) : mdns.publishedName;
   } catch (const std::exception& e) {
     logEvent(Event::PresenceFailed, {{"error", e.what()}});
   }

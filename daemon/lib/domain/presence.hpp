@@ -23,7 +23,6 @@
 
 #include "domain/lockdown.hpp"
 #include "domain/settings.hpp"
-#include "domain/setup.hpp"
 #include "security/certificate_authority.hpp"
 #include "system/mdns.hpp"
 
@@ -62,7 +61,7 @@ class NetworkPresence {
   using CertificateFollower = std::function<void(const security::CertificateNames&)>;
 
   // `publisher` may be null (mDNS switched off or not startable): the view then says so.
-  NetworkPresence(BoxIdentity identity, SettingsService& settings, SetupService& setup, LockdownService& lockdown,
+  NetworkPresence(BoxIdentity identity, SettingsService& settings, LockdownService& lockdown,
                   system::MdnsPublisher* publisher, HostLookup host, CertificateFollower followCertificate);
 
   // Never throws: a failing step is logged and tried again at the next tick.
@@ -75,11 +74,8 @@ class NetworkPresence {
                                            const std::string& hostName) const;
 
  private:
-  std::string currentState();
-
   const BoxIdentity identity_;
   SettingsService& settings_;
-  SetupService& setup_;
   LockdownService& lockdown_;
   system::MdnsPublisher* publisher_;
   HostLookup host_;
