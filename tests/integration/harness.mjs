@@ -352,7 +352,9 @@ export async function underLoad(stack, targets, action, { connections = 50, sett
 }
 
 // The machine's system bus and avahi-daemon, for the mDNS tests: started here when missing
-// (as CI's sandbox has neither; needs root), as PLATFORM-NOTES.md describes.
+// (as CI's sandbox has neither; needs root), as PLATFORM-NOTES.md describes. A machine may
+// come up with /run left over from another boot: a bus socket that nobody answers on and a
+// stale pid file, which would make avahi-daemon exit at once. So the bus is asked, not looked for.
 export const avahi = {
   running() {
     try {
@@ -360,12 +362,32 @@ export const avahi = {
       return true;
     } catch { return false; }
   },
+  busAnswers() {
+    try {
+      execFileSync('busctl', ['--system', 'call', 'org.freedesktop.DBus', '/org/freedesktop/DBus',
+        'org.freedesktop.DBus', 'GetId'], { stdio: 'ignore', timeout: 5000 });
+      return true;
+    } catch { return false; }
+  },
   async start() {
-    if (!fs.existsSync('/run/dbus/system_bus_socket')) {
+    if (!this.busAnswers()) {
       fs.mkdirSync('/run/dbus', { recursive: true });
+      for (const stale of ['/run/dbus/system_bus_socket', '/run/dbus/pid']) fs.rmSync(stale, { force: true });
       execFileSync('dbus-daemon', ['--system', '--fork']);
+      await waitFor(() => this.busAnswers(), 'the system bus to answer');
     }
-    if (!this.running()) execFileSync('avahi-daemon', ['--daemonize', '--no-chroot']);
+    if (!this.running()) {
+      // In the foreground with its messages in a file (so why it fails is in the error, not in
+      // syslog), orphaned by the shell as --daemonize would be, so --kill sees it exit.
+      const log = path.join(os.tmpdir(), `nestbox-avahi-${process.pid}.log`);
+      execFileSync('sh', ['-c', 'avahi-daemon --no-chroot >"$1" 2>&1 &', 'sh', log]);
+      try {
+        await waitFor(() => this.browsable(), 'avahi-daemon to answer');
+      } catch (e) {
+        throw new Error(`${e.message}; avahi-daemon said: ${fs.readFileSync(log, 'utf8').trim()}`);
+      }
+      return;
+    }
     await waitFor(() => this.browsable(), 'avahi-daemon to answer');
   },
   async stop() {
