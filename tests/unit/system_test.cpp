@@ -10,6 +10,7 @@
 #include "fixture.hpp"
 #include "system/clock.hpp"
 #include "system/files.hpp"
+#include "system/host.hpp"
 #include "system/random.hpp"
 #include "system/service_notifier.hpp"
 
@@ -95,4 +96,21 @@ TEST_CASE("the systemd notifier sends READY, STOPPING and WATCHDOG to NOTIFY_SOC
   ::unsetenv("WATCHDOG_PID");
   CHECK_FALSE(notifier.watchdogInterval());
   ::close(fd);
+}
+
+TEST_CASE("temporary IPv6 addresses are picked out of /proc/net/if_inet6, so certificates leave them out") {
+  // address, interface index, prefix length, scope, flags, interface (as the kernel writes it)
+  const std::string ifInet6 =
+      "20010db8000000000000000000000001 02 40 00 80     eth0\n"  // permanent: a certificate name
+      "20010db80000000021a2b3fffec4d5e6 02 40 00 00     eth0\n"  // SLAAC, stable
+      "20010db8000000005c1f0a7e9b3c2d41 02 40 00 01     eth0\n"  // temporary (RFC 8981)
+      "20010db800000000aaaabbbbccccdddd 02 40 00 21     eth0\n"  // temporary and deprecated
+      "fe80000000000000021a2b3fffec4d5e 02 40 20 80     eth0\n"  // link-local, permanent
+      "00000000000000000000000000000001 01 80 10 80       lo\n"
+      "not an address line\n"
+      "20010db8zz0000000000000000000001 02 40 00 01     eth0\n"  // not hex
+      "20010db8000000000000000000000002 02 40 00 0x     eth0\n"; // flags not hex
+  CHECK(system::temporaryIpv6Addresses(ifInet6) ==
+        std::vector<std::string>{"2001:db8::5c1f:a7e:9b3c:2d41", "2001:db8::aaaa:bbbb:cccc:dddd"});
+  CHECK(system::temporaryIpv6Addresses("").empty());
 }
