@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -20,17 +21,6 @@ std::string systemHostName() {
   return name;
 }
 
-namespace {
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 std::vector<std::string> temporaryIpv6Addresses(std::string_view ifInet6) {
   constexpr unsigned kTemporary = 0x01;  // IFA_F_TEMPORARY in <linux/if_addr.h>
   std::vector<std::string> out;
@@ -41,21 +31,17 @@ std::vector<std::string> temporaryIpv6Addresses(std::string_view ifInet6) {
     std::string hex, index, prefix, scope, flags;
     if (!(fields >> hex >> index >> prefix >> scope >> flags) || hex.size() != 32) continue;
     unsigned flagBits = 0;
-    bool ok = !flags.empty() && flags.size() <= 8;
-    for (const char c : flags) {
-      const int digit = hexDigit(c);
-      ok = ok && digit >= 0;
-      flagBits = flagBits * 16 + static_cast<unsigned>(std::max(digit, 0));
-    }
-    if (!ok || (flagBits & kTemporary) == 0) continue;
+    const auto [end, error] = std::from_chars(flags.data(), flags.data() + flags.size(), flagBits, 16);
+    if (error != std::errc{} || end != flags.data() + flags.size() || (flagBits & kTemporary) == 0) continue;
+    // 32 hex digits in groups of four, which inet_pton checks and inet_ntop writes canonically.
+    std::string grouped;
+    for (std::size_t i = 0; i < hex.size(); i += 4) grouped += (i ? ":" : "") + hex.substr(i, 4);
     in6_addr address{};
-    for (std::size_t i = 0; i < 16 && ok; ++i) {
-      const int high = hexDigit(hex[i * 2]), low = hexDigit(hex[i * 2 + 1]);
-      ok = high >= 0 && low >= 0;
-      address.s6_addr[i] = static_cast<unsigned char>(high * 16 + low);
-    }
     char text[INET6_ADDRSTRLEN] = {};
-    if (ok && ::inet_ntop(AF_INET6, &address, text, sizeof text) != nullptr) out.emplace_back(text);
+    if (::inet_pton(AF_INET6, grouped.c_str(), &address) == 1 &&
+        ::inet_ntop(AF_INET6, &address, text, sizeof text) != nullptr) {
+      out.emplace_back(text);
+    }
   }
   return out;
 }
