@@ -83,6 +83,9 @@ test('staff record an observation about two children, linked to the curriculum',
   await page.getByRole('button', { name: 'Save entry' }).click();
   await page.getByRole('heading', { name: 'Tower of ten blocks' }).waitFor();
   await page.getByText('Mathematics: Number').waitFor();
+  // Text people typed takes its direction from itself (a title or body in Arabic or Hebrew).
+  assert.equal(await page.getByRole('heading', { name: 'Tower of ten blocks' }).getAttribute('dir'), 'auto');
+  assert.equal(await page.getByText('Built a tower together and counted the blocks.').getAttribute('dir'), 'auto');
   await checkScreen(page, 'staff-entry');
 
   // Any member of staff may amend; the previous version is kept.
@@ -125,6 +128,9 @@ test('a parent accepts the agreement, sees only their own child, and comments pr
   await page.getByLabel('Your comment').fill('Ava counted our stairs at home too!');
   await page.getByRole('button', { name: 'Send comment' }).click();
   await page.getByText('Ava counted our stairs at home too!').waitFor();
+  // Names inside the app's sentences are isolated; a comment takes its direction from itself.
+  assert.equal(await page.getByRole('heading', { name: 'Comments about Ava' }).locator('bdi').textContent(), 'Ava');
+  assert.equal(await page.getByText('Ava counted our stairs at home too!').getAttribute('dir'), 'auto');
   await checkScreen(page, 'parent-entry');
 
   await page.goto('/journal/home');

@@ -1,9 +1,11 @@
 // Media screens in Chromium against the real stack: staff attach a photo (progress to 100 %,
 // then the box's thumbnail), tick who is in it, see which families will see it and the
-// consent warning, redact the child without consent and save; an upload survives the network
-// dropping halfway; the box's refusal of a child without photo consent shows beside the photo
-// when amending; the family sees the thumbnail and the lightbox; a parent adds a photo from
-// home and staff approve it with its photo.
+// consent warning — as the box answers it (GET /media/{id}/audience; an answer overtaken by
+// newer ticks is dropped) — redact the child without consent and save; an upload survives the
+// network dropping halfway; the box's refusal of a child without photo consent shows beside
+// the photo when amending, placed by the error's details rather than its wording; the family
+// sees the thumbnail and the lightbox; a parent adds a photo from home and staff approve it
+// with its photo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -110,12 +112,39 @@ test('staff attach a photo, tick who is in it, are warned about consent, redact,
   await item.getByText('not in other children’s journals').waitFor();
   await item.getByText('Seen by: Ben’s family.').waitFor();
   await item.getByText('Ben may not appear in other children’s journals: Ava’s family will not see this photo unless you obscure Ben (Redact).').waitFor();
+  // Names sit isolated in the sentences, for names written right to left.
+  assert.equal(await item.locator('p.audience bdi').textContent(), 'Ben');
   // Without Ben in it, Ava's family sees it and there is nothing to warn about.
   await item.getByLabel('Ben Brown').uncheck();
   await item.getByText('Seen by: Ava’s family.').waitFor();
   assert.equal(await item.locator('.warning').count(), 0);
   await item.getByLabel('Ben Brown').check();
   await item.locator('.warning').waitFor();
+
+  // Who sees it is the box's answer for the ticks as they are: an answer that arrives after
+  // the ticks changed again is dropped, never shown.
+  const isAudience = (url) => url.pathname.endsWith('/audience');
+  const askedAbout = (url) => new URL(url).searchParams.get('child_ids');
+  let releaseLate;
+  const late = new Promise((resolve) => { releaseLate = resolve; });
+  let lateAsked;
+  const lateAskedNow = new Promise((resolve) => { lateAsked = resolve; });
+  await page.route(isAudience, async (route) => {
+    if (askedAbout(route.request().url()) === ids.ava) { lateAsked(); await late; }
+    await route.continue();
+  });
+  await item.getByLabel('Ben Brown').uncheck();
+  await lateAskedNow;  // the box is asked about Ava alone; its answer is held back
+  await item.getByLabel('Ben Brown').check();
+  await item.getByText('Seen by: Ben’s family.').waitFor();
+  const lateAnswer = page.waitForResponse((r) => r.url().includes('/audience?') && askedAbout(r.url()) === ids.ava);
+  releaseLate();
+  await lateAnswer;
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+  assert.equal(await item.getByText('Seen by: Ava’s family.').count(), 0, 'the late answer for Ava alone is not shown');
+  await item.getByText('Seen by: Ben’s family.').waitFor();
+  await item.locator('.warning').waitFor();
+  await page.unroute(isAudience);
   await checkScreen(page, 'media-editor-attached');
 
   await item.getByRole('button', { name: /Redact/ }).click();
@@ -172,6 +201,9 @@ test('staff attach a photo, tick who is in it, are warned about consent, redact,
   const [saved] = (await entry).json.entry.media;
   assert.deepEqual([...saved.child_ids].sort(), [ids.ava, ids.ben].sort());
   assert.deepEqual(saved.obscured_child_ids, [ids.ben]);
+  // Staff answers carry the box's audience of each item for its saved tags.
+  assert.deepEqual([...saved.audience.seen_by].sort(), [ids.ava, ids.ben].sort());
+  assert.deepEqual([saved.audience.everyone, saved.audience.refused], [false, []]);
   assertNoPageErrors(page);
   await page.context().close();
 });
@@ -250,13 +282,38 @@ test('amending: a child without photo consent cannot be tagged; the refusal show
   await item.getByLabel('Cara Clark').check();
   await item.getByText('Cara has no consent to photos in the journal, so cannot be tagged as this photo is. If Cara is in it, obscure Cara (Redact); if not, untick Cara.').waitFor();
   await item.getByText('Seen by: Ava’s family.').waitFor();
+  const mediaId = (await item.locator('img.upload-thumb').getAttribute('src')).split('/')[4];
+
+  // A refusal is placed beside the photo by its details (the item and the children without
+  // consent), whatever its message says: here one that names nobody.
+  const isEntry = (url) => url.pathname === `/api/v1/entries/${entry.id}`;
+  await page.route(isEntry, (route) => (route.request().method() !== 'PATCH' ? route.continue() : route.fulfill({
+    status: 422,
+    json: { error: 'no_photo_consent', message: 'The box would not save this photo as it is tagged.', field: 'media',
+      details: { media_id: mediaId, child_ids: [ids.cara] } },
+  })));
   await page.getByRole('button', { name: 'Save amendment' }).click();
-  // The box refuses (422 no_photo_consent) and names Cara; it shows beside the photo.
-  await item.getByRole('alert').getByText(/Cara Clark has no consent to photos/).waitFor();
+  await item.getByRole('alert').getByText('The box would not save this photo as it is tagged.').waitFor();
   await page.locator('.form-error').getByText(/See the photo marked below/).waitFor();
+  assert.equal(await item.getByLabel('Cara Clark').getAttribute('aria-invalid'), 'true');
+  assert.equal(await item.getByLabel('Ava Ahmed').getAttribute('aria-invalid'), null);
+  await page.unroute(isEntry);
+  // The box itself refuses (422 no_photo_consent) with those details; its message, naming
+  // Cara, shows beside the photo as it is.
+  const refusal = page.waitForResponse((r) => isEntry(new URL(r.url())) && r.request().method() === 'PATCH');
+  await page.getByRole('button', { name: 'Save amendment' }).click();
+  const refused = await refusal;
+  assert.equal(refused.status(), 422);
+  const body = await refused.json();
+  assert.equal(body.error, 'no_photo_consent');
+  assert.equal(body.details.media_id, mediaId);
+  assert.deepEqual(body.details.child_ids, [ids.cara]);
+  await item.getByRole('alert').getByText(/Cara Clark has no consent to photos/).waitFor();
+  assert.equal(await item.getByLabel('Cara Clark').getAttribute('aria-invalid'), 'true');
   await checkScreen(page, 'media-amend-refused');
   await item.getByLabel('Cara Clark').uncheck();
   assert.equal(await item.getByRole('alert').count(), 0);
+  assert.equal(await item.getByLabel('Cara Clark').getAttribute('aria-invalid'), null);
   await page.getByRole('button', { name: 'Save amendment' }).click();
   await page.getByText('Saved. The previous version is kept.').waitFor();
   await page.getByRole('button', { name: 'Open Photo of Ava' }).waitFor();

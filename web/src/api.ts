@@ -1,5 +1,7 @@
 // The one way the app talks to the box: JSON over same-origin fetch, the session's CSRF token
-// on every state change, and errors turned into ApiError with the field the server named.
+// on every state change, and errors turned into ApiError with the field the server named and
+// the structured details it gave (decisions are made on the code and details, never on the
+// message, which is only for showing).
 
 export interface User {
   id: string;
@@ -32,6 +34,9 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    // Machine-readable facts about the error, by code: e.g. no_photo_consent gives the
+    // media_id and child_ids it is about. Loosely typed: read each member with a type check.
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -102,6 +107,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       data?.error ?? 'error',
       data?.message ?? `The box answered ${response.status}. Try again in a moment.`,
       data?.field,
+      data?.details && typeof data.details === 'object' && !Array.isArray(data.details) ? data.details as Record<string, unknown> : undefined,
     );
     // Locked down (policy 001): the app shows the notice instead of any screen.
     if (response.status === 503 && error.code === 'lockdown') sessionEvents.dispatchEvent(new Event('lockdown'));

@@ -145,7 +145,7 @@ export class NestboxApp extends LightElement {
     const link = (href: string, label: string) =>
       html`<li><a href=${href} aria-current=${this.path === href ? 'page' : nothing}>${label}</a></li>`;
     return html`<header class="top"><div class="bar">
-      <a class="brand" href="/">${s?.setting?.name ?? 'Nestbox'}</a>
+      <a class="brand" href="/" dir="auto">${s?.setting?.name ?? 'Nestbox'}</a>
       ${s && !s.must_change_password && !s.child_view
         ? html`<nav aria-label="Main"><ul>
             ${s.user.role === 'parent' ? link('/journal', 'Journal') : html`${link('/', 'Home')}${link('/staff/journal', 'Journal')}${link('/staff/children', 'Children')}`}

@@ -30,7 +30,8 @@ export class FormView extends LightElement {
   @state() protected errors: Record<string, string> = {};
   @state() protected formError = '';
   @state() protected busy = false;
-  @state() protected notice = '';
+  // A template when it quotes something people typed (a name, a title), isolated with <bdi>.
+  @state() protected notice: string | TemplateResult = '';
 
   // Field ids inside this form are "<prefix>-<server field name>".
   protected fieldPrefix = 'form';
@@ -88,7 +89,7 @@ export class FormView extends LightElement {
     throw new ApiError(400, 'invalid', message, field);
   }
 
-  protected field(name: string, label: string, o: FieldOptions = {}): TemplateResult {
+  protected field(name: string, label: string | TemplateResult, o: FieldOptions = {}): TemplateResult {
     const id = `${this.fieldPrefix}-${name}`;
     const error = this.errors[name];
     const describedBy = [o.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || nothing;
@@ -136,6 +137,13 @@ export class FormView extends LightElement {
       ${this.busy ? html`<progress aria-label=${busyLabel}></progress>` : nothing}
     </div>`;
   }
+}
+
+// Text someone typed (a name, a title), isolated for bidirectional text where it sits inside
+// a sentence of the app's: a name in Arabic or Hebrew neither reorders the words around it
+// nor takes the punctuation after it. Text alone in its own element gets dir="auto" instead.
+export function bdi(text: string | null | undefined): TemplateResult {
+  return html`<bdi>${text ?? ''}</bdi>`;
 }
 
 export function pageTitle(title: string): void {

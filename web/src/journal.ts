@@ -1,6 +1,9 @@
 // Journal data the screens share: children by id (names are shown only for children the
-// server lists for this person), the curriculum, and entry shapes.
+// server lists for this person), the curriculum, and entry shapes; and how names and text
+// people typed sit inside the app's own sentences.
+import { html, type TemplateResult } from 'lit';
 import { api } from './api';
+import { bdi } from './base';
 
 export interface Child {
   id: string;
@@ -72,6 +75,15 @@ export function aspectNames(framework: Framework | null, ids: string[]): string[
   return ids.map((id) => names.get(id) ?? id);
 }
 
-export function childNames(children: Map<string, Child>, ids: string[]): string {
-  return ids.map((id) => children.get(id)?.first_name).filter(Boolean).join(', ');
+// "A", "A and B", "A, B and C", each part already isolated.
+export function listOf(parts: Array<TemplateResult | string>): TemplateResult | string {
+  if (parts.length <= 1) return parts[0] ?? '';
+  return html`${parts.slice(0, -1).map((p, i) => (i ? html`, ${p}` : p))} and ${parts[parts.length - 1]}`;
+}
+
+// The first names of the children the server lists for this person, comma-separated and each
+// isolated; null when none of them is known here (e.g. a room post).
+export function childNames(children: Map<string, Child>, ids: string[]): TemplateResult | null {
+  const names = ids.map((id) => children.get(id)?.first_name).filter((n): n is string => !!n);
+  return names.length ? html`${names.map((n, i) => (i ? html`, ${bdi(n)}` : bdi(n)))}` : null;
 }

@@ -1,12 +1,13 @@
 // Photos, videos and documents: uploading them with tus (resumable: a dropped network pauses
 // the upload and it carries on by itself), tagging who is in each, saying which families will
-// see it, redacting, and showing them to families (thumbnails, a lightbox, a video player).
-import { html, nothing, svg, type PropertyValues } from 'lit';
+// see it (as the box decides it), redacting, and showing them to families (thumbnails, a
+// lightbox, a video player).
+import { html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { DetailedError, Upload } from 'tus-js-client';
 import { api, ApiError, csrf, sessionEvents } from './api';
-import { LightElement } from './base';
-import type { Child } from './journal';
+import { bdi, LightElement } from './base';
+import { listOf, type Child } from './journal';
 
 export interface MediaItem {
   id: string;
@@ -20,8 +21,25 @@ export interface MediaItem {
   obscured_child_ids?: string[];
   original_kept?: boolean;
   redacted?: boolean;
+  audience?: AudienceAnswer;   // staff answers: who sees it as saved
 }
 
+// Who will see an item tagged with some children, as the box decides it from the consent
+// register (README "Consent at the pixel"): GET /media/{id}/audience?child_ids=…, and on each
+// item of an entry in staff answers for its saved tags. The app only puts it into words.
+export interface AudienceAnswer {
+  tagged: string[];      // the children asked about
+  everyone: boolean;     // nobody tagged: every family who can see the entry sees the item
+  seen_by: string[];     // the families (named by their child) who will see it as tagged
+  // The box will refuse these tags unless the child is obscured in the redacted copy.
+  refused: Array<{ child_id: string; reason: string }>;   // 'no_photo_consent' | 'opted_out'
+  // The child may not appear in other children's journals: the families of hidden_from will
+  // not see the item unless the child is obscured.
+  obscure: Array<{ child_id: string; hidden_from: string[] }>;
+}
+
+// Consent as recorded (staff may read it): shown as a note beside each child's checkbox only.
+// What it means for who sees an item is the box's to say (AudienceAnswer).
 export interface Consent {
   own_journal_photos: boolean;
   other_journals: boolean;
@@ -35,72 +53,70 @@ export interface Attachment {
 
 export const CHUNK_SIZE = 8 * 1024 * 1024;
 export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
+const AUDIENCE_DEBOUNCE_MS = 150;
 
 export const mediaUrl = (id: string, variant: 'thumbnail' | 'display' | 'original', version = 0) =>
   `/api/v1/media/${id}/${variant}${version ? `?v=${version}` : ''}`;
 
+export async function fetchAudience(mediaId: string, childIds: string[]): Promise<AudienceAnswer> {
+  const ids = childIds.map(encodeURIComponent).join(',');
+  return (await api<{ audience: AudienceAnswer }>('GET', `/media/${encodeURIComponent(mediaId)}/audience?child_ids=${ids}`)).audience;
+}
+
 let instances = 0;
 
-function listNames(names: string[]): string {
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
-
+// Plain text, for attributes (alt, aria-label), where markup cannot isolate a name.
 function firstNames(children: Map<string, Child>, ids: string[]): string {
-  return listNames(ids.map((id) => children.get(id)?.first_name ?? 'a child'));
-}
-
-// "Ava’s family", "the families of Ava and Ben".
-function families(children: Map<string, Child>, ids: string[]): string {
-  return ids.length === 1 ? `${firstNames(children, ids)}’s family` : `the families of ${firstNames(children, ids)}`;
+  const names = ids.map((id) => children.get(id)?.first_name ?? 'a child');
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 const WHAT: Record<MediaItem['kind'], string> = { image: 'photo', video: 'video', document: 'file' };
 
-export interface Audience {
-  seen: string;          // who will see it, in one plain sentence
-  warnings: string[];    // what staff should do about consent
-  refused: string[];     // children the box will refuse to tag as they are (no photo consent)
+interface AudienceText {
+  seen: TemplateResult | string;   // who will see it, in one plain sentence
+  warnings: TemplateResult[];      // what staff should do about consent
 }
 
-// Which families will see an item, by the rule the box enforces (README "Consent at the
-// pixel"): a child may be tagged only with consent to photos in their own journal (and not
-// opted out of online journals), unless they are obscured in the redacted copy; the family
-// of tagged child X sees the item when every other tagged child may appear in other
-// children's journals or is obscured; an item with nobody tagged goes to every family who
-// sees the entry.
-export function audience(item: { kind?: MediaItem['kind']; child_ids: string[]; obscured_child_ids?: string[]; redacted?: boolean },
-  children: Map<string, Child>, consents: Map<string, Consent>): Audience {
-  const what = WHAT[item.kind ?? 'image'];
-  const tagged = item.child_ids;
-  const obscured = new Set(item.redacted ? item.obscured_child_ids ?? [] : []);
-  const shown = (id: string) => { const c = consents.get(id); return !!c && !c.online_journal_opt_out; };
-  const own = (id: string) => shown(id) && consents.get(id)!.own_journal_photos;
-  const others = (id: string) => shown(id) && consents.get(id)!.other_journals;
-  const name = (id: string) => firstNames(children, [id]);
-  if (tagged.length === 0) {
-    return { seen: `Nobody is ticked, so every family who can see this entry will see this ${what}. Tick each child who is in it.`, warnings: [], refused: [] };
+// The box's answer in the sentences staff read beside the item. `children` names them (the
+// children this editor has); `order` lists ids in the order the editor shows the children.
+function describeAudience(answer: AudienceAnswer, kind: MediaItem['kind'], children: Map<string, Child>,
+  order: (ids: string[]) => string[]): AudienceText {
+  const what = WHAT[kind];
+  const photo = kind === 'image';
+  const name = (id: string) => { const n = children.get(id)?.first_name; return n ? bdi(n) : html`a child`; };
+  // "Ava’s family", "the families of Ava and Ben".
+  const families = (ids: string[]) => {
+    const names = listOf(order(ids).map(name));
+    return ids.length === 1 ? html`${names}’s family` : html`the families of ${names}`;
+  };
+  const warnings: TemplateResult[] = [];
+  const refused = new Map((answer.refused ?? []).map((r) => [r.child_id, r.reason]));
+  for (const id of order([...refused.keys()])) {
+    const why = refused.get(id) === 'opted_out' ? 'is opted out of online journals' : 'has no consent to photos in the journal';
+    warnings.push(photo
+      ? html`${name(id)} ${why}, so cannot be tagged as this photo is. If ${name(id)} is in it, obscure ${name(id)} (Redact); if not, untick ${name(id)}.`
+      : html`${name(id)} ${why}, so cannot be tagged in this ${what}. Untick ${name(id)}, or leave this ${what} out.`);
   }
-  // A refused child must be obscured or unticked before the box takes the item; either way
-  // they stop limiting who sees it, so "seen by" describes the item as it can be saved.
-  const refused = tagged.filter((id) => !own(id) && !obscured.has(id));
-  const visibleTo = (x: string) => tagged.every((t) => obscured.has(t) || refused.includes(t) || (t === x ? own(t) : others(t)));
-  const seenBy = tagged.filter((id) => !refused.includes(id) && visibleTo(id));
-  const warnings: string[] = [];
-  for (const id of refused) {
-    const why = consents.get(id)?.online_journal_opt_out ? 'is opted out of online journals' : 'has no consent to photos in the journal';
-    warnings.push(item.kind === 'image' || !item.kind
-      ? `${name(id)} ${why}, so cannot be tagged as this photo is. If ${name(id)} is in it, obscure ${name(id)} (Redact); if not, untick ${name(id)}.`
-      : `${name(id)} ${why}, so cannot be tagged in this ${what}. Untick ${name(id)}, or leave this ${what} out.`);
+  const obscure = new Map((answer.obscure ?? []).filter((o) => o.hidden_from?.length).map((o) => [o.child_id, o.hidden_from]));
+  for (const id of order([...obscure.keys()])) {
+    warnings.push(html`${name(id)} may not appear in other children’s journals: ${families(obscure.get(id)!)} will not see this ${what}${
+      photo ? html` unless you obscure ${name(id)} (Redact).` : '.'}`);
   }
-  for (const id of tagged) {
-    if (refused.includes(id) || others(id) || obscured.has(id)) continue;
-    const blocked = tagged.filter((x) => x !== id && !refused.includes(x) && !seenBy.includes(x));
-    if (!blocked.length) continue;
-    warnings.push(`${name(id)} may not appear in other children’s journals: ${families(children, blocked)} will not see this ${what}` +
-      (item.kind === 'image' || !item.kind ? ` unless you obscure ${name(id)} (Redact).` : '.'));
-  }
-  const seen = seenBy.length ? `Seen by: ${families(children, seenBy)}.` : `No family will see this ${what} yet.`;
-  return { seen, warnings, refused };
+  const seen = answer.everyone
+    ? `Nobody is ticked, so every family who can see this entry will see this ${what}. Tick each child who is in it.`
+    : answer.seen_by?.length ? html`Seen by: ${families(answer.seen_by)}.` : `No family will see this ${what} yet.`;
+  return { seen, warnings };
+}
+
+// Which answer belongs to which question: the children asked about (in any order) and the
+// item's redaction (a redaction changes who is obscured, so the same ticks can mean otherwise).
+function audienceKey(childIds: string[], version: number): string {
+  return `${version}:${[...new Set(childIds)].sort().join(',')}`;
+}
+
+function obscuredOf(media: MediaItem | undefined): string[] {
+  return media?.redacted ? media.obscured_child_ids ?? [] : [];
 }
 
 async function waitUntilProcessed(id: string, alive: () => boolean): Promise<MediaItem | null> {
@@ -167,6 +183,7 @@ interface Pending {
   status: 'uploading' | 'waiting' | 'processing' | 'ready' | 'failed';
   message: string;
   serverError: string;   // the box refused the entry because of this item
+  refusedIds: string[];  // …and the children it named (details.child_ids)
   notice: string;        // e.g. after a redaction
   upload?: Upload;
   stalled: boolean;      // a network failure outlasted the retries: restart when back online
@@ -175,7 +192,14 @@ interface Pending {
   media?: MediaItem;
   tags: string[];
   tagsTouched: boolean;
+  tagsPending: boolean;  // untouched: waiting for the box to say which children it would refuse
   version: number;       // bumped by a redaction, so the thumbnail's address changes
+  // Who sees it, as the box answered for the ticks in `key`; shown only while the ticks are
+  // still those. Answers to anything but the latest question (audienceAsked) are dropped.
+  audience?: { key: string; answer: AudienceAnswer };
+  audienceAsked: number;
+  audienceTimer?: number;
+  audienceError: string;
 }
 
 const PAUSED = 'Paused — waiting for the network. It will resume by itself.';
@@ -195,11 +219,12 @@ export class MediaUploader extends LightElement {
   @state() private items: Pending[] = [];
   @state() private redacting: Pending | null = null;
   private counter = 0;
+  private peopleKey: string | null = null;
   private readonly uid = `up${++instances}`;
   private connected = false;
   dirty = false;
 
-  private readonly online = () => this.resumeStalled();
+  private readonly online = () => { this.resumeStalled(); this.retryAudiences(); };
   private readonly offline = () => {
     for (const item of this.items) {
       if (item.status === 'uploading') { item.status = 'waiting'; item.message = PAUSED; }
@@ -230,8 +255,10 @@ export class MediaUploader extends LightElement {
     return this.items.filter((i) => i.media && i.media.state !== 'failed').map((i) => ({ id: i.media!.id, child_ids: i.tags }));
   }
 
+  // Saving waits for uploads, processing, and the box's answer on whom to tick by default (an
+  // item sent with no ticks would go to every family).
   get busy(): boolean {
-    return this.items.some((i) => i.status === 'uploading' || i.status === 'waiting' || i.status === 'processing');
+    return this.items.some((i) => i.status === 'uploading' || i.status === 'waiting' || i.status === 'processing' || i.tagsPending);
   }
 
   clear(): void {
@@ -240,18 +267,20 @@ export class MediaUploader extends LightElement {
     this.dirty = false;
   }
 
-  // The box refused the entry because of an item (422 no_photo_consent names the child):
-  // says so beside that item. Returns whether it found the item.
+  // The box refused the entry because of an item (422 no_photo_consent; its details name the
+  // item and the children without consent): says so beside that item, and marks those
+  // children's boxes. Returns whether it found the item.
   placeError(error: unknown): boolean {
     if (!(error instanceof ApiError) || error.code !== 'no_photo_consent') return false;
+    const mediaId = error.details?.media_id;
+    const childIds = Array.isArray(error.details?.child_ids)
+      ? (error.details!.child_ids as unknown[]).filter((id): id is string => typeof id === 'string') : [];
     let placed = false;
     for (const item of this.items) {
-      const named = item.tags.some((id) => {
-        const c = this.people.find((p) => p.id === id);
-        return c && error.message.includes(`${c.first_name} ${c.last_name}`) && !(item.media?.redacted && item.media.obscured_child_ids?.includes(id));
-      });
-      item.serverError = named ? error.message : '';
-      placed ||= named;
+      const here = typeof mediaId === 'string' && item.media?.id === mediaId;
+      item.serverError = here ? error.message : '';
+      item.refusedIds = here ? childIds : [];
+      placed ||= here;
     }
     this.requestUpdate();
     if (placed) void this.updateComplete.then(() => this.querySelector<HTMLElement>('.upload-item .field-error.server')?.focus());
@@ -263,12 +292,19 @@ export class MediaUploader extends LightElement {
       this.items = this.existing.map((m) => this.fromExisting(m));
     }
     // Untouched items follow the entry's children: a photo of the chosen children by default.
-    if (changed.has('people') || changed.has('consents')) {
+    // (The editor hands over a new list on every render: only a change of children counts.)
+    const peopleKey = this.people.map((c) => c.id).join(',');
+    if (changed.has('people') && peopleKey !== this.peopleKey) {
+      this.peopleKey = peopleKey;
       const allowed = new Set(this.people.map((c) => c.id));
       for (const item of this.items) {
-        const obscured = item.media?.redacted ? item.media.obscured_child_ids ?? [] : [];
-        item.tags = item.tagsTouched ? item.tags.filter((id) => allowed.has(id) || obscured.includes(id))
-          : [...new Set([...this.defaultTags(), ...obscured])];
+        if (!item.tagsTouched) {
+          if (item.status === 'ready') void this.defaultTags(item);
+          continue;
+        }
+        const obscured = obscuredOf(item.media);
+        const kept = item.tags.filter((id) => allowed.has(id) || obscured.includes(id));
+        if (kept.length !== item.tags.length) { item.tags = kept; this.refreshAudience(item, 0); }
       }
     }
   }
@@ -277,17 +313,89 @@ export class MediaUploader extends LightElement {
     const item: Pending = {
       key: `f${++this.counter}`, name: m.kind === 'document' ? 'Document' : m.kind === 'video' ? 'Video' : 'Photo',
       percent: 100, status: m.state, message: m.state === 'failed' ? 'The box could not read this file. Remove it.' : '',
-      serverError: '', notice: '', stalled: false, media: m, tags: [...m.child_ids], tagsTouched: true, version: 0,
+      serverError: '', refusedIds: [], notice: '', stalled: false, media: m, tags: [...m.child_ids], tagsTouched: true,
+      tagsPending: false, version: 0, audienceAsked: 0, audienceError: '',
     };
+    // The entry came with the box's answer for the saved tags: asked again only if it is not
+    // for these ticks.
+    if (m.audience) item.audience = { key: audienceKey(m.audience.tagged ?? [], 0), answer: m.audience };
     if (m.state === 'processing') void this.process(item, m.id);
+    else this.refreshAudience(item, 0);
     return item;
   }
 
-  private defaultTags(): string[] {
-    return this.people.filter((c) => {
-      const consent = this.consents.get(c.id);
-      return consent && consent.own_journal_photos && !consent.online_journal_opt_out;
-    }).map((c) => c.id);
+  // Asks the box who would see the item as ticked now, once the ticks have rested for a moment;
+  // only the answer to the latest question is kept.
+  private refreshAudience(item: Pending, delay = AUDIENCE_DEBOUNCE_MS): void {
+    if (item.tagsPending) return;   // the default ticks' answer asks again when it comes
+    window.clearTimeout(item.audienceTimer);
+    const asked = ++item.audienceAsked;
+    if (!this.tagging || item.status !== 'ready' || !item.media) return;
+    if (item.audience?.key === audienceKey(item.tags, item.version)) return;   // already known
+    item.audienceTimer = window.setTimeout(() => void this.askAudience(item, asked), delay);
+  }
+
+  private async askAudience(item: Pending, asked: number): Promise<void> {
+    const media = item.media!, tags = [...item.tags], version = item.version;
+    const current = () => asked === item.audienceAsked && this.items.includes(item);
+    try {
+      const answer = await fetchAudience(media.id, tags);
+      if (!current()) return;
+      item.audience = { key: audienceKey(tags, version), answer };
+      item.audienceError = '';
+    } catch (e) {
+      if (!current()) return;
+      item.audienceError = `The box could not say who will see this ${WHAT[media.kind]}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    this.requestUpdate();
+  }
+
+  private retryAudiences(): void {
+    for (const item of this.items) if (item.audienceError) this.refreshAudience(item, 0);
+  }
+
+  // The children ticked by default on a new item: every child of the entry whom the box would
+  // not refuse to tag (it refuses a child without photo consent unless obscured).
+  private async defaultTags(item: Pending): Promise<void> {
+    if (!this.tagging || !item.media) return;
+    window.clearTimeout(item.audienceTimer);
+    const asked = ++item.audienceAsked;
+    const candidates = [...new Set([...this.people.map((c) => c.id), ...obscuredOf(item.media)])];
+    if (!candidates.length) {
+      item.tags = [];
+      item.tagsPending = false;
+      this.refreshAudience(item, 0);
+      this.requestUpdate();
+      return;
+    }
+    item.tagsPending = true;
+    this.requestUpdate();
+    const version = item.version;
+    try {
+      const answer = await fetchAudience(item.media.id, candidates);
+      if (asked !== item.audienceAsked || !this.items.includes(item)) return;
+      const refused = new Set((answer.refused ?? []).map((r) => r.child_id));
+      item.tags = candidates.filter((id) => !refused.has(id));
+      item.tagsPending = false;
+      item.audienceError = '';
+      if (refused.size === 0) item.audience = { key: audienceKey(candidates, version), answer };
+      else this.refreshAudience(item, 0);
+    } catch (e) {
+      if (asked !== item.audienceAsked || !this.items.includes(item)) return;
+      // Without the box's answer every child of the entry is ticked: the item is then not sent
+      // to every family, and the box says at saving if it refuses anyone.
+      item.tags = candidates;
+      item.tagsPending = false;
+      item.audienceError = `The box could not say who will see this ${WHAT[item.media.kind]}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    this.requestUpdate();
+  }
+
+  // A new item has become ready, or an existing one has finished processing.
+  private tagWhenReady(item: Pending): void {
+    if (!this.tagging || item.status !== 'ready') return;
+    if (item.tagsTouched) this.refreshAudience(item, 0);
+    else void this.defaultTags(item);
   }
 
   private change(): void {
@@ -304,8 +412,8 @@ export class MediaUploader extends LightElement {
 
   private start(file: File): void {
     const item: Pending = {
-      key: `f${++this.counter}`, name: file.name, percent: 0, status: 'uploading', message: '', serverError: '', notice: '',
-      stalled: false, tags: this.defaultTags(), tagsTouched: false, version: 0,
+      key: `f${++this.counter}`, name: file.name, percent: 0, status: 'uploading', message: '', serverError: '', refusedIds: [],
+      notice: '', stalled: false, tags: [], tagsTouched: false, tagsPending: false, version: 0, audienceAsked: 0, audienceError: '',
       preview: /^image\/(jpeg|png|webp|gif)$/.test(file.type) ? URL.createObjectURL(file) : undefined,
     };
     this.items = [...this.items, item];
@@ -394,7 +502,7 @@ export class MediaUploader extends LightElement {
       item.media = media;
       item.status = media.state === 'ready' ? 'ready' : 'failed';
       if (item.status === 'failed') item.message = 'The box could not read this file. Remove it and try another.';
-      else this.release(item);
+      else { this.release(item); this.tagWhenReady(item); }
     } catch (e) {
       item.status = 'failed';
       item.message = e instanceof ApiError ? e.message : 'The box did not answer. Try again.';
@@ -423,6 +531,7 @@ export class MediaUploader extends LightElement {
 
   private stop(item: Pending, terminate: boolean): void {
     window.clearTimeout(item.restart);
+    window.clearTimeout(item.audienceTimer);
     if (item.upload && (item.status === 'uploading' || item.status === 'waiting')) {
       item.upload.abort(terminate).catch(() => { /* offline: the box expires it after a day */ });
     }
@@ -445,7 +554,9 @@ export class MediaUploader extends LightElement {
   private toggle(item: Pending, childId: string, on: boolean): void {
     item.tagsTouched = true;
     item.serverError = '';
+    item.refusedIds = [];
     item.tags = on ? [...new Set([...item.tags, childId])] : item.tags.filter((id) => id !== childId);
+    this.refreshAudience(item);
     this.change();
   }
 
@@ -453,7 +564,9 @@ export class MediaUploader extends LightElement {
     item.media = media;
     item.version += 1;
     item.serverError = '';
+    item.refusedIds = [];
     item.tags = [...new Set([...item.tags, ...(media.obscured_child_ids ?? [])])];
+    this.refreshAudience(item, 0);
     item.notice = media.original_kept
       ? 'Redacted. Families who may not see a child get this copy; the unredacted photo is kept for staff only.'
       : 'Redacted. The unredacted photo has been deleted.';
@@ -481,8 +594,9 @@ export class MediaUploader extends LightElement {
   }
 
   private tagList(item: Pending) {
-    const media = item.media!;
-    const obscured = media.redacted ? media.obscured_child_ids ?? [] : [];
+    const obscured = obscuredOf(item.media);
+    // What the consent register says, as a reminder beside each name; what it means for this
+    // item is the box's answer below the list.
     const consentNote = (c: Child): string => {
       const consent = this.consents.get(c.id);
       if (obscured.includes(c.id)) return 'obscured in the redacted copy';
@@ -496,13 +610,34 @@ export class MediaUploader extends LightElement {
       ${this.people.map((c) => {
         const id = `${this.uid}-${item.key}-${c.id}`;
         const note = consentNote(c);
+        const refused = !!item.serverError && item.refusedIds.includes(c.id);
+        const describedBy = [note ? `${id}-note` : '', refused ? `${this.uid}-${item.key}-error` : ''].filter(Boolean).join(' ');
         return html`<div class="field-check"><input type="checkbox" id=${id} .checked=${item.tags.includes(c.id)}
-            ?disabled=${obscured.includes(c.id)} aria-describedby=${note ? `${id}-note` : nothing}
+            ?disabled=${obscured.includes(c.id)} aria-describedby=${describedBy || nothing} aria-invalid=${refused ? 'true' : nothing}
             @change=${(e: Event) => this.toggle(item, c.id, (e.target as HTMLInputElement).checked)}>
-          <label for=${id}>${c.first_name} ${c.last_name}</label>
+          <label for=${id} dir="auto">${c.first_name} ${c.last_name}</label>
           ${note ? html`<p class="hint" id="${id}-note">${note}</p>` : nothing}</div>`;
       })}
     </fieldset>`;
+  }
+
+  // The box's answer for the item as ticked now, if it has come; never one for other ticks.
+  private currentAudience(item: Pending): AudienceAnswer | null {
+    return item.audience && item.audience.key === audienceKey(item.tags, item.version) ? item.audience.answer : null;
+  }
+
+  private audienceText(item: Pending, kids: Map<string, Child>) {
+    const media = item.media!;
+    const answer = this.currentAudience(item);
+    const position = new Map(this.people.map((c, i) => [c.id, i]));
+    const at = (id: string) => position.get(id) ?? position.size;
+    const order = (ids: string[]) => [...new Set(ids)].sort((a, b) => at(a) - at(b));
+    const said = answer ? describeAudience(answer, media.kind, kids, order) : null;
+    return html`${said ? html`<p class="audience">${said.seen}</p>${said.warnings.map((w) => html`<p class="warning">${w}</p>`)}`
+      : item.audienceError ? nothing
+      : html`<p class="meta audience-pending">Checking who will see this ${WHAT[media.kind]}…</p>`}
+      ${item.audienceError ? html`<p class="field-error">${item.audienceError}
+        <button type="button" class="link" @click=${() => this.refreshAudience(item, 0)}>Check again</button></p>` : nothing}`;
   }
 
   render() {
@@ -516,33 +651,31 @@ export class MediaUploader extends LightElement {
         <label class="button" for="${this.uid}-files">${this.items.length ? 'Add more' : 'Choose files'}</label>
       </div>
       ${this.items.length ? html`<ul class="upload-list" aria-label="Attached">${this.items.map((item) => {
-        const seen = item.media && this.tagging && item.status === 'ready'
-          ? audience({ kind: item.media.kind, child_ids: item.tags, obscured_child_ids: item.media.obscured_child_ids, redacted: item.media.redacted }, kids, this.consents)
-          : null;
         const sending = item.status === 'uploading' || item.status === 'waiting';
         return html`<li class="upload-item" data-key=${item.key} data-state=${item.status}>
           <div class="upload-head">
             ${this.thumb(item)}
             <div class="upload-text">
-              <p class="upload-name">${item.name}</p>
+              <p class="upload-name" dir="auto">${item.name}</p>
               <p class=${item.status === 'failed' ? 'field-error' : item.status === 'waiting' ? 'meta paused' : 'meta'} aria-live="polite">${this.statusText(item)}</p>
               ${sending || item.status === 'processing'
                 ? html`<progress max="100" .value=${item.percent} aria-label="Upload of ${item.name}">${item.percent}%</progress>` : nothing}
             </div>
-            <button type="button" class="link remove" @click=${() => this.removeItem(item)}>${sending ? 'Cancel' : 'Remove'}<span class="visually-hidden"> ${item.name}</span></button>
+            <button type="button" class="link remove" @click=${() => this.removeItem(item)}>${sending ? 'Cancel' : 'Remove'}<span class="visually-hidden"> ${bdi(item.name)}</span></button>
           </div>
           ${item.notice ? html`<p class="meta ok">${item.notice}</p>` : nothing}
-          ${this.tagging && item.media && item.status === 'ready' ? html`
+          ${this.tagging && item.media && item.status === 'ready' ? (item.tagsPending
+            ? html`<p class="meta">Asking the box which children can be tagged…</p>`
+            : html`
             ${this.people.length ? this.tagList(item) : html`<p class="meta">Choose the children in this entry first, then tick who is in it.</p>`}
-            ${seen ? html`<p class="audience">${seen.seen}</p>
-              ${seen.warnings.map((w) => html`<p class="warning">${w}</p>`)}` : nothing}
-            ${item.serverError ? html`<p class="field-error server" role="alert" tabindex="-1">${item.serverError}</p>` : nothing}
+            ${this.audienceText(item, kids)}
+            ${item.serverError ? html`<p class="field-error server" id="${this.uid}-${item.key}-error" role="alert" tabindex="-1">${item.serverError}</p>` : nothing}
             ${item.media.kind === 'image' ? html`<div class="actions"><button type="button" class="redact-button" @click=${() => { this.redacting = item; }}>
-              Redact<span class="visually-hidden"> ${item.name}</span>…</button></div>` : nothing}` : nothing}
+              Redact<span class="visually-hidden"> ${bdi(item.name)}</span>…</button></div>` : nothing}`) : nothing}
         </li>`;
       })}</ul>` : nothing}
       ${this.redacting?.media ? html`<nb-redactor .media=${this.redacting.media} .version=${this.redacting.version}
-          .people=${this.people.filter((c) => this.redacting!.tags.includes(c.id))} .consents=${this.consents}
+          .people=${this.people.filter((c) => this.redacting!.tags.includes(c.id))} .audience=${this.currentAudience(this.redacting)}
           @redacted=${(e: CustomEvent<MediaItem>) => this.redacted(this.redacting!, e.detail)}
           @close=${() => { const key = this.redacting?.key; this.redacting = null;
             void this.updateComplete.then(() => this.querySelector<HTMLElement>(`[data-key="${key}"] .redact-button`)?.focus()); }}></nb-redactor>` : nothing}
@@ -559,7 +692,7 @@ export class Redactor extends LightElement {
   @property({ attribute: false }) media!: MediaItem;
   @property({ attribute: false }) version = 0;
   @property({ attribute: false }) people: Child[] = [];
-  @property({ attribute: false }) consents = new Map<string, Consent>();
+  @property({ attribute: false }) audience: AudienceAnswer | null = null;   // the box's, for the ticks now
   @state() private regions: Region[] = [];
   @state() private drawing: Region | null = null;
   @state() private error = '';
@@ -573,11 +706,12 @@ export class Redactor extends LightElement {
     this.dialog.showModal();
   }
 
-  // Children to obscure by default: those whose consent keeps the photo from someone.
+  // Children to obscure by default: those already obscured, and those the box says keep the
+  // photo from someone (it would refuse their tag, or other families would not see it).
   private needsHiding(c: Child): boolean {
-    const consent = this.consents.get(c.id);
     if (this.media.redacted && this.media.obscured_child_ids?.includes(c.id)) return true;
-    return !consent || consent.online_journal_opt_out || !consent.own_journal_photos || (!consent.other_journals && this.people.length > 1);
+    const a = this.audience;
+    return !!a && ((a.refused ?? []).some((r) => r.child_id === c.id) || (a.obscure ?? []).some((o) => o.child_id === c.id && o.hidden_from?.length > 0));
   }
 
   private point(event: PointerEvent): { x: number; y: number } {
@@ -709,7 +843,7 @@ export class Redactor extends LightElement {
       </fieldset>
       ${this.people.length ? html`<fieldset class="checks compact"><legend>Who do these areas hide?</legend>
         ${this.people.map((c) => html`<div class="field-check"><input type="checkbox" name="obscured" id="obscure-${c.id}" value=${c.id} ?checked=${this.needsHiding(c)}>
-          <label for="obscure-${c.id}">${c.first_name} ${c.last_name}</label></div>`)}</fieldset>`
+          <label for="obscure-${c.id}" dir="auto">${c.first_name} ${c.last_name}</label></div>`)}</fieldset>`
         : html`<p class="meta">No child is ticked for this photo. Tick who is in it first if you want to say who these areas hide.</p>`}
       <p class="warning" id="redact-warning"><strong>Before you press “Redact photo”:</strong> the unredacted original will be deleted and
         cannot be brought back, so every family — those of the children you obscure too — will see the redacted copy. Only if your

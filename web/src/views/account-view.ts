@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, formatTime, type Session, type User } from '../api';
-import { FormView, pageTitle } from '../base';
+import { bdi, FormView, pageTitle } from '../base';
 import { codeHandOver, type OneTimeCode } from './accounts-view';
 
 // Managers: one account — edit, deactivate or reactivate, issue a reset code, set a PIN.
@@ -66,7 +66,7 @@ export class AccountView extends FormView {
     const self = u.id === this.session.user.id;
     return html`<section>
       <p><a href="/manage/accounts">← All accounts</a></p>
-      <h1>${u.display_name} ${u.active ? nothing : html`<span class="tag inactive">Deactivated</span>`}</h1>
+      <h1><bdi>${u.display_name}</bdi> ${u.active ? nothing : html`<span class="tag inactive">Deactivated</span>`}</h1>
       <p class="lead">Created ${formatTime(u.created_at)} · password changed ${formatTime(u.password_changed_at)}</p>
       ${this.formFeedback()}
       ${this.code ? codeHandOver(u.display_name, this.code, 'Reset code issued.') : nothing}
@@ -96,7 +96,7 @@ export class AccountView extends FormView {
           ${u.active
             ? (self ? html`<p class="meta">You cannot deactivate your own account.</p>`
                 : this.confirming
-                  ? html`<p role="alert">Deactivate ${u.display_name}? They are signed out everywhere at once.</p>
+                  ? html`<p role="alert">Deactivate ${bdi(u.display_name)}? They are signed out everywhere at once.</p>
                       <button type="button" class="danger" @click=${() => this.setActive(false)}>Yes, deactivate</button>
                       <button type="button" @click=${() => { this.confirming = false; }}>Cancel</button>`
                   : html`<button type="button" class="danger" ?disabled=${this.busy} @click=${() => { this.confirming = true; }}>Deactivate account</button>`)

@@ -1,16 +1,16 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api, formatTime, type User } from '../api';
-import { FormView, pageTitle } from '../base';
+import { bdi, FormView, pageTitle } from '../base';
 
 export interface OneTimeCode {
   code: string;
   expires_at: string;
 }
 
-export function codeHandOver(name: string, code: OneTimeCode, what: string) {
+export function codeHandOver(name: string, code: OneTimeCode, what: string | TemplateResult) {
   return html`<div class="panel" role="status">
-    <p><strong>${what}</strong> Give this code to ${name} in person. It works once, until ${formatTime(code.expires_at)}:</p>
+    <p><strong>${what}</strong> Give this code to ${bdi(name)} in person. It works once, until ${formatTime(code.expires_at)}:</p>
     <p class="code-box">${code.code}</p>
     <p class="meta">They open “Set your password” on the sign-in page and enter it with their username.
       It will not be shown again.</p>
@@ -88,7 +88,7 @@ export class AccountsView extends FormView {
           ? html`<div class="empty"><p>No accounts match these filters. Choose “Everyone” and “All”, or add an account below.</p></div>`
           : html`<ul class="cards" aria-label="Accounts">${this.users.map((u) => html`<li>
               <div class="card-head">
-                <a class="card-title" href="/manage/accounts/${u.id}">${u.display_name}</a>
+                <a class="card-title" href="/manage/accounts/${u.id}" dir="auto">${u.display_name}</a>
                 <span>${ROLE_LABEL[u.role]} ${u.active ? nothing : html`<span class="tag inactive">Deactivated</span>`}</span>
               </div>
               <p class="meta">${u.username}${u.email ? ` · ${u.email}` : ''}${u.role !== 'parent' ? (u.has_pin ? ' · PIN set' : ' · no PIN yet') : ''}</p>
@@ -96,7 +96,7 @@ export class AccountsView extends FormView {
 
       <h2 id="add-heading">Add an account</h2>
       ${this.created ? codeHandOver(this.created.user.display_name, this.created.one_time_code,
-          `${this.created.user.display_name}’s account is ready.`) : nothing}
+          html`${bdi(this.created.user.display_name)}’s account is ready.`) : nothing}
       <form class="create panel" aria-labelledby="add-heading" @submit=${this.create} novalidate>
         ${this.formFeedback()}
         <div class="grid-2">

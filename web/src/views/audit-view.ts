@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api, formatTime, type User } from '../api';
-import { FormView, pageTitle } from '../base';
+import { bdi, FormView, pageTitle } from '../base';
 
 interface Entry {
   seq: number;
@@ -91,7 +91,7 @@ export class AuditView extends FormView {
           ? html`<div class="empty"><p>No entries match. Widen the dates or choose “Any event” and “Anyone”.</p></div>`
           : html`<ul class="cards" aria-label="Audit entries">${this.entries.map((e) => html`<li>
               <div class="card-head"><span class="card-title">${e.description}</span><span class="meta">${formatTime(e.at)}</span></div>
-              <p class="meta">${e.actor_name ?? 'Unknown or signed-out person'} · from ${e.address ?? 'the box'} · <code>${e.event}</code></p>
+              <p class="meta">${e.actor_name ? bdi(e.actor_name) : 'Unknown or signed-out person'} · from ${e.address ?? 'the box'} · <code>${e.event}</code></p>
               ${Object.keys(e.detail ?? {}).length ? html`<p class="meta">${this.detail(e)}</p>` : nothing}
             </li>`)}</ul>
             ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${this.more}>Show older entries</button></div>` : nothing}`}

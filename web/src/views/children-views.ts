@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, formatTime, type Session, type User } from '../api';
-import { FormView, pageTitle } from '../base';
+import { bdi, FormView, pageTitle } from '../base';
 import type { Child } from '../journal';
 
 interface Room { id: string; name: string; release_mode: string }
@@ -40,7 +40,7 @@ export class StaffChildrenView extends FormView {
       ${this.kids === null ? html`<p role="status">Loading…</p>`
         : this.kids.length === 0 ? html`<div class="empty"><p>${this.mine ? 'You are not anyone’s key person yet. A manager sets key people.' : 'No children yet. A manager adds them.'}</p></div>`
         : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li>
-            <div class="card-head"><a class="card-title" href="/staff/journal?child=${c.id}">${c.first_name} ${c.last_name}</a><span>${this.rooms.get(c.room_id) ?? ''}</span></div>
+            <div class="card-head"><a class="card-title" href="/staff/journal?child=${c.id}" dir="auto">${c.first_name} ${c.last_name}</a><span dir="auto">${this.rooms.get(c.room_id) ?? ''}</span></div>
             <p class="meta">Born ${c.date_of_birth}${c.left_on ? ` · left ${c.left_on}` : ''}</p>
             ${this.session.device_id ? html`<nb-child-view-button .child=${c}></nb-child-view-button>` : nothing}</li>`)}</ul>`}
     </section>`;
@@ -88,12 +88,12 @@ export class ManageChildrenView extends FormView {
       await api('POST', `/rooms/${room.id}/releases`, { at: `${date}T15:00:00Z` });
       await this.load();
     });
-    if (done) this.notice = `Release date added for ${room.name}.`;
+    if (done) this.notice = html`Release date added for ${bdi(room.name)}.`;
   }
 
   private async releaseNow(room: Room): Promise<void> {
     const done = await this.run(async () => { await api('POST', `/rooms/${room.id}/release-now`, {}); await this.load(); });
-    if (done) this.notice = `${room.name}: everything in the journal is now visible to its families.`;
+    if (done) this.notice = html`${bdi(room.name)}: everything in the journal is now visible to its families.`;
   }
 
   private async addChild(event: Event): Promise<void> {
@@ -118,11 +118,11 @@ export class ManageChildrenView extends FormView {
       ${this.formFeedback()}
       <h2>Rooms</h2>
       ${this.rooms.length === 0 ? html`<div class="empty"><p>No rooms yet. Add your first room below, e.g. Nursery.</p></div>` : html`<ul class="cards" aria-label="Rooms">${this.rooms.map((r) => html`<li>
-        <div class="card-head"><span class="card-title">${r.name}</span><span>${r.release_mode === 'live' ? 'Live: families see entries at once' : 'Released on set dates'}</span></div>
+        <div class="card-head"><span class="card-title" dir="auto">${r.name}</span><span>${r.release_mode === 'live' ? 'Live: families see entries at once' : 'Released on set dates'}</span></div>
         ${r.release_mode === 'scheduled' ? html`<p class="meta">Release dates: ${(this.releases.get(r.id) ?? []).map((p) => `${formatTime(p.at)}${p.kind === 'early' ? ' (early)' : ''}`).join(', ') || 'none yet'}</p>
-          <div class="inline-hide">${this.field(`release-${r.id}`, `Add a release date for ${r.name}`, { type: 'date' })}
+          <div class="inline-hide">${this.field(`release-${r.id}`, html`Add a release date for ${bdi(r.name)}`, { type: 'date' })}
             <button type="button" @click=${() => this.schedule(r)}>Add date</button>
-            <button type="button" @click=${() => this.releaseNow(r)}>Release ${r.name} now</button></div>` : nothing}
+            <button type="button" @click=${() => this.releaseNow(r)}>Release ${bdi(r.name)} now</button></div>` : nothing}
       </li>`)}</ul>`}
       <form class="panel" @submit=${this.addRoom} novalidate aria-label="Add a room">
         <div class="grid-2">${this.field('name', 'Room name', { required: true })}
@@ -132,7 +132,7 @@ export class ManageChildrenView extends FormView {
       <h2>Children</h2>
       ${this.kids === null ? html`<p role="status">Loading…</p>` : this.kids.length === 0 ? html`<div class="empty"><p>No children yet. Add a room first, then the children.</p></div>`
         : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li><div class="card-head">
-            <a class="card-title" href="/manage/children/${c.id}">${c.first_name} ${c.last_name}</a><span>${roomName.get(c.room_id) ?? ''}</span></div></li>`)}</ul>`}
+            <a class="card-title" href="/manage/children/${c.id}" dir="auto">${c.first_name} ${c.last_name}</a><span dir="auto">${roomName.get(c.room_id) ?? ''}</span></div></li>`)}</ul>`}
       ${this.rooms.length ? html`<form class="panel" @submit=${this.addChild} novalidate aria-label="Add a child">
         <h3>Add a child</h3>
         <div class="grid-2">
@@ -185,7 +185,7 @@ export class ManageChildView extends FormView {
 
   private async detach(user: User): Promise<void> {
     const done = await this.run(async () => { await api('DELETE', `/children/${this.childId}/carers/${user.id}`); await this.load(); });
-    if (done) this.notice = `${user.display_name} no longer sees this child’s journal.`;
+    if (done) this.notice = html`${bdi(user.display_name)} no longer sees this child’s journal.`;
   }
 
   private async saveConsent(event: Event): Promise<void> {
@@ -208,26 +208,26 @@ export class ManageChildView extends FormView {
     const yesNo = (v: boolean) => (v ? 'yes' : 'no');
     return html`<section>
       <p><a href="/manage/children">← Rooms and children</a></p>
-      <h1>${c.first_name} ${c.last_name}</h1>
+      <h1 dir="auto">${c.first_name} ${c.last_name}</h1>
       <p class="lead">Born ${c.date_of_birth}</p>
       ${this.formFeedback()}
       <div class="panel"><h2>Parents and carers</h2>
-        <p class="meta">Only the accounts attached here see ${c.first_name}’s journal. Check each one carefully.</p>
+        <p class="meta">Only the accounts attached here see ${bdi(c.first_name)}’s journal. Check each one carefully.</p>
         ${this.carers.length === 0 ? html`<p>No one yet.</p>` : html`<ul class="comments">${this.carers.map((u) => html`<li>
-          ${u.display_name} (${u.username}) <button type="button" class="danger" @click=${() => this.detach(u)} aria-label="Detach ${u.display_name}">Detach</button></li>`)}</ul>`}
+          ${bdi(u.display_name)} (${bdi(u.username)}) <button type="button" class="danger" @click=${() => this.detach(u)} aria-label="Detach ${u.display_name}">Detach</button></li>`)}</ul>`}
         <div class="inline-hide">${this.field('parent_id', 'Attach a parent account', { options: [{ value: '', label: 'Choose…' },
           ...this.parents.filter((u) => !attached.has(u.id)).map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }))] })}
           <button type="button" @click=${this.attach}>Attach</button></div>
       </div>
       ${this.consent ? html`<form class="panel" @submit=${this.saveConsent} novalidate aria-label="Consent">
         <h2>Consent form</h2>
-        ${this.field('own_journal_photos', `Photos and videos of ${c.first_name} in their own journal`, { type: 'checkbox', checked: this.consent.own_journal_photos })}
-        ${this.field('other_journals', `${c.first_name} may appear in other children’s journals`, { type: 'checkbox', checked: this.consent.other_journals })}
+        ${this.field('own_journal_photos', html`Photos and videos of ${bdi(c.first_name)} in their own journal`, { type: 'checkbox', checked: this.consent.own_journal_photos })}
+        ${this.field('other_journals', html`${bdi(c.first_name)} may appear in other children’s journals`, { type: 'checkbox', checked: this.consent.other_journals })}
         ${this.field('online_journal_opt_out', 'The family has opted out of the online journal', { type: 'checkbox', checked: this.consent.online_journal_opt_out, hint: 'Their account then sees nothing; offer them another way.' })}
         ${this.field('note', 'Note', { value: this.consent.note })}
         ${this.submitButton('Record consent', 'Recording…')}
         ${this.history.length ? html`<h3>History</h3><ul class="comments">${this.history.map((h) => html`<li>${h.recorded_at ? formatTime(h.recorded_at) : ''}:
-          own journal ${yesNo(h.own_journal_photos)}, other journals ${yesNo(h.other_journals)}, opted out ${yesNo(h.online_journal_opt_out)}${h.note ? ` — ${h.note}` : ''}</li>`)}</ul>` : nothing}
+          own journal ${yesNo(h.own_journal_photos)}, other journals ${yesNo(h.other_journals)}, opted out ${yesNo(h.online_journal_opt_out)}${h.note ? html` — ${bdi(h.note)}` : ''}</li>`)}</ul>` : nothing}
       </form>` : nothing}
     </section>`;
   }

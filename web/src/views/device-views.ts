@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, formatTime, type Session } from '../api';
-import { FormView, LightElement, pageTitle } from '../base';
+import { bdi, FormView, LightElement, pageTitle } from '../base';
 import { enrolDevice, registeredDevice, type RegisteredDevice } from '../device';
 import type { Child } from '../journal';
 import type { MediaItem } from '../media';
@@ -70,14 +70,14 @@ export class EnrolView extends FormView {
       Screen; then a manager has to register the tablet again.</p>`;
     if (this.done && this.device) {
       return html`<section class="panel narrow"><h1>Tablet registered</h1>
-        <p role="status">This tablet is registered as <strong>${this.device.name}</strong>. Staff can now sign in here.</p>
+        <p role="status">This tablet is registered as <strong>${bdi(this.device.name)}</strong>. Staff can now sign in here.</p>
         ${homeScreen}
         <p><a class="button primary" href="/sign-in">Sign in</a></p></section>`;
     }
     return html`<section class="panel narrow"><h1>Register this tablet</h1>
       <p>Staff record only on the setting’s own tablets. A manager registers a tablet under “Devices” and gives you a
         one-time code (it lasts 10 minutes). The tablet keeps a key that cannot be copied off it.</p>
-      ${this.device ? html`<p class="meta">This browser is already registered as <strong>${this.device.name}</strong>.
+      ${this.device ? html`<p class="meta">This browser is already registered as <strong>${bdi(this.device.name)}</strong>.
         A new code registers it again with a new key.</p>` : nothing}
       <form @submit=${this.submit} novalidate>
         ${this.formFeedback()}
@@ -163,7 +163,7 @@ export class DevicesView extends FormView {
     const c = this.certificate;
     if (!c) return nothing;
     return html`<div class="panel enrolment" role="status">
-      <h2>MDM certificate for ${c.name}</h2>
+      <h2>MDM certificate for ${bdi(c.name)}</h2>
       <p>Give this file to your device-management system to install on the tablet, with the password below. The tablet
         then counts as registered without the browser key. It lasts until ${formatTime(c.expires)}; issuing another or
         reporting the tablet lost stops it working.</p>
@@ -178,7 +178,7 @@ export class DevicesView extends FormView {
       await api('POST', `/devices/${d.id}/acknowledge`, {});
       await this.load();
     });
-    if (done) this.notice = `Alert for ${d.name} acknowledged.`;
+    if (done) this.notice = html`Alert for ${bdi(d.name)} acknowledged.`;
   }
 
   private async rename(event: Event): Promise<void> {
@@ -201,7 +201,7 @@ export class DevicesView extends FormView {
     });
     if (done) {
       this.reporting = null;
-      this.notice = `${d.name} is revoked: it is signed out, its unfinished uploads are discarded, and managers are alerted.`;
+      this.notice = html`${bdi(d.name)} is revoked: it is signed out, its unfinished uploads are discarded, and managers are alerted.`;
     }
   }
 
@@ -210,7 +210,7 @@ export class DevicesView extends FormView {
     if (!e) return nothing;
     const address = `${window.location.origin}/enrol#code=${e.enrolment.code}`;
     return html`<div class="panel enrolment" role="status">
-      <h2>Enrolment code for ${e.device.name}</h2>
+      <h2>Enrolment code for ${bdi(e.device.name)}</h2>
       <p>On the tablet, open <strong>${window.location.origin}/enrol</strong> and type the code, or scan the QR code
         with the tablet’s camera. The code works once, until ${formatTime(e.enrolment.expires_at)} (10 minutes).</p>
       <p class="code" aria-label="Enrolment code">${e.enrolment.code}</p>
@@ -223,7 +223,7 @@ export class DevicesView extends FormView {
   private card(d: Device): TemplateResult {
     const state = d.state === 'revoked' ? `Revoked (${d.revoked_reason})` : d.state === 'pending' ? 'Waiting for enrolment' : 'Active';
     return html`<li class=${d.alert ? 'alert' : ''}>
-      <div class="card-head"><span class="card-title">${d.name}</span><span class="tag ${d.state}">${state}</span></div>
+      <div class="card-head"><span class="card-title" dir="auto">${d.name}</span><span class="tag ${d.state}">${state}</span></div>
       <p class="meta">${d.room_id ? this.rooms.get(d.room_id) ?? '' : 'No room'}
         · last seen ${d.last_seen_at ? formatTime(d.last_seen_at) : 'never'}
         ${d.has_certificate ? ' · MDM certificate' : ''}
@@ -244,11 +244,11 @@ export class DevicesView extends FormView {
           ${d.alert ? html`<button type="button" @click=${() => this.acknowledge(d)}>Acknowledge alert</button>` : nothing}` : nothing}
       </div>
       ${this.reporting === d ? html`<form class="panel" @submit=${this.report} novalidate aria-label="Report ${d.name}">
-        <p><strong>${d.name} will be revoked at once:</strong> whoever is signed in on it is signed out, uploads it has
+        <p><strong>${bdi(d.name)} will be revoked at once:</strong> whoever is signed in on it is signed out, uploads it has
           not finished are discarded, and it cannot sign in again until a manager re-enrols it.</p>
         ${this.field('what', 'What happened?', { options: WHAT, required: true })}
         ${this.field('note', 'Where and when (for the report)', { maxlength: 2000 })}
-        <div class="actions"><button type="submit" class="danger" ?disabled=${this.busy}>Revoke ${d.name}</button>
+        <div class="actions"><button type="submit" class="danger" ?disabled=${this.busy}>Revoke ${bdi(d.name)}</button>
           <button type="button" @click=${() => { this.reporting = null; }}>Cancel</button></div>
       </form>` : nothing}
       ${this.renaming === d ? html`<form class="panel" @submit=${this.rename} novalidate aria-label="Rename ${d.name}">
@@ -320,12 +320,12 @@ export class ChildView extends FormView {
     pageTitle(name ? `${name}’s journal` : 'Child view');
     const people = new Map<string, Child>(this.child ? [[this.child.id, this.child as Child]] : []);
     return html`<section class="child-view">
-      <h1>${name ? `${name}’s journal` : 'Child view'}</h1>
+      <h1>${name ? html`${bdi(name)}’s journal` : 'Child view'}</h1>
       ${this.leaving ? nothing : this.formFeedback()}
-      ${this.entries.length === 0 && this.child ? html`<div class="empty"><p>Nothing in ${name}’s journal yet.</p></div>` : nothing}
+      ${this.entries.length === 0 && this.child ? html`<div class="empty"><p>Nothing in ${bdi(name)}’s journal yet.</p></div>` : nothing}
       <ul class="cards big">${this.entries.map((e) => html`<li>
-        <h2>${e.title}</h2><p class="meta">${e.observed_on}</p>
-        <p>${e.body}</p>
+        <h2 dir="auto">${e.title}</h2><p class="meta">${e.observed_on}</p>
+        <p dir="auto">${e.body}</p>
         <nb-media-gallery .media=${e.media ?? []} .people=${people}></nb-media-gallery>
       </li>`)}</ul>
       ${this.leaving

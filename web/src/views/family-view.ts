@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, ApiError, formatTime, type Session } from '../api';
-import { FormView, pageTitle } from '../base';
+import { bdi, FormView, pageTitle } from '../base';
 import '../media';
 import type { MediaUploader } from '../media';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
@@ -62,21 +62,21 @@ export class FamilyView extends FormView {
       return html`<section class="panel narrow">
         <h1>Before you start</h1>
         <p class="lead">Please read your setting's agreement for families (version ${this.agreement.version}).</p>
-        <div class="agreement">${this.agreement.text.split('\n').map((line) => html`<p>${line}</p>`)}</div>
+        <div class="agreement">${this.agreement.text.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}</div>
         ${this.formFeedback()}
         <div class="actions"><button class="primary" type="button" ?disabled=${this.busy} @click=${this.accept}>I agree</button></div>
       </section>`;
     }
-    const names = [...this.kids.values()].map((c) => c.first_name).join(' and ');
+    const names = [...this.kids.values()].map((c) => bdi(c.first_name));
     return html`<section>
-      <h1>${names ? `${names}’s journal` : 'Journal'}</h1>
+      <h1>${names.length ? html`${names.map((n, i) => (i ? html` and ${n}` : n))}’s journal` : 'Journal'}</h1>
       <nb-lockdown-banner></nb-lockdown-banner>
       <div class="actions"><a class="button" href="/journal/home">Add something from home</a>
         <a class="button" href="/journal/contributions">What I have sent</a></div>
       ${this.kids.size > 1 ? html`<div class="field"><label for="family-child">Show</label>
         <select id="family-child" @change=${async (e: Event) => { this.childFilter = (e.target as HTMLSelectElement).value; await this.run(() => this.page()); }}>
           <option value="">All my children</option>
-          ${[...this.kids.values()].map((c) => html`<option value=${c.id}>${c.first_name}</option>`)}
+          ${[...this.kids.values()].map((c) => html`<option value=${c.id} dir="auto">${c.first_name}</option>`)}
         </select></div>` : nothing}
       ${this.formFeedback()}
       ${this.entries === null ? html`<p role="status">Loading…</p>`
@@ -84,10 +84,10 @@ export class FamilyView extends FormView {
           ? html`<div class="empty"><p>Nothing has been shared yet. Entries appear here when staff add them to the journal
               ${this.kids.size ? '' : html`— and once a manager has attached your child to your account`}.</p></div>`
           : html`<ul class="cards" aria-label="Journal entries">${this.entries.map((e) => html`<li>
-              <div class="card-head"><a class="card-title" href="/journal/entries/${e.id}">${e.title}</a>
+              <div class="card-head"><a class="card-title" href="/journal/entries/${e.id}" dir="auto">${e.title}</a>
                 <span class="meta">${KIND_LABEL[e.kind]} · ${e.observed_on}</span></div>
-              <p class="meta">${childNames(this.kids, e.child_ids) || 'Whole room'} · by ${e.author_name}</p>
-              <p>${e.body.length > 240 ? `${e.body.slice(0, 240)}…` : e.body}</p>
+              <p class="meta">${childNames(this.kids, e.child_ids) ?? 'Whole room'} · by ${bdi(e.author_name)}</p>
+              <p dir="auto">${e.body.length > 240 ? `${e.body.slice(0, 240)}…` : e.body}</p>
               <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
               ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}
             </li>`)}</ul>
@@ -149,22 +149,22 @@ export class FamilyEntryView extends FormView {
     if (!e) return html`<section><h1>Entry</h1>${this.formFeedback()}<p><a href="/journal">Back to the journal</a></p></section>`;
     return html`<article>
       <p><a href="/journal">← Journal</a></p>
-      <h1>${e.title}</h1>
-      <p class="lead">${KIND_LABEL[e.kind]} · ${e.observed_on} · by ${e.author_name}
+      <h1 dir="auto">${e.title}</h1>
+      <p class="lead">${KIND_LABEL[e.kind]} · ${e.observed_on} · by ${bdi(e.author_name)}
         ${e.child_ids.length ? html` · ${childNames(this.kids, e.child_ids)}` : nothing}</p>
       ${e.status === 'pending' ? html`<p class="notice">Waiting for staff to approve it.</p>` : nothing}
-      ${e.status === 'returned' ? html`<p class="form-error">Staff returned this: ${e.returned_reason}</p>` : nothing}
-      <div class="panel">${e.body.split('\n').map((line) => html`<p>${line}</p>`)}
+      ${e.status === 'returned' ? html`<p class="form-error">Staff returned this: ${bdi(e.returned_reason)}</p>` : nothing}
+      <div class="panel">${e.body.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}
         <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
-        ${e.next_steps ? html`<h2>Next steps</h2><p>${e.next_steps}</p>` : nothing}
+        ${e.next_steps ? html`<h2>Next steps</h2><p dir="auto">${e.next_steps}</p>` : nothing}
         ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}
       </div>
       ${this.formFeedback()}
       ${[...this.threads.entries()].map(([childId, comments]) => html`<section class="panel" aria-labelledby="thread-${childId}">
-        <h2 id="thread-${childId}">Comments about ${this.kids.get(childId)?.first_name ?? 'your child'}</h2>
+        <h2 id="thread-${childId}">Comments about ${this.kids.get(childId) ? bdi(this.kids.get(childId)!.first_name) : 'your child'}</h2>
         <p class="meta">Only your family and the staff see these.</p>
         ${comments.length === 0 ? html`<p class="meta">No comments yet.</p>` : html`<ul class="comments">${comments.map((c) => html`<li>
-          <p><strong>${c.author_name}</strong> <span class="meta">${formatTime(c.created_at)}</span></p><p>${c.body}</p></li>`)}</ul>`}
+          <p><strong>${bdi(c.author_name)}</strong> <span class="meta">${formatTime(c.created_at)}</span></p><p dir="auto">${c.body}</p></li>`)}</ul>`}
         <form @submit=${(ev: Event) => this.send(ev, childId)} novalidate>
           <div class="field"><label for="comment-body-${childId}">Your comment</label>
             <textarea id="comment-body-${childId}" rows="3" maxlength="4000"
@@ -214,7 +214,7 @@ export class HomeObservationView extends FormView {
       <p><a href="/journal">← Journal</a></p>
       <h1>Add something from home</h1>
       <p class="lead">Tell staff what your child did at home. It joins the journal once a member of staff approves it.</p>
-      ${this.sent ? html`<p class="notice" role="status">Thank you — “${this.sent.title}” is waiting for staff to approve it.</p>` : ''}
+      ${this.sent ? html`<p class="notice" role="status">Thank you — “${bdi(this.sent.title)}” is waiting for staff to approve it.</p>` : ''}
       <form @submit=${this.submit} novalidate>
         ${this.formFeedback()}
         ${this.field('child_id', 'Child', { required: true, options: this.kids.map((c) => ({ value: c.id, label: c.first_name })) })}
@@ -250,8 +250,8 @@ export class MyContributionsView extends FormView {
       ${this.items === null ? html`<p role="status">Loading…</p>`
         : this.items.length === 0 ? html`<div class="empty"><p>You have not sent anything yet. <a href="/journal/home">Add something from home</a>.</p></div>`
         : html`<ul class="cards">${this.items.map((e) => html`<li>
-            <div class="card-head"><a class="card-title" href="/journal/entries/${e.id}">${e.title}</a><span class="tag">${label[e.status] ?? e.status}</span></div>
-            ${e.status === 'returned' ? html`<p class="meta">Staff said: ${e.returned_reason}</p>` : ''}
+            <div class="card-head"><a class="card-title" href="/journal/entries/${e.id}" dir="auto">${e.title}</a><span class="tag">${label[e.status] ?? e.status}</span></div>
+            ${e.status === 'returned' ? html`<p class="meta">Staff said: ${bdi(e.returned_reason)}</p>` : ''}
           </li>`)}</ul>`}
     </section>`;
   }

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type Session } from '../api';
-import { LightElement, pageTitle } from '../base';
+import { bdi, LightElement, pageTitle } from '../base';
 
 @customElement('nb-home-view')
 export class HomeView extends LightElement {
@@ -22,8 +22,8 @@ export class HomeView extends LightElement {
     const { user } = this.session;
     const roleText = { manager: 'manager', staff: 'member of staff', parent: 'parent or carer' }[user.role];
     return html`<section>
-      <h1>Hello, ${user.display_name}</h1>
-      <p class="lead">You are signed in as a ${roleText} of ${this.session.setting?.name ?? 'your setting'}.</p>
+      <h1>Hello, ${bdi(user.display_name)}</h1>
+      <p class="lead">You are signed in as a ${roleText} of ${this.session.setting?.name ? bdi(this.session.setting.name) : 'your setting'}.</p>
       ${this.alerts ? html`<p class="warning" role="alert">A tablet has been reported lost, stolen or damaged.
         <a href="/devices">See the report${this.alerts === 1 ? '' : 's'} on the devices screen</a>.</p>` : nothing}
       <nb-lockdown-banner></nb-lockdown-banner>

@@ -82,7 +82,7 @@ export class LockdownView extends FormView {
           Everyone has been signed out. Nothing can be seen or sent until a manager says it is safe again.</p>
         ${n ? html`<p class="meta">Since ${formatTime(n.since)}.</p>` : html`<p role="status">Loading…</p>`}
         ${n?.updates.length ? html`<h2>Updates from the setting</h2>
-          <ul class="updates">${n.updates.map((u) => html`<li><p class="meta">${formatTime(u.at)}</p><p>${u.message}</p></li>`)}</ul>` : nothing}
+          <ul class="updates">${n.updates.map((u) => html`<li><p class="meta">${formatTime(u.at)}</p><p dir="auto">${u.message}</p></li>`)}</ul>` : nothing}
       </div>
       <details class="panel">
         <summary>Managers: post an update or lift the lockdown</summary>

@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, formatTime, type Session } from '../api';
-import { FormView, pageTitle } from '../base';
+import { bdi, FormView, pageTitle } from '../base';
 
 interface SessionInfo {
   id: string;
@@ -60,7 +60,7 @@ export class SessionsView extends FormView {
     return html`<section>
       <h1>My account</h1>
       <div class="panel">
-        <p><strong>${u.display_name}</strong> · ${u.username} · ${u.role}</p>
+        <p><strong>${bdi(u.display_name)}</strong> · ${u.username} · ${u.role}</p>
         <p class="meta">Password last changed ${formatTime(u.password_changed_at)}.
           <a href="/account/password">Change password</a></p>
       </div>

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, ApiError, type Session } from '../api';
-import { FormView, pageTitle } from '../base';
+import { bdi, FormView, pageTitle } from '../base';
 import { deviceProof, forgetDevice, registeredDevice, type RegisteredDevice } from '../device';
 
 interface PinPerson {
@@ -90,19 +90,19 @@ export class SignInView extends FormView {
     if (this.picked) {
       const p = this.picked;
       return html`<form class="pin-form" @submit=${this.submitPin} novalidate aria-labelledby="pin-title">
-        <h2 id="pin-title">${p.display_name}</h2>
+        <h2 id="pin-title" dir="auto">${p.display_name}</h2>
         ${this.formFeedback()}
         ${this.field('pin', 'PIN', { type: 'password', inputmode: 'numeric', autocomplete: 'off', required: true, maxlength: 8 })}
         ${this.submitButton('Switch to me', 'Checking…')}
         <button type="button" class="link" @click=${() => { this.picked = null; this.formError = ''; this.errors = {}; }}>
-          Not ${p.display_name}? Pick another name</button>
+          Not ${bdi(p.display_name)}? Pick another name</button>
       </form>`;
     }
     return html`<section class="pin-picker" aria-labelledby="picker-title">
       <h2 id="picker-title">Who is using the tablet?</h2>
       <ul class="people">${this.people.map((p) => html`<li>
         <button type="button" class="person" ?disabled=${p.pin_locked} @click=${() => { this.picked = p; this.formError = ''; }}>
-          ${p.display_name}${p.pin_locked ? html`<span class="hint"> — PIN off: sign in with your password</span>` : nothing}
+          ${bdi(p.display_name)}${p.pin_locked ? html`<span class="hint"> — PIN off: sign in with your password</span>` : nothing}
         </button></li>`)}</ul>
       <p class="hint">Or sign in with your username and password below.</p>
     </section>`;
@@ -123,7 +123,7 @@ export class SignInView extends FormView {
     if (this.compact) return form;
     return html`<section class="panel narrow">
       <h1>Sign in</h1>
-      ${this.device ? html`<p class="meta">This tablet: <strong>${this.device.name}</strong></p>` : nothing}
+      ${this.device ? html`<p class="meta">This tablet: <strong>${bdi(this.device.name)}</strong></p>` : nothing}
       ${this.pinSwitch()}
       ${this.picked ? nothing : form}
       <p>New here, or a manager gave you a one-time code? <a href="/set-password">Set your password</a>.</p>

@@ -3,13 +3,14 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { api, ApiError, formatTime, type Session } from '../api';
 import '../media';
 import type { Consent, MediaUploader } from '../media';
-import { FormView, pageTitle } from '../base';
+import { bdi, FormView, pageTitle } from '../base';
 import { navigate } from '../router';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework } from '../journal';
 
 interface Room { id: string; name: string; release_mode: string }
 
-// Staff read each child's consent to say, per photo, which families will see it.
+// Staff read each child's consent to note it beside their name when tagging; which families
+// will see a photo is the box's answer (GET /media/{id}/audience), not worked out here.
 async function withConsents(known: Map<string, Consent>, children: Child[]): Promise<Map<string, Consent>> {
   const missing = children.filter((c) => !known.has(c.id));
   if (!missing.length) return known;
@@ -19,8 +20,8 @@ async function withConsents(known: Map<string, Consent>, children: Child[]): Pro
   return next;
 }
 
-// A photo the box refused to save (no_photo_consent names the child) is marked beside it; the
-// form says where to look.
+// A photo the box refused to save (no_photo_consent; its details name the item and children)
+// is marked beside it; the form says where to look.
 function placeMediaError(uploader: MediaUploader | null, error: unknown): never {
   if (uploader?.placeError(error)) {
     throw new ApiError(422, 'no_photo_consent', `${(error as Error).message} See the photo marked below.`);
@@ -98,8 +99,8 @@ export class StaffJournalView extends FormView {
       ${this.entries === null ? html`<p role="status">Loading…</p>`
         : this.entries.length === 0 ? html`<div class="empty"><p>No entries match. <a href="/staff/entries/new">Record a new one</a> or change the filters.</p></div>`
         : html`<ul class="cards" aria-label="Entries">${this.entries.map((e) => html`<li>
-            <div class="card-head"><a class="card-title" href="/staff/entries/${e.id}">${e.title}</a><span class="tag">${STATUS_LABEL[e.status] ?? e.status}</span></div>
-            <p class="meta">${KIND_LABEL[e.kind]} · ${e.observed_on} · ${childNames(this.kids, e.child_ids) || 'Whole room'} · by ${e.author_name}</p>
+            <div class="card-head"><a class="card-title" href="/staff/entries/${e.id}" dir="auto">${e.title}</a><span class="tag">${STATUS_LABEL[e.status] ?? e.status}</span></div>
+            <p class="meta">${KIND_LABEL[e.kind]} · ${e.observed_on} · ${childNames(this.kids, e.child_ids) ?? 'Whole room'} · by ${bdi(e.author_name)}</p>
           </li>`)}</ul>
           ${this.next ? html`<div class="actions"><button type="button" @click=${() => this.run(() => this.search(this.next!))}>Show older entries</button></div>` : nothing}`}
     </section>`;
@@ -200,7 +201,7 @@ export class EntryEditorView extends FormView {
               ${this.field('room_id', 'Room', { required: true, options: this.rooms.map((r) => ({ value: r.id, label: r.name })) })}</div>`
           : html`<fieldset class="checks" @change=${this.childrenChanged} aria-describedby=${this.errors.child_ids ? 'entry-child_ids-error' : nothing}><legend>Children in it</legend>
               ${this.kids.map((c) => html`<div class="field-check"><input type="checkbox" name="child" id="child-${c.id}" value=${c.id}>
-                <label for="child-${c.id}">${c.first_name} ${c.last_name}</label></div>`)}
+                <label for="child-${c.id}" dir="auto">${c.first_name} ${c.last_name}</label></div>`)}
               ${this.errors.child_ids ? html`<p class="field-error" id="entry-child_ids-error">${this.errors.child_ids}</p>` : nothing}
               <input type="hidden" id="entry-child_ids"></fieldset>`}
         ${this.kind !== 'snapshot' && this.framework ? html`<fieldset class="checks"><legend>Curriculum (${this.framework.name})</legend>
@@ -336,27 +337,27 @@ export class StaffEntryView extends FormView {
     if (!e) return html`<section><h1>Entry</h1>${this.formFeedback()}</section>`;
     return html`<article>
       <p><a href="/staff/journal">← Journal</a></p>
-      <h1>${e.title}</h1>
-      <p class="lead">${KIND_LABEL[e.kind]} · ${STATUS_LABEL[e.status] ?? e.status} · ${e.observed_on} · by ${e.author_name} · version ${e.version}</p>
-      <div class="panel"><p class="meta">${childNames(this.kids, e.child_ids) || 'Whole room'}</p>
-        ${e.body.split('\n').map((line) => html`<p>${line}</p>`)}
+      <h1 dir="auto">${e.title}</h1>
+      <p class="lead">${KIND_LABEL[e.kind]} · ${STATUS_LABEL[e.status] ?? e.status} · ${e.observed_on} · by ${bdi(e.author_name)} · version ${e.version}</p>
+      <div class="panel"><p class="meta">${childNames(this.kids, e.child_ids) ?? 'Whole room'}</p>
+        ${e.body.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}
         <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
-        ${e.next_steps ? html`<h2>Next steps</h2><p>${e.next_steps}</p>` : nothing}
+        ${e.next_steps ? html`<h2>Next steps</h2><p dir="auto">${e.next_steps}</p>` : nothing}
         ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}</div>
       ${this.formFeedback()}
       ${e.kind !== 'home' ? (this.editing ? this.editForm()
         : html`<div class="actions"><button type="button" @click=${this.startEditing}>Amend this entry</button></div>`) : nothing}
       ${this.versions.length ? html`<details class="panel"><summary>Earlier versions (${this.versions.length})</summary><ul class="comments">
-        ${this.versions.map((v) => html`<li>Version ${v.version}, replaced ${formatTime(v.edited_at)}: “${v.entry.title}”</li>`)}</ul></details>` : nothing}
+        ${this.versions.map((v) => html`<li>Version ${v.version}, replaced ${formatTime(v.edited_at)}: “${bdi(v.entry.title)}”</li>`)}</ul></details>` : nothing}
       ${this.session.user.role === 'manager' && e.kind !== 'home' ? html`<div class="panel"><h2>Review</h2>
         ${this.field('review-note', 'Note to the author', { hint: 'Needed when you return it.' })}
         <div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.review('reviewed')}>Mark reviewed</button>
           <button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.review('returned')}>Return to author</button></div></div>` : nothing}
       ${[...this.threads.entries()].map(([childId, comments]) => html`<section class="panel" aria-labelledby="t-${childId}">
-        <h2 id="t-${childId}">${this.kids.get(childId)?.first_name}’s family conversation</h2>
+        <h2 id="t-${childId}">${bdi(this.kids.get(childId)?.first_name)}’s family conversation</h2>
         ${comments.length === 0 ? html`<p class="meta">No comments yet.</p>` : html`<ul class="comments">${comments.map((c) => html`<li>
-          <p><strong>${c.author_name}</strong> <span class="meta">${formatTime(c.created_at)}</span>
-            ${c.hidden ? html`<span class="tag inactive">Hidden: ${c.hidden_reason}</span>` : nothing}</p><p>${c.body}</p>
+          <p><strong>${bdi(c.author_name)}</strong> <span class="meta">${formatTime(c.created_at)}</span>
+            ${c.hidden ? html`<span class="tag inactive">Hidden: ${bdi(c.hidden_reason)}</span>` : nothing}</p><p dir="auto">${c.body}</p>
           ${c.hidden ? nothing : html`<div class="inline-hide">${this.field(`hide-${c.id}`, 'Reason to hide')}
             <button type="button" class="danger" @click=${() => this.hide(c)}>Hide</button></div>`}</li>`)}</ul>`}
         <form @submit=${(ev: Event) => this.reply(ev, childId)} novalidate>
@@ -395,7 +396,7 @@ export class ContributionsView extends FormView {
       }
       await this.load();
     });
-    if (done) this.notice = approve ? `“${e.title}” is now in the journal.` : `“${e.title}” went back to the family.`;
+    if (done) this.notice = approve ? html`“${bdi(e.title)}” is now in the journal.` : html`“${bdi(e.title)}” went back to the family.`;
   }
 
   render() {
@@ -408,12 +409,12 @@ export class ContributionsView extends FormView {
       ${this.items === null ? html`<p role="status">Loading…</p>`
         : this.items.length === 0 ? html`<div class="empty"><p>Nothing is waiting. New home observations from families will appear here.</p></div>`
         : html`<ul class="cards" aria-label="Waiting for approval">${this.items.map((e) => html`<li>
-            <div class="card-head"><span class="card-title">${e.title}</span><span class="meta">${e.observed_on} · ${childNames(this.kids, e.child_ids)}</span></div>
-            <p class="meta">From ${e.author_name}</p><p>${e.body}</p>
+            <div class="card-head"><span class="card-title" dir="auto">${e.title}</span><span class="meta">${e.observed_on} · ${childNames(this.kids, e.child_ids)}</span></div>
+            <p class="meta">From ${bdi(e.author_name)}</p><p dir="auto">${e.body}</p>
             <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
             ${(e.media ?? []).length ? html`<p class="hint">Approving tags ${childNames(this.kids, e.child_ids)} in these; check no other child is in them.</p>` : nothing}
-            ${this.field(`reason-${e.id}`, `Reason, if you return “${e.title}”`)}
-            <div class="actions"><button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.decide(e, true)}>Approve “${e.title}”</button>
+            ${this.field(`reason-${e.id}`, html`Reason, if you return “${bdi(e.title)}”`)}
+            <div class="actions"><button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.decide(e, true)}>Approve “${bdi(e.title)}”</button>
               <button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.decide(e, false)}>Return</button></div>
           </li>`)}</ul>`}
     </section>`;
