@@ -145,12 +145,13 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::SettingsService settings(ctx);
     domain::AccountService accounts(ctx, settings);
     domain::SetupService setup(ctx, settings);
-    domain::ChildrenService children(ctx, *store, settings);
-    domain::JournalService journal(ctx, *store, settings, children);
+    domain::AccessPolicy access(ctx, *store, settings);
+    domain::ChildrenService children(ctx, *store, settings, access);
+    domain::JournalService journal(ctx, *store, settings, children, access);
     storage::MediaFiles mediaFiles(config.dataDir + "/media");
     auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
     auto mediaWorkers = std::make_unique<system::ThreadPool>(config.mediaWorkers);
-    domain::MediaService media(ctx, *store, children, settings, mediaFiles, *processor, *mediaWorkers);
+    domain::MediaService media(ctx, *store, children, settings, access, mediaFiles, *processor, *mediaWorkers);
     media.recover();
 
     if (const auto code = setup.prepare(config.effectiveSetupCodeFile())) {
@@ -282,10 +283,11 @@ struct OfflineServices {
         throttle(store),
         ctx{store, clock, random, hasher, audit, throttle},
         settings(ctx),
-        children(ctx, store, settings),
+        access(ctx, store, settings),
+        children(ctx, store, settings, access),
         mediaFiles(config.dataDir + "/media"),
         processor(media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)})),
-        media(ctx, store, children, settings, mediaFiles, *processor, inline_) {}
+        media(ctx, store, children, settings, access, mediaFiles, *processor, inline_) {}
 
   system::SystemClock clock;
   system::SystemRandom random;
@@ -295,6 +297,7 @@ struct OfflineServices {
   domain::Throttle throttle;
   domain::Context ctx;
   domain::SettingsService settings;
+  domain::AccessPolicy access;
   domain::ChildrenService children;
   storage::MediaFiles mediaFiles;
   std::unique_ptr<media::MediaProcessor> processor;
@@ -379,6 +382,21 @@ int runCheck(const Config& config, bool repair) {
     std::fprintf(stderr, "nestboxd --check: %s\n", e.what());
     return 2;
   }
+}
+
+int printRoutes() {
+  Json routes = Json::array();
+  for (const auto& r : http::Api::describeRoutes()) {
+    routes.push_back({{"method", r.method},
+                      {"pattern", r.pattern},
+                      {"audience", http::Api::audienceName(r.rules.audience)},
+                      {"child_view", r.rules.childView},
+                      {"lockdown_open", r.rules.lockdownOpen},
+                      {"password_change", r.rules.passwordChange},
+                      {"proof_due", r.rules.proofDue}});
+  }
+  std::puts(routes.dump(2).c_str());
+  return 0;
 }
 
 }  // namespace nestbox

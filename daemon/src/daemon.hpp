@@ -33,4 +33,8 @@ int runDeviceCommand(const Config& config, const DeviceCommand& command);
 // is a manager's, in the web app, with password and PIN.
 int runLockdownCommand(const Config& config, const std::string& reason);
 
+// `nestboxd --routes`: every API route with its declared audience and flags, as JSON (for
+// the access-matrix coverage test and IT support). Needs no configuration or data.
+int printRoutes();
+
 }  // namespace nestbox

@@ -25,6 +25,7 @@ void usage() {
       "                  revoke a device at once (while the daemon runs, too), as the devices screen does\n"
       "  --lockdown --reason TEXT\n"
       "                  lock the box down at once (policy 001): sessions end, the journal closes\n"
+      "  --routes        print every API route with its declared audience as JSON, and exit\n"
       "  --version       print the version and exit\n"
       "  --help          this text");
 }
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
       devices.what = argv[++i];
     } else if (std::strcmp(argv[i], "--note") == 0 && i + 1 < argc) {
       devices.note = argv[++i];
+    } else if (std::strcmp(argv[i], "--routes") == 0) {
+      return nestbox::printRoutes();
     } else if (std::strcmp(argv[i], "--version") == 0) {
       std::puts("nestboxd " NESTBOX_VERSION);
       return 0;

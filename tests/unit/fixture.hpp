@@ -68,12 +68,13 @@ struct Stack {
   domain::SettingsService settings{ctx};
   domain::AccountService accounts{ctx, settings};
   domain::SetupService setup{ctx, settings};
-  domain::ChildrenService children{ctx, store, settings};
-  domain::JournalService journal{ctx, store, settings, children};
+  domain::AccessPolicy access{ctx, store, settings};
+  domain::ChildrenService children{ctx, store, settings, access};
+  domain::JournalService journal{ctx, store, settings, children, access};
   storage::MediaFiles mediaFiles{tempDir("media-" + std::to_string(++stacks())) + "/media"};
   FakeMediaProcessor processor;
   system::InlineExecutor workers;
-  domain::MediaService media{ctx, store, children, settings, mediaFiles, processor, workers};
+  domain::MediaService media{ctx, store, children, settings, access, mediaFiles, processor, workers};
   domain::DeviceService devices{ctx, store, store, media};
   domain::SessionService sessions{ctx, settings, devices};
   domain::LockdownService lockdown{ctx, store, settings};

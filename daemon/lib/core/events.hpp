@@ -107,6 +107,7 @@ enum class Severity { debug, info, warning, error };
   X(PinLocked, "NBX_PIN_LOCKED", warning, true, "PIN switched off after too many wrong PINs")       \
   X(SignedOutEverywhere, "NBX_SIGNED_OUT_EVERYWHERE", info, true, "user ended all their sessions") \
   X(UploadRefusedNetwork, "NBX_UPLOAD_REFUSED_NETWORK", warning, true, "upload refused: not a registered device on a secure network") \
+  X(RecordingRefused, "NBX_RECORDING_REFUSED", warning, true, "journal entry refused: not a registered device on a secure network") \
   X(ChildViewEntered, "NBX_CHILD_VIEW_ENTERED", info, true, "tablet switched into one child's view") \
   X(ChildViewLeft, "NBX_CHILD_VIEW_LEFT", info, true, "tablet left child view with a staff PIN")      \
   X(ChildViewRefused, "NBX_CHILD_VIEW_REFUSED", warning, true, "child view tried to reach something else") \

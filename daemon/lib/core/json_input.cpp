@@ -3,8 +3,25 @@
 namespace nestbox {
 
 Json parseJsonObject(const std::string& body) {
-  Json value = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (body.starts_with("\xEF\xBB\xBF")) {
+    throw InputError("", "The request body starts with a byte-order mark; send plain UTF-8 JSON.");
+  }
+  // Keys seen per open object, innermost last; a repeat is refused.
+  std::vector<std::set<std::string>> keys;
+  std::optional<std::string> repeated;
+  const Json::parser_callback_t check = [&](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::object_start) {
+      keys.emplace_back();
+    } else if (event == Json::parse_event_t::object_end) {
+      if (!keys.empty()) keys.pop_back();
+    } else if (event == Json::parse_event_t::key && !keys.empty() && parsed.is_string()) {
+      if (!keys.back().insert(parsed.get<std::string>()).second && !repeated) repeated = parsed.get<std::string>();
+    }
+    return true;
+  };
+  Json value = Json::parse(body, check, /*allow_exceptions=*/false);
   if (value.is_discarded()) throw InputError("", "The request body is not valid JSON.");
+  if (repeated) throw InputError(*repeated, "'" + *repeated + "' appears more than once in the request body; send it once.");
   if (!value.is_object()) throw InputError("", "The request body must be a JSON object.");
   return value;
 }
@@ -19,13 +36,55 @@ std::size_t utf8Length(const std::string& s) {
 }
 }  // namespace
 
-std::optional<std::string> JsonReader::optionalString(const std::string& field, std::size_t minLen,
-                                                      std::size_t maxLen) {
+namespace {
+// The UTF-8 encodings of the invisible controls (json_input.hpp).
+bool invisibleAt(std::string_view t, std::size_t i) {
+  if (i + 3 > t.size()) return false;
+  const auto b0 = static_cast<unsigned char>(t[i]), b1 = static_cast<unsigned char>(t[i + 1]),
+             b2 = static_cast<unsigned char>(t[i + 2]);
+  if (b0 == 0xEF) return b1 == 0xBB && b2 == 0xBF;                                      // U+FEFF
+  if (b0 != 0xE2) return false;
+  if (b1 == 0x80) return b2 == 0x8B || b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE);  // 200B/E/F, 202A–E
+  if (b1 == 0x81) return b2 >= 0xA6 && b2 <= 0xA9;                                      // U+2066–2069
+  return false;
+}
+}  // namespace
+
+bool hasInvisibleControls(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (invisibleAt(text, i)) return true;
+  }
+  return false;
+}
+
+std::string withoutInvisibleControls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (invisibleAt(text, i)) {
+      i += 2;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+std::optional<std::string> JsonReader::read(const std::string& field, std::size_t minLen, std::size_t maxLen,
+                                            Kind kind) {
   read_.insert(field);
   const auto it = object_.find(field);
   if (it == object_.end() || it->is_null()) return std::nullopt;
   if (!it->is_string()) throw InputError(field, "'" + field + "' must be text.");
   std::string value = it->get<std::string>();
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7f) throw InputError(field, "'" + field + "' contains control characters.");
+  }
+  if (kind == Kind::name && hasInvisibleControls(value)) {
+    throw InputError(field, "'" + field + "' contains invisible characters that change how text is shown "
+                            "(direction marks or zero-width spaces). Type the name again without them.");
+  }
+  if (kind == Kind::text) value = withoutInvisibleControls(value);
   const std::size_t len = utf8Length(value);
   if (len < minLen) {
     throw InputError(field, minLen == 1 ? "'" + field + "' must not be empty."
@@ -36,15 +95,37 @@ std::optional<std::string> JsonReader::optionalString(const std::string& field, 
     throw InputError(field, "'" + field + "' must be at most " + std::to_string(maxLen) +
                                 " characters.");
   }
-  for (unsigned char c : value) {
-    if (c < 0x20 || c == 0x7f) throw InputError(field, "'" + field + "' contains control characters.");
-  }
   return value;
+}
+
+std::optional<std::string> JsonReader::optionalString(const std::string& field, std::size_t minLen,
+                                                      std::size_t maxLen) {
+  return read(field, minLen, maxLen, Kind::text);
 }
 
 std::string JsonReader::requiredString(const std::string& field, std::size_t minLen,
                                        std::size_t maxLen) {
   auto value = optionalString(field, minLen, maxLen);
+  if (!value) throw InputError(field, "'" + field + "' is required.");
+  return *value;
+}
+
+std::optional<std::string> JsonReader::optionalName(const std::string& field, std::size_t minLen, std::size_t maxLen) {
+  return read(field, minLen, maxLen, Kind::name);
+}
+
+std::string JsonReader::requiredName(const std::string& field, std::size_t minLen, std::size_t maxLen) {
+  auto value = optionalName(field, minLen, maxLen);
+  if (!value) throw InputError(field, "'" + field + "' is required.");
+  return *value;
+}
+
+std::optional<std::string> JsonReader::optionalSecret(const std::string& field, std::size_t minLen, std::size_t maxLen) {
+  return read(field, minLen, maxLen, Kind::secret);
+}
+
+std::string JsonReader::requiredSecret(const std::string& field, std::size_t minLen, std::size_t maxLen) {
+  auto value = optionalSecret(field, minLen, maxLen);
   if (!value) throw InputError(field, "'" + field + "' is required.");
   return *value;
 }

@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nestbox {
@@ -21,16 +22,34 @@ struct InputError : std::runtime_error {
   std::string field;  // empty when the problem is the body as a whole
 };
 
-// Parses a request body as a JSON object or throws InputError.
+// Parses a request body as a JSON object or throws InputError. Strict: a byte-order mark
+// before the body and a key repeated in one object are refused (parsers disagree on which
+// repeat wins, so a proxy and the box could read different values).
 Json parseJsonObject(const std::string& body);
+
+// Characters that are invisible yet change how text around them is shown: bidirectional
+// embeddings, overrides and isolates (U+202A–202E, U+2066–2069), the directional marks
+// (U+200E, U+200F), zero-width space (U+200B) and zero-width no-break space (U+FEFF). A name
+// holding one can pass for another ("Ava" and "Ava\u200B"), and an override can make a comment
+// read backwards. U+200C and U+200D (zero-width non-joiner and joiner) are kept: Persian and
+// Indic names need them.
+bool hasInvisibleControls(std::string_view text);
+std::string withoutInvisibleControls(std::string_view text);
 
 class JsonReader {
  public:
   explicit JsonReader(const Json& object);
 
+  // Text: invisible controls (above) are removed, then the length is checked.
   std::string requiredString(const std::string& field, std::size_t minLen, std::size_t maxLen);
   std::optional<std::string> optionalString(const std::string& field, std::size_t minLen,
                                             std::size_t maxLen);
+  // A person's, child's, room's or device's name: invisible controls are refused (400).
+  std::string requiredName(const std::string& field, std::size_t minLen, std::size_t maxLen);
+  std::optional<std::string> optionalName(const std::string& field, std::size_t minLen, std::size_t maxLen);
+  // A password or PIN: taken byte for byte as typed (only control characters refused).
+  std::string requiredSecret(const std::string& field, std::size_t minLen, std::size_t maxLen);
+  std::optional<std::string> optionalSecret(const std::string& field, std::size_t minLen, std::size_t maxLen);
   std::optional<bool> optionalBool(const std::string& field);
   std::optional<int64_t> optionalInt(const std::string& field, int64_t min, int64_t max);
   // A list of non-empty texts (ids), at most `maxItems` of at most `maxLen` characters each.
@@ -44,6 +63,9 @@ class JsonReader {
   void finish() const;
 
  private:
+  enum class Kind { text, name, secret };
+  std::optional<std::string> read(const std::string& field, std::size_t minLen, std::size_t maxLen, Kind kind);
+
   const Json& object_;
   std::set<std::string> read_;
 };

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/access_policy.hpp"
 #include "domain/context.hpp"
 #include "domain/settings.hpp"
 #include "storage/journal_store.hpp"
@@ -43,12 +44,11 @@ struct Agreement {
 
 // "YYYY-MM-DD" that is a real calendar date.
 bool isDate(const std::string& text);
-std::string today(int64_t now);
 
 class ChildrenService {
  public:
-  ChildrenService(Context& ctx, storage::JournalStore& journal, SettingsService& settings)
-      : ctx_(ctx), journal_(journal), settings_(settings) {}
+  ChildrenService(Context& ctx, storage::JournalStore& journal, SettingsService& settings, AccessPolicy& access)
+      : ctx_(ctx), journal_(journal), settings_(settings), access_(access) {}
 
   std::vector<storage::RoomRecord> rooms(const Principal& p);
   storage::RoomRecord createRoom(const Principal& p, const std::string& name, const std::string& releaseMode);
@@ -92,6 +92,7 @@ class ChildrenService {
   Context& ctx_;
   storage::JournalStore& journal_;
   SettingsService& settings_;
+  AccessPolicy& access_;
   // Acceptances are only ever added, so a remembered "yes" stays true; asked on every
   // parent request, hence kept here rather than read from the database each time.
   std::mutex acceptedMutex_;

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace nestbox::domain {
 
 enum class ErrorKind {
@@ -36,6 +38,14 @@ struct DomainError : std::runtime_error {
   std::string code;   // stable machine-readable reason, e.g. "invalid_credentials"
   std::string field;  // the input field at fault, if any
   int64_t retryAfterSeconds;
+  // Structured facts for the client (e.g. which children lack consent), so it never reads
+  // `message`, which is for people. Null when there are none.
+  nlohmann::json details;
+
+  DomainError&& withDetails(nlohmann::json d) && {
+    details = std::move(d);
+    return std::move(*this);
+  }
 };
 
 }  // namespace nestbox::domain

@@ -54,7 +54,7 @@ void JournalService::validate(const storage::EntryRecord& e) {
   checkText(e.body, "body", 0, 20000);
   checkText(e.nextSteps, "next_steps", 0, 5000);
   if (!isDate(e.observedOn)) throw invalid("observed_on", "Give the date observed, e.g. 2026-11-20.");
-  if (e.observedOn > today(ctx_.clock.now() + 86400)) throw invalid("observed_on", "The date observed is in the future.");
+  if (e.observedOn > settings_.today(ctx_.clock.now())) throw invalid("observed_on", "The date observed is in the future.");
   const bool roomWide = e.kind == "room_post" || e.kind == "newsletter";
   if (roomWide) {
     if (!e.roomId || !journal_.room(*e.roomId)) throw invalid("room_id", "Choose the room this post is for.");
@@ -82,12 +82,19 @@ std::vector<storage::MediaRecord> JournalService::resolveMedia(const Principal& 
   for (const auto& a : attachments) {
     if (!seen.insert(a.mediaId).second) continue;
     auto m = journal_.media(a.mediaId);
-    if (!m) throw invalid("media", "One of the attached files does not exist (or is still uploading).");
-    if (m->entryId && *m->entryId != e.id) throw invalid("media", "One of the files is already attached to another entry.");
-    if (!m->entryId && m->uploadedBy != p.userId) {
-      const auto uploader = ctx_.store.userById(m->uploadedBy);
-      const bool colleague = p.role != Role::parent && uploader && uploader->role != "parent";
-      if (!colleague) throw invalid("media", "One of the attached files does not exist (or is still uploading).");
+    // Someone else's item answers exactly like one that does not exist (no existence oracle):
+    // who may attach an item is checked before where it is attached.
+    const auto missing = [] { return invalid("media", "One of the attached files does not exist (or is still uploading)."); };
+    if (!m) throw missing();
+    const bool thisEntrys = m->entryId && *m->entryId == e.id;
+    if (!thisEntrys) {
+      bool allowed = m->uploadedBy == p.userId;
+      if (!allowed && AccessPolicy::isStaff(p)) {
+        const auto uploader = ctx_.store.userById(m->uploadedBy);
+        allowed = uploader && uploader->role != "parent";  // a colleague's upload
+      }
+      if (!allowed) throw missing();
+      if (m->entryId) throw invalid("media", "One of the files is already attached to another entry.");
     }
     if (m->state == "failed") throw invalid("media", "One of the files could not be processed; remove it and send it again.");
     std::vector<storage::MediaTagRecord> tags;
@@ -96,7 +103,10 @@ std::vector<storage::MediaRecord> JournalService::resolveMedia(const Principal& 
       if (!tagged.insert(childId).second) continue;
       const auto child = journal_.child(childId);
       const bool inEntry = std::find(e.childIds.begin(), e.childIds.end(), childId) != e.childIds.end();
-      const bool inRoom = (e.kind == "room_post" || e.kind == "newsletter") && child && e.roomId == child->roomId;
+      // On a room post: a child who receives it (in the room when it was posted).
+      const bool inRoom = (e.kind == "room_post" || e.kind == "newsletter") &&
+                          std::any_of(e.audience.begin(), e.audience.end(),
+                                      [&](const storage::EntryAudienceRecord& r) { return r.childId == childId; });
       if (!child || !(inEntry || inRoom)) {
         throw invalid("media", "Tag only children this entry is about (or, on a room post, children of the room).");
       }
@@ -110,7 +120,8 @@ std::vector<storage::MediaRecord> JournalService::resolveMedia(const Principal& 
                           child->firstName + " " + child->lastName +
                               " has no consent to photos in their own journal, so cannot be tagged. Obscure them with "
                               "the redaction tool, or choose another photo.",
-                          "media");
+                          "media")
+            .withDetails({{"media_id", m->id}, {"child_ids", {childId}}});
       }
       tags.push_back({childId, obscured});
     }
@@ -126,67 +137,43 @@ std::vector<storage::MediaRecord> JournalService::resolveMedia(const Principal& 
   return out;
 }
 
-JournalService::Viewer JournalService::viewer(const Principal& p) {
-  Viewer v{p, {}, {}, {}};
-  if (p.childViewOf) {
-    v.ownChildren.insert(*p.childViewOf);
-  } else if (p.role == Role::parent) {
-    for (const auto& c : journal_.childrenOfParent(p.userId)) v.ownChildren.insert(c.id);
-  }
-  return v;
-}
-
-storage::ConsentRecord JournalService::consentOf(Viewer& v, const std::string& childId) {
-  auto found = v.consents.find(childId);
-  if (found == v.consents.end()) {
-    // No record means no consent to anything.
-    found = v.consents.emplace(childId, journal_.consent(childId).value_or(storage::ConsentRecord{childId, false, false, false, "", 0, ""})).first;
-  }
-  return found->second;
-}
-
 EntryView JournalService::viewFor(const Principal& p, storage::EntryRecord entry) {
-  Viewer v = viewer(p);
-  return viewFor(v, std::move(entry));
+  Viewer v = access_.viewer(p);
+  AuthorNames names;
+  return viewFor(v, names, std::move(entry));
+}
+
+EntryView JournalService::editorView(const Principal& p, storage::EntryRecord entry) {
+  EntryView view = viewFor(p, std::move(entry));
+  if (view.full) {
+    for (const auto& m : view.entry.media) {
+      std::vector<std::string> tags;
+      for (const auto& t : m.children) tags.push_back(t.childId);
+      view.mediaAudiences.emplace(m.id, access_.mediaAudience(m, tags));
+    }
+  }
+  return view;
 }
 
 std::vector<EntryView> JournalService::viewsFor(const Principal& p, std::vector<storage::EntryRecord> entries) {
-  Viewer v = viewer(p);
+  Viewer v = access_.viewer(p);
+  AuthorNames names;
   std::vector<EntryView> out;
   out.reserve(entries.size());
-  for (auto& e : entries) out.push_back(viewFor(v, std::move(e)));
+  for (auto& e : entries) out.push_back(viewFor(v, names, std::move(e)));
   return out;
 }
 
-EntryView JournalService::viewFor(Viewer& v, storage::EntryRecord entry) {
+EntryView JournalService::viewFor(Viewer& v, AuthorNames& names, storage::EntryRecord entry) {
   EntryView view;
-  auto name = v.authorNames.find(entry.authorId);
-  if (name == v.authorNames.end()) {
+  auto name = names.find(entry.authorId);
+  if (name == names.end()) {
     const auto author = ctx_.store.userById(entry.authorId);
-    name = v.authorNames.emplace(entry.authorId, author ? author->displayName : std::string()).first;
+    name = names.emplace(entry.authorId, author ? author->displayName : std::string()).first;
   }
   view.authorName = name->second;
-  if (v.principal.role == Role::parent || v.principal.childViewOf) {
-    // Only their own children, never another child's id, name or tag.
-    std::erase_if(entry.childIds, [&](const std::string& id) { return !v.ownChildren.contains(id); });
-    entry.reviewNote.clear();
-    entry.reviewedBy.reset();
-    entry.reviewedAt.reset();
-    if (entry.kind != "home") entry.returnedReason.clear();
-    // Consent at the pixel, from the register as it is now; of the children in an item,
-    // only their own are named.
-    const auto lookup = [&](const std::string& childId) { return consentOf(v, childId); };
-    std::erase_if(entry.media, [&](const storage::MediaRecord& m) {
-      return copyForFamily(m, v.ownChildren, lookup) == MediaCopy::none;
-    });
-    for (auto& m : entry.media) {
-      std::erase_if(m.children, [&](const storage::MediaTagRecord& t) { return !v.ownChildren.contains(t.childId); });
-      for (auto& tag : m.children) tag.obscured = false;
-      m.sha256.reset();
-      m.redactedSha256.reset();
-      m.uploadedBy.clear();
-    }
-  }
+  access_.shape(v, entry);
+  view.full = v.staff;
   view.entry = std::move(entry);
   return view;
 }
@@ -198,6 +185,7 @@ std::vector<EntryView> JournalService::list(const Principal& p, const storage::E
 
 EntryView JournalService::create(const Principal& p, const EntryInput& in) {
   children_.requireStaff(p);
+  access_.requireRecordingPlace(p, Event::RecordingRefused);
   if (!isStaffKind(in.kind)) throw invalid("kind", "Choose observation, snapshot, room_post or newsletter.");
   if (!isStaffStatus(in.status)) throw invalid("status", "Choose draft, staff_only or journal.");
   storage::EntryRecord e;
@@ -217,17 +205,19 @@ EntryView JournalService::create(const Principal& p, const EntryInput& in) {
   e.createdAt = e.updatedAt = ctx_.clock.now();
   if (e.status == "journal") e.journalAt = e.createdAt;
   validate(e);
+  e.audience = access_.audienceFor(e, nullptr);
   e.media = resolveMedia(p, e, in.media);
   ctx_.store.transaction([&] {
     journal_.insertEntry(e);
     ctx_.audit.record(Event::EntryCreated, AuditActor::of(p), AuditTarget{"entry", e.id},
                       {{"kind", e.kind}, {"status", e.status}, {"children", e.childIds.size()}});
   });
-  return viewFor(p, e);
+  return editorView(p, e);
 }
 
 void JournalService::saveAmendment(const Principal& p, storage::EntryRecord& e, Event event, const Json& detail) {
   const auto before = requireEntry(e.id);
+  e.audience = access_.audienceFor(e, &before);
   e.version = before.version + 1;
   e.updatedAt = ctx_.clock.now();
   ctx_.store.transaction([&] {
@@ -258,6 +248,10 @@ EntryView JournalService::amend(const Principal& p, const std::string& entryId, 
   if (c.childIds) { e.childIds = *c.childIds; changed.push_back("child_ids"); }
   if (c.aspectIds) { e.aspectIds = *c.aspectIds; changed.push_back("aspect_ids"); }
   validate(e);
+  {
+    const auto stored = requireEntry(entryId);
+    e.audience = access_.audienceFor(e, &stored);
+  }
   if (c.media) {
     e.media = resolveMedia(p, e, *c.media);
     changed.push_back("media");
@@ -275,19 +269,15 @@ EntryView JournalService::amend(const Principal& p, const std::string& entryId, 
     e.media = resolveMedia(p, e, kept);
   }
   saveAmendment(p, e, Event::EntryAmended, {{"changed", changed}});
-  return viewFor(p, e);
+  return editorView(p, e);
 }
 
 EntryView JournalService::get(const Principal& p, const std::string& entryId) {
-  if (p.role == Role::parent) {
-    children_.requireAgreement(p);
-    // Anything a parent may not see is "not found", whether it exists or not.
-    const auto entry = journal_.entry(entryId);
-    const bool own = entry && entry->kind == "home" && entry->authorId == p.userId;
-    if (!own && !journal_.parentCanSee(p.userId, entryId, ctx_.clock.now())) throw entryNotFound();
-    return viewFor(p, *entry);
-  }
-  return viewFor(p, requireEntry(entryId));
+  children_.requireAgreement(p);
+  // Anything the viewer may not see is "not found", whether it exists or not.
+  auto entry = journal_.entry(entryId);
+  if (!entry || !access_.mayViewEntry(p, *entry)) throw entryNotFound();
+  return editorView(p, std::move(*entry));
 }
 
 std::vector<storage::EntryVersionRecord> JournalService::versions(const Principal& p, const std::string& entryId) {
@@ -299,12 +289,7 @@ std::vector<storage::EntryVersionRecord> JournalService::versions(const Principa
 std::vector<EntryView> JournalService::childJournal(const Principal& p, const std::optional<storage::EntryCursor>& before,
                                                    int limit) {
   if (!p.childViewOf) throw DomainError(ErrorKind::forbidden, "not_in_child_view", "This is only shown in child view.");
-  storage::ParentFeedQuery q;
-  q.childId = p.childViewOf;
-  q.before = before;
-  q.limit = limit;
-  q.now = ctx_.clock.now();
-  return viewsFor(p, journal_.childFeed(q));
+  return viewsFor(p, journal_.visibleEntries(access_.childViewEntries(*p.childViewOf), {std::nullopt, before, limit}));
 }
 
 std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const storage::ParentFeedQuery& query) {
@@ -315,7 +300,7 @@ std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const s
   storage::ParentFeedQuery q = query;
   q.parentId = p.userId;
   q.now = ctx_.clock.now();
-  if (q.childId && !children_.isCarer(p.userId, *q.childId)) {
+  if (q.childId && !access_.mayViewChild(p, *q.childId)) {
     throw DomainError(ErrorKind::notFound, "not_found", "There is no such child.");
   }
   const std::string key = p.userId + '|' + q.childId.value_or("") + '|' + q.aspectId.value_or("") + '|' +
@@ -333,7 +318,8 @@ std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const s
     }
   }
   auto page = std::make_shared<FeedPage>();
-  page->views = viewsFor(p, journal_.parentFeed(q));
+  page->views = viewsFor(p, journal_.visibleEntries(access_.familyEntries(p.userId, q.childId, q.now),
+                                                    {q.aspectId, q.before, q.limit}));
   CachedFeed fresh{generation, journal_.nextReleaseAfter(q.now), page};
   std::lock_guard lock(feedMutex_);
   if (feedCache_.size() >= kFeedCacheLimit) feedCache_.clear();
@@ -369,6 +355,7 @@ EntryView JournalService::contribute(const Principal& p, const HomeObservation& 
   e.childIds = {o.childId};
   e.createdAt = e.updatedAt = ctx_.clock.now();
   validate(e);
+  e.audience = access_.audienceFor(e, nullptr);
   std::vector<MediaAttachment> attachments;
   for (const auto& id : o.mediaIds) attachments.push_back({id, {}});
   e.media = resolveMedia(p, e, attachments);
@@ -430,26 +417,23 @@ EntryView JournalService::returnContribution(const Principal& p, const std::stri
   return viewFor(p, e);
 }
 
-void JournalService::requireThreadAccess(const Principal& p, const storage::EntryRecord& e, const std::string& childId) {
-  const auto child = journal_.child(childId);
-  const bool about = std::find(e.childIds.begin(), e.childIds.end(), childId) != e.childIds.end();
-  const bool roomWide = (e.kind == "room_post" || e.kind == "newsletter") && child && e.roomId == child->roomId;
-  if (!child || !(about || roomWide)) throw DomainError(ErrorKind::notFound, "not_found", "There is no such conversation.");
-  if (p.role == Role::parent) {
-    children_.requireAgreement(p);
-    if (!children_.isCarer(p.userId, childId) || !journal_.parentCanSee(p.userId, e.id, ctx_.clock.now())) {
-      throw DomainError(ErrorKind::notFound, "not_found", "There is no such conversation.");
-    }
+storage::EntryRecord JournalService::requireThread(const Principal& p, const std::string& entryId,
+                                                  const std::string& childId) {
+  children_.requireAgreement(p);
+  // One answer for a missing entry, a child not in it and a family's thread that is not
+  // theirs: none of them tells whether the entry exists.
+  auto entry = journal_.entry(entryId);
+  if (!entry || !access_.mayViewThread(p, *entry, childId)) {
+    throw DomainError(ErrorKind::notFound, "not_found", "There is no such conversation.");
   }
+  return std::move(*entry);
 }
 
 std::vector<storage::CommentRecord> JournalService::thread(const Principal& p, const std::string& entryId,
                                                            const std::string& childId) {
-  const auto entry = journal_.entry(entryId);
-  if (!entry) throw entryNotFound();
-  requireThreadAccess(p, *entry, childId);
+  requireThread(p, entryId, childId);
   auto comments = journal_.thread(entryId, childId);
-  if (p.role == Role::parent) {
+  if (!AccessPolicy::isStaff(p)) {
     std::erase_if(comments, [](const storage::CommentRecord& c) { return c.hiddenAt.has_value(); });
   }
   return comments;
@@ -457,10 +441,8 @@ std::vector<storage::CommentRecord> JournalService::thread(const Principal& p, c
 
 storage::CommentRecord JournalService::addComment(const Principal& p, const std::string& entryId,
                                                   const std::string& childId, const std::string& body) {
-  const auto entry = journal_.entry(entryId);
-  if (!entry) throw entryNotFound();
-  requireThreadAccess(p, *entry, childId);
-  if (entry->status != "journal") {
+  const auto entry = requireThread(p, entryId, childId);
+  if (entry.status != "journal") {
     throw DomainError(ErrorKind::conflict, "not_in_journal", "Comments open once the entry is in the journal.");
   }
   checkText(body, "body", 1, 4000);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/access_policy.hpp"
 #include "domain/children.hpp"
 #include "domain/context.hpp"
 #include "domain/settings.hpp"
@@ -60,6 +61,9 @@ struct HomeObservation {
 struct EntryView {
   storage::EntryRecord entry;
   std::string authorName;
+  bool full = false;  // shaped for staff: every field; otherwise as a family sees it
+  // Staff, one entry (the editor's data): who will see each media item, by media id.
+  std::map<std::string, MediaAudience> mediaAudiences;
 };
 
 // One page of a family's feed, shared by every request that gets the same page while it is
@@ -78,8 +82,9 @@ struct FeedPage {
 
 class JournalService {
  public:
-  JournalService(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children)
-      : ctx_(ctx), journal_(journal), settings_(settings), children_(children) {}
+  JournalService(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children,
+                 AccessPolicy& access)
+      : ctx_(ctx), journal_(journal), settings_(settings), children_(children), access_(access) {}
 
   std::vector<EntryView> list(const Principal& p, const storage::EntryQuery& query);
   EntryView create(const Principal& p, const EntryInput& input);
@@ -107,18 +112,13 @@ class JournalService {
   void hideComment(const Principal& p, const std::string& commentId, const std::string& reason);
 
  private:
-  // What shaping entries for one person needs, gathered once per request, not per entry.
-  struct Viewer {
-    const Principal& principal;
-    std::set<std::string> ownChildren;                 // parents, and child view's one child
-    std::map<std::string, std::string> authorNames;  // filled as met
-    std::map<std::string, storage::ConsentRecord> consents;  // of children in media, filled as met
-  };
-  storage::ConsentRecord consentOf(Viewer& viewer, const std::string& childId);
-  Viewer viewer(const Principal& p);
+  using Viewer = AccessPolicy::Viewer;
+  using AuthorNames = std::map<std::string, std::string>;  // met while shaping one request's entries
   storage::EntryRecord requireEntry(const std::string& entryId);
-  EntryView viewFor(Viewer& viewer, storage::EntryRecord entry);
+  EntryView viewFor(Viewer& viewer, AuthorNames& names, storage::EntryRecord entry);
   EntryView viewFor(const Principal& p, storage::EntryRecord entry);
+  // viewFor, plus (for staff) who will see each of its media items.
+  EntryView editorView(const Principal& p, storage::EntryRecord entry);
   std::vector<EntryView> viewsFor(const Principal& p, std::vector<storage::EntryRecord> entries);
   void validate(const storage::EntryRecord& entry);
   // Resolves attachments to media records: each exists, is free or already this entry's,
@@ -127,13 +127,15 @@ class JournalService {
   // the child is obscured in the item's redacted copy.
   std::vector<storage::MediaRecord> resolveMedia(const Principal& p, const storage::EntryRecord& entry,
                                                  const std::vector<MediaAttachment>& attachments);
-  void requireThreadAccess(const Principal& p, const storage::EntryRecord& entry, const std::string& childId);
+  // The entry, when `p` may use its thread for `childId`; else one "not found" for every case.
+  storage::EntryRecord requireThread(const Principal& p, const std::string& entryId, const std::string& childId);
   void saveAmendment(const Principal& p, storage::EntryRecord& entry, Event event, const Json& detail);
 
   Context& ctx_;
   storage::JournalStore& journal_;
   SettingsService& settings_;
   ChildrenService& children_;
+  AccessPolicy& access_;
 
   // Family feed pages as last computed, per parent and query. A page stays valid while the
   // journal generation is unchanged and until the next scheduled release instant, so a

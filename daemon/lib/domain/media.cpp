@@ -71,31 +71,14 @@ std::optional<MediaVariant> mediaVariantFromName(const std::string& name) {
 }
 
 MediaService::MediaService(Context& ctx, storage::JournalStore& journal, ChildrenService& children,
-                           SettingsService& settings, storage::MediaFiles& files, media::MediaProcessor& processor,
-                           system::Executor& workers, MediaLimits limits)
-    : ctx_(ctx), journal_(journal), children_(children), settings_(settings), files_(files), processor_(processor),
-      workers_(workers), limits_(limits) {}
+                           SettingsService& settings, AccessPolicy& access, storage::MediaFiles& files,
+                           media::MediaProcessor& processor, system::Executor& workers, MediaLimits limits)
+    : ctx_(ctx), journal_(journal), children_(children), settings_(settings), access_(access), files_(files),
+      processor_(processor), workers_(workers), limits_(limits) {}
 
 void MediaService::requireUploader(const Principal& p) {
   children_.requireAgreement(p);
-  requireRecordingPlace(p);
-}
-
-void MediaService::requireRecordingPlace(const Principal& p) {
-  if (p.role == Role::parent) return;  // home observations come from home
-  if (!p.deviceId) {
-    ctx_.audit.record(Event::UploadRefusedNetwork, AuditActor::of(p), std::nullopt, {{"reason", "no_device"}});
-    throw DomainError(ErrorKind::forbidden, "device_required",
-                      "Photos and videos are accepted only from the setting's registered tablets. "
-                      "Use a registered tablet, or ask a manager to register this one.");
-  }
-  if (!settings_.isSecureAddress(p.origin.address)) {
-    ctx_.audit.record(Event::UploadRefusedNetwork, AuditActor::of(p), std::nullopt,
-                      {{"reason", "insecure_network"}, {"address", p.origin.address}});
-    throw DomainError(ErrorKind::forbidden, "insecure_network",
-                      "This network is not one of the setting's secure networks (guest Wi-Fi?). "
-                      "Connect the tablet to the staff network and try again.");
-  }
+  access_.requireRecordingPlace(p, Event::UploadRefusedNetwork);
 }
 
 storage::UploadRecord MediaService::requireOwnUpload(const Principal& p, const std::string& uploadId) {
@@ -315,7 +298,7 @@ std::unique_ptr<UploadAppend> MediaService::append(const Principal& p, const std
                                                    std::optional<int64_t> requestLength,
                                                    std::optional<UploadChecksum> checksum) {
   auto u = requireOwnUpload(p, uploadId);
-  requireRecordingPlace(p);
+  access_.requireRecordingPlace(p, Event::UploadRefusedNetwork);
   if (offset != u.received) {
     throw DomainError(ErrorKind::conflict, "offset_mismatch",
                       "The upload is at byte " + std::to_string(u.received) + ", not " + std::to_string(offset) +
@@ -432,34 +415,24 @@ storage::MediaRecord MediaService::get(const Principal& p, const std::string& me
   return *m;
 }
 
+MediaAudience MediaService::audience(const Principal& p, const std::string& mediaId,
+                                     const std::vector<std::string>& childIds) {
+  children_.requireStaff(p);
+  const auto m = journal_.media(mediaId);
+  if (!m) throw mediaNotFound();
+  for (const auto& id : childIds) {
+    if (!journal_.child(id)) {
+      throw DomainError(ErrorKind::invalid, "invalid", "One of the children does not exist.", "child_ids");
+    }
+  }
+  return access_.mediaAudience(*m, childIds);
+}
+
 ServedMedia MediaService::locate(const Principal& p, const std::string& mediaId, MediaVariant variant) {
   const auto m = journal_.media(mediaId);
   if (!m) throw mediaNotFound();
-  MediaCopy copy = MediaCopy::none;
-  const auto consentOf = [&](const std::string& childId) {
-    return journal_.consent(childId).value_or(storage::ConsentRecord{childId, false, false, false, "", 0, ""});
-  };
-  if (p.childViewOf) {
-    // Child view sees what the child's family would, of the child's own journal only.
-    if (!m->entryId || !journal_.childCanSee(*p.childViewOf, *m->entryId)) throw mediaNotFound();
-    copy = copyForFamily(*m, {*p.childViewOf}, consentOf);
-  } else if (p.role != Role::parent) {
-    copy = copyForStaff(*m);
-  } else {
-    children_.requireAgreement(p);
-    bool visible = false;
-    if (!m->entryId) {
-      visible = m->uploadedBy == p.userId;  // their own upload, before it is sent
-    } else {
-      const auto entry = journal_.entry(*m->entryId);
-      visible = entry && ((entry->kind == "home" && entry->authorId == p.userId) ||
-                          journal_.parentCanSee(p.userId, entry->id, ctx_.clock.now()));
-    }
-    if (!visible) throw mediaNotFound();
-    std::set<std::string> family;
-    for (const auto& c : journal_.childrenOfParent(p.userId)) family.insert(c.id);
-    copy = copyForFamily(*m, family, consentOf);
-  }
+  children_.requireAgreement(p);
+  const MediaCopy copy = access_.mediaCopy(p, *m);
   if (copy == MediaCopy::none) throw mediaNotFound();
   if (m->state == "processing") {
     throw DomainError(ErrorKind::conflict, "processing", "This is still being prepared. Try again in a moment.");

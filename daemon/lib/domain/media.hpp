@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/access_policy.hpp"
 #include "domain/children.hpp"
 #include "domain/settings.hpp"
 #include "domain/context.hpp"
@@ -96,8 +97,8 @@ struct MediaCheckReport {
 class MediaService {
  public:
   MediaService(Context& ctx, storage::JournalStore& journal, ChildrenService& children, SettingsService& settings,
-               storage::MediaFiles& files, media::MediaProcessor& processor, system::Executor& workers,
-               MediaLimits limits = {});
+               AccessPolicy& access, storage::MediaFiles& files, media::MediaProcessor& processor,
+               system::Executor& workers, MediaLimits limits = {});
 
   // Staff, managers and parents (for home observations) may upload. Staff and managers only
   // from a registered device (a device-bound session) on one of the setting's secure
@@ -124,9 +125,11 @@ class MediaService {
 
   // An item's record for staff and its uploader (state while processing; children in it).
   storage::MediaRecord get(const Principal& p, const std::string& mediaId);
-  // Authorises one request for bytes: staff any item; a parent only an item in an entry they
-  // can see, or their own contribution's, in the copy consent allows now. Anything else is
-  // "not found". Items still processing have no thumbnail or display copy yet (conflict).
+  // Staff editing an entry: who will see the item if it is tagged with `childIds`.
+  MediaAudience audience(const Principal& p, const std::string& mediaId, const std::vector<std::string>& childIds);
+  // Authorises one request for bytes by the access policy: staff any item; a family only an
+  // item in an entry they can see, or their own upload, in the copy consent allows now.
+  // Anything else is "not found". Items still processing have no preview yet (conflict).
   ServedMedia locate(const Principal& p, const std::string& mediaId, MediaVariant variant);
 
   // Staff: writes a copy with `regions` (pixels of the stored original) irreversibly
@@ -143,7 +146,6 @@ class MediaService {
   friend class Append;
   storage::UploadRecord requireOwnUpload(const Principal& p, const std::string& uploadId);
   void requireUploader(const Principal& p);
-  void requireRecordingPlace(const Principal& p);
   void sniffAndCheck(storage::UploadRecord& upload);
   void complete(const Principal& p, storage::UploadRecord& upload);
   void removeUpload(const storage::UploadRecord& upload);
@@ -157,6 +159,7 @@ class MediaService {
   storage::JournalStore& journal_;
   ChildrenService& children_;
   SettingsService& settings_;
+  AccessPolicy& access_;
   storage::MediaFiles& files_;
   media::MediaProcessor& processor_;
   system::Executor& workers_;

@@ -83,6 +83,14 @@ storage::SettingRecord SettingsService::update(const Principal& actor, const Set
     record->secureSubnets = security::formatSubnetList(subnets);
     changed["secure_subnets"] = record->secureSubnets;
   }
+  if (c.timeZone) {
+    if (!Calendar::knownZone(*c.timeZone)) {
+      throw DomainError(ErrorKind::invalid, "invalid",
+                        "Choose a time zone by its name, e.g. Europe/London or Europe/Dublin.", "time_zone");
+    }
+    record->timeZone = *c.timeZone;
+    changed["time_zone"] = record->timeZone;
+  }
   apply(c.passwordMaxAgeDays, record->passwordMaxAgeDays, "password_max_age_days", 0, 3650);
   apply(c.idleMinutesManager, record->idleMinutesManager, "idle_minutes_manager", 1, 240);
   apply(c.idleMinutesStaff, record->idleMinutesStaff, "idle_minutes_staff", 1, 240);
@@ -133,5 +141,15 @@ bool SettingsService::isSecureAddress(const std::string& address) {
   // Parsed per call: uploads are rare next to their bytes, and the list is short.
   return security::inAnySubnet(address, security::parseSubnetList(orDefaults(snapshot()).secureSubnets, error));
 }
+
+Calendar SettingsService::calendar() {
+  const auto record = snapshot();
+  // A zone the tz database no longer knows (tzdata removed one) falls back to the default
+  // rather than stopping the box.
+  if (record && Calendar::knownZone(record->timeZone)) return Calendar(record->timeZone);
+  return Calendar(kDefaultTimeZone);
+}
+
+std::string SettingsService::today(int64_t now) { return calendar().dateOf(now); }
 
 }  // namespace nestbox::domain

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/calendar.hpp"
 #include "domain/context.hpp"
 #include "security/subnets.hpp"
 #include "storage/records.hpp"
@@ -19,6 +20,7 @@ struct SettingsChange {
   std::optional<bool> passwordRequireMixed;
   std::optional<bool> keepUnredactedOriginals;
   std::optional<std::string> secureSubnets;  // comma- or newline-separated networks
+  std::optional<std::string> timeZone;       // an IANA name, e.g. Europe/London
   std::optional<int> passwordMaxAgeDays;
   std::optional<int> idleMinutesManager, idleMinutesStaff, idleMinutesParent;
   std::optional<int> absoluteHoursManager, absoluteHoursStaff, absoluteHoursParent;
@@ -44,6 +46,11 @@ class SettingsService {
   int agreementVersion();
   // True when `address` is on one of the setting's secure networks (staff uploads).
   bool isSecureAddress(const std::string& address);
+  // The setting's calendar (its time zone; Europe/London before setup): every day, week and
+  // term the box reasons about.
+  Calendar calendar();
+  // The setting's local date at `now`, "YYYY-MM-DD".
+  std::string today(int64_t now);
 
  private:
   Context& ctx_;

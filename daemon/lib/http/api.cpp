@@ -1,5 +1,7 @@
 #include "http/api.hpp"
 
+#include <stdexcept>
+
 #include "core/log.hpp"
 #include "domain/errors.hpp"
 #include "http/query_params.hpp"
@@ -58,6 +60,7 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
     out["password_max_age_days"] = s.passwordMaxAgeDays;
     out["keep_unredacted_originals"] = s.keepUnredactedOriginals;
     out["secure_subnets"] = s.secureSubnets;
+    out["time_zone"] = s.timeZone;
     out["idle_minutes"] = {{"manager", s.idleMinutesManager}, {"staff", s.idleMinutesStaff}, {"parent", s.idleMinutesParent}};
     out["absolute_hours"] = {
         {"manager", s.absoluteHoursManager}, {"staff", s.absoluteHoursStaff}, {"parent", s.absoluteHoursParent}};
@@ -78,63 +81,82 @@ bool isStateChanging(const std::string& method) { return method != "GET" && meth
 
 }  // namespace
 
+std::vector<Api::RouteDef> Api::coreRoutes() {
+  using enum Audience;
+  return {
+      {"GET", "/api/v1/ca.crt", {.audience = open, .lockdownOpen = true}, &Api::getCaCertificate},
+      {"GET", "/api/v1/ca.sha256", {.audience = open, .lockdownOpen = true}, &Api::getCaFingerprint},
+      {"GET", "/api/v1/box", {.audience = open, .lockdownOpen = true}, &Api::getBox},
+      {"GET", "/api/v1/setup", {.audience = open}, &Api::getSetup},
+      {"POST", "/api/v1/setup", {.audience = open}, &Api::postSetup},
+      {"POST", "/api/v1/auth/sign-in", {.audience = open}, &Api::signIn},
+      {"POST", "/api/v1/auth/redeem-code", {.audience = open}, &Api::redeemCode},
+      {"GET", "/api/v1/auth/session",
+       {.audience = signedIn, .childView = true, .passwordChange = true, .proofDue = true}, &Api::currentSession},
+      {"POST", "/api/v1/auth/sign-out",
+       {.audience = signedIn, .childView = true, .passwordChange = true, .proofDue = true}, &Api::signOut},
+      {"GET", "/api/v1/me/sessions", {.audience = signedIn}, &Api::listMySessions},
+      {"DELETE", "/api/v1/me/sessions/:id", {.audience = signedIn}, &Api::endMySession},
+      {"POST", "/api/v1/me/password", {.audience = signedIn, .passwordChange = true}, &Api::changeMyPassword},
+      {"POST", "/api/v1/me/pin", {.audience = signedIn}, &Api::setMyPin},
+      {"GET", "/api/v1/users", {.audience = manager}, &Api::listUsers},
+      {"POST", "/api/v1/users", {.audience = manager}, &Api::createUser},
+      {"GET", "/api/v1/users/:id", {.audience = signedIn}, &Api::getUser},
+      {"PATCH", "/api/v1/users/:id", {.audience = manager}, &Api::updateUser},
+      {"POST", "/api/v1/users/:id/deactivate", {.audience = manager}, &Api::deactivateUser},
+      {"POST", "/api/v1/users/:id/reactivate", {.audience = manager}, &Api::reactivateUser},
+      {"POST", "/api/v1/users/:id/reset-code", {.audience = manager}, &Api::issueResetCode},
+      {"PUT", "/api/v1/users/:id/pin", {.audience = manager}, &Api::setUserPin},
+      {"GET", "/api/v1/settings", {.audience = signedIn}, &Api::getSettings},
+      {"PATCH", "/api/v1/settings", {.audience = manager}, &Api::updateSettings},
+      {"GET", "/api/v1/audit", {.audience = manager}, &Api::listAudit},
+      {"GET", "/api/v1/audit/events", {.audience = manager}, &Api::listAuditEvents},
+  };
+}
+
+std::vector<Api::RouteDef> Api::routeDefinitions() {
+  std::vector<RouteDef> all;
+  for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes()}) {
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  return all;
+}
+
+const char* Api::audienceName(Audience audience) {
+  switch (audience) {
+    case Audience::unset: return "unset";
+    case Audience::open: return "open";
+    case Audience::signedIn: return "signed_in";
+    case Audience::staff: return "staff";
+    case Audience::manager: return "manager";
+    case Audience::parent: return "parent";
+  }
+  return "unset";
+}
+
+void Api::checkRules(const std::string& key, const RouteRules& rules) {
+  if (rules.audience == Audience::unset) {
+    throw std::logic_error("route " + key + " declares no audience (open, signed_in, staff, manager or parent)");
+  }
+  if (rules.audience == Audience::open && (rules.childView || rules.passwordChange || rules.proofDue)) {
+    throw std::logic_error("route " + key + " is open, so session flags (child view, password change, proof due) mean nothing");
+  }
+}
+
+std::vector<Api::RouteInfo> Api::describeRoutes() {
+  std::vector<RouteInfo> out;
+  for (const auto& def : routeDefinitions()) out.push_back({def.method, def.pattern, def.rules});
+  return out;
+}
+
 Api::Api(Services services) : s_(std::move(services)) {
-  auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
-  add("GET", "/api/v1/ca.crt", Access::open, bind(&Api::getCaCertificate));
-  add("GET", "/api/v1/ca.sha256", Access::open, bind(&Api::getCaFingerprint));
-  add("GET", "/api/v1/box", Access::open, bind(&Api::getBox));
-  add("GET", "/api/v1/setup", Access::open, bind(&Api::getSetup));
-  add("POST", "/api/v1/setup", Access::open, bind(&Api::postSetup));
-  add("POST", "/api/v1/auth/sign-in", Access::open, bind(&Api::signIn));
-  add("POST", "/api/v1/auth/redeem-code", Access::open, bind(&Api::redeemCode));
-  add("GET", "/api/v1/auth/session", Access::session, bind(&Api::currentSession), true);
-  add("POST", "/api/v1/auth/sign-out", Access::session, bind(&Api::signOut), true);
-  add("GET", "/api/v1/me/sessions", Access::session, bind(&Api::listMySessions));
-  add("DELETE", "/api/v1/me/sessions/:id", Access::session, bind(&Api::endMySession));
-  add("POST", "/api/v1/me/password", Access::session, bind(&Api::changeMyPassword), true);
-  add("POST", "/api/v1/me/pin", Access::session, bind(&Api::setMyPin));
-  add("GET", "/api/v1/users", Who::manager, bind(&Api::listUsers));
-  add("POST", "/api/v1/users", Who::manager, bind(&Api::createUser));
-  add("GET", "/api/v1/users/:id", Access::session, bind(&Api::getUser));
-  add("PATCH", "/api/v1/users/:id", Who::manager, bind(&Api::updateUser));
-  add("POST", "/api/v1/users/:id/deactivate", Who::manager, bind(&Api::deactivateUser));
-  add("POST", "/api/v1/users/:id/reactivate", Who::manager, bind(&Api::reactivateUser));
-  add("POST", "/api/v1/users/:id/reset-code", Who::manager, bind(&Api::issueResetCode));
-  add("PUT", "/api/v1/users/:id/pin", Who::manager, bind(&Api::setUserPin));
-  add("GET", "/api/v1/settings", Access::session, bind(&Api::getSettings));
-  add("PATCH", "/api/v1/settings", Who::manager, bind(&Api::updateSettings));
-  add("GET", "/api/v1/audit", Who::manager, bind(&Api::listAudit));
-  add("GET", "/api/v1/audit/events", Who::manager, bind(&Api::listAuditEvents));
-  addJournalRoutes();
-  addMediaRoutes();
-  addDeviceRoutes();
-  addLockdownRoutes();
-}
-
-void Api::addStream(const char* method, const char* pattern, StreamHandler stream) {
-  router_.add(method, pattern, Route{Access::session, false, nullptr, Who::anyone, std::move(stream),
-                                     std::string(method) + " " + pattern});
-  routeInfo_.push_back({method, pattern, true});
-}
-
-void Api::add(const char* method, const char* pattern, Who who, Handler handler) {
-  add(method, pattern, Access::session, std::move(handler), false, who);
-}
-
-void Api::add(const char* method, const char* pattern, Access access, Handler handler,
-              bool allowedWhilePasswordChangeRequired, Who who) {
-  router_.add(method, pattern, Route{access, allowedWhilePasswordChangeRequired, std::move(handler), who, nullptr,
-                                     std::string(method) + " " + pattern});
-  routeInfo_.push_back({method, pattern, access == Access::session});
-}
-
-bool Api::allowedInChildView(const std::string& key) {
-  return key == "GET /api/v1/auth/session" || key == "POST /api/v1/auth/sign-out" || key == "GET /api/v1/child-view" ||
-         key == "POST /api/v1/child-view/leave" || key == "GET /api/v1/media/:id/:variant";
-}
-
-bool Api::allowedWithProofDue(const std::string& key) {
-  return key == "GET /api/v1/auth/session" || key == "POST /api/v1/auth/sign-out" || key == "POST /api/v1/auth/renew";
+  for (const auto& def : routeDefinitions()) {
+    const std::string key = std::string(def.method) + " " + def.pattern;
+    checkRules(key, def.rules);
+    if (!def.handler == !def.stream) throw std::logic_error("route " + key + " needs exactly one handler");
+    router_.add(def.method, def.pattern, Route{def.rules, def.handler, def.stream});
+    routeInfo_.push_back({def.method, def.pattern, def.rules});
+  }
 }
 
 domain::RequestOrigin Api::originOf(const Request& request) const {
@@ -159,7 +181,7 @@ Response Api::guarded(const Request& request, const std::function<Response()>& w
     logEvent(Event::HttpBadRequest, {{"path", request.path}, {"field", e.field}});
     return Response::error(400, "invalid_request", e.what(), e.field);
   } catch (const DomainError& e) {
-    auto response = Response::error(statusFor(e.kind), e.code, e.what(), e.field);
+    auto response = Response::error(statusFor(e.kind), e.code, e.what(), e.field, e.details);
     if (e.kind == ErrorKind::throttled) response.withHeader("Retry-After", std::to_string(e.retryAfterSeconds));
     return response;
   } catch (const std::exception& e) {
@@ -181,7 +203,7 @@ Api::Opened Api::open(const Request& request) {
     const auto match = router_.match(request.method, request.path);
     Call call{request, match.params, originOf(request), std::nullopt};
     if (auto stop = admit(request, match, call)) return *stop;
-    if (match.handler->stream) out.sink = match.handler->stream(call);
+    if (match.handler->stream) out.sink = (this->*match.handler->stream)(call);
     return Response{0, {}, {}};  // admitted: the body decides
   });
   if (early.status != 0) {
@@ -198,11 +220,11 @@ Response Api::dispatch(const Request& request) {
   const Route& route = *match.handler;
   if (route.stream) {
     // A streaming route called with the whole body at once (not through the streaming adapter).
-    auto sink = route.stream(call);
+    auto sink = (this->*route.stream)(call);
     sink->write(request.body);
     return sink->finish();
   }
-  return route.handler(call);
+  return (this->*route.handler)(call);
 }
 
 std::optional<Response> Api::admit(const Request& request, const Router<Route>::Match& match, Call& call) {
@@ -217,7 +239,7 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
   }
   const Route& route = *match.handler;
   // Locked down: nothing but the notice and the manager's own way out (policy 001).
-  if (!allowedInLockdown(route.key) && s_.lockdown.engaged()) return lockedDown();
+  if (!route.rules.lockdownOpen && s_.lockdown.engaged()) return lockedDown();
 
   if (isStateChanging(request.method)) {
     // Cross-site requests never change anything, signed in or not (login CSRF included).
@@ -238,7 +260,7 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
     }
   }
 
-  if (route.access == Access::session) {
+  if (route.rules.audience != Audience::open) {
     const auto auth = s_.sessions.authenticate(request.cookie(kSessionCookie).value_or(""), call.origin);
     if (!auth.principal) {
       const bool expired = auth.rejection == domain::SessionRejection::idleExpired ||
@@ -250,12 +272,12 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
       return response;
     }
     call.principal = auth.principal;
-    if (call.principal->childViewOf && !allowedInChildView(route.key)) {
+    if (call.principal->childViewOf && !route.rules.childView) {
       s_.audit.record(Event::ChildViewRefused, domain::AuditActor::of(*call.principal), domain::AuditTarget{"route", request.path});
       return Response::error(403, "child_view",
                              "This tablet is in child view. A member of staff can leave it with their PIN.");
     }
-    if (auth.deviceProofDue && !allowedWithProofDue(route.key)) {
+    if (auth.deviceProofDue && !route.rules.proofDue) {
       return Response::error(401, "device_proof_required", "The tablet needs to prove it is registered again. Reload the page.");
     }
     if (isStateChanging(request.method)) {
@@ -267,17 +289,18 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
                                "This request lacked the page's security token. Reload the page and try again.");
       }
     }
-    if (call.principal->mustChangePassword && !route.allowedWhilePasswordChangeRequired) {
+    if (call.principal->mustChangePassword && !route.rules.passwordChange) {
       return Response::error(403, "password_change_required", "Your password has expired. Choose a new one first.");
     }
     const Role role = call.principal->role;
-    const bool allowed = route.who == Who::anyone || (route.who == Who::staff && role != Role::parent) ||
-                         (route.who == Who::manager && role == Role::manager) ||
-                         (route.who == Who::parent && role == Role::parent);
+    const Audience audience = route.rules.audience;
+    const bool allowed = audience == Audience::signedIn || (audience == Audience::staff && role != Role::parent) ||
+                         (audience == Audience::manager && role == Role::manager) ||
+                         (audience == Audience::parent && role == Role::parent);
     if (!allowed) {
       s_.audit.record(Event::AccessDenied, domain::AuditActor::of(*call.principal), domain::AuditTarget{"route", request.path});
-      if (route.who == Who::manager) return Response::error(403, "manager_only", "Only a manager can do this.");
-      if (route.who == Who::staff) return Response::error(403, "staff_only", "Only staff and managers can do this.");
+      if (audience == Audience::manager) return Response::error(403, "manager_only", "Only a manager can do this.");
+      if (audience == Audience::staff) return Response::error(403, "staff_only", "Only staff and managers can do this.");
       return Response::error(403, "parents_only", "This is for parents and carers.");
     }
   }
@@ -348,13 +371,13 @@ Response Api::postSetup(Call& call) {
   JsonReader in(body);
   domain::SetupRequest r;
   r.code = in.requiredString("code", 1, 64);
-  r.settingName = in.requiredString("setting_name", 1, 120);
+  r.settingName = in.requiredName("setting_name", 1, 120);
   r.framework = in.requiredString("framework", 1, 16);
-  r.username = in.requiredString("username", 1, 64);
-  r.displayName = in.requiredString("display_name", 1, 100);
+  r.username = in.requiredName("username", 1, 64);
+  r.displayName = in.requiredName("display_name", 1, 100);
   r.email = in.optionalString("email", 0, 254);
-  r.password = in.requiredString("password", 1, 128);
-  r.pin = in.optionalString("pin", 1, 8);
+  r.password = in.requiredSecret("password", 1, 128);
+  r.pin = in.optionalSecret("pin", 1, 8);
   in.finish();
   s_.setup.run(r, call.origin, s_.setupCodeFile);
   return signedInResponse(201, s_.sessions.signIn(r.username, r.password, call.origin));
@@ -369,8 +392,8 @@ Response Api::signedInResponse(int status, const domain::SignInResult& result) {
 Response Api::signIn(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
-  const std::string username = in.requiredString("username", 1, 64);
-  const std::string password = in.requiredString("password", 1, 128);
+  const std::string username = in.requiredName("username", 1, 64);
+  const std::string password = in.requiredSecret("password", 1, 128);
   const auto device = readDeviceProof(in);
   in.finish();
   return signedInResponse(200, s_.sessions.signIn(username, password, call.origin, device));
@@ -379,9 +402,9 @@ Response Api::signIn(Call& call) {
 Response Api::redeemCode(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
-  const std::string username = in.requiredString("username", 1, 64);
+  const std::string username = in.requiredName("username", 1, 64);
   const std::string code = in.requiredString("code", 1, 64);
-  const std::string password = in.requiredString("new_password", 1, 128);
+  const std::string password = in.requiredSecret("new_password", 1, 128);
   in.finish();
   s_.accounts.redeemCode(username, code, password, call.origin);
   return Response::json(200, {{"message", "Your password is set. Sign in with it now."}});
@@ -425,8 +448,8 @@ Response Api::endMySession(Call& call) {
 Response Api::changeMyPassword(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
-  const std::string current = in.requiredString("current_password", 1, 128);
-  const std::string next = in.requiredString("new_password", 1, 128);
+  const std::string current = in.requiredSecret("current_password", 1, 128);
+  const std::string next = in.requiredSecret("new_password", 1, 128);
   in.finish();
   s_.accounts.changePassword(call.who(), current, next);
   return Response::json(200, {{"message", "Your password is changed. Your other sessions have been signed out."}});
@@ -435,8 +458,8 @@ Response Api::changeMyPassword(Call& call) {
 Response Api::setMyPin(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
-  const std::string password = in.requiredString("password", 1, 128);
-  const std::string pin = in.requiredString("pin", 1, 8);
+  const std::string password = in.requiredSecret("password", 1, 128);
+  const std::string pin = in.requiredSecret("pin", 1, 8);
   in.finish();
   s_.accounts.setOwnPin(call.who(), password, pin);
   return Response::json(200, {{"message", "Your PIN is set."}});
@@ -461,8 +484,8 @@ Response Api::createUser(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
   domain::NewAccount account;
-  account.username = in.requiredString("username", 1, 64);
-  account.displayName = in.requiredString("display_name", 1, 100);
+  account.username = in.requiredName("username", 1, 64);
+  account.displayName = in.requiredName("display_name", 1, 100);
   account.email = in.optionalString("email", 0, 254);
   account.role = *parseRole(in.requiredString("role", 1, 16), "role");
   in.finish();
@@ -478,8 +501,8 @@ Response Api::updateUser(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
   domain::AccountChange change;
-  change.username = in.optionalString("username", 1, 64);
-  change.displayName = in.optionalString("display_name", 1, 100);
+  change.username = in.optionalName("username", 1, 64);
+  change.displayName = in.optionalName("display_name", 1, 100);
   change.email = in.optionalString("email", 0, 254);
   change.role = parseRole(in.optionalString("role", 1, 16), "role");
   in.finish();
@@ -501,7 +524,7 @@ Response Api::issueResetCode(Call& call) {
 Response Api::setUserPin(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
-  const std::string pin = in.requiredString("pin", 1, 8);
+  const std::string pin = in.requiredSecret("pin", 1, 8);
   in.finish();
   s_.accounts.setPinFor(call.who(), call.params.at("id"), pin);
   return Response::json(200, {{"message", "The PIN is set."}});
@@ -517,11 +540,12 @@ Response Api::updateSettings(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
   domain::SettingsChange c;
-  c.name = in.optionalString("name", 1, 120);
+  c.name = in.optionalName("name", 1, 120);
   c.framework = in.optionalString("framework", 1, 16);
   c.passwordRequireMixed = in.optionalBool("password_require_mixed");
   c.keepUnredactedOriginals = in.optionalBool("keep_unredacted_originals");
   c.secureSubnets = in.optionalString("secure_subnets", 1, 2000);
+  c.timeZone = in.optionalString("time_zone", 1, 64);
   auto intField = [&](const char* name) -> std::optional<int> {
     auto v = in.optionalInt(name, 0, 100000);
     return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;

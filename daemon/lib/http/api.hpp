@@ -78,20 +78,41 @@ class Api {
   };
   Opened open(const Request& request);
 
+  // Who may call a route, declared where the route is registered: the daemon refuses to start
+  // when a route leaves it unset. Checked by the dispatcher before a body is read, so a
+  // caller without the role gets 403 whatever they sent; the domain (AccessPolicy) decides
+  // again, per record.
+  enum class Audience {
+    unset,     // not declared: refused at start
+    open,      // no session needed (sign-in, setup, the CA, the lockdown notice)
+    signedIn,  // any signed-in person; the domain narrows per record
+    staff,     // staff and managers
+    manager,
+    parent,
+  };
+  static const char* audienceName(Audience audience);
+  struct RouteRules {
+    Audience audience = Audience::unset;
+    bool childView = false;       // reachable from a tablet in child view (policy 000)
+    bool lockdownOpen = false;    // answers during a lockdown (policy 001)
+    bool passwordChange = false;  // reachable while the password must change first
+    bool proofDue = false;        // reachable while the tablet's device proof is due
+  };
   struct RouteInfo {
     std::string method;
     std::string pattern;
-    bool requiresSession;
+    RouteRules rules;
+    bool requiresSession() const { return rules.audience != Audience::open; }
   };
-  // Every route, for tests that check a rule across the whole API.
+  // Every route, for tests that check a rule across the whole API, and `nestboxd --routes`.
+  // Needs no services: the table is declared statically.
+  static std::vector<RouteInfo> describeRoutes();
   const std::vector<RouteInfo>& routes() const { return routeInfo_; }
+  // Throws std::logic_error when a route's rules are incomplete (no audience) or
+  // contradictory (an open route marked for child view or password change).
+  static void checkRules(const std::string& key, const RouteRules& rules);
 
  private:
-  enum class Access { open, session };
-  // Who may call a session route. Checked by the dispatcher before a body is read, so a
-  // caller without the role gets 403 whatever they sent; the domain checks again.
-  enum class Who { anyone, staff, manager, parent };
-
   struct Call {
     const Request& request;
     const PathParams& params;
@@ -99,29 +120,33 @@ class Api {
     std::optional<domain::Principal> principal;
     const domain::Principal& who() const { return *principal; }
   };
-  using Handler = std::function<Response(Call&)>;
-  using StreamHandler = std::function<std::unique_ptr<BodySink>(Call&)>;
-  struct Route {
-    Access access;
-    bool allowedWhilePasswordChangeRequired;
-    Handler handler;
-    Who who = Who::anyone;
-    StreamHandler stream;  // set for routes whose body streams (not JSON)
-    std::string key;       // "METHOD pattern", for the per-route rules below
+  using Method = Response (Api::*)(Call&);
+  using StreamMethod = std::unique_ptr<BodySink> (Api::*)(Call&);
+  struct RouteDef {
+    const char* method;
+    const char* pattern;
+    RouteRules rules;
+    Method handler = nullptr;
+    StreamMethod stream = nullptr;  // set for routes whose body streams (not JSON)
   };
-  // The few routes a session in child view may reach, and those open to a session whose
-  // device proof is due (to renew it, or leave).
-  static bool allowedInChildView(const std::string& key);
+  struct Route {
+    RouteRules rules;
+    Method handler = nullptr;
+    StreamMethod stream = nullptr;
+  };
+  // The route tables, one per part of the API (api.cpp, api_journal.cpp, api_media.cpp,
+  // api_devices.cpp, api_lockdown.cpp).
+  static std::vector<RouteDef> routeDefinitions();
+  static std::vector<RouteDef> coreRoutes();
+  static std::vector<RouteDef> journalRoutes();
+  static std::vector<RouteDef> mediaRoutes();
+  static std::vector<RouteDef> deviceRoutes();
+  static std::vector<RouteDef> lockdownRoutes();
+
   static std::string sessionCookie(const std::string& token);
   static std::string clearedSessionCookie();
-  static bool allowedWithProofDue(const std::string& key);
-  static bool allowedInLockdown(const std::string& key);
   static Response lockedDown();
 
-  void add(const char* method, const char* pattern, Access access, Handler handler,
-           bool allowedWhilePasswordChangeRequired = false, Who who = Who::anyone);
-  void add(const char* method, const char* pattern, Who who, Handler handler);
-  void addStream(const char* method, const char* pattern, StreamHandler stream);
   Response dispatch(const Request& request);
   // The checks before a handler runs; a response when the request stops there.
   std::optional<Response> admit(const Request& request, const Router<Route>::Match& match, Call& call);
@@ -159,7 +184,6 @@ class Api {
   Response listAuditEvents(Call& call);
 
   // The journal (api_journal.cpp).
-  void addJournalRoutes();
   Response listRooms(Call& call);
   Response createRoom(Call& call);
   Response updateRoom(Call& call);
@@ -197,7 +221,6 @@ class Api {
   Response returnContribution(Call& call);
 
   // Registered devices (api_devices.cpp).
-  void addDeviceRoutes();
   Response listDevices(Call& call);
   Response createDevice(Call& call);
   Response updateDevice(Call& call);
@@ -209,7 +232,6 @@ class Api {
   Response devicePeople(Call& call);
   Response issueDeviceCertificate(Call& call);
 
-  void addLockdownRoutes();
   Response lockdownNotice(Call& call);
   Response engageLockdown(Call& call);
   Response postLockdownUpdate(Call& call);
@@ -223,7 +245,6 @@ class Api {
   Response leaveChildView(Call& call);
 
   // Media (api_media.cpp): tus uploads, serving, redaction.
-  void addMediaRoutes();
   Response uploadOptions(Call& call);
   Response createUpload(Call& call);
   Response uploadStatus(Call& call);
@@ -231,6 +252,7 @@ class Api {
   Response terminateUpload(Call& call);
   Response getMedia(Call& call);
   Response serveMedia(Call& call);
+  Response mediaAudience(Call& call);
   Response redactMedia(Call& call);
 
   // A new session's answer: its JSON and the cookie that carries it.

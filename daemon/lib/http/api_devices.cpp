@@ -49,24 +49,26 @@ domain::DeviceProof requireDeviceProof(JsonReader& in) {
 }
 }  // namespace
 
-void Api::addDeviceRoutes() {
-  auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
-  add("GET", "/api/v1/devices", Who::staff, bind(&Api::listDevices));
-  add("POST", "/api/v1/devices", Who::manager, bind(&Api::createDevice));
-  add("PATCH", "/api/v1/devices/:id", Who::manager, bind(&Api::updateDevice));
-  add("POST", "/api/v1/devices/:id/re-enrol", Who::manager, bind(&Api::reEnrolDevice));
-  add("POST", "/api/v1/devices/:id/report", Who::staff, bind(&Api::reportDevice));
-  add("POST", "/api/v1/devices/:id/acknowledge", Who::manager, bind(&Api::acknowledgeDevice));
-  add("POST", "/api/v1/devices/enrol", Access::open, bind(&Api::enrolDevice));
-  add("POST", "/api/v1/devices/:id/challenge", Access::open, bind(&Api::deviceChallenge));
-  add("POST", "/api/v1/devices/:id/people", Access::open, bind(&Api::devicePeople));
-  add("POST", "/api/v1/devices/:id/certificate", Who::manager, bind(&Api::issueDeviceCertificate));
-  add("POST", "/api/v1/auth/pin", Access::open, bind(&Api::pinSignIn));
-  add("POST", "/api/v1/auth/renew", Access::session, bind(&Api::renewDeviceProof));
-  add("POST", "/api/v1/auth/sign-out-everywhere", Access::session, bind(&Api::signOutEverywhere), true);
-  add("POST", "/api/v1/child-view", Who::staff, bind(&Api::enterChildView));
-  add("GET", "/api/v1/child-view", Access::session, bind(&Api::childViewJournal));
-  add("POST", "/api/v1/child-view/leave", Access::session, bind(&Api::leaveChildView));
+std::vector<Api::RouteDef> Api::deviceRoutes() {
+  using enum Audience;
+  return {
+      {"GET", "/api/v1/devices", {.audience = staff}, &Api::listDevices},
+      {"POST", "/api/v1/devices", {.audience = manager}, &Api::createDevice},
+      {"PATCH", "/api/v1/devices/:id", {.audience = manager}, &Api::updateDevice},
+      {"POST", "/api/v1/devices/:id/re-enrol", {.audience = manager}, &Api::reEnrolDevice},
+      {"POST", "/api/v1/devices/:id/report", {.audience = staff}, &Api::reportDevice},
+      {"POST", "/api/v1/devices/:id/acknowledge", {.audience = manager}, &Api::acknowledgeDevice},
+      {"POST", "/api/v1/devices/enrol", {.audience = open}, &Api::enrolDevice},
+      {"POST", "/api/v1/devices/:id/challenge", {.audience = open}, &Api::deviceChallenge},
+      {"POST", "/api/v1/devices/:id/people", {.audience = open}, &Api::devicePeople},
+      {"POST", "/api/v1/devices/:id/certificate", {.audience = manager}, &Api::issueDeviceCertificate},
+      {"POST", "/api/v1/auth/pin", {.audience = open}, &Api::pinSignIn},
+      {"POST", "/api/v1/auth/renew", {.audience = signedIn, .proofDue = true}, &Api::renewDeviceProof},
+      {"POST", "/api/v1/auth/sign-out-everywhere", {.audience = signedIn, .passwordChange = true}, &Api::signOutEverywhere},
+      {"POST", "/api/v1/child-view", {.audience = staff}, &Api::enterChildView},
+      {"GET", "/api/v1/child-view", {.audience = signedIn, .childView = true}, &Api::childViewJournal},
+      {"POST", "/api/v1/child-view/leave", {.audience = signedIn, .childView = true}, &Api::leaveChildView},
+  };
 }
 
 Response Api::listDevices(Call& call) {
@@ -82,7 +84,7 @@ Response Api::listDevices(Call& call) {
 Response Api::createDevice(Call& call) {
   const Json b = readBody(call.request);
   JsonReader in(b);
-  const auto name = in.requiredString("name", 1, 80);
+  const auto name = in.requiredName("name", 1, 80);
   const auto room = in.optionalString("room_id", 1, 64);
   in.finish();
   return Response::json(201, enrolmentJson(s_.devices.create(call.who(), name, room)));
@@ -91,7 +93,7 @@ Response Api::createDevice(Call& call) {
 Response Api::updateDevice(Call& call) {
   const Json b = readBody(call.request);
   JsonReader in(b);
-  const auto name = in.optionalString("name", 1, 80);
+  const auto name = in.optionalName("name", 1, 80);
   const auto room = in.optionalString("room_id", 0, 64);
   in.finish();
   return Response::json(200, {{"device", deviceJson(s_.devices.rename(call.who(), call.params.at("id"), name, room))}});
@@ -160,7 +162,7 @@ Response Api::pinSignIn(Call& call) {
   const Json b = readBody(call.request);
   JsonReader in(b);
   const auto userId = in.requiredString("user_id", 1, 64);
-  const auto pin = in.requiredString("pin", 1, 32);
+  const auto pin = in.requiredSecret("pin", 1, 32);
   const auto proof = readDeviceProof(in);
   in.finish();
   return signedInResponse(200, s_.sessions.pinSignIn(userId, pin, proof, call.origin));
@@ -193,7 +195,7 @@ Response Api::enterChildView(Call& call) {
 Response Api::leaveChildView(Call& call) {
   const Json b = readBody(call.request);
   JsonReader in(b);
-  const auto pin = in.requiredString("pin", 1, 32);
+  const auto pin = in.requiredSecret("pin", 1, 32);
   in.finish();
   s_.sessions.leaveChildView(call.who(), pin);
   return Response::json(200, {{"child_view", nullptr}});

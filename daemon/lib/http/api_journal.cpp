@@ -4,6 +4,7 @@
 
 #include "domain/curriculum.hpp"
 #include "http/api.hpp"
+#include "http/media_json.hpp"
 #include "http/query_params.hpp"
 #include "system/clock.hpp"
 
@@ -36,31 +37,17 @@ Json consentJson(const storage::ConsentRecord& c) {
           {"recorded_at", c.recordedAt ? Json(formatTimestamp(c.recordedAt)) : Json(nullptr)}};
 }
 
-Json optionalJson(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 
-// Parents get the children in an item that are their own (the domain already removed the
-// rest); staff also see who is obscured in the redacted copy and which copies exist.
-Json mediaJson(const storage::MediaRecord& m, bool staff) {
-  Json children = Json::array();
-  for (const auto& tag : m.children) children.push_back(tag.childId);
-  Json out = {{"id", m.id}, {"kind", m.kind}, {"mime", m.mime}, {"state", m.state},
-              {"width", optionalJson(m.width)}, {"height", optionalJson(m.height)},
-              {"duration_ms", optionalJson(m.durationMs)}, {"child_ids", children}};
-  if (staff) {
-    Json obscured = Json::array();
-    for (const auto& tag : m.children) if (tag.obscured) obscured.push_back(tag.childId);
-    out["obscured_child_ids"] = obscured;
-    out["original_kept"] = m.sha256.has_value();
-    out["redacted"] = m.redactedSha256.has_value();
-    out["bytes"] = m.bytes;
-  }
-  return out;
-}
-
-Json entryJson(const domain::EntryView& v, bool staff) {
+// Staff-only fields come from how the domain shaped the view (v.full), never from the role here.
+Json entryJson(const domain::EntryView& v) {
+  const bool staff = v.full;
   const auto& e = v.entry;
   Json media = Json::array();
-  for (const auto& m : e.media) media.push_back(mediaJson(m, staff));
+  for (const auto& m : e.media) {
+    Json item = entryMediaJson(m, staff);
+    if (const auto a = v.mediaAudiences.find(m.id); a != v.mediaAudiences.end()) item["audience"] = audienceJson(a->second);
+    media.push_back(std::move(item));
+  }
   Json out = {{"id", e.id}, {"kind", e.kind}, {"status", e.status}, {"room_id", optionalJson(e.roomId)},
               {"title", e.title}, {"body", e.body}, {"next_steps", e.nextSteps}, {"observed_on", e.observedOn},
               {"author_name", v.authorName}, {"child_ids", e.childIds}, {"aspect_ids", e.aspectIds},
@@ -123,43 +110,45 @@ std::optional<std::string> dateParam(const Request& r, const std::string& name) 
 
 }  // namespace
 
-void Api::addJournalRoutes() {
-  auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
-  add("GET", "/api/v1/rooms", Who::staff, bind(&Api::listRooms));
-  add("POST", "/api/v1/rooms", Who::manager, bind(&Api::createRoom));
-  add("PATCH", "/api/v1/rooms/:id", Who::manager, bind(&Api::updateRoom));
-  add("GET", "/api/v1/rooms/:id/releases", Who::staff, bind(&Api::listReleases));
-  add("POST", "/api/v1/rooms/:id/releases", Who::manager, bind(&Api::scheduleRelease));
-  add("DELETE", "/api/v1/rooms/:id/releases/:at", Who::manager, bind(&Api::unscheduleRelease));
-  add("POST", "/api/v1/rooms/:id/release-now", Who::manager, bind(&Api::releaseNow));
-  add("GET", "/api/v1/children", Access::session, bind(&Api::listChildren));
-  add("POST", "/api/v1/children", Who::manager, bind(&Api::createChild));
-  add("GET", "/api/v1/children/:id", Access::session, bind(&Api::getChild));
-  add("PATCH", "/api/v1/children/:id", Who::manager, bind(&Api::updateChild));
-  add("GET", "/api/v1/children/:id/carers", Who::manager, bind(&Api::listCarers));
-  add("PUT", "/api/v1/children/:id/carers/:parent", Who::manager, bind(&Api::linkCarer));
-  add("DELETE", "/api/v1/children/:id/carers/:parent", Who::manager, bind(&Api::unlinkCarer));
-  add("GET", "/api/v1/children/:id/consent", Who::staff, bind(&Api::getConsent));
-  add("PUT", "/api/v1/children/:id/consent", Who::manager, bind(&Api::recordConsent));
-  add("GET", "/api/v1/children/:id/consent/history", Who::manager, bind(&Api::consentHistory));
-  add("GET", "/api/v1/agreement", Access::session, bind(&Api::getAgreement));
-  add("PUT", "/api/v1/agreement", Who::manager, bind(&Api::changeAgreement));
-  add("POST", "/api/v1/agreement/accept", Who::parent, bind(&Api::acceptAgreement));
-  add("GET", "/api/v1/curriculum", Access::session, bind(&Api::getCurriculum));
-  add("GET", "/api/v1/entries", Who::staff, bind(&Api::listEntries));
-  add("POST", "/api/v1/entries", Who::staff, bind(&Api::createEntry));
-  add("GET", "/api/v1/entries/:id", Access::session, bind(&Api::getEntry));
-  add("PATCH", "/api/v1/entries/:id", Who::staff, bind(&Api::amendEntry));
-  add("GET", "/api/v1/entries/:id/versions", Who::staff, bind(&Api::entryVersions));
-  add("POST", "/api/v1/entries/:id/review", Who::manager, bind(&Api::reviewEntry));
-  add("GET", "/api/v1/feed", Who::parent, bind(&Api::familyFeed));
-  add("GET", "/api/v1/entries/:id/threads/:child", Access::session, bind(&Api::listThread));
-  add("POST", "/api/v1/entries/:id/threads/:child", Access::session, bind(&Api::addComment));
-  add("POST", "/api/v1/comments/:id/hide", Who::staff, bind(&Api::hideComment));
-  add("GET", "/api/v1/contributions", Access::session, bind(&Api::listContributions));
-  add("POST", "/api/v1/contributions", Who::parent, bind(&Api::contribute));
-  add("POST", "/api/v1/contributions/:id/approve", Who::staff, bind(&Api::approveContribution));
-  add("POST", "/api/v1/contributions/:id/return", Who::staff, bind(&Api::returnContribution));
+std::vector<Api::RouteDef> Api::journalRoutes() {
+  using enum Audience;
+  return {
+      {"GET", "/api/v1/rooms", {.audience = staff}, &Api::listRooms},
+      {"POST", "/api/v1/rooms", {.audience = manager}, &Api::createRoom},
+      {"PATCH", "/api/v1/rooms/:id", {.audience = manager}, &Api::updateRoom},
+      {"GET", "/api/v1/rooms/:id/releases", {.audience = staff}, &Api::listReleases},
+      {"POST", "/api/v1/rooms/:id/releases", {.audience = manager}, &Api::scheduleRelease},
+      {"DELETE", "/api/v1/rooms/:id/releases/:at", {.audience = manager}, &Api::unscheduleRelease},
+      {"POST", "/api/v1/rooms/:id/release-now", {.audience = manager}, &Api::releaseNow},
+      {"GET", "/api/v1/children", {.audience = signedIn}, &Api::listChildren},
+      {"POST", "/api/v1/children", {.audience = manager}, &Api::createChild},
+      {"GET", "/api/v1/children/:id", {.audience = signedIn}, &Api::getChild},
+      {"PATCH", "/api/v1/children/:id", {.audience = manager}, &Api::updateChild},
+      {"GET", "/api/v1/children/:id/carers", {.audience = manager}, &Api::listCarers},
+      {"PUT", "/api/v1/children/:id/carers/:parent", {.audience = manager}, &Api::linkCarer},
+      {"DELETE", "/api/v1/children/:id/carers/:parent", {.audience = manager}, &Api::unlinkCarer},
+      {"GET", "/api/v1/children/:id/consent", {.audience = staff}, &Api::getConsent},
+      {"PUT", "/api/v1/children/:id/consent", {.audience = manager}, &Api::recordConsent},
+      {"GET", "/api/v1/children/:id/consent/history", {.audience = manager}, &Api::consentHistory},
+      {"GET", "/api/v1/agreement", {.audience = signedIn}, &Api::getAgreement},
+      {"PUT", "/api/v1/agreement", {.audience = manager}, &Api::changeAgreement},
+      {"POST", "/api/v1/agreement/accept", {.audience = parent}, &Api::acceptAgreement},
+      {"GET", "/api/v1/curriculum", {.audience = signedIn}, &Api::getCurriculum},
+      {"GET", "/api/v1/entries", {.audience = staff}, &Api::listEntries},
+      {"POST", "/api/v1/entries", {.audience = staff}, &Api::createEntry},
+      {"GET", "/api/v1/entries/:id", {.audience = signedIn}, &Api::getEntry},
+      {"PATCH", "/api/v1/entries/:id", {.audience = staff}, &Api::amendEntry},
+      {"GET", "/api/v1/entries/:id/versions", {.audience = staff}, &Api::entryVersions},
+      {"POST", "/api/v1/entries/:id/review", {.audience = manager}, &Api::reviewEntry},
+      {"GET", "/api/v1/feed", {.audience = parent}, &Api::familyFeed},
+      {"GET", "/api/v1/entries/:id/threads/:child", {.audience = signedIn}, &Api::listThread},
+      {"POST", "/api/v1/entries/:id/threads/:child", {.audience = signedIn}, &Api::addComment},
+      {"POST", "/api/v1/comments/:id/hide", {.audience = staff}, &Api::hideComment},
+      {"GET", "/api/v1/contributions", {.audience = signedIn}, &Api::listContributions},
+      {"POST", "/api/v1/contributions", {.audience = parent}, &Api::contribute},
+      {"POST", "/api/v1/contributions/:id/approve", {.audience = staff}, &Api::approveContribution},
+      {"POST", "/api/v1/contributions/:id/return", {.audience = staff}, &Api::returnContribution},
+  };
 }
 
 Response Api::listRooms(Call& call) {
@@ -171,7 +160,7 @@ Response Api::listRooms(Call& call) {
 Response Api::createRoom(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
-  const auto name = in.requiredString("name", 1, 100);
+  const auto name = in.requiredName("name", 1, 100);
   const auto mode = in.optionalString("release_mode", 1, 16).value_or("live");
   in.finish();
   return Response::json(201, {{"room", roomJson(s_.children.createRoom(call.who(), name, mode))}});
@@ -180,7 +169,7 @@ Response Api::createRoom(Call& call) {
 Response Api::updateRoom(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
-  const auto name = in.optionalString("name", 1, 100);
+  const auto name = in.optionalName("name", 1, 100);
   const auto mode = in.optionalString("release_mode", 1, 16);
   in.finish();
   return Response::json(200, {{"room", roomJson(s_.children.updateRoom(call.who(), call.params.at("id"), name, mode))}});
@@ -197,7 +186,9 @@ Response Api::listReleases(Call& call) {
 Response Api::scheduleRelease(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
-  const auto at = parseTimeParam(in.requiredString("at", 1, 32), "at");
+  // A date alone is the start of that day in the setting's time zone.
+  const auto text = in.requiredString("at", 1, 32);
+  const auto at = domain::isDate(text) ? s_.settings.calendar().startOfDay(text) : parseTimeParam(text, "at");
   in.finish();
   s_.children.scheduleRelease(call.who(), call.params.at("id"), at);
   return Response::json(201, {{"at", formatTimestamp(at)}});
@@ -233,8 +224,8 @@ Response Api::createChild(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
   domain::NewChild n;
-  n.firstName = in.requiredString("first_name", 1, 100);
-  n.lastName = in.requiredString("last_name", 1, 100);
+  n.firstName = in.requiredName("first_name", 1, 100);
+  n.lastName = in.requiredName("last_name", 1, 100);
   n.dateOfBirth = in.requiredString("date_of_birth", 1, 10);
   n.roomId = in.requiredString("room_id", 1, 64);
   n.startedOn = in.requiredString("started_on", 1, 10);
@@ -253,8 +244,8 @@ Response Api::updateChild(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
   domain::ChildChange c;
-  c.firstName = in.optionalString("first_name", 1, 100);
-  c.lastName = in.optionalString("last_name", 1, 100);
+  c.firstName = in.optionalName("first_name", 1, 100);
+  c.lastName = in.optionalName("last_name", 1, 100);
   c.dateOfBirth = in.optionalString("date_of_birth", 1, 10);
   c.roomId = in.optionalString("room_id", 1, 64);
   c.startedOn = in.optionalString("started_on", 1, 10);
@@ -356,7 +347,7 @@ Response Api::listEntries(Call& call) {
   q.limit = parseLimitParam(r.queryValue("limit"), 20, 100);
   const auto views = s_.journal.list(call.who(), q);
   Json list = Json::array();
-  for (const auto& v : views) list.push_back(entryJson(v, true));
+  for (const auto& v : views) list.push_back(entryJson(v));
   const bool more = static_cast<int>(views.size()) == q.limit;
   return Response::json(200, {{"entries", list},
                               {"next_cursor", more ? Json(std::to_string(views.back().entry.createdAt) + "." +
@@ -380,12 +371,11 @@ Response Api::createEntry(Call& call) {
   e.media = readAttachments(in).value_or(std::vector<domain::MediaAttachment>{});
   in.finish();
   const auto view = s_.journal.create(call.who(), e);
-  return Response::json(201, {{"entry", entryJson(view, true)}});
+  return Response::json(201, {{"entry", entryJson(view)}});
 }
 
 Response Api::getEntry(Call& call) {
-  const bool staff = call.who().role != Role::parent;
-  return Response::json(200, {{"entry", entryJson(s_.journal.get(call.who(), call.params.at("id")), staff)}});
+  return Response::json(200, {{"entry", entryJson(s_.journal.get(call.who(), call.params.at("id")))}});
 }
 
 Response Api::amendEntry(Call& call) {
@@ -402,7 +392,7 @@ Response Api::amendEntry(Call& call) {
   c.aspectIds = in.optionalStringList("aspect_ids", 50, 64);
   c.media = readAttachments(in);
   in.finish();
-  return Response::json(200, {{"entry", entryJson(s_.journal.amend(call.who(), call.params.at("id"), c), true)}});
+  return Response::json(200, {{"entry", entryJson(s_.journal.amend(call.who(), call.params.at("id"), c))}});
 }
 
 Response Api::entryVersions(Call& call) {
@@ -422,7 +412,7 @@ Response Api::reviewEntry(Call& call) {
   in.finish();
   if (action != "reviewed" && action != "returned") throw InputError("action", "'action' must be reviewed or returned.");
   const auto view = s_.journal.review(call.who(), call.params.at("id"), action == "returned", note);
-  return Response::json(200, {{"entry", entryJson(view, true)}});
+  return Response::json(200, {{"entry", entryJson(view)}});
 }
 
 Response Api::familyFeed(Call& call) {
@@ -436,7 +426,7 @@ Response Api::familyFeed(Call& call) {
   Response response;
   response.body = page->rendered([limit](const domain::FeedPage& p) {
     Json list = Json::array();
-    for (const auto& v : p.views) list.push_back(entryJson(v, false));
+    for (const auto& v : p.views) list.push_back(entryJson(v));
     const bool more = static_cast<int>(p.views.size()) == limit;
     return Json{{"entries", list},
                 {"next_cursor", more ? Json(std::to_string(*p.views.back().entry.journalAt) + "." + p.views.back().entry.id)
@@ -453,7 +443,7 @@ Response Api::childViewJournal(Call& call) {
   const int limit = parseLimitParam(call.request.queryValue("limit"), 20, 100);
   const auto views = s_.journal.childJournal(p, parseCursor(call.request.queryValue("cursor")), limit);
   Json list = Json::array();
-  for (const auto& v : views) list.push_back(entryJson(v, false));
+  for (const auto& v : views) list.push_back(entryJson(v));
   const bool more = static_cast<int>(views.size()) == limit;
   const auto child = s_.children.child(p, *p.childViewOf);
   return Response::json(200, {{"child", {{"id", child.id}, {"first_name", child.firstName}}},
@@ -463,7 +453,7 @@ Response Api::childViewJournal(Call& call) {
 }
 
 Response Api::listThread(Call& call) {
-  const bool staff = call.who().role != Role::parent;
+  const bool staff = domain::AccessPolicy::isStaff(call.who());
   Json list = Json::array();
   for (const auto& c : s_.journal.thread(call.who(), call.params.at("id"), call.params.at("child"))) {
     const auto author = s_.accounts.displayName(c.authorId);
@@ -478,7 +468,7 @@ Response Api::addComment(Call& call) {
   const auto text = in.requiredString("body", 1, 4000);
   in.finish();
   const auto c = s_.journal.addComment(call.who(), call.params.at("id"), call.params.at("child"), text);
-  return Response::json(201, {{"comment", commentJson(c, call.who().displayName, call.who().role != Role::parent)}});
+  return Response::json(201, {{"comment", commentJson(c, call.who().displayName, domain::AccessPolicy::isStaff(call.who()))}});
 }
 
 Response Api::hideComment(Call& call) {
@@ -496,9 +486,8 @@ Response Api::listContributions(Call& call) {
   if (status && *status != "pending" && *status != "journal" && *status != "returned") {
     throw InputError("status", "'status' must be pending, journal or returned.");
   }
-  const bool staff = call.who().role != Role::parent;
   Json list = Json::array();
-  for (const auto& v : s_.journal.contributions(call.who(), status)) list.push_back(entryJson(v, staff));
+  for (const auto& v : s_.journal.contributions(call.who(), status)) list.push_back(entryJson(v));
   return Response::json(200, {{"contributions", list}});
 }
 
@@ -512,7 +501,7 @@ Response Api::contribute(Call& call) {
   o.observedOn = in.requiredString("observed_on", 1, 10);
   o.mediaIds = in.optionalStringList("media_ids", 20, 32).value_or(std::vector<std::string>{});
   in.finish();
-  return Response::json(201, {{"contribution", entryJson(s_.journal.contribute(call.who(), o), false)}});
+  return Response::json(201, {{"contribution", entryJson(s_.journal.contribute(call.who(), o))}});
 }
 
 Response Api::approveContribution(Call& call) {
@@ -520,7 +509,7 @@ Response Api::approveContribution(Call& call) {
   JsonReader in(body);
   const auto media = readAttachments(in);
   in.finish();
-  return Response::json(200, {{"contribution", entryJson(s_.journal.approveContribution(call.who(), call.params.at("id"), media), true)}});
+  return Response::json(200, {{"contribution", entryJson(s_.journal.approveContribution(call.who(), call.params.at("id"), media))}});
 }
 
 Response Api::returnContribution(Call& call) {
@@ -528,7 +517,7 @@ Response Api::returnContribution(Call& call) {
   JsonReader in(body);
   const auto reason = in.requiredString("reason", 0, 2000);  // role first, then content (domain)
   in.finish();
-  return Response::json(200, {{"contribution", entryJson(s_.journal.returnContribution(call.who(), call.params.at("id"), reason), true)}});
+  return Response::json(200, {{"contribution", entryJson(s_.journal.returnContribution(call.who(), call.params.at("id"), reason))}});
 }
 
 }  // namespace nestbox::http

@@ -39,19 +39,13 @@ Json incidentJson(const domain::Incident& i) {
 
 domain::ManagerCredentials credentials(JsonReader& in) {
   domain::ManagerCredentials m;
-  m.username = in.requiredString("username", 1, 64);
-  m.password = in.requiredString("password", 1, 128);
-  m.pin = in.requiredString("pin", 1, 8);
+  m.username = in.requiredName("username", 1, 64);
+  m.password = in.requiredSecret("password", 1, 128);
+  m.pin = in.requiredSecret("pin", 1, 8);
   return m;
 }
 
 }  // namespace
-
-bool Api::allowedInLockdown(const std::string& key) {
-  return key == "GET /api/v1/lockdown" || key == "POST /api/v1/lockdown/updates" || key == "POST /api/v1/lockdown/lift" ||
-         key == "GET /api/v1/ca.crt" || key == "GET /api/v1/ca.sha256" ||
-         key == "GET /api/v1/box";
-}
 
 Response Api::lockedDown() {
   return Response::error(503, "lockdown",
@@ -60,13 +54,15 @@ Response Api::lockedDown() {
       .withHeader("Retry-After", "300");
 }
 
-void Api::addLockdownRoutes() {
-  auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
-  add("GET", "/api/v1/lockdown", Access::open, bind(&Api::lockdownNotice));
-  add("POST", "/api/v1/lockdown", Who::manager, bind(&Api::engageLockdown));
-  add("POST", "/api/v1/lockdown/updates", Access::open, bind(&Api::postLockdownUpdate));
-  add("POST", "/api/v1/lockdown/lift", Access::open, bind(&Api::liftLockdown));
-  add("GET", "/api/v1/lockdown/incidents", Who::manager, bind(&Api::listIncidents));
+std::vector<Api::RouteDef> Api::lockdownRoutes() {
+  using enum Audience;
+  return {
+      {"GET", "/api/v1/lockdown", {.audience = open, .lockdownOpen = true}, &Api::lockdownNotice},
+      {"POST", "/api/v1/lockdown", {.audience = manager}, &Api::engageLockdown},
+      {"POST", "/api/v1/lockdown/updates", {.audience = open, .lockdownOpen = true}, &Api::postLockdownUpdate},
+      {"POST", "/api/v1/lockdown/lift", {.audience = open, .lockdownOpen = true}, &Api::liftLockdown},
+      {"GET", "/api/v1/lockdown/incidents", {.audience = manager}, &Api::listIncidents},
+  };
 }
 
 Response Api::lockdownNotice(Call&) {

@@ -7,6 +7,7 @@
 
 #include "domain/errors.hpp"
 #include "http/api.hpp"
+#include "http/media_json.hpp"
 #include "system/clock.hpp"
 
 namespace nestbox::http {
@@ -90,25 +91,6 @@ std::optional<domain::UploadChecksum> readChecksum(const Request& r) {
   return domain::UploadChecksum{header->substr(0, space), *digest};
 }
 
-Json mediaJson(const storage::MediaRecord& m, bool staff) {
-  auto optional = [](const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); };
-  Json out = {{"id", m.id}, {"kind", m.kind}, {"mime", m.mime}, {"state", m.state}, {"width", optional(m.width)},
-              {"height", optional(m.height)}, {"duration_ms", optional(m.durationMs)},
-              {"entry_id", m.entryId ? Json(*m.entryId) : Json(nullptr)}};
-  if (staff) {
-    Json children = Json::array(), obscured = Json::array();
-    for (const auto& t : m.children) {
-      children.push_back(t.childId);
-      if (t.obscured) obscured.push_back(t.childId);
-    }
-    out["child_ids"] = children;
-    out["obscured_child_ids"] = obscured;
-    out["original_kept"] = m.sha256.has_value();
-    out["redacted"] = m.redactedSha256.has_value();
-  }
-  return out;
-}
-
 }  // namespace
 
 // The body of a tus PATCH: written to the upload as it arrives; any error becomes the response.
@@ -155,16 +137,19 @@ class UploadSink final : public BodySink {
   bool ended_ = false;
 };
 
-void Api::addMediaRoutes() {
-  auto bind = [this](Response (Api::*method)(Call&)) { return [this, method](Call& c) { return (this->*method)(c); }; };
-  add("OPTIONS", "/api/v1/uploads", Access::open, bind(&Api::uploadOptions));
-  add("POST", "/api/v1/uploads", Access::session, bind(&Api::createUpload));
-  add("HEAD", "/api/v1/uploads/:id", Access::session, bind(&Api::uploadStatus));
-  addStream("PATCH", "/api/v1/uploads/:id", [this](Call& c) { return appendUpload(c); });
-  add("DELETE", "/api/v1/uploads/:id", Access::session, bind(&Api::terminateUpload));
-  add("GET", "/api/v1/media/:id", Access::session, bind(&Api::getMedia));
-  add("GET", "/api/v1/media/:id/:variant", Access::session, bind(&Api::serveMedia));
-  add("POST", "/api/v1/media/:id/redact", Who::staff, bind(&Api::redactMedia));
+std::vector<Api::RouteDef> Api::mediaRoutes() {
+  using enum Audience;
+  return {
+      {"OPTIONS", "/api/v1/uploads", {.audience = open}, &Api::uploadOptions},
+      {"POST", "/api/v1/uploads", {.audience = signedIn}, &Api::createUpload},
+      {"HEAD", "/api/v1/uploads/:id", {.audience = signedIn}, &Api::uploadStatus},
+      {"PATCH", "/api/v1/uploads/:id", {.audience = signedIn}, nullptr, &Api::appendUpload},
+      {"DELETE", "/api/v1/uploads/:id", {.audience = signedIn}, &Api::terminateUpload},
+      {"GET", "/api/v1/media/:id", {.audience = signedIn}, &Api::getMedia},
+      {"GET", "/api/v1/media/:id/audience", {.audience = staff}, &Api::mediaAudience},
+      {"GET", "/api/v1/media/:id/:variant", {.audience = signedIn, .childView = true}, &Api::serveMedia},
+      {"POST", "/api/v1/media/:id/redact", {.audience = staff}, &Api::redactMedia},
+  };
 }
 
 Response Api::uploadOptions(Call&) {
@@ -218,7 +203,26 @@ Response Api::terminateUpload(Call& call) {
 
 Response Api::getMedia(Call& call) {
   const auto m = s_.media.get(call.who(), call.params.at("id"));
-  return Response::json(200, {{"media", mediaJson(m, call.who().role != Role::parent)}});
+  return Response::json(200, {{"media", mediaRecordJson(m, domain::AccessPolicy::isStaff(call.who()))}});
+}
+
+// The staff editor asks who will see an item as its ticks stand (?child_ids=a,b): the box's
+// answer, from the access policy, so the web app holds no copy of the consent rule.
+Response Api::mediaAudience(Call& call) {
+  std::vector<std::string> childIds;
+  const std::string list = call.request.queryValue("child_ids").value_or("");
+  for (std::size_t start = 0; start < list.size();) {
+    auto end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    const std::string id = list.substr(start, end - start);
+    if (id.size() != 32 || id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      throw InputError("child_ids", "'child_ids' must be children's ids, separated by commas.");
+    }
+    childIds.push_back(id);
+    if (childIds.size() > 100) throw InputError("child_ids", "Ask about at most 100 children.");
+    start = end + 1;
+  }
+  return Response::json(200, {{"audience", audienceJson(s_.media.audience(call.who(), call.params.at("id"), childIds))}});
 }
 
 Response Api::serveMedia(Call& call) {
@@ -252,7 +256,7 @@ Response Api::redactMedia(Call& call) {
   in.finish();
   const auto m = s_.media.redact(call.who(), call.params.at("id"), regions, obscured,
                                  s_.settings.current() && s_.settings.current()->keepUnredactedOriginals);
-  return Response::json(200, {{"media", mediaJson(m, true)}});
+  return Response::json(200, {{"media", mediaRecordJson(m, true)}});
 }
 
 }  // namespace nestbox::http

@@ -29,9 +29,10 @@ Response Response::json(int status, const Json& body) {
 }
 
 Response Response::error(int status, const std::string& code, const std::string& message,
-                         const std::string& field) {
+                         const std::string& field, const Json& details) {
   Json body = {{"error", code}, {"message", message}};
   if (!field.empty()) body["field"] = field;
+  if (!details.is_null()) body["details"] = details;
   return json(status, body);
 }
 

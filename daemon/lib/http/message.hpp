@@ -32,9 +32,10 @@ struct Response {
   std::string body;
 
   static Response json(int status, const Json& body);
-  // {"error": code, "message": message, "field": field?}: the one error shape of the API.
+  // {"error": code, "message": message, "field": field?, "details": {...}?}: the one error
+  // shape of the API. `message` is for people; clients act on `error` and `details`.
   static Response error(int status, const std::string& code, const std::string& message,
-                        const std::string& field = {});
+                        const std::string& field = {}, const Json& details = nullptr);
   Response& withHeader(std::string name, std::string value);
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace nestbox::storage {
@@ -94,6 +95,16 @@ struct UploadRecord {
   std::optional<int64_t> quarantinedAt;  // stopped by a lockdown: kept as it is, never resumed
 };
 
+// A child who receives an entry, and the room they were in when it was made (issue 13): a
+// family's view of the past does not change when the child moves room, and a family joining
+// a room later does not inherit the room's history. Children an entry is about, and on a
+// room post or newsletter every child of the room when it was posted.
+struct EntryAudienceRecord {
+  std::string childId;
+  std::string roomId;
+  bool operator==(const EntryAudienceRecord&) const = default;
+};
+
 struct EntryRecord {
   std::string id;
   std::string kind;    // observation, snapshot, room_post, newsletter, home
@@ -117,6 +128,8 @@ struct EntryRecord {
   // Attached media in order. Writing an entry attaches exactly these (by id; the rows exist)
   // with their children, and detaches any other media it had.
   std::vector<MediaRecord> media;
+  // Who receives it (written with the entry; decided by the access policy).
+  std::vector<EntryAudienceRecord> audience;
 };
 
 struct EntryCursor {
@@ -147,6 +160,21 @@ struct ParentFeedQuery {
   std::optional<std::string> aspectId;
   int64_t now = 0;
   std::optional<EntryCursor> before;  // by journal_at, id, newest first
+  int limit = 20;
+};
+
+// A condition on entries (alias `e`) as SQL with named parameters. Made only by the access
+// policy (domain/access_policy), so visibility has one definition; the store appends it.
+struct SqlFilter {
+  using Value = std::variant<std::nullptr_t, int64_t, std::string>;
+  std::string where;
+  std::vector<std::pair<std::string, Value>> params;  // ":name" -> value
+};
+
+// One page of the entries a filter admits, by journal time, newest first.
+struct VisibleEntryQuery {
+  std::optional<std::string> aspectId;
+  std::optional<EntryCursor> before;  // by journal_at, id
   int limit = 20;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 // The storage contract of the journal. Implemented by SqliteStore next to Store; the same
-// transaction() covers calls to both. Visibility for parents is decided here, in the query
-// (ParentFeedQuery), so no row a parent may not see ever leaves the database layer.
+// transaction() covers calls to both. What a family or a child view may see is decided by the
+// access policy (domain/access_policy), which hands the store a SqlFilter: the filter runs in
+// the query, so no row they may not see ever leaves the database layer.
 
 #include <cstdint>
 #include <functional>
@@ -47,13 +48,10 @@ class JournalStore {
   virtual void updateEntry(const EntryRecord& entry) = 0;  // children and links replaced
   virtual std::optional<EntryRecord> entry(const std::string& id) = 0;
   virtual std::vector<EntryRecord> entries(const EntryQuery& query) = 0;
-  virtual std::vector<EntryRecord> parentFeed(const ParentFeedQuery& query) = 0;
-  // True when the entry is in `parentId`'s feed (released, about or for their children).
-  virtual bool parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) = 0;
-  // Child view (policy 000): in-journal entries about the child, and posts to the child's
-  // room; `query.childId` is required, `parentId` unused.
-  virtual std::vector<EntryRecord> childFeed(const ParentFeedQuery& query) = 0;
-  virtual bool childCanSee(const std::string& childId, const std::string& entryId) = 0;
+  // The entries `visible` admits, a page at a time (family feeds, child view).
+  virtual std::vector<EntryRecord> visibleEntries(const SqlFilter& visible, const VisibleEntryQuery& query) = 0;
+  // True when the entry exists and `visible` admits it.
+  virtual bool entryVisible(const std::string& entryId, const SqlFilter& visible) = 0;
   virtual void appendEntryVersion(const EntryVersionRecord& version) = 0;
   virtual std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) = 0;
 

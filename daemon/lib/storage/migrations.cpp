@@ -333,6 +333,23 @@ CREATE TABLE incident_updates (
     R"sql(
 ALTER TABLE uploads ADD COLUMN quarantined_at INTEGER;
 )sql",
+    // 10: who receives each entry and the room each child was in when it was made (issue 13),
+    // filled for existing entries from today's rooms; the setting's time zone.
+    R"sql(
+CREATE TABLE entry_audience (
+  entry_id TEXT NOT NULL REFERENCES entries(id),
+  child_id TEXT NOT NULL REFERENCES children(id),
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  PRIMARY KEY (entry_id, child_id)
+);
+CREATE INDEX entry_audience_by_child ON entry_audience(child_id, entry_id);
+INSERT INTO entry_audience (entry_id, child_id, room_id)
+  SELECT ec.entry_id, ec.child_id, c.room_id FROM entry_children ec JOIN children c ON c.id = ec.child_id;
+INSERT OR IGNORE INTO entry_audience (entry_id, child_id, room_id)
+  SELECT e.id, c.id, c.room_id FROM entries e JOIN children c ON c.room_id = e.room_id
+  WHERE e.kind IN ('room_post', 'newsletter');
+ALTER TABLE setting ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Europe/London';
+)sql",
 };
 
 int currentVersion(Database& db) {

@@ -26,6 +26,8 @@ struct SettingRecord {
   bool keepUnredactedOriginals = false;
   // Networks staff may upload from (security/subnets.hpp form): the staff Wi-Fi, not the guests'.
   std::string secureSubnets = "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 127.0.0.0/8, fc00::/7, ::1/128";
+  // Every day, week and term is this zone's (an IANA name; domain/calendar.hpp).
+  std::string timeZone = "Europe/London";
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
 };

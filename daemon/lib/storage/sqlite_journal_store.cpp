@@ -93,13 +93,6 @@ MediaRecord readMedia(const Statement& s) {
   return m;
 }
 
-// A child's journal is released up to the latest release point of the child's room that
-// has passed (scheduled dates and early releases alike); a live room releases everything.
-// ?NOW is the current time. Used with the alias r for the room and e for the entry.
-constexpr const char* kReleased =
-    "(r.release_mode = 'live' OR e.journal_at <= (SELECT max(p.at) FROM room_release_points p "
-    "WHERE p.room_id = r.id AND p.at <= :now))";
-
 }  // namespace
 
 void SqliteStore::insertRoom(const RoomRecord& r) {
@@ -317,6 +310,11 @@ void SqliteStore::writeEntryRelations(const EntryRecord& e) {
   for (const auto& aspect : e.aspectIds) {
     db_->prepare("INSERT OR IGNORE INTO entry_links (entry_id, aspect_id) VALUES (?1, ?2)").bind(1, e.id).bind(2, aspect).run();
   }
+  db_->prepare("DELETE FROM entry_audience WHERE entry_id = ?1").bind(1, e.id).run();
+  for (const auto& a : e.audience) {
+    db_->prepare("INSERT OR REPLACE INTO entry_audience (entry_id, child_id, room_id) VALUES (?1, ?2, ?3)")
+        .bind(1, e.id).bind(2, a.childId).bind(3, a.roomId).run();
+  }
 }
 
 void SqliteStore::readEntryRelations(EntryRecord& e) {
@@ -326,6 +324,9 @@ void SqliteStore::readEntryRelations(EntryRecord& e) {
   auto links = db_->prepare("SELECT aspect_id FROM entry_links WHERE entry_id = ?1 ORDER BY aspect_id");
   links.bind(1, e.id);
   while (links.step()) e.aspectIds.push_back(links.text(0));
+  auto audience = db_->prepare("SELECT child_id, room_id FROM entry_audience WHERE entry_id = ?1 ORDER BY child_id");
+  audience.bind(1, e.id);
+  while (audience.step()) e.audience.push_back({audience.text(0), audience.text(1)});
   // One statement for the media and the children in them: rows come per (media, child).
   auto media = db_->prepare((std::string("SELECT ") + kMediaColumns +
                              ", mc.child_id, mc.obscured FROM media m LEFT JOIN media_children mc ON mc.media_id = m.id"
@@ -401,65 +402,36 @@ std::vector<EntryRecord> SqliteStore::entries(const EntryQuery& q) {
 }
 
 namespace {
-// An entry is in a parent's feed when it is in the journal and either about one of their
-// children (not opted out), or posted to a room one of their children is in — in both cases
-// released for that child's room.
-std::string parentVisibility() {
-  return std::string(
-      "e.status = 'journal' AND ("
-      " EXISTS (SELECT 1 FROM entry_children ec JOIN child_carers cc ON cc.child_id = ec.child_id"
-      "   JOIN children c ON c.id = ec.child_id JOIN rooms r ON r.id = c.room_id"
-      "   LEFT JOIN consents k ON k.child_id = c.id"
-      "   WHERE ec.entry_id = e.id AND cc.parent_id = :parent AND (:child IS NULL OR c.id = :child)"
-      "   AND COALESCE(k.online_journal_opt_out, 0) = 0 AND ") + kReleased + ")"
-      " OR (e.kind IN ('room_post', 'newsletter') AND EXISTS (SELECT 1 FROM child_carers cc"
-      "   JOIN children c ON c.id = cc.child_id JOIN rooms r ON r.id = c.room_id"
-      "   LEFT JOIN consents k ON k.child_id = c.id"
-      "   WHERE cc.parent_id = :parent AND c.room_id = e.room_id AND (:child IS NULL OR c.id = :child)"
-      "   AND COALESCE(k.online_journal_opt_out, 0) = 0 AND " + kReleased + ")))";
+void bindFilter(Statement& s, const SqlFilter& filter) {
+  for (const auto& [name, value] : filter.params) {
+    const int index = s.parameterIndex(name.c_str());
+    if (index == 0) continue;  // not used by this statement
+    std::visit([&](const auto& v) { s.bind(index, v); }, value);
+  }
 }
 }  // namespace
 
-std::vector<EntryRecord> SqliteStore::parentFeed(const ParentFeedQuery& q) {
+std::vector<EntryRecord> SqliteStore::visibleEntries(const SqlFilter& visible, const VisibleEntryQuery& q) {
   Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE " + parentVisibility() +
-      " AND (:aspect IS NULL OR EXISTS (SELECT 1 FROM entry_links l WHERE l.entry_id = e.id AND l.aspect_id = :aspect))"
-      " AND (:before_time IS NULL OR e.journal_at < :before_time OR (e.journal_at = :before_time AND e.id < :before_id))"
+  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE (" + visible.where + ")" +
+      (q.aspectId ? " AND EXISTS (SELECT 1 FROM entry_links l WHERE l.entry_id = e.id AND l.aspect_id = :aspect)" : "") +
+      (q.before ? " AND (e.journal_at < :before_time OR (e.journal_at = :before_time AND e.id < :before_id))" : "") +
       " ORDER BY e.journal_at DESC, e.id DESC LIMIT :limit").c_str());
-  auto idx = [&](const char* name) { return s.parameterIndex(name); };
-  s.bind(idx(":parent"), q.parentId).bind(idx(":child"), q.childId).bind(idx(":now"), q.now);
-  s.bind(idx(":aspect"), q.aspectId);
-  return pageOfEntries(s, q.before, q.limit);
+  bindFilter(s, visible);
+  if (q.aspectId) s.bind(s.parameterIndex(":aspect"), *q.aspectId);
+  if (q.before) s.bind(s.parameterIndex(":before_time"), q.before->time).bind(s.parameterIndex(":before_id"), q.before->id);
+  s.bind(s.parameterIndex(":limit"), q.limit);
+  std::vector<EntryRecord> out;
+  while (s.step()) out.push_back(readEntry(s));
+  for (auto& e : out) readEntryRelations(e);
+  return out;
 }
 
-bool SqliteStore::parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) {
+bool SqliteStore::entryVisible(const std::string& entryId, const SqlFilter& visible) {
   Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT 1 FROM entries e WHERE e.id = :entry AND ") + parentVisibility()).c_str());
-  auto idx = [&](const char* name) { return s.parameterIndex(name); };
-  s.bind(idx(":entry"), entryId).bind(idx(":parent"), parentId).bind(idx(":child"), nullptr).bind(idx(":now"), now);
-  return s.step();
-}
-
-namespace {
-constexpr const char* kChildVisibility =
-    "e.status = 'journal' AND ("
-    " EXISTS (SELECT 1 FROM entry_children ec WHERE ec.entry_id = e.id AND ec.child_id = :child)"
-    " OR (e.kind IN ('room_post', 'newsletter') AND e.room_id = (SELECT room_id FROM children WHERE id = :child)))";
-}  // namespace
-
-std::vector<EntryRecord> SqliteStore::childFeed(const ParentFeedQuery& q) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE " + kChildVisibility +
-      " AND (:before_time IS NULL OR e.journal_at < :before_time OR (e.journal_at = :before_time AND e.id < :before_id))"
-      " ORDER BY e.journal_at DESC, e.id DESC LIMIT :limit").c_str());
-  s.bind(s.parameterIndex(":child"), q.childId);
-  return pageOfEntries(s, q.before, q.limit);
-}
-
-bool SqliteStore::childCanSee(const std::string& childId, const std::string& entryId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT 1 FROM entries e WHERE e.id = :entry AND ") + kChildVisibility).c_str());
-  s.bind(s.parameterIndex(":entry"), entryId).bind(s.parameterIndex(":child"), childId);
+  auto s = db_->prepare((std::string("SELECT 1 FROM entries e WHERE e.id = :entry AND (") + visible.where + ")").c_str());
+  bindFilter(s, visible);
+  s.bind(s.parameterIndex(":entry"), entryId);
   return s.step();
 }
 

@@ -108,7 +108,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
       "SELECT name, framework, password_require_mixed, password_max_age_days, "
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
-      "keep_unredacted_originals, secure_subnets FROM setting WHERE id = 1");
+      "keep_unredacted_originals, secure_subnets, time_zone FROM setting WHERE id = 1");
   if (!s.step()) return std::nullopt;
   SettingRecord r;
   r.name = s.text(0);
@@ -127,6 +127,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
   r.agreementText = s.text(13);
   r.keepUnredactedOriginals = s.integer(14) != 0;
   r.secureSubnets = s.text(15);
+  r.timeZone = s.text(16);
   return r;
 }
 
@@ -136,8 +137,8 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "INSERT INTO setting (id, name, framework, password_require_mixed, password_max_age_days, "
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
-      "keep_unredacted_originals, secure_subnets) "
-      "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+      "keep_unredacted_originals, secure_subnets, time_zone) "
+      "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, framework = excluded.framework, "
       "password_require_mixed = excluded.password_require_mixed, "
       "password_max_age_days = excluded.password_max_age_days, "
@@ -148,12 +149,13 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "absolute_hours_staff = excluded.absolute_hours_staff, "
       "absolute_hours_parent = excluded.absolute_hours_parent, updated_at = excluded.updated_at, "
       "agreement_version = excluded.agreement_version, agreement_text = excluded.agreement_text, "
-      "keep_unredacted_originals = excluded.keep_unredacted_originals, secure_subnets = excluded.secure_subnets");
+      "keep_unredacted_originals = excluded.keep_unredacted_originals, secure_subnets = excluded.secure_subnets, "
+      "time_zone = excluded.time_zone");
   s.bind(1, r.name).bind(2, r.framework).bind(3, r.passwordRequireMixed).bind(4, r.passwordMaxAgeDays);
   s.bind(5, r.idleMinutesManager).bind(6, r.idleMinutesStaff).bind(7, r.idleMinutesParent);
   s.bind(8, r.absoluteHoursManager).bind(9, r.absoluteHoursStaff).bind(10, r.absoluteHoursParent);
   s.bind(11, r.createdAt).bind(12, r.updatedAt).bind(13, r.agreementVersion).bind(14, r.agreementText);
-  s.bind(15, r.keepUnredactedOriginals).bind(16, r.secureSubnets).run();
+  s.bind(15, r.keepUnredactedOriginals).bind(16, r.secureSubnets).bind(17, r.timeZone).run();
 }
 
 void SqliteStore::insertUser(const UserRecord& u) {

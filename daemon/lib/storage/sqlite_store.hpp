@@ -86,10 +86,8 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void updateEntry(const EntryRecord& entry) override;
   std::optional<EntryRecord> entry(const std::string& id) override;
   std::vector<EntryRecord> entries(const EntryQuery& query) override;
-  std::vector<EntryRecord> parentFeed(const ParentFeedQuery& query) override;
-  bool parentCanSee(const std::string& parentId, const std::string& entryId, int64_t now) override;
-  std::vector<EntryRecord> childFeed(const ParentFeedQuery& query) override;
-  bool childCanSee(const std::string& childId, const std::string& entryId) override;
+  std::vector<EntryRecord> visibleEntries(const SqlFilter& visible, const VisibleEntryQuery& query) override;
+  bool entryVisible(const std::string& entryId, const SqlFilter& visible) override;
   void appendEntryVersion(const EntryVersionRecord& version) override;
   std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) override;
 

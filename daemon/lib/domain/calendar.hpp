@@ -1,0 +1,39 @@
+#pragma once
+// The setting's calendar: every day, week and term the box reasons about is the setting's
+// time zone's (issue 13), not UTC's and not the server's. A nursery in London closes its day
+// at midnight London time, in summer too. Backed by the system's tz database (tzdata) through
+// Howard Hinnant's date library (Debian's libhowardhinnant-date-dev).
+
+#include <cstdint>
+#include <string>
+
+namespace date {
+class time_zone;
+}
+
+namespace nestbox::domain {
+
+constexpr const char* kDefaultTimeZone = "Europe/London";
+
+class Calendar {
+ public:
+  // Throws std::invalid_argument for a zone the tz database does not know.
+  explicit Calendar(const std::string& zone);
+  // True for an IANA zone name the tz database knows ("Europe/London", "Asia/Tehran").
+  static bool knownZone(const std::string& zone);
+
+  const std::string& zone() const { return name_; }
+  // The local date, "YYYY-MM-DD", at Unix time `t`.
+  std::string dateOf(int64_t t) const;
+  // The first instant of local date `date` ("YYYY-MM-DD", valid): local midnight, or the
+  // first existing instant after it when a clock change skips midnight.
+  int64_t startOfDay(const std::string& date) const;
+  // ISO weekday of the local date at `t`: 1 Monday .. 7 Sunday.
+  int weekdayOf(int64_t t) const;
+
+ private:
+  std::string name_;
+  const date::time_zone* zone_;
+};
+
+}  // namespace nestbox::domain
