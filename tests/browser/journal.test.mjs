@@ -159,7 +159,7 @@ test('staff approve the home observation into the journal', async () => {
   await signIn(page, 'kate', 'green apple orchard');
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
   await page.goto('/staff/contributions');
-  await page.getByText('Planting seeds', { exact: true }).waitFor();
+  await page.locator('.card-title', { hasText: /^Planting seeds$/ }).waitFor();
   await checkScreen(page, 'staff-contributions');
   await page.getByRole('button', { name: 'Approve “Planting seeds”' }).click();
   await page.getByText('“Planting seeds” is now in the journal.').waitFor();

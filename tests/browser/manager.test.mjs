@@ -136,3 +136,17 @@ test('staff opening a manager page are told it is for managers, and the API agre
   assert.equal((await client.get('/api/v1/users')).status, 403);
   await staffPage.context().close();
 });
+
+test('a manager at an office computer reads the journal but records only on a registered tablet', async () => {
+  await page.goto('/staff/journal');
+  await page.getByRole('heading', { name: 'Journal' }).waitFor();
+  await page.getByText('New observations are recorded on the setting’s registered tablets').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'New entry' }).count(), 0);
+  await page.goto('/staff/entries/new');
+  await page.getByRole('heading', { name: 'This page is for registered tablets' }).waitFor();
+  await checkScreen(page, 'manager-office-no-recording');
+  // The box refuses it whatever the page shows.
+  const refused = await manager.post('/api/v1/entries', { kind: 'observation', title: 'x', observed_on: '2026-05-20', child_ids: [] });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.json.error, 'device_required');
+});

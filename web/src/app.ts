@@ -195,7 +195,11 @@ export class NestboxApp extends LightElement {
       if (path === '/staff/journal') return html`<nb-staff-journal-view .session=${s}></nb-staff-journal-view>`;
       if (path === '/staff/children') return html`<nb-staff-children-view .session=${s}></nb-staff-children-view>`;
       if (path === '/staff/contributions') return html`<nb-contributions-view></nb-contributions-view>`;
-      if (path === '/staff/entries/new') return html`<nb-entry-editor-view></nb-entry-editor-view>`;
+      if (path === '/staff/entries/new') {
+        // Recording happens on the setting's registered tablets (policies 002, 004); the box refuses it elsewhere.
+        if (!s.device_id) return this.onlyFor('registered tablets', 'Observations are recorded on the setting’s registered tablets. From this computer you can read, review and manage the journal.');
+        return html`<nb-entry-editor-view></nb-entry-editor-view>`;
+      }
       const entry = path.match(/^\/staff\/entries\/([0-9a-f]{32})$/);
       if (entry) return html`<nb-staff-entry-view .entryId=${entry[1]} .session=${s}></nb-staff-entry-view>`;
     }

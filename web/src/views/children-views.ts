@@ -122,7 +122,7 @@ export class ManageChildrenView extends FormView {
         ${r.release_mode === 'scheduled' ? html`<p class="meta">Release dates: ${(this.releases.get(r.id) ?? []).map((p) => `${formatTime(p.at)}${p.kind === 'early' ? ' (early)' : ''}`).join(', ') || 'none yet'}</p>
           <div class="inline-hide">${this.field(`release-${r.id}`, html`Add a release date for ${bdi(r.name)}`, { type: 'date' })}
             <button type="button" @click=${() => this.schedule(r)}>Add date</button>
-            <button type="button" @click=${() => this.releaseNow(r)}>Release ${bdi(r.name)} now</button></div>` : nothing}
+            <button type="button" @click=${() => this.releaseNow(r)}>Release ${r.name} now</button></div>` : nothing}
       </li>`)}</ul>`}
       <form class="panel" @submit=${this.addRoom} novalidate aria-label="Add a room">
         <div class="grid-2">${this.field('name', 'Room name', { required: true })}

@@ -248,7 +248,7 @@ export class DevicesView extends FormView {
           not finished are discarded, and it cannot sign in again until a manager re-enrols it.</p>
         ${this.field('what', 'What happened?', { options: WHAT, required: true })}
         ${this.field('note', 'Where and when (for the report)', { maxlength: 2000 })}
-        <div class="actions"><button type="submit" class="danger" ?disabled=${this.busy}>Revoke ${bdi(d.name)}</button>
+        <div class="actions"><button type="submit" class="danger" ?disabled=${this.busy}>Revoke ${d.name}</button>
           <button type="button" @click=${() => { this.reporting = null; }}>Cancel</button></div>
       </form>` : nothing}
       ${this.renaming === d ? html`<form class="panel" @submit=${this.rename} novalidate aria-label="Rename ${d.name}">

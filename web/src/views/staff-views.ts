@@ -82,8 +82,9 @@ export class StaffJournalView extends FormView {
     const kids = [...this.kids.values()];
     return html`<section>
       <h1>Journal</h1>
-      <div class="actions"><a class="button" href="/staff/entries/new">New entry</a>
+      <div class="actions">${this.session.device_id ? html`<a class="button" href="/staff/entries/new">New entry</a>` : nothing}
         <a class="button" href="/staff/contributions">From families</a></div>
+      ${this.session.device_id ? nothing : html`<p class="hint">New observations are recorded on the setting’s registered tablets; from this computer you read, review and manage them.</p>`}
       <form class="filters panel" @change=${() => this.run(() => this.search())} @submit=${(e: Event) => { e.preventDefault(); void this.run(() => this.search()); }} aria-label="Filter entries">
         ${this.field('child', 'Child', { value: new URLSearchParams(window.location.search).get('child') ?? '', options: [{ value: '', label: 'All children' }, ...kids.map((c) => ({ value: c.id, label: `${c.first_name} ${c.last_name}` }))] })}
         ${this.field('status', 'Status', { options: [{ value: '', label: 'Any status' }, ...Object.entries(STATUS_LABEL).slice(0, 3).map(([value, label]) => ({ value, label })),
@@ -97,7 +98,7 @@ export class StaffJournalView extends FormView {
       </form>
       ${this.formFeedback()}
       ${this.entries === null ? html`<p role="status">Loading…</p>`
-        : this.entries.length === 0 ? html`<div class="empty"><p>No entries match. <a href="/staff/entries/new">Record a new one</a> or change the filters.</p></div>`
+        : this.entries.length === 0 ? html`<div class="empty"><p>No entries match. ${this.session.device_id ? html`<a href="/staff/entries/new">Record a new one</a> or change` : 'Change'} the filters.</p></div>`
         : html`<ul class="cards" aria-label="Entries">${this.entries.map((e) => html`<li>
             <div class="card-head"><a class="card-title" href="/staff/entries/${e.id}" dir="auto">${e.title}</a><span class="tag">${STATUS_LABEL[e.status] ?? e.status}</span></div>
             <p class="meta">${KIND_LABEL[e.kind]} · ${e.observed_on} · ${childNames(this.kids, e.child_ids) ?? 'Whole room'} · by ${bdi(e.author_name)}</p>
@@ -195,7 +196,7 @@ export class EntryEditorView extends FormView {
         <div class="field"><label for="entry-body">What happened</label><textarea id="entry-body" rows="5" maxlength="20000"></textarea></div>
         ${this.kind === 'observation' ? html`<div class="field"><label for="entry-next_steps">Next steps <span class="optional">(optional)</span></label>
           <textarea id="entry-next_steps" rows="2" maxlength="5000"></textarea></div>` : nothing}
-        ${this.field('observed_on', 'Date', { type: 'date', required: true, value: new Date().toISOString().slice(0, 10) })}
+        ${this.field('observed_on', 'Date', { type: 'date', required: true, value: new Date().toLocaleDateString('en-CA') })}
         ${roomWide
           ? html`<div @change=${(e: Event) => { this.roomId = (e.target as HTMLSelectElement).value; }}>
               ${this.field('room_id', 'Room', { required: true, options: this.rooms.map((r) => ({ value: r.id, label: r.name })) })}</div>`
@@ -414,7 +415,7 @@ export class ContributionsView extends FormView {
             <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
             ${(e.media ?? []).length ? html`<p class="hint">Approving tags ${childNames(this.kids, e.child_ids)} in these; check no other child is in them.</p>` : nothing}
             ${this.field(`reason-${e.id}`, html`Reason, if you return “${bdi(e.title)}”`)}
-            <div class="actions"><button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.decide(e, true)}>Approve “${bdi(e.title)}”</button>
+            <div class="actions"><button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.decide(e, true)}>Approve “${e.title}”</button>
               <button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.decide(e, false)}>Return</button></div>
           </li>`)}</ul>`}
     </section>`;
