@@ -71,7 +71,7 @@ TEST_CASE("visibility SQL is written only in the access policy", "[access]") {
   CHECK(elsewhere == std::vector<std::string>{});
 }
 
-TEST_CASE("every route declares its audience; the daemon refuses one that does not", "[access]") {
+TEST_CASE("every route declares its audience, and the daemon refuses one that does not", "[access]") {
   Stack s;
   const auto described = http::Api::describeRoutes();
   REQUIRE(s.api.routes().size() == described.size());
