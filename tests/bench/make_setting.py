@@ -102,6 +102,10 @@ for i in range(a.entries):
     for cid in kids:
         cur.execute("INSERT INTO entry_children VALUES (?,?)", (eid, cid))
         pairs.append((eid, cid))
+    # Who receives it, with the room each child was in (issue 13): the children it is about,
+    # or on a room post every child of the room.
+    for cid in (kids or by_room[room]):
+        cur.execute("INSERT INTO entry_audience VALUES (?,?,?)", (eid, cid, room))
     for asp in rng.sample(aspects, k=rng.choice([0, 1, 2])):
         cur.execute("INSERT INTO entry_links VALUES (?,?)", (eid, asp))
     # Media: on average media_per_entry items; the children in each are some of the entry's
