@@ -124,6 +124,11 @@ TEST_CASE("a family joining a room later does not inherit the room's posts", "[a
   JournalSetting j;
   const auto old = roomPost(j, j.nursery.id, "Feedback Friday: the pond");
   CHECK(contains(j.feedIds(j.parentA), old.entry.id));
+  // Staff see every recipient; a family only their own (each has a thread).
+  CHECK(old.entry.audience.size() == 2);
+  const auto seen = j.s.journal.get(j.parentA, old.entry.id).entry.audience;
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].childId == j.a.id);
   CHECK_FALSE(contains(j.feedIds(j.parentC), old.entry.id));
   domain::ChildChange move;
   move.roomId = j.nursery.id;

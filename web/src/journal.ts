@@ -26,6 +26,7 @@ export interface Entry {
   observed_on: string;
   author_name: string;
   child_ids: string[];
+  recipient_child_ids: string[];  // who receives it (each has a thread); a family's own only
   aspect_ids: string[];
   journal_at: string | null;
   created_at: string;

@@ -42,6 +42,9 @@ Json consentJson(const storage::ConsentRecord& c) {
 Json entryJson(const domain::EntryView& v) {
   const bool staff = v.full;
   const auto& e = v.entry;
+  // Who receives it (each has a comment thread): for a family, only their own children.
+  Json recipients = Json::array();
+  for (const auto& a : e.audience) recipients.push_back(a.childId);
   Json media = Json::array();
   for (const auto& m : e.media) {
     Json item = entryMediaJson(m, staff);
@@ -51,6 +54,7 @@ Json entryJson(const domain::EntryView& v) {
   Json out = {{"id", e.id}, {"kind", e.kind}, {"status", e.status}, {"room_id", optionalJson(e.roomId)},
               {"title", e.title}, {"body", e.body}, {"next_steps", e.nextSteps}, {"observed_on", e.observedOn},
               {"author_name", v.authorName}, {"child_ids", e.childIds}, {"aspect_ids", e.aspectIds},
+              {"recipient_child_ids", recipients},
               {"media", media},
               {"created_at", formatTimestamp(e.createdAt)},
               {"journal_at", e.journalAt ? Json(formatTimestamp(*e.journalAt)) : Json(nullptr)}};

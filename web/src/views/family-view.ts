@@ -117,10 +117,10 @@ export class FamilyEntryView extends FormView {
   }
 
   // One conversation per child of mine this entry concerns (for room posts: my children in that room).
+  // The box says which of our children receive the entry (a room post: those in the room
+  // when it was posted), each with their own thread.
   private threadChildren(): string[] {
-    const e = this.entry!;
-    if (e.child_ids.length) return e.child_ids;
-    return [...this.kids.values()].filter((c) => c.room_id === e.room_id).map((c) => c.id);
+    return this.entry!.recipient_child_ids;
   }
 
   private async loadThreads(): Promise<void> {

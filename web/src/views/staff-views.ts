@@ -277,11 +277,12 @@ export class StaffEntryView extends FormView {
     if (done) this.notice = 'The comment is hidden from the family.';
   }
 
-  // Children who can be tagged in this entry's media: its children, or a room post's room.
+  // Children who can be tagged in this entry's media: its children, or on a room post the
+  // children who receive it (the room's when it was posted), as the box says.
   private taggable(): Child[] {
     const e = this.entry!;
     const roomWide = e.kind === 'room_post' || e.kind === 'newsletter';
-    return [...this.kids.values()].filter((c) => (roomWide ? c.room_id === e.room_id : e.child_ids.includes(c.id)));
+    return [...this.kids.values()].filter((c) => (roomWide ? e.recipient_child_ids.includes(c.id) : e.child_ids.includes(c.id)));
   }
 
   private startEditing(): void {
