@@ -135,6 +135,11 @@ test('bad input gets a 4xx JSON error with a message, and nothing is written', a
     ['too long', { body: { username: 'n'.repeat(65), display_name: 'X', role: 'staff' } }, 400],
     ['not JSON', { raw: 'username=x', headers: { 'content-type': 'text/plain' } }, 415],
     ['oversized body', { raw: JSON.stringify({ username: 'big', display_name: 'x'.repeat(100 * 1024), role: 'staff' }) }, 413],
+    // Strict input (issue 13): parsers disagree on which repeat wins, so a repeat is refused.
+    ['repeated key', { raw: '{"username": "new.one", "display_name": "X", "role": "parent", "role": "manager"}' }, 400],
+    ['byte-order mark', { raw: '\uFEFF{"username": "new.one", "display_name": "X", "role": "staff"}' }, 400],
+    ['direction override in a name', { body: { username: 'new.one', display_name: 'Ava\u202Eevil', role: 'staff' } }, 400],
+    ['zero-width space in a name', { body: { username: 'new.one', display_name: 'Ava\u200B', role: 'staff' } }, 400],
   ];
   for (const [name, options, status] of cases) {
     const res = await manager.request('POST', '/api/v1/users', options);
@@ -149,6 +154,12 @@ test('bad input gets a 4xx JSON error with a message, and nothing is written', a
   assert.ok([400, 414].includes(longUrl.status));
   assert.ok(longUrl.json.message);
   assert.equal(counts(), before);
+  const repeated = await manager.request('POST', '/api/v1/users', { raw: '{"username": "a.b", "username": "c.d", "display_name": "X", "role": "staff"}' });
+  assert.equal(repeated.json.field, 'username');
+  // Persian and Indic names keep the zero-width non-joiner and joiner they need.
+  const persian = await manager.post('/api/v1/users', { username: 'maryam', display_name: 'مریم\u200Cزاده', role: 'parent' });
+  assert.equal(persian.status, 201, persian.text);
+  assert.equal(persian.json.user.display_name, 'مریم\u200Cزاده');
 });
 
 test('unknown API addresses and methods answer in JSON', async () => {
