@@ -98,36 +98,30 @@ std::optional<std::string> JsonReader::read(const std::string& field, std::size_
   return value;
 }
 
-std::optional<std::string> JsonReader::optionalString(const std::string& field, std::size_t minLen,
-                                                      std::size_t maxLen) {
+namespace {
+std::string present(const std::string& field, std::optional<std::string> value) {
+  if (!value) throw InputError(field, "'" + field + "' is required.");
+  return std::move(*value);
+}
+}  // namespace
+
+std::optional<std::string> JsonReader::optionalString(const std::string& field, std::size_t minLen, std::size_t maxLen) {
   return read(field, minLen, maxLen, Kind::text);
 }
-
-std::string JsonReader::requiredString(const std::string& field, std::size_t minLen,
-                                       std::size_t maxLen) {
-  auto value = optionalString(field, minLen, maxLen);
-  if (!value) throw InputError(field, "'" + field + "' is required.");
-  return *value;
+std::string JsonReader::requiredString(const std::string& field, std::size_t minLen, std::size_t maxLen) {
+  return present(field, optionalString(field, minLen, maxLen));
 }
-
 std::optional<std::string> JsonReader::optionalName(const std::string& field, std::size_t minLen, std::size_t maxLen) {
   return read(field, minLen, maxLen, Kind::name);
 }
-
 std::string JsonReader::requiredName(const std::string& field, std::size_t minLen, std::size_t maxLen) {
-  auto value = optionalName(field, minLen, maxLen);
-  if (!value) throw InputError(field, "'" + field + "' is required.");
-  return *value;
+  return present(field, optionalName(field, minLen, maxLen));
 }
-
 std::optional<std::string> JsonReader::optionalSecret(const std::string& field, std::size_t minLen, std::size_t maxLen) {
   return read(field, minLen, maxLen, Kind::secret);
 }
-
 std::string JsonReader::requiredSecret(const std::string& field, std::size_t minLen, std::size_t maxLen) {
-  auto value = optionalSecret(field, minLen, maxLen);
-  if (!value) throw InputError(field, "'" + field + "' is required.");
-  return *value;
+  return present(field, optionalSecret(field, minLen, maxLen));
 }
 
 std::optional<bool> JsonReader::optionalBool(const std::string& field) {
