@@ -117,9 +117,16 @@ test('the setting page saves within limits and explains what it refuses', async 
   await page.getByLabel('Managers: minutes idle').fill('20');
   await page.getByLabel('Require an upper-case letter').check();
   await page.getByLabel('Maximum password age in days').fill('365');
+  assert.equal(await page.getByLabel('Time zone').inputValue(), 'Europe/London');
+  await page.getByLabel('Time zone').selectOption('Europe/Dublin');
   await page.getByRole('button', { name: 'Save setting' }).click();
   await page.getByText(/^Saved\./).waitFor();
   assert.equal(stack.sql('SELECT idle_minutes_manager || password_require_mixed || password_max_age_days FROM setting'), '201365');
+  assert.equal(stack.sql('SELECT time_zone FROM setting'), 'Europe/Dublin');
+  // A zone the box's tz database does not know is refused by name.
+  const refused = await manager.request('PATCH', '/api/v1/settings', { body: { time_zone: 'Atlantis/Capital' } });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.json.field, 'time_zone');
 });
 
 test('staff opening a manager page are told it is for managers, and the API agrees', async () => {

@@ -9,9 +9,17 @@ interface Setting {
   password_require_mixed: boolean;
   keep_unredacted_originals: boolean;
   secure_subnets: string;
+  time_zone: string;
   password_max_age_days: number;
   idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
   absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
+}
+
+// The zones this browser knows (the box checks the name against its own tz database).
+function timeZones(current: string): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  const known = intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : [];
+  return [...new Set([current, 'Europe/London', ...known])].sort();
 }
 
 const ROLES = [['manager', 'Managers'], ['staff', 'Staff'], ['parent', 'Parents and carers']] as const;
@@ -39,6 +47,7 @@ export class SettingsView extends FormView {
       const body: Record<string, unknown> = {
         name: this.value('name'),
         framework: this.value('framework'),
+        time_zone: this.value('time_zone'),
         password_require_mixed: this.checked('password_require_mixed'),
         keep_unredacted_originals: this.checked('keep_unredacted_originals'),
         secure_subnets: this.value('secure_subnets'),
@@ -65,6 +74,8 @@ export class SettingsView extends FormView {
           ${this.field('name', 'Setting name', { required: true, value: s.name })}
           ${this.field('framework', 'Curriculum framework', { required: true, value: s.framework, options: [
             { value: 'eyfs', label: 'EYFS (England)' }, { value: 'cfe', label: 'Curriculum for Excellence (Scotland)' }] })}
+          ${this.field('time_zone', 'Time zone', { required: true, value: s.time_zone, options: timeZones(s.time_zone).map((z) => ({ value: z, label: z.replace(/_/g, ' ') })),
+            hint: 'Days, weeks, terms and release dates follow this clock.' })}
         </fieldset>
         <fieldset class="panel"><legend><h2>Password rules</h2></legend>
           <p class="meta">Every password has at least 10 characters and is checked against common passwords.</p>
