@@ -14,6 +14,7 @@
 #include "core/log.hpp"
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
+#include "domain/jobs.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/presence.hpp"
 #include "system/appliance_bus.hpp"
@@ -31,6 +32,7 @@
 #include "storage/migrations.hpp"
 #include "storage/sqlite_store.hpp"
 #include "system/clock.hpp"
+#include "system/disk.hpp"
 #include "system/files.hpp"
 #include "system/host.hpp"
 #include "system/mdns.hpp"
@@ -151,7 +153,8 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     storage::MediaFiles mediaFiles(config.dataDir + "/media");
     auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
     auto mediaWorkers = std::make_unique<system::ThreadPool>(config.mediaWorkers);
-    domain::MediaService media(ctx, *store, children, settings, access, mediaFiles, *processor, *mediaWorkers);
+    system::FileSystemDisk dataDisk(config.dataDir);
+    domain::MediaService media(ctx, *store, children, settings, access, mediaFiles, *processor, *mediaWorkers, dataDisk);
     media.recover();
 
     if (const auto code = setup.prepare(config.effectiveSetupCodeFile())) {
@@ -249,8 +252,12 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     std::string lastStatus = statusLine(presence.view());
     notifier.ready(lastStatus);
 
+    // Periodic work (housekeeping now; later issues add theirs), on the same loop.
+    domain::JobRunner jobs(ctx);
+    domain::addHousekeepingJobs(jobs, ctx);
     const int sig = waitForStopSignal(notifier, [&] {
       presence.tick();
+      jobs.tick();
       const std::string status = statusLine(presence.view());
       if (status != lastStatus) notifier.status(lastStatus = status);
     });
@@ -287,7 +294,8 @@ struct OfflineServices {
         children(ctx, store, settings, access),
         mediaFiles(config.dataDir + "/media"),
         processor(media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)})),
-        media(ctx, store, children, settings, access, mediaFiles, *processor, inline_) {}
+        disk(config.dataDir),
+        media(ctx, store, children, settings, access, mediaFiles, *processor, inline_, disk) {}
 
   system::SystemClock clock;
   system::SystemRandom random;
@@ -301,6 +309,7 @@ struct OfflineServices {
   domain::ChildrenService children;
   storage::MediaFiles mediaFiles;
   std::unique_ptr<media::MediaProcessor> processor;
+  system::FileSystemDisk disk;
   system::InlineExecutor inline_;
   domain::MediaService media;
 };

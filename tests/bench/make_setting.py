@@ -9,7 +9,9 @@ copies), and comments.
                   --comments 300000 --parent PARENT_ID [--seed 1]
 
 PARENT_ID (a real, signed-in-able parent account made through the API) becomes a carer of
-the first child, so its feed can be measured. Generated accounts have no usable password.
+the first child, so its feed can be measured. A comma-separated list of them makes each the
+carer of its own child, each in a live room (so a released observation reaches that family at
+once); --map FILE writes which child each parent got, as JSON. Generated accounts have no usable password.
 Media rows reference content hashes only; no files are written (the feed reads metadata)."""
 import argparse, random, sqlite3, time
 
@@ -22,6 +24,7 @@ p.add_argument("--media", type=int, default=400000)
 p.add_argument("--comments", type=int, default=300000)
 p.add_argument("--parent", required=True)
 p.add_argument("--seed", type=int, default=1)
+p.add_argument("--map")
 a = p.parse_args()
 rng = random.Random(a.seed)
 hexid = lambda: "%032x" % rng.getrandbits(128)
@@ -64,13 +67,22 @@ for i in range(a.children):
         cur.execute("INSERT INTO users (id, username, display_name, role, password_hash, password_changed_at, created_at, updated_at)"
                     " VALUES (?,?,?,?,?,?,?,?)", (pid, f"parent{i}.{j}", f"Carer {i}.{j}", "parent", "!", start, start, start))
         cur.execute("INSERT INTO child_carers VALUES (?,?)", (cid, pid))
-cur.execute("INSERT INTO child_carers VALUES (?,?)", (children[0][0], a.parent))
+live = {rid for rid, mode in rooms if mode == "live"}
+measured = [cid for cid, room in children if room in live][:len(a.parent.split(","))]
+if len(measured) < len(a.parent.split(",")):
+    raise SystemExit("not enough children in live rooms for every measured parent")
+for pid, cid in zip(a.parent.split(","), measured):
+    cur.execute("INSERT INTO child_carers VALUES (?,?)", (cid, pid))
+if a.map:
+    import json
+    with open(a.map, "w") as f:
+        json.dump([{"parent": pid, "child": cid} for pid, cid in zip(a.parent.split(","), measured)], f)
 
 # Consent: most families agree to everything; some keep their child out of other journals,
 # a few out of photos or of the online journal. The measured family agrees to everything.
 consent = {}
 for i, (cid, _) in enumerate(children):
-    own, others, opt_out = (1, 1, 0) if i == 0 else (int(rng.random() < 0.95), int(rng.random() < 0.85), int(rng.random() < 0.02))
+    own, others, opt_out = (1, 1, 0) if cid in measured else (int(rng.random() < 0.95), int(rng.random() < 0.85), int(rng.random() < 0.02))
     consent[cid] = (own, others, opt_out)
     cur.execute("INSERT INTO consents VALUES (?,?,?,?,?,?,?)", (cid, own, others, opt_out, staff[0], start, ""))
     cur.execute("INSERT INTO consent_history (child_id, own_journal_photos, other_journals, online_journal_opt_out,"
@@ -102,10 +114,10 @@ for i in range(a.entries):
     for cid in kids:
         cur.execute("INSERT INTO entry_children VALUES (?,?)", (eid, cid))
         pairs.append((eid, cid))
-    # Who receives it, with the room each child was in (issue 13): the children it is about,
-    # or on a room post every child of the room.
+    # Who receives it, with the room each child was in (issue 13) and its journal time while
+    # it is in the journal (issue 14): the children it is about, or on a room post the room's.
     for cid in (kids or by_room[room]):
-        cur.execute("INSERT INTO entry_audience VALUES (?,?,?)", (eid, cid, room))
+        cur.execute("INSERT INTO entry_audience VALUES (?,?,?,?)", (eid, cid, room, t if status == "journal" else None))
     for asp in rng.sample(aspects, k=rng.choice([0, 1, 2])):
         cur.execute("INSERT INTO entry_links VALUES (?,?)", (eid, asp))
     # Media: on average media_per_entry items; the children in each are some of the entry's

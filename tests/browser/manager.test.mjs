@@ -157,3 +157,18 @@ test('a manager at an office computer reads the journal but records only on a re
   assert.equal(refused.status, 403);
   assert.equal(refused.json.error, 'device_required');
 });
+
+test('the manager home shows the data disk, and warns when uploads would be refused', async () => {
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Storage' }).waitFor();
+  assert.match(await page.locator('.storage').textContent(), /Data disk: .* used/);
+  assert.equal(await page.locator('.storage .warning').count(), 0);
+  assert.equal((await manager.patch('/api/v1/settings', { storage_reserve_mib: 4 << 20 })).status, 200);
+  try {
+    await page.reload();
+    await page.getByText('The box is full: it refuses new photos and videos').waitFor();
+    await checkScreen(page, 'manager-home-storage-full');
+  } finally {
+    await manager.patch('/api/v1/settings', { storage_reserve_mib: 0 });
+  }
+});

@@ -222,6 +222,26 @@ test('types are sniffed from content; limits answer 413 or 422 with a message; n
   assert.equal(tooBig.status, 413);
 });
 
+test('a full disk refuses uploads with 507 and a message, and managers see it on their home data', async () => {
+  // Keep 4 TiB free: more than this machine's disk has, so the box is "full".
+  assert.equal((await manager.patch('/api/v1/settings', { storage_reserve_mib: 4 << 20 })).status, 200);
+  const uploads = stack.sql('SELECT count(*) FROM uploads');
+  try {
+    const space = (await manager.get('/api/v1/storage')).json.storage;
+    assert.equal(space.state, 'full');
+    assert.ok(space.total_bytes > 0 && space.free_bytes > 0 && space.reserve_bytes === 4 * 2 ** 40);
+    const refused = await kate.request('POST', '/api/v1/uploads', { headers: { 'tus-resumable': '1.0.0', 'upload-length': '1000' } });
+    assert.equal(refused.status, 507);
+    assert.equal(refused.json.error, 'storage_full');
+    assert.match(refused.json.message, /nearly full/);
+    assert.equal(stack.sql("SELECT count(*) FROM audit_log WHERE event = 'NBX_UPLOAD_REFUSED_SPACE'"), '1');
+    assert.equal(stack.sql('SELECT count(*) FROM uploads'), uploads);  // nothing half-made
+  } finally {
+    assert.equal((await manager.patch('/api/v1/settings', { storage_reserve_mib: 0 })).status, 200);
+  }
+  assert.notEqual((await manager.get('/api/v1/storage')).json.storage.state, 'full');
+});
+
 test('media URLs work only with a session, and only for families who may see the item now', async () => {
   const entry = await kate.post('/api/v1/entries', {
     kind: 'observation', title: 'Den building', observed_on: '2026-11-20', child_ids: [ids.A, ids.B],

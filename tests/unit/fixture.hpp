@@ -27,6 +27,7 @@
 #include "storage/sqlite_store.hpp"
 #include "system/executor.hpp"
 #include "system/clock.hpp"
+#include "system/disk.hpp"
 #include "system/random.hpp"
 #include "tablet_key.hpp"
 
@@ -74,7 +75,8 @@ struct Stack {
   storage::MediaFiles mediaFiles{tempDir("media-" + std::to_string(++stacks())) + "/media"};
   FakeMediaProcessor processor;
   system::InlineExecutor workers;
-  domain::MediaService media{ctx, store, children, settings, access, mediaFiles, processor, workers};
+  system::FakeDisk disk;
+  domain::MediaService media{ctx, store, children, settings, access, mediaFiles, processor, workers, disk};
   domain::DeviceService devices{ctx, store, store, media};
   domain::SessionService sessions{ctx, settings, devices};
   domain::LockdownService lockdown{ctx, store, settings};

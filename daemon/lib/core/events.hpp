@@ -107,6 +107,9 @@ enum class Severity { debug, info, warning, error };
   X(PinLocked, "NBX_PIN_LOCKED", warning, true, "PIN switched off after too many wrong PINs")       \
   X(SignedOutEverywhere, "NBX_SIGNED_OUT_EVERYWHERE", info, true, "user ended all their sessions") \
   X(UploadRefusedNetwork, "NBX_UPLOAD_REFUSED_NETWORK", warning, true, "upload refused: not a registered device on a secure network") \
+  X(JobRan, "NBX_JOB_RAN", info, true, "a periodic job ran (what it did in the detail)") \
+  X(JobFailed, "NBX_JOB_FAILED", error, true, "a periodic job failed; it is tried again at its next interval") \
+  X(UploadRefusedSpace, "NBX_UPLOAD_REFUSED_SPACE", warning, true, "upload refused: the data disk would drop below its reserve") \
   X(RecordingRefused, "NBX_RECORDING_REFUSED", warning, true, "journal entry refused: not a registered device on a secure network") \
   X(ChildViewEntered, "NBX_CHILD_VIEW_ENTERED", info, true, "tablet switched into one child's view") \
   X(ChildViewLeft, "NBX_CHILD_VIEW_LEFT", info, true, "tablet left child view with a staff PIN")      \

@@ -13,31 +13,28 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 
 bool isRoomWide(const storage::EntryRecord& e) { return e.kind == "room_post" || e.kind == "newsletter"; }
 
-// The visibility SQL. Entries are `e`; parameters are prefixed so they cannot meet the
-// store's own (:entry, :aspect, :before_*, :limit).
+// The visibility SQL. Entries are `e`; receivers (entry_audience: who receives an entry, the
+// room they were in when it was made, and its journal time while it is in the journal) are
+// `ea`. Parameters are prefixed so they cannot meet the store's own (:entry, :aspect,
+// :before_*, :limit).
 //
 // Released: a room's journal is released up to its latest release point that has passed
 // (scheduled dates and early releases alike); a live room releases everything. Decided by the
 // room the child was in when the entry was made (ea.room_id), not the room they are in now.
-constexpr const char* kFamilyEntries =
-    "e.status = 'journal' AND EXISTS (SELECT 1 FROM entry_audience ea"
-    " JOIN child_carers cc ON cc.child_id = ea.child_id AND cc.parent_id = :policy_parent"
-    " JOIN rooms r ON r.id = ea.room_id"
-    " LEFT JOIN consents k ON k.child_id = ea.child_id"
-    " WHERE ea.entry_id = e.id AND COALESCE(k.online_journal_opt_out, 0) = 0"
-    " AND (r.release_mode = 'live' OR e.journal_at <= (SELECT max(p.at) FROM room_release_points p"
-    "      WHERE p.room_id = ea.room_id AND p.at <= :policy_now))";
-constexpr const char* kOneChild = " AND ea.child_id = :policy_child";
-
-constexpr const char* kChildViewEntries =
-    "e.status = 'journal' AND EXISTS (SELECT 1 FROM entry_audience ea"
-    " WHERE ea.entry_id = e.id AND ea.child_id = :policy_child)";
+constexpr const char* kReleasedForReceiver =
+    "(r.release_mode = 'live' OR ea.journal_at <= (SELECT max(p.at) FROM room_release_points p"
+    " WHERE p.room_id = ea.room_id AND p.at <= :policy_now))";
+// The family's children who are not opted out of the online journal.
+constexpr const char* kFamilyChildren =
+    "SELECT cc.child_id FROM child_carers cc LEFT JOIN consents k ON k.child_id = cc.child_id"
+    " WHERE cc.parent_id = :policy_parent AND COALESCE(k.online_journal_opt_out, 0) = 0";
+constexpr const char* kOneChild = " AND cc.child_id = :policy_child";
 
 }  // namespace
 
 bool AccessPolicy::isStaff(const Principal& p) { return p.role != Role::parent && !p.childViewOf; }
 
-std::set<std::string> AccessPolicy::familyOf(const Principal& p) {
+std::set<std::string> AccessPolicy::family(const Principal& p) {
   std::set<std::string> family;
   if (p.childViewOf) {
     family.insert(*p.childViewOf);
@@ -49,7 +46,7 @@ std::set<std::string> AccessPolicy::familyOf(const Principal& p) {
 
 AccessPolicy::Viewer AccessPolicy::viewer(const Principal& p) {
   Viewer v{p, isStaff(p), {}, {}};
-  if (!v.staff) v.family = familyOf(p);
+  if (!v.staff) v.family = family(p);
   return v;
 }
 
@@ -64,29 +61,49 @@ storage::ConsentRecord AccessPolicy::consentOf(Viewer& v, const std::string& chi
   return found->second;
 }
 
-storage::SqlFilter AccessPolicy::familyEntries(const std::string& parentId, const std::optional<std::string>& childId,
-                                               int64_t now) const {
+storage::SqlFilter AccessPolicy::familyEntries(const Principal& p, const std::optional<std::string>& childId,
+                                               int64_t now) {
   storage::SqlFilter f;
-  f.where = std::string(kFamilyEntries) + (childId ? kOneChild : "") + ")";
-  f.params = {{":policy_parent", parentId}, {":policy_now", now}};
+  // One entry: received by one of the family's children who is not opted out, released for
+  // the room they were in. ("In the journal" is the receiver row's journal time: set exactly
+  // while the entry is.)
+  f.where = std::string("e.status = 'journal' AND EXISTS (SELECT 1 FROM entry_audience ea JOIN rooms r ON r.id = ea.room_id"
+                        " WHERE ea.entry_id = e.id AND ea.journal_at IS NOT NULL AND ea.child_id IN (") +
+            kFamilyChildren + (childId ? kOneChild : "") + ") AND " + kReleasedForReceiver + ")";
+  f.params = {{":policy_parent", p.userId}, {":policy_now", now}};
   if (childId) f.params.emplace_back(":policy_child", *childId);
+  // Lists: one arm per child of the family (the one asked for), opted-out children none.
+  int n = 0;
+  for (const auto& child : family(p)) {
+    if (childId && child != *childId) continue;
+    if (consentOf(child).onlineJournalOptOut) continue;
+    const std::string name = ":policy_child" + std::to_string(n++);
+    f.listing.push_back("FROM entry_audience ea JOIN rooms r ON r.id = ea.room_id WHERE ea.child_id = " + name +
+                        " AND ea.journal_at IS NOT NULL AND " + kReleasedForReceiver);
+    f.params.emplace_back(name, child);
+  }
   return f;
 }
 
 storage::SqlFilter AccessPolicy::childViewEntries(const std::string& childId) const {
-  return {kChildViewEntries, {{":policy_child", childId}}};
+  storage::SqlFilter f;
+  f.where = "e.status = 'journal' AND EXISTS (SELECT 1 FROM entry_audience ea"
+            " WHERE ea.entry_id = e.id AND ea.child_id = :policy_child AND ea.journal_at IS NOT NULL)";
+  f.listing = {"FROM entry_audience ea WHERE ea.child_id = :policy_child AND ea.journal_at IS NOT NULL"};
+  f.params = {{":policy_child", childId}};
+  return f;
 }
 
 bool AccessPolicy::mayViewChild(const Principal& p, const std::string& childId) {
   if (isStaff(p)) return journal_.child(childId).has_value();
-  return familyOf(p).contains(childId);
+  return family(p).contains(childId);
 }
 
 bool AccessPolicy::mayViewEntry(const Principal& p, const storage::EntryRecord& e) {
   if (isStaff(p)) return true;
   if (p.childViewOf) return journal_.entryVisible(e.id, childViewEntries(*p.childViewOf));
   if (e.kind == "home" && e.authorId == p.userId) return true;  // their own contribution, in any state
-  return journal_.entryVisible(e.id, familyEntries(p.userId, std::nullopt, ctx_.clock.now()));
+  return journal_.entryVisible(e.id, familyEntries(p, std::nullopt, ctx_.clock.now()));
 }
 
 bool AccessPolicy::mayViewThread(const Principal& p, const storage::EntryRecord& e, const std::string& childId) {
@@ -95,8 +112,8 @@ bool AccessPolicy::mayViewThread(const Principal& p, const storage::EntryRecord&
   if (!exists) return false;
   if (isStaff(p)) return true;
   if (p.childViewOf || p.role != Role::parent) return false;
-  return familyOf(p).contains(childId) &&
-         journal_.entryVisible(e.id, familyEntries(p.userId, childId, ctx_.clock.now()));
+  return family(p).contains(childId) &&
+         journal_.entryVisible(e.id, familyEntries(p, childId, ctx_.clock.now()));
 }
 
 MediaCopy AccessPolicy::mediaCopy(const Principal& p, const storage::MediaRecord& m) {
@@ -109,7 +126,7 @@ MediaCopy AccessPolicy::mediaCopy(const Principal& p, const storage::MediaRecord
   }
   if (!visible) return MediaCopy::none;
   const auto lookup = [&](const std::string& childId) { return consentOf(childId); };
-  return copyForFamily(m, familyOf(p), lookup);
+  return copyForFamily(m, family(p), lookup);
 }
 
 void AccessPolicy::shape(Viewer& v, storage::EntryRecord& entry) {

@@ -69,6 +69,9 @@ class AccessPolicy {
   Viewer viewer(const Principal& p);
   // Staff or manager, and not a tablet in child view.
   static bool isStaff(const Principal& p);
+  // The children whose journal `p` sees as a family: a parent's own, child view's one child;
+  // none for staff (who see everyone's).
+  std::set<std::string> family(const Principal& p);
 
   bool mayViewChild(const Principal& p, const std::string& childId);
   bool mayViewEntry(const Principal& p, const storage::EntryRecord& entry);
@@ -82,9 +85,8 @@ class AccessPolicy {
   // obscured marks). Staff get it whole.
   void shape(Viewer& viewer, storage::EntryRecord& entry);
 
-  // The entries in `parentId`'s feed (of one of their children, when given).
-  storage::SqlFilter familyEntries(const std::string& parentId, const std::optional<std::string>& childId,
-                                   int64_t now) const;
+  // The entries in parent `p`'s feed (of one of their children, when given).
+  storage::SqlFilter familyEntries(const Principal& p, const std::optional<std::string>& childId, int64_t now);
   // The entries a tablet in child view of `childId` shows.
   storage::SqlFilter childViewEntries(const std::string& childId) const;
 
@@ -105,7 +107,6 @@ class AccessPolicy {
  private:
   storage::ConsentRecord consentOf(Viewer& viewer, const std::string& childId);
   storage::ConsentRecord consentOf(const std::string& childId);
-  std::set<std::string> familyOf(const Principal& p);
 
   Context& ctx_;
   storage::JournalStore& journal_;

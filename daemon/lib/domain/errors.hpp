@@ -24,6 +24,7 @@ enum class ErrorKind {
   unprocessable,    // 422: well-formed but refused: over a pixel limit, unreadable, no consent
   checksumMismatch, // 460 (tus): the bytes sent do not match their checksum
   preconditionFailed,  // 412: a protocol version the box does not speak (tus)
+  insufficientStorage, // 507: the data disk would drop below the space kept for the box
 };
 
 struct DomainError : std::runtime_error {

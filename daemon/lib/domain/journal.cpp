@@ -300,27 +300,44 @@ std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const s
   storage::ParentFeedQuery q = query;
   q.parentId = p.userId;
   q.now = ctx_.clock.now();
-  if (q.childId && !access_.mayViewChild(p, *q.childId)) {
+  // The family, remembered while nothing setting-wide (carers among it) has changed.
+  const uint64_t settingWide = journal_.feedVersion();
+  std::vector<std::string> family;
+  {
+    std::lock_guard lock(feedMutex_);
+    const auto known = families_.find(p.userId);
+    if (known != families_.end() && known->second.version == settingWide) family = known->second.children;
+  }
+  if (family.empty()) {
+    const auto children = access_.family(p);
+    family.assign(children.begin(), children.end());
+    std::lock_guard lock(feedMutex_);
+    if (families_.size() >= kFeedCacheLimit) families_.clear();
+    families_.insert_or_assign(p.userId, CachedFamily{settingWide, family});
+  }
+  if (q.childId && std::find(family.begin(), family.end(), *q.childId) == family.end()) {
     throw DomainError(ErrorKind::notFound, "not_found", "There is no such child.");
   }
   const std::string key = p.userId + '|' + q.childId.value_or("") + '|' + q.aspectId.value_or("") + '|' +
                           (q.before ? std::to_string(q.before->time) + '.' + q.before->id : "") + '|' +
                           std::to_string(q.limit);
-  // Read before querying: a write racing with the query leaves a page stored under the older
-  // generation, which the next request then recomputes — never a stale page that looks fresh.
-  const uint64_t generation = journal_.journalGeneration();
+  // Read before querying: the store moves versions only after a write commits, so a page
+  // computed while a write lands is stored under the older version and recomputed next time
+  // — never a stale page that looks fresh. Only this family's children's versions count: a
+  // write about another child leaves this page valid.
+  const uint64_t version = journal_.feedVersion(family);
   {
     std::lock_guard lock(feedMutex_);
     const auto hit = feedCache_.find(key);
-    if (hit != feedCache_.end() && hit->second.generation == generation &&
+    if (hit != feedCache_.end() && hit->second.version == version &&
         (!hit->second.validUntil || q.now < *hit->second.validUntil)) {
       return hit->second.page;
     }
   }
   auto page = std::make_shared<FeedPage>();
-  page->views = viewsFor(p, journal_.visibleEntries(access_.familyEntries(p.userId, q.childId, q.now),
+  page->views = viewsFor(p, journal_.visibleEntries(access_.familyEntries(p, q.childId, q.now),
                                                     {q.aspectId, q.before, q.limit}));
-  CachedFeed fresh{generation, journal_.nextReleaseAfter(q.now), page};
+  CachedFeed fresh{version, journal_.nextReleaseAfter(q.now), page};
   std::lock_guard lock(feedMutex_);
   if (feedCache_.size() >= kFeedCacheLimit) feedCache_.clear();
   feedCache_.insert_or_assign(key, std::move(fresh));

@@ -138,16 +138,23 @@ class JournalService {
   AccessPolicy& access_;
 
   // Family feed pages as last computed, per parent and query. A page stays valid while the
-  // journal generation is unchanged and until the next scheduled release instant, so a
-  // consent withdrawn, a carer detached or an entry amended shows at the next request.
+  // feed version of the family's children is unchanged (the store moves it after each commit
+  // that touches them, or anything setting-wide) and until the next scheduled release
+  // instant, so a consent withdrawn, a carer detached or an entry amended shows at the next
+  // request, while a write about another family's child leaves the page cached.
   struct CachedFeed {
-    uint64_t generation = 0;
+    uint64_t version = 0;  // feedVersion of the family's children when it was read
     std::optional<int64_t> validUntil;
     std::shared_ptr<const FeedPage> page;
+  };
+  struct CachedFamily {
+    uint64_t version = 0;  // the setting-wide feedVersion
+    std::vector<std::string> children;
   };
   static constexpr std::size_t kFeedCacheLimit = 4096;
   std::mutex feedMutex_;
   std::unordered_map<std::string, CachedFeed> feedCache_;
+  std::unordered_map<std::string, CachedFamily> families_;
 };
 
 std::string entrySnapshot(const storage::EntryRecord& entry);

@@ -72,9 +72,10 @@ std::optional<MediaVariant> mediaVariantFromName(const std::string& name) {
 
 MediaService::MediaService(Context& ctx, storage::JournalStore& journal, ChildrenService& children,
                            SettingsService& settings, AccessPolicy& access, storage::MediaFiles& files,
-                           media::MediaProcessor& processor, system::Executor& workers, MediaLimits limits)
+                           media::MediaProcessor& processor, system::Executor& workers, const system::Disk& disk,
+                           MediaLimits limits)
     : ctx_(ctx), journal_(journal), children_(children), settings_(settings), access_(access), files_(files),
-      processor_(processor), workers_(workers), limits_(limits) {}
+      processor_(processor), workers_(workers), disk_(disk), limits_(limits) {}
 
 void MediaService::requireUploader(const Principal& p) {
   children_.requireAgreement(p);
@@ -108,6 +109,19 @@ UploadStatus MediaService::createUpload(const Principal& p, int64_t length, cons
   if (length > limits_.maxUploadBytes) {
     throw DomainError(ErrorKind::tooLarge, "file_too_large",
                       "This file is larger than the box accepts (" + humanBytes(limits_.maxUploadBytes) + ").");
+  }
+  // The upload, and the processed copy written before the upload is let go, must leave the
+  // reserve untouched — after what unfinished uploads may still write.
+  const auto space = measureSpace();
+  if (space.freeBytes - space.unfinishedBytes - 2 * length < space.reserveBytes) {
+    ctx_.audit.record(Event::UploadRefusedSpace, AuditActor::of(p), std::nullopt,
+                      {{"bytes", length}, {"free", space.freeBytes}, {"reserve", space.reserveBytes},
+                       {"unfinished", space.unfinishedBytes}});
+    throw DomainError(ErrorKind::insufficientStorage, "storage_full",
+                      "The box is nearly full, so it cannot take this file (" + humanBytes(space.freeBytes) +
+                          " free, " + humanBytes(space.reserveBytes) +
+                          " kept for the journal itself). Ask a manager: the home page shows the space used; "
+                          "IT support can add a larger card or disk.");
   }
   storage::UploadRecord u;
   u.id = newId(ctx_.random);
@@ -358,6 +372,27 @@ void MediaService::finishCompletion(storage::UploadRecord& u, const media::Probe
 }
 
 void MediaService::processNow(const std::string& mediaId) { process(mediaId); }
+
+SpaceReport MediaService::measureSpace() {
+  SpaceReport r;
+  const auto usage = disk_.usage();
+  r.totalBytes = usage.totalBytes;
+  r.freeBytes = usage.freeBytes;
+  r.reserveBytes = settings_.storageReserve(usage.totalBytes);
+  for (const auto& u : journal_.uploads()) {
+    if (!u.quarantinedAt) r.unfinishedBytes += std::max<int64_t>(0, u.length - u.received);
+  }
+  const int64_t room = r.freeBytes - r.unfinishedBytes;
+  r.state = room < r.reserveBytes ? "full" : room < 2 * r.reserveBytes ? "low" : "ok";
+  return r;
+}
+
+SpaceReport MediaService::space(const Principal& p) {
+  children_.requireManager(p);
+  auto r = measureSpace();
+  r.mediaBytes = journal_.mediaBytes();
+  return r;
+}
 
 void MediaService::makeDerivatives(const std::string& sha256, const std::string& mime) {
   const std::string thumb = files_.tempPath(sha256.substr(0, 8) + ".thumb.jpg");

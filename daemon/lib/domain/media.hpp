@@ -28,6 +28,7 @@
 #include "media/processor.hpp"
 #include "storage/journal_store.hpp"
 #include "storage/media_files.hpp"
+#include "system/disk.hpp"
 #include "system/executor.hpp"
 
 namespace nestbox::domain {
@@ -79,6 +80,16 @@ struct ServedMedia {
   std::string downloadName;
 };
 
+// The data disk as managers see it (issue 14).
+struct SpaceReport {
+  int64_t totalBytes = 0;
+  int64_t freeBytes = 0;
+  int64_t reserveBytes = 0;        // kept free for the database and the box
+  int64_t unfinishedBytes = 0;     // what unfinished uploads may still write
+  int64_t mediaBytes = 0;          // photos, videos and documents stored
+  std::string state;               // ok; low (below twice the reserve); full (uploads refused)
+};
+
 struct MediaCheckReport {
   int orphanObjects = 0;      // files no row refers to
   int orphanDerived = 0;
@@ -98,11 +109,13 @@ class MediaService {
  public:
   MediaService(Context& ctx, storage::JournalStore& journal, ChildrenService& children, SettingsService& settings,
                AccessPolicy& access, storage::MediaFiles& files, media::MediaProcessor& processor,
-               system::Executor& workers, MediaLimits limits = {});
+               system::Executor& workers, const system::Disk& disk, MediaLimits limits = {});
 
   // Staff, managers and parents (for home observations) may upload. Staff and managers only
   // from a registered device (a device-bound session) on one of the setting's secure
-  // networks (policies 002, 004); each piece of an upload is checked again.
+  // networks (policies 002, 004); each piece of an upload is checked again. Refused (507)
+  // when the data disk would drop below the reserve, counting what unfinished uploads may
+  // still write and the processed copy, so the database never meets a full disk.
   UploadStatus createUpload(const Principal& p, int64_t length, const std::string& filename);
   // Only the uploader sees an upload; anyone else gets "not found".
   UploadStatus uploadStatus(const Principal& p, const std::string& uploadId);
@@ -138,6 +151,9 @@ class MediaService {
   storage::MediaRecord redact(const Principal& p, const std::string& mediaId, const std::vector<media::Region>& regions,
                               const std::vector<std::string>& obscuredChildIds, bool keepOriginal);
 
+  // Managers: the data disk's size, free space, reserve and state.
+  SpaceReport space(const Principal& p);
+
   // Runs queued processing now (tests with a thread pool call this to wait).
   void processNow(const std::string& mediaId);
 
@@ -147,6 +163,7 @@ class MediaService {
   storage::UploadRecord requireOwnUpload(const Principal& p, const std::string& uploadId);
   void requireUploader(const Principal& p);
   void sniffAndCheck(storage::UploadRecord& upload);
+  SpaceReport measureSpace();
   void complete(const Principal& p, storage::UploadRecord& upload);
   void removeUpload(const storage::UploadRecord& upload);
   void process(const std::string& mediaId);
@@ -163,6 +180,7 @@ class MediaService {
   storage::MediaFiles& files_;
   media::MediaProcessor& processor_;
   system::Executor& workers_;
+  const system::Disk& disk_;
   MediaLimits limits_;
   // tus asks servers to refuse a second PATCH to an upload while one is in progress.
   std::mutex busyMutex_;

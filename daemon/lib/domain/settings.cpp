@@ -1,5 +1,7 @@
 #include "domain/settings.hpp"
 
+#include <algorithm>
+
 #include "domain/errors.hpp"
 
 namespace nestbox::domain {
@@ -91,6 +93,15 @@ storage::SettingRecord SettingsService::update(const Principal& actor, const Set
     record->timeZone = *c.timeZone;
     changed["time_zone"] = record->timeZone;
   }
+  if (c.storageReserveMiB) {
+    if (*c.storageReserveMiB < 0 || *c.storageReserveMiB > (1LL << 22)) {
+      throw DomainError(ErrorKind::invalid, "invalid",
+                        "Give the space to keep free in MiB (0 for the default: 2 GiB or 5 % of the disk, whichever is larger).",
+                        "storage_reserve_mib");
+    }
+    record->storageReserveMiB = *c.storageReserveMiB;
+    changed["storage_reserve_mib"] = record->storageReserveMiB;
+  }
   apply(c.passwordMaxAgeDays, record->passwordMaxAgeDays, "password_max_age_days", 0, 3650);
   apply(c.idleMinutesManager, record->idleMinutesManager, "idle_minutes_manager", 1, 240);
   apply(c.idleMinutesStaff, record->idleMinutesStaff, "idle_minutes_staff", 1, 240);
@@ -151,5 +162,11 @@ Calendar SettingsService::calendar() {
 }
 
 std::string SettingsService::today(int64_t now) { return calendar().dateOf(now); }
+
+int64_t SettingsService::storageReserve(int64_t totalBytes) {
+  const auto record = snapshot();
+  if (record && record->storageReserveMiB > 0) return record->storageReserveMiB << 20;
+  return std::max<int64_t>(2LL << 30, totalBytes / 20);
+}
 
 }  // namespace nestbox::domain

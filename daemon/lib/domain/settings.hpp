@@ -21,6 +21,7 @@ struct SettingsChange {
   std::optional<bool> keepUnredactedOriginals;
   std::optional<std::string> secureSubnets;  // comma- or newline-separated networks
   std::optional<std::string> timeZone;       // an IANA name, e.g. Europe/London
+  std::optional<int64_t> storageReserveMiB;  // 0: the default (the larger of 2 GiB and 5 %)
   std::optional<int> passwordMaxAgeDays;
   std::optional<int> idleMinutesManager, idleMinutesStaff, idleMinutesParent;
   std::optional<int> absoluteHoursManager, absoluteHoursStaff, absoluteHoursParent;
@@ -51,6 +52,9 @@ class SettingsService {
   Calendar calendar();
   // The setting's local date at `now`, "YYYY-MM-DD".
   std::string today(int64_t now);
+  // The space to keep free on a data disk of `totalBytes`: the setting's, or the larger of
+  // 2 GiB and 5 % of the disk.
+  int64_t storageReserve(int64_t totalBytes);
 
  private:
   Context& ctx_;

@@ -31,6 +31,7 @@ int statusFor(ErrorKind kind) {
     case ErrorKind::unprocessable: return 422;
     case ErrorKind::checksumMismatch: return 460;
     case ErrorKind::preconditionFailed: return 412;
+    case ErrorKind::insufficientStorage: return 507;
   }
   return 400;
 }
@@ -61,6 +62,7 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
     out["keep_unredacted_originals"] = s.keepUnredactedOriginals;
     out["secure_subnets"] = s.secureSubnets;
     out["time_zone"] = s.timeZone;
+    out["storage_reserve_mib"] = s.storageReserveMiB;
     out["idle_minutes"] = {{"manager", s.idleMinutesManager}, {"staff", s.idleMinutesStaff}, {"parent", s.idleMinutesParent}};
     out["absolute_hours"] = {
         {"manager", s.absoluteHoursManager}, {"staff", s.absoluteHoursStaff}, {"parent", s.absoluteHoursParent}};
@@ -546,6 +548,7 @@ Response Api::updateSettings(Call& call) {
   c.keepUnredactedOriginals = in.optionalBool("keep_unredacted_originals");
   c.secureSubnets = in.optionalString("secure_subnets", 1, 2000);
   c.timeZone = in.optionalString("time_zone", 1, 64);
+  c.storageReserveMiB = in.optionalInt("storage_reserve_mib", 0, 1LL << 22);
   auto intField = [&](const char* name) -> std::optional<int> {
     auto v = in.optionalInt(name, 0, 100000);
     return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;

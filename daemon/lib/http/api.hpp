@@ -253,6 +253,7 @@ class Api {
   Response getMedia(Call& call);
   Response serveMedia(Call& call);
   Response mediaAudience(Call& call);
+  Response storageSpace(Call& call);
   Response redactMedia(Call& call);
 
   // A new session's answer: its JSON and the cookie that carries it.

@@ -149,6 +149,7 @@ std::vector<Api::RouteDef> Api::mediaRoutes() {
       {"GET", "/api/v1/media/:id/audience", {.audience = staff}, &Api::mediaAudience},
       {"GET", "/api/v1/media/:id/:variant", {.audience = signedIn, .childView = true}, &Api::serveMedia},
       {"POST", "/api/v1/media/:id/redact", {.audience = staff}, &Api::redactMedia},
+      {"GET", "/api/v1/storage", {.audience = manager}, &Api::storageSpace},
   };
 }
 
@@ -223,6 +224,17 @@ Response Api::mediaAudience(Call& call) {
     start = end + 1;
   }
   return Response::json(200, {{"audience", audienceJson(s_.media.audience(call.who(), call.params.at("id"), childIds))}});
+}
+
+// The managers' home shows the data disk: how full, the reserve, and a warning (issue 14).
+Response Api::storageSpace(Call& call) {
+  const auto r = s_.media.space(call.who());
+  return Response::json(200, {{"storage", {{"total_bytes", r.totalBytes},
+                                           {"free_bytes", r.freeBytes},
+                                           {"reserve_bytes", r.reserveBytes},
+                                           {"unfinished_upload_bytes", r.unfinishedBytes},
+                                           {"media_bytes", r.mediaBytes},
+                                           {"state", r.state}}}});
 }
 
 Response Api::serveMedia(Call& call) {

@@ -101,7 +101,7 @@ struct UploadRecord {
 // room post or newsletter every child of the room when it was posted.
 struct EntryAudienceRecord {
   std::string childId;
-  std::string roomId;
+  std::string roomId;  // stored with the entry's journal time (when it is in the journal), for listing
   bool operator==(const EntryAudienceRecord&) const = default;
 };
 
@@ -163,11 +163,17 @@ struct ParentFeedQuery {
   int limit = 20;
 };
 
-// A condition on entries (alias `e`) as SQL with named parameters. Made only by the access
-// policy (domain/access_policy), so visibility has one definition; the store appends it.
+// Which entries a viewer may see, as SQL with named parameters. Made only by the access
+// policy (domain/access_policy), so visibility has one definition; the store runs it.
+//   where:   a condition on one entry (alias `e`), to check a single entry.
+//   listing: "FROM ... WHERE ..." arms over the receivers table (alias `ea`, one row per entry
+//            and receiving child, with the entry's journal time), one arm per child, so each
+//            is read newest first from the index on (child, journal time) and stops at a
+//            page, rather than scanning every entry. No arm: nothing to list.
 struct SqlFilter {
   using Value = std::variant<std::nullptr_t, int64_t, std::string>;
   std::string where;
+  std::vector<std::string> listing;
   std::vector<std::pair<std::string, Value>> params;  // ":name" -> value
 };
 

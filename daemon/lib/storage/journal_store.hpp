@@ -55,9 +55,13 @@ class JournalStore {
   virtual void appendEntryVersion(const EntryVersionRecord& version) = 0;
   virtual std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) = 0;
 
-  // Changes whenever something a family's feed depends on is written (entries, children,
-  // carers, consent, rooms and releases, user names); never for sessions or audit rows.
-  virtual uint64_t journalGeneration() const = 0;
+  // Versions of what families' feeds depend on, moved after the write that changed it has
+  // committed (so a page read under an older version is never taken for a fresh one).
+  // feedVersion(): changes with anything setting-wide (rooms, releases, consent, carers,
+  // author names). feedVersion(children): also with anything about those children's entries
+  // and their media — a write about one child leaves every other family's feed valid.
+  virtual uint64_t feedVersion() const = 0;
+  virtual uint64_t feedVersion(const std::vector<std::string>& childIds) const = 0;
   // The earliest release instant after `now` in any room, if one is scheduled.
   virtual std::optional<int64_t> nextReleaseAfter(int64_t now) = 0;
 
@@ -67,6 +71,8 @@ class JournalStore {
   virtual std::vector<MediaRecord> mediaInState(const std::string& state) = 0;
   virtual void setMediaChildren(const std::string& mediaId, const std::vector<MediaTagRecord>& children) = 0;
   virtual bool hashReferenced(const std::string& sha256) = 0;
+  // The bytes of every stored item (originals as recorded), for the space report.
+  virtual int64_t mediaBytes() = 0;
   // Every content hash a media row refers to (originals and redacted copies), for the check.
   virtual std::vector<std::string> mediaHashes() = 0;
 

@@ -350,6 +350,17 @@ INSERT OR IGNORE INTO entry_audience (entry_id, child_id, room_id)
   WHERE e.kind IN ('room_post', 'newsletter');
 ALTER TABLE setting ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Europe/London';
 )sql",
+    // 11: the space kept free on the data disk (0: the larger of 2 GiB and 5 %); receivers
+    // carry the entry's journal time (null while it is not in the journal), so a family's
+    // feed is read newest first from an index on (child, time) (issue 14).
+    R"sql(
+ALTER TABLE setting ADD COLUMN storage_reserve_mib INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entry_audience ADD COLUMN journal_at INTEGER;
+UPDATE entry_audience SET journal_at =
+  (SELECT CASE WHEN e.status = 'journal' THEN e.journal_at END FROM entries e WHERE e.id = entry_audience.entry_id);
+DROP INDEX entry_audience_by_child;
+CREATE INDEX entry_audience_by_child_time ON entry_audience(child_id, journal_at, entry_id);
+)sql",
 };
 
 int currentVersion(Database& db) {

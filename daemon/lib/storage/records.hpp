@@ -28,6 +28,9 @@ struct SettingRecord {
   std::string secureSubnets = "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 127.0.0.0/8, fc00::/7, ::1/128";
   // Every day, week and term is this zone's (an IANA name; domain/calendar.hpp).
   std::string timeZone = "Europe/London";
+  // Space kept free on the data disk for the database and the box itself: uploads stop
+  // before they would take it (issue 14). 0: the larger of 2 GiB and 5 % of the disk.
+  int64_t storageReserveMiB = 0;
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
 };

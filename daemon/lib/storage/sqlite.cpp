@@ -8,9 +8,9 @@ namespace {
 }
 }  // namespace
 
-Database::Database(const std::string& path) {
-  const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+Database::Database(const std::string& path, Role role) {
+  const int flags = role == Role::writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -19,6 +19,14 @@ Database::Database(const std::string& path) {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 5000);
+  if (role == Role::reader) {
+    // WAL readers see the last commit and never block the writer; this one cannot write.
+    exec("PRAGMA query_only=ON");
+    // One reader per server thread: a small page cache each (the kernel's caches the file),
+    // so that many threads do not add up to much memory.
+    exec("PRAGMA cache_size=-1024");
+    return;
+  }
   exec("PRAGMA journal_mode=WAL");
   // FULL: a commit is on stable storage before we acknowledge it (power cut safety).
   exec("PRAGMA synchronous=FULL");
@@ -109,6 +117,8 @@ Statement& Statement::bind(int index, std::nullptr_t) {
   if (rc != SQLITE_OK) throwError(db_, rc, "bind");
   return *this;
 }
+
+int Statement::optionalParameterIndex(const char* name) const { return sqlite3_bind_parameter_index(stmt_, name); }
 
 int Statement::parameterIndex(const char* name) const {
   const int index = sqlite3_bind_parameter_index(stmt_, name);

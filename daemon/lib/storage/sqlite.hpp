@@ -23,8 +23,10 @@ class Statement;
 
 class Database {
  public:
-  // Opens (creating if needed) the file with WAL journaling, foreign keys on and a busy timeout.
-  explicit Database(const std::string& path);
+  // writer: opens (creating if needed) the file with WAL journaling, synchronous=FULL,
+  // foreign keys on and a busy timeout. reader: an existing database, for queries only.
+  enum class Role { writer, reader };
+  explicit Database(const std::string& path, Role role = Role::writer);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -70,6 +72,8 @@ class Statement {
 
   // The number of a named parameter (":name"); throws if the statement has none by that name.
   int parameterIndex(const char* name) const;
+  // The same, or 0 when the statement does not use that name.
+  int optionalParameterIndex(const char* name) const;
 
   // Returns true while there is a row to read; throws on error.
   bool step();

@@ -68,32 +68,32 @@ void SqliteStore::updateDevice(const DeviceRecord& d) {
 }
 
 std::optional<DeviceRecord> SqliteStore::device(const std::string& id) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE id = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE id = ?1").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return readDevice(s);
 }
 
 std::optional<DeviceRecord> SqliteStore::deviceByEnrolmentCode(const std::string& codeHash) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE enrolment_code_hash = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE enrolment_code_hash = ?1").c_str());
   s.bind(1, codeHash);
   if (!s.step()) return std::nullopt;
   return readDevice(s);
 }
 
 std::optional<DeviceRecord> SqliteStore::deviceByClientCertificate(const std::string& sha1) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE client_cert_sha1 = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE client_cert_sha1 = ?1").c_str());
   s.bind(1, sha1);
   if (!s.step()) return std::nullopt;
   return readDevice(s);
 }
 
 std::vector<DeviceRecord> SqliteStore::devices() {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY name COLLATE NOCASE, id").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY name COLLATE NOCASE, id").c_str());
   std::vector<DeviceRecord> out;
   while (s.step()) out.push_back(readDevice(s));
   return out;
@@ -132,8 +132,8 @@ int SqliteStore::endDeviceSessions(const std::string& deviceId, int64_t at, cons
 }
 
 std::vector<std::string> SqliteStore::deviceUploads(const std::string& deviceId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT id FROM uploads WHERE device_id = ?1");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT id FROM uploads WHERE device_id = ?1");
   s.bind(1, deviceId);
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
@@ -141,8 +141,8 @@ std::vector<std::string> SqliteStore::deviceUploads(const std::string& deviceId)
 }
 
 int SqliteStore::deviceMediaSince(const std::string& deviceId, int64_t since) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT count(*) FROM media WHERE device_id = ?1 AND created_at >= ?2");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT count(*) FROM media WHERE device_id = ?1 AND created_at >= ?2");
   s.bind(1, deviceId).bind(2, since);
   s.step();
   return static_cast<int>(s.integer(0));

@@ -1,7 +1,14 @@
 #include "storage/sqlite_store.hpp"
 
+#include <functional>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
 namespace nestbox::storage {
 namespace {
+
+using Json = nlohmann::json;
 
 using Lock = std::lock_guard<std::recursive_mutex>;
 
@@ -74,30 +81,31 @@ constexpr const char* kMediaColumns =
     "m.id, m.entry_id, m.position, m.kind, m.mime, m.bytes, m.sha256, m.redacted_sha256, m.width, m.height, "
     "m.duration_ms, m.state, m.uploaded_by, m.created_at";
 
-MediaRecord readMedia(const Statement& s) {
+// Reads the kMediaColumns starting at column `f`.
+MediaRecord readMedia(const Statement& s, int f = 0) {
   MediaRecord m;
-  m.id = s.text(0);
-  m.entryId = s.optionalText(1);
-  m.position = static_cast<int>(s.integer(2));
-  m.kind = s.text(3);
-  m.mime = s.text(4);
-  m.bytes = s.integer(5);
-  m.sha256 = s.optionalText(6);
-  m.redactedSha256 = s.optionalText(7);
-  m.width = s.optionalInteger(8);
-  m.height = s.optionalInteger(9);
-  m.durationMs = s.optionalInteger(10);
-  m.state = s.text(11);
-  m.uploadedBy = s.text(12);
-  m.createdAt = s.integer(13);
+  m.id = s.text(f + 0);
+  m.entryId = s.optionalText(f + 1);
+  m.position = static_cast<int>(s.integer(f + 2));
+  m.kind = s.text(f + 3);
+  m.mime = s.text(f + 4);
+  m.bytes = s.integer(f + 5);
+  m.sha256 = s.optionalText(f + 6);
+  m.redactedSha256 = s.optionalText(f + 7);
+  m.width = s.optionalInteger(f + 8);
+  m.height = s.optionalInteger(f + 9);
+  m.durationMs = s.optionalInteger(f + 10);
+  m.state = s.text(f + 11);
+  m.uploadedBy = s.text(f + 12);
+  m.createdAt = s.integer(f + 13);
   return m;
 }
 
 }  // namespace
 
 void SqliteStore::insertRoom(const RoomRecord& r) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this);
   auto s = db_->prepare("INSERT INTO rooms (id, name, release_mode, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)");
   s.bind(1, r.id).bind(2, r.name).bind(3, r.releaseMode).bind(4, r.createdAt).bind(5, r.updatedAt);
   try {
@@ -109,8 +117,8 @@ void SqliteStore::insertRoom(const RoomRecord& r) {
 }
 
 void SqliteStore::updateRoom(const RoomRecord& r) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this);
   auto s = db_->prepare("UPDATE rooms SET name = ?2, release_mode = ?3, updated_at = ?4 WHERE id = ?1");
   s.bind(1, r.id).bind(2, r.name).bind(3, r.releaseMode).bind(4, r.updatedAt);
   try {
@@ -122,37 +130,37 @@ void SqliteStore::updateRoom(const RoomRecord& r) {
 }
 
 std::optional<RoomRecord> SqliteStore::room(const std::string& id) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT id, name, release_mode, created_at, updated_at FROM rooms WHERE id = ?1");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT id, name, release_mode, created_at, updated_at FROM rooms WHERE id = ?1");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return RoomRecord{s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)};
 }
 
 std::vector<RoomRecord> SqliteStore::rooms() {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT id, name, release_mode, created_at, updated_at FROM rooms ORDER BY name COLLATE NOCASE");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT id, name, release_mode, created_at, updated_at FROM rooms ORDER BY name COLLATE NOCASE");
   std::vector<RoomRecord> out;
   while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
   return out;
 }
 
 void SqliteStore::putReleasePoint(const ReleasePointRecord& p) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this);
   db_->prepare("INSERT OR REPLACE INTO room_release_points (room_id, at, kind, created_by) VALUES (?1, ?2, ?3, ?4)")
       .bind(1, p.roomId).bind(2, p.at).bind(3, p.kind).bind(4, p.createdBy).run();
 }
 
 void SqliteStore::deleteReleasePoint(const std::string& roomId, int64_t at) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this);
   db_->prepare("DELETE FROM room_release_points WHERE room_id = ?1 AND at = ?2").bind(1, roomId).bind(2, at).run();
 }
 
 std::vector<ReleasePointRecord> SqliteStore::releasePoints(const std::string& roomId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT room_id, at, kind, created_by FROM room_release_points WHERE room_id = ?1 ORDER BY at");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT room_id, at, kind, created_by FROM room_release_points WHERE room_id = ?1 ORDER BY at");
   s.bind(1, roomId);
   std::vector<ReleasePointRecord> out;
   while (s.step()) out.push_back({s.text(0), s.integer(1), s.text(2), s.text(3)});
@@ -160,8 +168,8 @@ std::vector<ReleasePointRecord> SqliteStore::releasePoints(const std::string& ro
 }
 
 void SqliteStore::insertChild(const ChildRecord& c) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this, {c.id});
   auto s = db_->prepare(
       "INSERT INTO children (id, first_name, last_name, date_of_birth, room_id, key_person_id, started_on, left_on, "
       "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -170,8 +178,8 @@ void SqliteStore::insertChild(const ChildRecord& c) {
 }
 
 void SqliteStore::updateChild(const ChildRecord& c) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this, {c.id});
   auto s = db_->prepare(
       "UPDATE children SET first_name = ?2, last_name = ?3, date_of_birth = ?4, room_id = ?5, key_person_id = ?6, "
       "started_on = ?7, left_on = ?8, updated_at = ?9 WHERE id = ?1");
@@ -180,16 +188,16 @@ void SqliteStore::updateChild(const ChildRecord& c) {
 }
 
 std::optional<ChildRecord> SqliteStore::child(const std::string& id) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kChildColumns + " FROM children c WHERE c.id = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kChildColumns + " FROM children c WHERE c.id = ?1").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return readChild(s);
 }
 
 std::vector<ChildRecord> SqliteStore::children(const ChildQuery& q) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kChildColumns +
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kChildColumns +
                          " FROM children c WHERE (?1 IS NULL OR c.room_id = ?1) AND (?2 IS NULL OR c.key_person_id = ?2)"
                          " AND (?3 = 1 OR c.left_on IS NULL) ORDER BY c.first_name COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id")
                             .c_str());
@@ -200,8 +208,8 @@ std::vector<ChildRecord> SqliteStore::children(const ChildQuery& q) {
 }
 
 std::vector<ChildRecord> SqliteStore::childrenOfParent(const std::string& parentId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kChildColumns +
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kChildColumns +
                          " FROM children c JOIN child_carers cc ON cc.child_id = c.id WHERE cc.parent_id = ?1"
                          " ORDER BY c.first_name COLLATE NOCASE, c.id")
                             .c_str());
@@ -212,8 +220,8 @@ std::vector<ChildRecord> SqliteStore::childrenOfParent(const std::string& parent
 }
 
 std::vector<std::string> SqliteStore::carersOf(const std::string& childId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT parent_id FROM child_carers WHERE child_id = ?1 ORDER BY parent_id");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT parent_id FROM child_carers WHERE child_id = ?1 ORDER BY parent_id");
   s.bind(1, childId);
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
@@ -221,20 +229,20 @@ std::vector<std::string> SqliteStore::carersOf(const std::string& childId) {
 }
 
 void SqliteStore::linkCarer(const std::string& childId, const std::string& parentId) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this);
   db_->prepare("INSERT OR IGNORE INTO child_carers (child_id, parent_id) VALUES (?1, ?2)").bind(1, childId).bind(2, parentId).run();
 }
 
 void SqliteStore::unlinkCarer(const std::string& childId, const std::string& parentId) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this);
   db_->prepare("DELETE FROM child_carers WHERE child_id = ?1 AND parent_id = ?2").bind(1, childId).bind(2, parentId).run();
 }
 
 std::optional<ConsentRecord> SqliteStore::consent(const std::string& childId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       "SELECT child_id, own_journal_photos, other_journals, online_journal_opt_out, recorded_by, recorded_at, note "
       "FROM consents WHERE child_id = ?1");
   s.bind(1, childId);
@@ -243,8 +251,8 @@ std::optional<ConsentRecord> SqliteStore::consent(const std::string& childId) {
 }
 
 void SqliteStore::putConsent(const ConsentRecord& c) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this);
   for (const char* sql :
        {"INSERT OR REPLACE INTO consents (child_id, own_journal_photos, other_journals, online_journal_opt_out, "
         "recorded_by, recorded_at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -257,8 +265,8 @@ void SqliteStore::putConsent(const ConsentRecord& c) {
 }
 
 std::vector<ConsentRecord> SqliteStore::consentHistory(const std::string& childId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       "SELECT child_id, own_journal_photos, other_journals, online_journal_opt_out, recorded_by, recorded_at, note "
       "FROM consent_history WHERE child_id = ?1 ORDER BY seq DESC");
   s.bind(1, childId);
@@ -274,20 +282,32 @@ void SqliteStore::acceptAgreement(const std::string& userId, int version, int64_
 }
 
 bool SqliteStore::hasAcceptedAgreement(const std::string& userId, int version) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT 1 FROM parent_agreements WHERE user_id = ?1 AND version = ?2");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT 1 FROM parent_agreements WHERE user_id = ?1 AND version = ?2");
   s.bind(1, userId).bind(2, version);
   return s.step();
 }
 
-std::vector<EntryRecord> SqliteStore::pageOfEntries(Statement& s, const std::optional<EntryCursor>& before, int limit) {
-  if (before) s.bind(s.parameterIndex(":before_time"), before->time).bind(s.parameterIndex(":before_id"), before->id);
-  else s.bind(s.parameterIndex(":before_time"), nullptr).bind(s.parameterIndex(":before_id"), nullptr);
-  s.bind(s.parameterIndex(":limit"), limit);
-  std::vector<EntryRecord> out;
-  while (s.step()) out.push_back(readEntry(s));
-  for (auto& e : out) readEntryRelations(e);
-  return out;
+std::vector<std::string> SqliteStore::receivers(const EntryRecord& e, bool stored) {
+  std::vector<std::string> ids;
+  for (const auto& a : e.audience) ids.push_back(a.childId);
+  if (stored) {  // and whoever received it until now
+    Lock lock(mutex_);
+    auto s = db_->prepare("SELECT child_id FROM entry_audience WHERE entry_id = ?1");
+    s.bind(1, e.id);
+    while (s.step()) ids.push_back(s.text(0));
+  }
+  return ids;
+}
+
+std::vector<std::string> SqliteStore::receiversOfMedia(const std::string& mediaId) {
+  Lock lock(mutex_);
+  auto s = db_->prepare(
+      "SELECT a.child_id FROM media m JOIN entry_audience a ON a.entry_id = m.entry_id WHERE m.id = ?1");
+  s.bind(1, mediaId);
+  std::vector<std::string> ids;
+  while (s.step()) ids.push_back(s.text(0));
+  return ids;
 }
 
 void SqliteStore::writeEntryRelations(const EntryRecord& e) {
@@ -311,35 +331,67 @@ void SqliteStore::writeEntryRelations(const EntryRecord& e) {
     db_->prepare("INSERT OR IGNORE INTO entry_links (entry_id, aspect_id) VALUES (?1, ?2)").bind(1, e.id).bind(2, aspect).run();
   }
   db_->prepare("DELETE FROM entry_audience WHERE entry_id = ?1").bind(1, e.id).run();
+  const std::optional<int64_t> listedAt = e.status == "journal" ? e.journalAt : std::nullopt;
   for (const auto& a : e.audience) {
-    db_->prepare("INSERT OR REPLACE INTO entry_audience (entry_id, child_id, room_id) VALUES (?1, ?2, ?3)")
-        .bind(1, e.id).bind(2, a.childId).bind(3, a.roomId).run();
+    db_->prepare("INSERT OR REPLACE INTO entry_audience (entry_id, child_id, room_id, journal_at) VALUES (?1, ?2, ?3, ?4)")
+        .bind(1, e.id).bind(2, a.childId).bind(3, a.roomId).bind(4, listedAt).run();
   }
 }
 
-void SqliteStore::readEntryRelations(EntryRecord& e) {
-  auto children = db_->prepare("SELECT child_id FROM entry_children WHERE entry_id = ?1 ORDER BY child_id");
-  children.bind(1, e.id);
-  while (children.step()) e.childIds.push_back(children.text(0));
-  auto links = db_->prepare("SELECT aspect_id FROM entry_links WHERE entry_id = ?1 ORDER BY aspect_id");
-  links.bind(1, e.id);
-  while (links.step()) e.aspectIds.push_back(links.text(0));
-  auto audience = db_->prepare("SELECT child_id, room_id FROM entry_audience WHERE entry_id = ?1 ORDER BY child_id");
-  audience.bind(1, e.id);
-  while (audience.step()) e.audience.push_back({audience.text(0), audience.text(1)});
-  // One statement for the media and the children in them: rows come per (media, child).
-  auto media = db_->prepare((std::string("SELECT ") + kMediaColumns +
-                             ", mc.child_id, mc.obscured FROM media m LEFT JOIN media_children mc ON mc.media_id = m.id"
-                             " WHERE m.entry_id = ?1 ORDER BY m.position, m.id, mc.child_id").c_str());
-  media.bind(1, e.id);
+void SqliteStore::readEntryRelations(Database& db, EntryRecord& e) {
+  std::vector<EntryRecord> one;
+  one.push_back(std::move(e));
+  readEntryRelations(db, one);
+  e = std::move(one.front());
+}
+
+// The children, links, receivers and media of a page of entries: four statements for the
+// page, not four per entry. The ids go in as one JSON array (json_each), so the statement
+// text is the same whatever the page's size.
+void SqliteStore::readEntryRelations(Database& db, std::vector<EntryRecord>& entries) {
+  if (entries.empty()) return;
+  std::unordered_map<std::string, EntryRecord*> byId;
+  Json ids = Json::array();
+  for (auto& e : entries) {
+    byId.emplace(e.id, &e);
+    ids.push_back(e.id);
+  }
+  const std::string list = ids.dump();
+  auto each = [&](const char* sql, const std::function<void(Statement&, EntryRecord&)>& read) {
+    auto s = db.prepare(sql);
+    s.bind(1, list);
+    while (s.step()) {
+      const auto it = byId.find(s.text(0));
+      if (it != byId.end()) read(s, *it->second);
+    }
+  };
+  each("SELECT entry_id, child_id FROM entry_children WHERE entry_id IN (SELECT value FROM json_each(?1)) "
+       "ORDER BY entry_id, child_id",
+       [](Statement& s, EntryRecord& e) { e.childIds.push_back(s.text(1)); });
+  each("SELECT entry_id, aspect_id FROM entry_links WHERE entry_id IN (SELECT value FROM json_each(?1)) "
+       "ORDER BY entry_id, aspect_id",
+       [](Statement& s, EntryRecord& e) { e.aspectIds.push_back(s.text(1)); });
+  each("SELECT entry_id, child_id, room_id FROM entry_audience WHERE entry_id IN (SELECT value FROM json_each(?1)) "
+       "ORDER BY entry_id, child_id",
+       [](Statement& s, EntryRecord& e) { e.audience.push_back({s.text(1), s.text(2)}); });
+  // The media and the children in them: rows come per (media, child), in each entry's order.
+  static const std::string mediaSql = std::string("SELECT m.entry_id, ") + kMediaColumns +
+                                      ", mc.child_id, mc.obscured FROM media m LEFT JOIN media_children mc ON mc.media_id = m.id"
+                                      " WHERE m.entry_id IN (SELECT value FROM json_each(?1))"
+                                      " ORDER BY m.entry_id, m.position, m.id, mc.child_id";
+  auto media = db.prepare(mediaSql.c_str());
+  media.bind(1, list);
   while (media.step()) {
-    if (e.media.empty() || e.media.back().id != media.text(0)) e.media.push_back(readMedia(media));
-    if (!media.isNull(14)) e.media.back().children.push_back({media.text(14), media.integer(15) != 0});
+    const auto it = byId.find(media.text(0));
+    if (it == byId.end()) continue;
+    auto& e = *it->second;
+    if (e.media.empty() || e.media.back().id != media.text(1)) e.media.push_back(readMedia(media, 1));
+    if (!media.isNull(15)) e.media.back().children.push_back({media.text(15), media.integer(16) != 0});
   }
 }
 
 void SqliteStore::insertEntry(const EntryRecord& e) {
-  journalChanged();
+  Changes changes(*this, receivers(e, false));
   transaction([&] {
     auto s = db_->prepare(
         "INSERT INTO entries (id, kind, status, room_id, title, body, next_steps, observed_on, author_id, version, "
@@ -356,7 +408,7 @@ void SqliteStore::insertEntry(const EntryRecord& e) {
 }
 
 void SqliteStore::updateEntry(const EntryRecord& e) {
-  journalChanged();
+  Changes changes(*this, receivers(e, true));
   transaction([&] {
     auto s = db_->prepare(
         "UPDATE entries SET kind = ?2, status = ?3, room_id = ?4, title = ?5, body = ?6, next_steps = ?7, "
@@ -372,72 +424,105 @@ void SqliteStore::updateEntry(const EntryRecord& e) {
 }
 
 std::optional<EntryRecord> SqliteStore::entry(const std::string& id) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE e.id = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE e.id = ?1").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   EntryRecord e = readEntry(s);
-  readEntryRelations(e);
+  readEntryRelations(reader.db, e);
   return e;
 }
 
 std::vector<EntryRecord> SqliteStore::entries(const EntryQuery& q) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE "
-      "(:child IS NULL OR EXISTS (SELECT 1 FROM entry_children ec WHERE ec.entry_id = e.id AND ec.child_id = :child)) "
-      "AND (:room IS NULL OR e.room_id = :room OR EXISTS (SELECT 1 FROM entry_children ec JOIN children c "
-      "     ON c.id = ec.child_id WHERE ec.entry_id = e.id AND c.room_id = :room)) "
-      "AND (:aspect IS NULL OR EXISTS (SELECT 1 FROM entry_links l WHERE l.entry_id = e.id AND l.aspect_id = :aspect)) "
-      "AND (:author IS NULL OR e.author_id = :author) AND (:status IS NULL OR e.status = :status) "
-      "AND (:kind IS NULL OR e.kind = :kind) AND (:from IS NULL OR e.observed_on >= :from) "
-      "AND (:to IS NULL OR e.observed_on <= :to) "
-      "AND (:review = 0 OR (e.status = 'journal' AND e.reviewed_at IS NULL AND e.kind <> 'home')) "
-      "AND (:before_time IS NULL OR e.created_at < :before_time OR (e.created_at = :before_time AND e.id < :before_id)) "
-      "ORDER BY e.created_at DESC, e.id DESC LIMIT :limit").c_str());
-  auto idx = [&](const char* name) { return s.parameterIndex(name); };
-  s.bind(idx(":child"), q.childId).bind(idx(":room"), q.roomId).bind(idx(":aspect"), q.aspectId);
-  s.bind(idx(":author"), q.authorId).bind(idx(":status"), q.status).bind(idx(":kind"), q.kind);
-  s.bind(idx(":from"), q.observedFrom).bind(idx(":to"), q.observedTo).bind(idx(":review"), q.awaitingReview);
-  return pageOfEntries(s, q.before, q.limit);
+  // Only the filters asked for reach the SQL (no ":x IS NULL OR ..." that would keep SQLite
+  // from using an index); every value is still a bound parameter.
+  std::string where = "1";
+  if (q.childId) where += " AND EXISTS (SELECT 1 FROM entry_children ec WHERE ec.entry_id = e.id AND ec.child_id = :child)";
+  if (q.roomId) {
+    where += " AND (e.room_id = :room OR EXISTS (SELECT 1 FROM entry_children ec JOIN children c"
+             " ON c.id = ec.child_id WHERE ec.entry_id = e.id AND c.room_id = :room))";
+  }
+  if (q.aspectId) where += " AND EXISTS (SELECT 1 FROM entry_links l WHERE l.entry_id = e.id AND l.aspect_id = :aspect)";
+  if (q.authorId) where += " AND e.author_id = :author";
+  if (q.status) where += " AND e.status = :status";
+  if (q.kind) where += " AND e.kind = :kind";
+  if (q.observedFrom) where += " AND e.observed_on >= :from";
+  if (q.observedTo) where += " AND e.observed_on <= :to";
+  if (q.awaitingReview) where += " AND e.status = 'journal' AND e.reviewed_at IS NULL AND e.kind <> 'home'";
+  if (q.before) where += " AND (e.created_at < :before_time OR (e.created_at = :before_time AND e.id < :before_id))";
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE " + where +
+                              " ORDER BY e.created_at DESC, e.id DESC LIMIT :limit").c_str());
+  auto bindIf = [&](const char* name, const std::optional<std::string>& v) {
+    if (v) s.bind(s.parameterIndex(name), *v);
+  };
+  bindIf(":child", q.childId);
+  bindIf(":room", q.roomId);
+  bindIf(":aspect", q.aspectId);
+  bindIf(":author", q.authorId);
+  bindIf(":status", q.status);
+  bindIf(":kind", q.kind);
+  bindIf(":from", q.observedFrom);
+  bindIf(":to", q.observedTo);
+  if (q.before) s.bind(s.parameterIndex(":before_time"), q.before->time).bind(s.parameterIndex(":before_id"), q.before->id);
+  s.bind(s.parameterIndex(":limit"), q.limit);
+  std::vector<EntryRecord> out;
+  while (s.step()) out.push_back(readEntry(s));
+  readEntryRelations(reader.db, out);
+  return out;
 }
+
 
 namespace {
 void bindFilter(Statement& s, const SqlFilter& filter) {
   for (const auto& [name, value] : filter.params) {
-    const int index = s.parameterIndex(name.c_str());
-    if (index == 0) continue;  // not used by this statement
+    const int index = s.optionalParameterIndex(name.c_str());
+    if (index == 0) continue;  // not used by this statement (the listing and the one-entry form differ)
     std::visit([&](const auto& v) { s.bind(index, v); }, value);
   }
 }
 }  // namespace
 
 std::vector<EntryRecord> SqliteStore::visibleEntries(const SqlFilter& visible, const VisibleEntryQuery& q) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE (" + visible.where + ")" +
-      (q.aspectId ? " AND EXISTS (SELECT 1 FROM entry_links l WHERE l.entry_id = e.id AND l.aspect_id = :aspect)" : "") +
-      (q.before ? " AND (e.journal_at < :before_time OR (e.journal_at = :before_time AND e.id < :before_id))" : "") +
-      " ORDER BY e.journal_at DESC, e.id DESC LIMIT :limit").c_str());
+  if (visible.listing.empty()) return {};
+  // Each arm (one receiving child) reads its newest page from the receivers index and stops;
+  // the arms are merged, an entry two siblings receive counted once, then the entries read.
+  std::string arms;
+  for (const auto& arm : visible.listing) {
+    if (!arms.empty()) arms += " UNION ALL ";
+    arms += "SELECT * FROM (SELECT ea.entry_id AS entry_id, ea.journal_at AS journal_at " + arm;
+    if (q.aspectId) arms += " AND EXISTS (SELECT 1 FROM entry_links l WHERE l.entry_id = ea.entry_id AND l.aspect_id = :aspect)";
+    if (q.before) arms += " AND (ea.journal_at < :before_time OR (ea.journal_at = :before_time AND ea.entry_id < :before_id))";
+    arms += " ORDER BY ea.journal_at DESC, ea.entry_id DESC LIMIT :limit)";
+  }
+  const std::string page = visible.listing.size() == 1
+      ? arms
+      : "SELECT entry_id, max(journal_at) AS journal_at FROM (" + arms +
+            ") GROUP BY entry_id ORDER BY journal_at DESC, entry_id DESC LIMIT :limit";
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kEntryColumns + " FROM (" + page +
+                              ") v JOIN entries e ON e.id = v.entry_id ORDER BY v.journal_at DESC, v.entry_id DESC").c_str());
   bindFilter(s, visible);
   if (q.aspectId) s.bind(s.parameterIndex(":aspect"), *q.aspectId);
   if (q.before) s.bind(s.parameterIndex(":before_time"), q.before->time).bind(s.parameterIndex(":before_id"), q.before->id);
   s.bind(s.parameterIndex(":limit"), q.limit);
   std::vector<EntryRecord> out;
   while (s.step()) out.push_back(readEntry(s));
-  for (auto& e : out) readEntryRelations(e);
+  readEntryRelations(reader.db, out);
   return out;
 }
 
 bool SqliteStore::entryVisible(const std::string& entryId, const SqlFilter& visible) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT 1 FROM entries e WHERE e.id = :entry AND (") + visible.where + ")").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT 1 FROM entries e WHERE e.id = :entry AND (") + visible.where + ")").c_str());
   bindFilter(s, visible);
   s.bind(s.parameterIndex(":entry"), entryId);
   return s.step();
 }
 
 std::optional<int64_t> SqliteStore::nextReleaseAfter(int64_t now) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT min(at) FROM room_release_points WHERE at > ?1");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT min(at) FROM room_release_points WHERE at > ?1");
   s.bind(1, now);
   if (!s.step() || s.isNull(0)) return std::nullopt;
   return s.integer(0);
@@ -450,8 +535,8 @@ void SqliteStore::appendEntryVersion(const EntryVersionRecord& v) {
 }
 
 std::vector<EntryVersionRecord> SqliteStore::entryVersions(const std::string& entryId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       "SELECT entry_id, version, edited_by, edited_at, snapshot FROM entry_versions WHERE entry_id = ?1 ORDER BY version DESC");
   s.bind(1, entryId);
   std::vector<EntryVersionRecord> out;
@@ -460,8 +545,8 @@ std::vector<EntryVersionRecord> SqliteStore::entryVersions(const std::string& en
 }
 
 void SqliteStore::insertMedia(const MediaRecord& m) {
-  journalChanged();
   Lock lock(mutex_);
+  // A new item is on no entry yet (the entry attaches it), so no family sees it.
   auto s = db_->prepare(
       "INSERT INTO media (id, entry_id, position, kind, mime, bytes, sha256, redacted_sha256, width, height, "
       "duration_ms, state, uploaded_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
@@ -474,8 +559,8 @@ void SqliteStore::insertMedia(const MediaRecord& m) {
 }
 
 void SqliteStore::updateMedia(const MediaRecord& m) {
-  journalChanged();
   Lock lock(mutex_);
+  Changes changes(*this, receiversOfMedia(m.id));
   auto s = db_->prepare(
       "UPDATE media SET kind = ?2, mime = ?3, bytes = ?4, sha256 = ?5, redacted_sha256 = ?6, width = ?7, height = ?8, "
       "duration_ms = ?9, state = ?10 WHERE id = ?1");
@@ -487,20 +572,20 @@ void SqliteStore::updateMedia(const MediaRecord& m) {
 }
 
 std::optional<MediaRecord> SqliteStore::media(const std::string& id) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kMediaColumns + " FROM media m WHERE m.id = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kMediaColumns + " FROM media m WHERE m.id = ?1").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   MediaRecord m = readMedia(s);
-  auto tags = db_->prepare("SELECT child_id, obscured FROM media_children WHERE media_id = ?1 ORDER BY child_id");
+  auto tags = reader.db.prepare("SELECT child_id, obscured FROM media_children WHERE media_id = ?1 ORDER BY child_id");
   tags.bind(1, id);
   while (tags.step()) m.children.push_back({tags.text(0), tags.integer(1) != 0});
   return m;
 }
 
 std::vector<MediaRecord> SqliteStore::mediaInState(const std::string& state) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kMediaColumns + " FROM media m WHERE m.state = ?1 ORDER BY m.created_at").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kMediaColumns + " FROM media m WHERE m.state = ?1 ORDER BY m.created_at").c_str());
   s.bind(1, state);
   std::vector<MediaRecord> out;
   while (s.step()) out.push_back(readMedia(s));
@@ -508,7 +593,7 @@ std::vector<MediaRecord> SqliteStore::mediaInState(const std::string& state) {
 }
 
 void SqliteStore::setMediaChildren(const std::string& mediaId, const std::vector<MediaTagRecord>& children) {
-  journalChanged();
+  Changes changes(*this, receiversOfMedia(mediaId));
   transaction([&] {
     db_->prepare("DELETE FROM media_children WHERE media_id = ?1").bind(1, mediaId).run();
     for (const auto& tag : children) {
@@ -519,15 +604,22 @@ void SqliteStore::setMediaChildren(const std::string& mediaId, const std::vector
 }
 
 bool SqliteStore::hashReferenced(const std::string& sha256) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT 1 FROM media WHERE sha256 = ?1 OR redacted_sha256 = ?1 LIMIT 1");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT 1 FROM media WHERE sha256 = ?1 OR redacted_sha256 = ?1 LIMIT 1");
   s.bind(1, sha256);
   return s.step();
 }
 
+int64_t SqliteStore::mediaBytes() {
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT COALESCE(sum(bytes), 0) FROM media WHERE state <> 'failed'");
+  s.step();
+  return s.integer(0);
+}
+
 std::vector<std::string> SqliteStore::mediaHashes() {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       "SELECT sha256 FROM media WHERE sha256 IS NOT NULL UNION SELECT redacted_sha256 FROM media "
       "WHERE redacted_sha256 IS NOT NULL");
   std::vector<std::string> out;
@@ -554,8 +646,8 @@ void SqliteStore::insertUpload(const UploadRecord& u) {
 }
 
 std::optional<UploadRecord> SqliteStore::upload(const std::string& id) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kUploadColumns + " FROM uploads WHERE id = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kUploadColumns + " FROM uploads WHERE id = ?1").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return readUpload(s);
@@ -573,8 +665,8 @@ void SqliteStore::deleteUpload(const std::string& id) {
 }
 
 std::vector<UploadRecord> SqliteStore::uploads() {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kUploadColumns + " FROM uploads ORDER BY created_at").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kUploadColumns + " FROM uploads ORDER BY created_at").c_str());
   std::vector<UploadRecord> out;
   while (s.step()) out.push_back(readUpload(s));
   return out;
@@ -587,16 +679,16 @@ void SqliteStore::insertComment(const CommentRecord& c) {
 }
 
 std::optional<CommentRecord> SqliteStore::comment(const std::string& id) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kCommentColumns + " FROM comments WHERE id = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kCommentColumns + " FROM comments WHERE id = ?1").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return readComment(s);
 }
 
 std::vector<CommentRecord> SqliteStore::thread(const std::string& entryId, const std::string& childId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kCommentColumns +
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kCommentColumns +
                          " FROM comments WHERE entry_id = ?1 AND child_id = ?2 ORDER BY created_at, id").c_str());
   s.bind(1, entryId).bind(2, childId);
   std::vector<CommentRecord> out;

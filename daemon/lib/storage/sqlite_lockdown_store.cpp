@@ -39,15 +39,15 @@ void SqliteStore::updateIncident(const IncidentRecord& r) {
 }
 
 std::optional<IncidentRecord> SqliteStore::openIncident() {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE lifted_at IS NULL").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE lifted_at IS NULL").c_str());
   if (!s.step()) return std::nullopt;
   return readIncident(s);
 }
 
 std::vector<IncidentRecord> SqliteStore::incidents(int limit) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kIncidentColumns + " FROM incidents ORDER BY engaged_at DESC, rowid DESC LIMIT ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kIncidentColumns + " FROM incidents ORDER BY engaged_at DESC, rowid DESC LIMIT ?1").c_str());
   s.bind(1, limit);
   std::vector<IncidentRecord> out;
   while (s.step()) out.push_back(readIncident(s));
@@ -61,8 +61,8 @@ void SqliteStore::addIncidentUpdate(const IncidentUpdateRecord& u) {
 }
 
 std::vector<IncidentUpdateRecord> SqliteStore::incidentUpdates(const std::string& incidentId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT incident_id, at, author, message FROM incident_updates WHERE incident_id = ?1 ORDER BY seq");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT incident_id, at, author, message FROM incident_updates WHERE incident_id = ?1 ORDER BY seq");
   s.bind(1, incidentId);
   std::vector<IncidentUpdateRecord> out;
   while (s.step()) out.push_back({s.text(0), s.integer(1), s.text(2), s.text(3)});

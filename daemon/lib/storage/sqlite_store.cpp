@@ -54,13 +54,41 @@ SessionRecord readSession(const Statement& s) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path) : db_(std::make_unique<Database>(path)) {
+namespace {
+std::atomic<uint64_t> nextSerial{1};
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path)
+    : path_(path), serial_(nextSerial++), db_(std::make_unique<Database>(path)) {
   appliedMigrations_ = migrate(*db_);
 }
 
 SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(readersMutex_);
+    readers_.clear();
+  }
   Lock lock(mutex_);
   db_.reset();  // closing the last connection checkpoints and removes the WAL file
+}
+
+SqliteStore::Reader SqliteStore::reading() {
+  // In this thread's own transaction a read must see its uncommitted writes; an in-memory
+  // database has only the one connection.
+  if (path_ == ":memory:" || writerThread_.load() == std::this_thread::get_id()) {
+    return {std::unique_lock<std::recursive_mutex>(mutex_), *db_};
+  }
+  // Connections are per thread (SQLITE_OPEN_NOMUTEX); a store's serial tells its own apart
+  // from a destroyed store's whose address was reused.
+  thread_local std::unordered_map<uint64_t, Database*> mine;
+  Database*& slot = mine[serial_];
+  if (!slot) {
+    auto reader = std::make_unique<Database>(path_, Database::Role::reader);
+    std::lock_guard lock(readersMutex_);
+    slot = reader.get();
+    readers_.push_back(std::move(reader));
+  }
+  return {std::unique_lock<std::recursive_mutex>(), *slot};
 }
 
 void SqliteStore::transaction(const std::function<void()>& work) {
@@ -71,19 +99,68 @@ void SqliteStore::transaction(const std::function<void()>& work) {
   }
   Transaction tx(*db_);
   ++transactionDepth_;
+  writerThread_ = std::this_thread::get_id();
   try {
     work();
   } catch (...) {
     --transactionDepth_;
+    writerThread_ = std::thread::id();
+    pendingAll_ = false;  // rolled back: nothing changed
+    pendingChildren_.clear();
     throw;
   }
   --transactionDepth_;
-  tx.commit();
+  writerThread_ = std::thread::id();
+  try {
+    tx.commit();
+  } catch (...) {
+    pendingAll_ = false;
+    pendingChildren_.clear();
+    throw;
+  }
+  publishChanges();
+}
+
+void SqliteStore::changedAll() {
+  Lock lock(mutex_);
+  pendingAll_ = true;
+  if (transactionDepth_ == 0) publishChanges();
+}
+
+void SqliteStore::changedChildren(const std::vector<std::string>& childIds) {
+  Lock lock(mutex_);
+  pendingChildren_.insert(childIds.begin(), childIds.end());
+  if (transactionDepth_ == 0) publishChanges();
+}
+
+// After the commit (or the autocommitted statement): a reader that read the old version
+// before the write may have cached old rows under it, and now sees a newer version.
+void SqliteStore::publishChanges() {
+  std::lock_guard lock(versionsMutex_);
+  if (pendingAll_) ++allVersion_;
+  for (const auto& id : pendingChildren_) ++childVersions_[id];
+  pendingAll_ = false;
+  pendingChildren_.clear();
+}
+
+uint64_t SqliteStore::feedVersion() const {
+  std::lock_guard lock(versionsMutex_);
+  return allVersion_;
+}
+
+uint64_t SqliteStore::feedVersion(const std::vector<std::string>& childIds) const {
+  std::lock_guard lock(versionsMutex_);
+  uint64_t v = allVersion_;
+  for (const auto& id : childIds) {
+    const auto it = childVersions_.find(id);
+    if (it != childVersions_.end()) v += it->second;
+  }
+  return v;
 }
 
 std::optional<std::string> SqliteStore::boxValue(const std::string& key) {
-  Lock lock(mutex_);
-  auto s = db_->prepare("SELECT value FROM box_state WHERE key = ?1");
+  auto reader = reading();
+  auto s = reader.db.prepare("SELECT value FROM box_state WHERE key = ?1");
   s.bind(1, key);
   if (!s.step()) return std::nullopt;
   return s.text(0);
@@ -103,12 +180,12 @@ void SqliteStore::deleteBoxValue(const std::string& key) {
 }
 
 std::optional<SettingRecord> SqliteStore::setting() {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       "SELECT name, framework, password_require_mixed, password_max_age_days, "
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
-      "keep_unredacted_originals, secure_subnets, time_zone FROM setting WHERE id = 1");
+      "keep_unredacted_originals, secure_subnets, time_zone, storage_reserve_mib FROM setting WHERE id = 1");
   if (!s.step()) return std::nullopt;
   SettingRecord r;
   r.name = s.text(0);
@@ -128,6 +205,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
   r.keepUnredactedOriginals = s.integer(14) != 0;
   r.secureSubnets = s.text(15);
   r.timeZone = s.text(16);
+  r.storageReserveMiB = s.integer(17);
   return r;
 }
 
@@ -137,8 +215,8 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "INSERT INTO setting (id, name, framework, password_require_mixed, password_max_age_days, "
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
-      "keep_unredacted_originals, secure_subnets, time_zone) "
-      "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+      "keep_unredacted_originals, secure_subnets, time_zone, storage_reserve_mib) "
+      "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, framework = excluded.framework, "
       "password_require_mixed = excluded.password_require_mixed, "
       "password_max_age_days = excluded.password_max_age_days, "
@@ -150,12 +228,12 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "absolute_hours_parent = excluded.absolute_hours_parent, updated_at = excluded.updated_at, "
       "agreement_version = excluded.agreement_version, agreement_text = excluded.agreement_text, "
       "keep_unredacted_originals = excluded.keep_unredacted_originals, secure_subnets = excluded.secure_subnets, "
-      "time_zone = excluded.time_zone");
+      "time_zone = excluded.time_zone, storage_reserve_mib = excluded.storage_reserve_mib");
   s.bind(1, r.name).bind(2, r.framework).bind(3, r.passwordRequireMixed).bind(4, r.passwordMaxAgeDays);
   s.bind(5, r.idleMinutesManager).bind(6, r.idleMinutesStaff).bind(7, r.idleMinutesParent);
   s.bind(8, r.absoluteHoursManager).bind(9, r.absoluteHoursStaff).bind(10, r.absoluteHoursParent);
   s.bind(11, r.createdAt).bind(12, r.updatedAt).bind(13, r.agreementVersion).bind(14, r.agreementText);
-  s.bind(15, r.keepUnredactedOriginals).bind(16, r.secureSubnets).bind(17, r.timeZone).run();
+  s.bind(15, r.keepUnredactedOriginals).bind(16, r.secureSubnets).bind(17, r.timeZone).bind(18, r.storageReserveMiB).run();
 }
 
 void SqliteStore::insertUser(const UserRecord& u) {
@@ -177,7 +255,14 @@ void SqliteStore::insertUser(const UserRecord& u) {
 
 void SqliteStore::updateUser(const UserRecord& u) {
   Lock lock(mutex_);
-  journalChanged();  // author names and active flags show in feeds
+  // Author names show in feeds: only a new name changes what families see (sign-ins, PIN
+  // counts and re-hashed passwords change nothing there).
+  bool renamed = true;
+  {
+    auto old = db_->prepare("SELECT display_name FROM users WHERE id = ?1");
+    old.bind(1, u.id);
+    if (old.step()) renamed = old.text(0) != u.displayName;
+  }
   auto s = db_->prepare(
       "UPDATE users SET username = ?2, display_name = ?3, email = ?4, role = ?5, "
       "password_hash = ?6, password_changed_at = ?7, must_change_password = ?8, pin_hash = ?9, "
@@ -191,19 +276,20 @@ void SqliteStore::updateUser(const UserRecord& u) {
     if (e.code == SQLITE_CONSTRAINT_UNIQUE) throw DuplicateError("username already taken");
     throw;
   }
+  if (renamed) changedAll();
 }
 
 std::optional<UserRecord> SqliteStore::userById(const std::string& id) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?1").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return readUser(s);
 }
 
 std::optional<UserRecord> SqliteStore::userByUsername(const std::string& username) {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       (std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?1").c_str());
   s.bind(1, username);
   if (!s.step()) return std::nullopt;
@@ -211,8 +297,8 @@ std::optional<UserRecord> SqliteStore::userByUsername(const std::string& usernam
 }
 
 std::vector<UserRecord> SqliteStore::users(const UserQuery& q) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kUserColumns +
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kUserColumns +
                          " FROM users WHERE (?1 IS NULL OR role = ?1) AND (?2 IS NULL OR active = ?2) "
                          "ORDER BY display_name COLLATE NOCASE, id")
                             .c_str());
@@ -233,8 +319,8 @@ void SqliteStore::putPasswordReset(const PasswordResetRecord& r) {
 }
 
 std::optional<PasswordResetRecord> SqliteStore::passwordReset(const std::string& userId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       "SELECT user_id, code_hash, expires_at, issued_by FROM password_resets WHERE user_id = ?1");
   s.bind(1, userId);
   if (!s.step()) return std::nullopt;
@@ -258,8 +344,8 @@ void SqliteStore::insertSession(const SessionRecord& r) {
 }
 
 std::optional<std::pair<SessionRecord, UserRecord>> SqliteStore::sessionWithUser(const std::string& tokenHash) {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       "SELECT s.id, s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.address, s.user_agent, "
       "s.ended_at, s.end_reason, s.device_id, s.device_proven_at, s.child_view_child_id, u.id, u.username, "
       "u.display_name, u.email, u.role, u.password_hash, u.password_changed_at, u.must_change_password, u.pin_hash, "
@@ -271,8 +357,8 @@ std::optional<std::pair<SessionRecord, UserRecord>> SqliteStore::sessionWithUser
 }
 
 std::optional<SessionRecord> SqliteStore::sessionById(const std::string& id) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?1").c_str());
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?1").c_str());
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return readSession(s);
@@ -319,8 +405,8 @@ int SqliteStore::endUserSessions(const std::string& userId, int64_t at, const st
 }
 
 std::vector<SessionRecord> SqliteStore::openSessions(const std::string& userId) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("SELECT ") + kSessionColumns +
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kSessionColumns +
                          " FROM sessions WHERE user_id = ?1 AND ended_at IS NULL ORDER BY created_at DESC")
                             .c_str());
   s.bind(1, userId);
@@ -330,8 +416,8 @@ std::vector<SessionRecord> SqliteStore::openSessions(const std::string& userId) 
 }
 
 std::optional<ThrottleRecord> SqliteStore::throttle(const std::string& key) {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       "SELECT key, failures, window_start, locked_until FROM auth_throttle WHERE key = ?1");
   s.bind(1, key);
   if (!s.step()) return std::nullopt;
@@ -352,6 +438,27 @@ void SqliteStore::clearThrottle(const std::string& key) {
   db_->prepare("DELETE FROM auth_throttle WHERE key = ?1").bind(1, key).run();
 }
 
+int SqliteStore::purgeSessions(int64_t endedBefore, int64_t seenBefore) {
+  Lock lock(mutex_);
+  db_->prepare("DELETE FROM sessions WHERE (ended_at IS NOT NULL AND ended_at < ?1) OR (ended_at IS NULL AND last_seen_at < ?2)")
+      .bind(1, endedBefore).bind(2, seenBefore).run();
+  return db_->changes();
+}
+
+int SqliteStore::purgeExpiredCodes(int64_t now) {
+  int removed = 0;
+  transaction([&] {
+    db_->prepare("DELETE FROM password_resets WHERE expires_at <= ?1").bind(1, now).run();
+    removed += db_->changes();
+    db_->prepare("UPDATE devices SET enrolment_code_hash = NULL WHERE enrolment_code_hash IS NOT NULL AND enrolment_expires_at <= ?1")
+        .bind(1, now).run();
+    removed += db_->changes();
+    db_->prepare("DELETE FROM device_challenges WHERE expires_at <= ?1").bind(1, now).run();
+    removed += db_->changes();
+  });
+  return removed;
+}
+
 int64_t SqliteStore::appendAudit(const AuditRecord& r) {
   Lock lock(mutex_);
   auto s = db_->prepare(
@@ -363,8 +470,8 @@ int64_t SqliteStore::appendAudit(const AuditRecord& r) {
 }
 
 std::vector<AuditRecord> SqliteStore::audit(const AuditQuery& q) {
-  Lock lock(mutex_);
-  auto s = db_->prepare(
+  auto reader = reading();
+  auto s = reader.db.prepare(
       "SELECT seq, at, event, actor_id, actor_name, address, device_id, target_type, target_id, detail "
       "FROM audit_log WHERE (?1 IS NULL OR event = ?1) AND (?2 IS NULL OR actor_id = ?2) "
       "AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4) AND (?5 IS NULL OR seq < ?5) "

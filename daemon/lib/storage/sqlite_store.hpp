@@ -1,11 +1,20 @@
 #pragma once
-// Store and JournalStore on one SQLite connection (WAL mode, foreign keys on), guarded by a
-// mutex. The journal half lives in sqlite_journal_store.cpp.
+// Store and JournalStore over SQLite in WAL mode (issue 14): one writer connection, guarded by
+// a mutex, for every write and transaction; and a read-only connection per thread for reads,
+// which WAL lets run beside the writer — a parent's feed never waits for a staff member's
+// commit and its fsync. Inside a thread's own transaction reads use the writer, so they see
+// what the transaction wrote. An in-memory database (tests) has only the writer. The journal
+// half lives in sqlite_journal_store.cpp.
 
 #include <atomic>
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "storage/device_store.hpp"
 #include "storage/lockdown_store.hpp"
@@ -55,6 +64,9 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void putThrottle(const ThrottleRecord& record) override;
   void clearThrottle(const std::string& key) override;
 
+  int purgeSessions(int64_t endedBefore, int64_t seenBefore) override;
+  int purgeExpiredCodes(int64_t now) override;
+
   int64_t appendAudit(const AuditRecord& record) override;
   std::vector<AuditRecord> audit(const AuditQuery& query) override;
 
@@ -91,7 +103,8 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void appendEntryVersion(const EntryVersionRecord& version) override;
   std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) override;
 
-  uint64_t journalGeneration() const override { return journalGeneration_.load(); }
+  uint64_t feedVersion() const override;
+  uint64_t feedVersion(const std::vector<std::string>& childIds) const override;
   std::optional<int64_t> nextReleaseAfter(int64_t now) override;
 
   void insertMedia(const MediaRecord& media) override;
@@ -100,6 +113,7 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   std::vector<MediaRecord> mediaInState(const std::string& state) override;
   void setMediaChildren(const std::string& mediaId, const std::vector<MediaTagRecord>& children) override;
   bool hashReferenced(const std::string& sha256) override;
+  int64_t mediaBytes() override;
   std::vector<std::string> mediaHashes() override;
 
   void insertUpload(const UploadRecord& upload) override;
@@ -139,19 +153,64 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   int appliedMigrations() const { return appliedMigrations_; }
 
  private:
+  // A connection to read from, and the lock that comes with it when it is the writer.
+  struct Reader {
+    std::unique_lock<std::recursive_mutex> lock;
+    Database& db;
+  };
+  Reader reading();
+
   void writeEntryRelations(const EntryRecord& entry);
-  void readEntryRelations(EntryRecord& entry);
-  // Binds the :before_time/:before_id cursor and :limit of an entry query, runs it, and
-  // reads each entry with its children and links.
-  std::vector<EntryRecord> pageOfEntries(Statement& statement, const std::optional<EntryCursor>& before, int limit);
+  void readEntryRelations(Database& db, EntryRecord& entry);
+  void readEntryRelations(Database& db, std::vector<EntryRecord>& entries);
+  // Children whose families' feeds an entry (as it will be, and with `stored`, as it was) or
+  // a media item's entry reaches.
+  std::vector<std::string> receivers(const EntryRecord& entry, bool stored);
+  std::vector<std::string> receiversOfMedia(const std::string& mediaId);
 
-  void journalChanged() { ++journalGeneration_; }
+  // A write that changes what families see marks it with a Changes in its scope: everything
+  // (rooms, releases, consent, carers, names) or some children (their entries, media). The
+  // versions move when the write has committed — at the end of the scope, or of the
+  // enclosing transaction — and not at all when it throws.
+  class Changes {
+   public:
+    explicit Changes(SqliteStore& store) : store_(store), all_(true) {}
+    Changes(SqliteStore& store, std::vector<std::string> childIds) : store_(store), children_(std::move(childIds)) {}
+    Changes(const Changes&) = delete;
+    Changes& operator=(const Changes&) = delete;
+    ~Changes() {
+      if (std::uncaught_exceptions() != uncaught_) return;
+      if (all_) store_.changedAll();
+      else store_.changedChildren(children_);
+    }
 
-  std::atomic<uint64_t> journalGeneration_{0};
-  std::recursive_mutex mutex_;
+   private:
+    SqliteStore& store_;
+    bool all_ = false;
+    std::vector<std::string> children_;
+    int uncaught_ = std::uncaught_exceptions();
+  };
+  void changedAll();
+  void changedChildren(const std::vector<std::string>& childIds);
+  void publishChanges();
+
+  const std::string path_;
+  const uint64_t serial_;
+  std::recursive_mutex mutex_;  // the writer
   std::unique_ptr<Database> db_;
   int transactionDepth_ = 0;
+  std::atomic<std::thread::id> writerThread_{};  // the thread inside a transaction, if any
   int appliedMigrations_ = 0;
+  // Changes waiting for their transaction to commit (under mutex_).
+  bool pendingAll_ = false;
+  std::set<std::string> pendingChildren_;
+  // Published versions.
+  mutable std::mutex versionsMutex_;
+  uint64_t allVersion_ = 0;
+  std::unordered_map<std::string, uint64_t> childVersions_;
+  // Every reader connection this store opened (each used by one thread only).
+  std::mutex readersMutex_;
+  std::vector<std::unique_ptr<Database>> readers_;
 };
 
 }  // namespace nestbox::storage

@@ -59,6 +59,12 @@ class Store {
   virtual void putThrottle(const ThrottleRecord& record) = 0;
   virtual void clearThrottle(const std::string& key) = 0;
 
+  // Housekeeping (the periodic jobs, domain/jobs.hpp); each returns how many rows went.
+  // Sessions that ended before `endedBefore`, and open ones not seen since `seenBefore`.
+  virtual int purgeSessions(int64_t endedBefore, int64_t seenBefore) = 0;
+  // Password-reset codes, device enrolment codes and device challenges past their time.
+  virtual int purgeExpiredCodes(int64_t now) = 0;
+
   virtual int64_t appendAudit(const AuditRecord& record) = 0;
   virtual std::vector<AuditRecord> audit(const AuditQuery& query) = 0;
 };

@@ -10,6 +10,7 @@ interface Setting {
   keep_unredacted_originals: boolean;
   secure_subnets: string;
   time_zone: string;
+  storage_reserve_mib: number;
   password_max_age_days: number;
   idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
   absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
@@ -51,6 +52,7 @@ export class SettingsView extends FormView {
         password_require_mixed: this.checked('password_require_mixed'),
         keep_unredacted_originals: this.checked('keep_unredacted_originals'),
         secure_subnets: this.value('secure_subnets'),
+        storage_reserve_mib: this.number('storage_reserve_mib', 'Space kept free'),
         password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
       };
       for (const [role, label] of ROLES) {
@@ -87,6 +89,10 @@ export class SettingsView extends FormView {
         <fieldset class="panel"><legend><h2>Secure network</h2></legend>
           ${this.field('secure_subnets', 'Networks staff may upload from', { required: true, value: s.secure_subnets,
             hint: 'The staff Wi-Fi, not the guest network: networks like 192.168.10.0/24, separated by commas. Tablets on any other network can read the journal but not send photos or videos.' })}
+        </fieldset>
+        <fieldset class="panel"><legend><h2>Storage</h2></legend>
+          ${this.field('storage_reserve_mib', 'Space kept free, in MB', { type: 'number', inputmode: 'numeric', required: true, min: 0, value: String(s.storage_reserve_mib),
+            hint: 'The box refuses new photos and videos before the disk gets this full, so the journal can always be written. 0 keeps the default: 2 GB or 5% of the disk, whichever is larger.' })}
         </fieldset>
         <fieldset class="panel"><legend><h2>Sessions</h2></legend>
           <p class="meta">Sign people out after this long without activity, and after this long in any case.</p>
