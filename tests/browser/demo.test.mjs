@@ -1,0 +1,93 @@
+// The living demo (issue 15): the demo setting (scripts/demo-setting.mjs) is made on a fresh
+// stack, through the API under the daemon's clock seam, and a second start makes nothing
+// twice. Each demo parent then signs in: they see their own children's entries only, and the
+// group photo each family receives is the redacted copy — never the original.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Stack } from '../integration/harness.mjs';
+import { seedDemo, DEMO } from '../../scripts/demo-setting.mjs';
+import { launchBrowser, openPage, checkScreen, signIn } from './browser.mjs';
+
+let stack;
+let browser;
+let first;
+let seconds;
+const seed = () => seedDemo({ httpsPort: stack.httpsPort, ca: stack.ca, clockFile: stack.clockFile,
+  setupCode: stack.daemon.setupCode(), state: stack.root, log: () => {} });
+const TABLES = ['users', 'rooms', 'room_release_points', 'children', 'consents', 'child_carers', 'entries', 'entry_versions',
+  'entry_audience', 'media', 'media_children', 'comments', 'devices'];
+const counts = () => Object.fromEntries(TABLES.map((t) => [t, Number(stack.sql(`SELECT count(*) FROM ${t}`))]));
+const childId = (name) => stack.sql(`SELECT id FROM children WHERE first_name = '${name}'`);
+
+before(async () => {
+  stack = await Stack.start();
+  const started = Date.now();
+  first = await seed();
+  seconds = (Date.now() - started) / 1000;
+  browser = await launchBrowser(stack);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+test('the demo setting holds six weeks of a living journal, made through the API', (t) => {
+  t.diagnostic(`made in ${seconds.toFixed(1)} s (cheap password hashing in tests)`);
+  assert.equal(first.created, true);
+  const c = counts();
+  assert.equal(c.rooms, 3);
+  assert.equal(c.children, 12);
+  assert.ok(c.entries >= 30, `${c.entries} entries`);
+  const kinds = stack.sql("SELECT group_concat(DISTINCT kind) FROM (SELECT kind FROM entries ORDER BY kind)").split(',');
+  assert.deepEqual(kinds.sort(), ['home', 'newsletter', 'observation', 'room_post', 'snapshot']);
+  const statuses = stack.sql('SELECT group_concat(DISTINCT status) FROM (SELECT status FROM entries ORDER BY status)').split(',');
+  assert.deepEqual(statuses.sort(), ['draft', 'journal', 'pending', 'returned', 'staff_only']);
+  assert.ok(c.entry_versions >= 2, 'an amended entry keeps its earlier version');
+  assert.equal(stack.sql("SELECT group_concat(DISTINCT kind) FROM (SELECT kind FROM media WHERE state = 'ready' ORDER BY kind)"), 'document,image,video');
+  assert.equal(stack.sql('SELECT count(*) FROM media WHERE redacted_sha256 IS NOT NULL'), '1');
+  assert.ok(c.comments >= 3);
+  // History under the clock seam: entries spread over six weeks, release dates either side of now.
+  const spanDays = Number(stack.sql('SELECT (max(journal_at) - min(journal_at)) / 86400 FROM entries WHERE journal_at IS NOT NULL'));
+  assert.ok(spanDays >= 35, `entries over ${spanDays} days`);
+  const now = Math.floor(Date.now() / 1000);
+  assert.equal(stack.sql(`SELECT count(*) FROM room_release_points WHERE at < ${now}`), '1');
+  assert.equal(stack.sql(`SELECT count(*) FROM room_release_points WHERE at > ${now}`), '1');
+  assert.equal(stack.sql('SELECT online_journal_opt_out FROM consents WHERE child_id = (SELECT id FROM children WHERE first_name = \'Sofia\')'), '1');
+  assert.match(first.enrolment.code, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+});
+
+test('a second start makes nothing twice, and gives the demo tablet a fresh code', async () => {
+  const before = counts();
+  const again = await seed();
+  assert.equal(again.created, false);
+  assert.deepEqual(counts(), before);
+  assert.ok(again.enrolment, 'the unused demo tablet gets a new code');
+  assert.notEqual(again.enrolment.code, first.enrolment.code);
+  assert.equal(stack.sql("SELECT count(*) FROM devices WHERE name = 'Demo tablet'"), '1');
+});
+
+for (const parent of DEMO.parents) {
+  test(`${parent.username} sees only their own children, and the group photo only as its redacted copy`, async () => {
+    const own = new Set(parent.children.map(childId));
+    const page = await openPage(browser, stack);
+    await signIn(page, parent.username, parent.password);
+    await page.getByText('Boats at the water tray').first().waitFor();
+    await checkScreen(page, `demo-feed-${parent.username.replace('.', '-')}`);
+    // What the page itself was given: every entry names only this family's children.
+    const feed = await page.evaluate(async () => (await (await fetch('/api/v1/feed?limit=100')).json()).entries);
+    assert.ok(feed.length >= 8, `${feed.length} entries`);
+    for (const e of feed) {
+      for (const id of [...e.child_ids, ...e.recipient_child_ids]) assert.ok(own.has(id), `${e.title} names another child`);
+    }
+    const group = feed.find((e) => e.title === 'Boats at the water tray');
+    assert.equal(group.media.length, 1);
+    const bytesHash = await page.evaluate(async (id) => {
+      const bytes = await (await fetch(`/api/v1/media/${id}/original`)).arrayBuffer();
+      return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    }, group.media[0].id);
+    const [redacted, original] = stack.sql(`SELECT redacted_sha256 || '|' || COALESCE(sha256, '') FROM media WHERE id = '${group.media[0].id}'`).split('|');
+    assert.equal(bytesHash, redacted);
+    assert.notEqual(bytesHash, original);
+    await page.context().close();
+  });
+}
