@@ -187,7 +187,10 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
           }
         });
     presence.tick();
+    domain::InvitationService invitations(ctx, *store, settings, children, accounts);
+    domain::ManagerHome home(ctx, *store, settings, children, invitations, lockdown, media);
     http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
+                   invitations, home,
                    config.effectiveSetupCodeFile(),
                    system::readFile(tlsDir + "/ca.crt"), tls.caFingerprint, tlsDir});
     http::HttpServer server(config, api);

@@ -82,8 +82,14 @@ export async function checkScreen(page, name) {
 
 // Registers the page's browser as one of the setting's tablets through /enrol, with a code a
 // manager issued over the API (the devices screen's own test does that part on screen).
-export async function enrolTablet(page, name = 'Test tablet') {
-  const created = await currentStack.manager.post('/api/v1/devices', { name });
+// Each tablet has its own name (the box refuses a second "Test tablet").
+let tabletsEnrolled = 0;
+export async function enrolTablet(page, name = `Browser tablet ${++tabletsEnrolled}`) {
+  // Device names are unique (issue 16): a second tablet in one test run gets "Test tablet 2".
+  let created = await currentStack.manager.post('/api/v1/devices', { name });
+  for (let n = 2; created.status === 409 && n < 20; ++n) {
+    created = await currentStack.manager.post('/api/v1/devices', { name: `${name} ${n}` });
+  }
   assert.equal(created.status, 201, created.text);
   await page.goto(`/enrol#code=${created.json.enrolment.code}`);
   await page.getByRole('button', { name: 'Register this tablet' }).click();
@@ -108,4 +114,23 @@ export async function signIn(page, username, password) {
   if (!page.url().includes('/sign-in') || !await page.locator('.notice', { hasText: 'registered tablets' }).isVisible()) return;
   await enrolTablet(page);
   await attempt();
+}
+
+// Follows a link in the main menu as a person would: on a phone the menu opens first, and a
+// manager's link sits in a group (Journal, Children and families, ...) that opens first.
+export async function menuLink(page, name) {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.waitFor();
+  const link = nav.getByRole('link', { name, exact: true, includeHidden: true });
+  await link.waitFor({ state: 'attached' });
+  if (!await link.isVisible()) {
+    const toggle = nav.getByRole('button', { name: 'Menu' });
+    if (await toggle.isVisible() && await toggle.getAttribute('aria-expanded') !== 'true') await toggle.click();
+  }
+  if (!await link.isVisible()) {
+    const inGroup = page.getByRole('link', { name, exact: true, includeHidden: true });
+    const group = nav.locator('li.nav-group', { has: inGroup }).locator('button.group-toggle');
+    if (await group.getAttribute('aria-expanded') !== 'true') await group.click();
+  }
+  await link.click();
 }

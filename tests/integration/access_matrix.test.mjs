@@ -113,6 +113,14 @@ function fillBody(body, values) {
 const randomId = () => crypto.randomBytes(16).toString('hex');
 let serial = 0;
 const unique = (prefix) => `${prefix}-${++serial}-${crypto.randomBytes(2).toString('hex')}`;
+// A child of no family in the matrix, and an invitation letter for them (a letter names its child).
+async function throwawayInvitation() {
+  const child = (await who.manager.post('/api/v1/children', { first_name: 'Kit', last_name: `Spare ${++serial}`,
+    date_of_birth: '2022-03-03', room_id: ids.room, started_on: '2025-09-01' })).json.child;
+  const res = await who.manager.post(`/api/v1/children/${child.id}/invitations`, {});
+  if (res.status !== 201) throw new Error(`invitation: ${res.status} ${res.text}`);
+  return res.json.invitation;
+}
 
 // A seeded shuffle (mulberry32), so a failing order can be replayed.
 function shuffled(items, seed) {
@@ -324,11 +332,12 @@ before(async () => {
   expectOk(await manager.post(`/api/v1/users/${leaver.id}/deactivate`, {}), 'deactivate');
   const spare = expectOk(await manager.post('/api/v1/devices', { name: 'Spare tablet' }), 'spare device').device;
   const tablet = await stack.tablet();
+  const invitation = expectOk(await manager.post(`/api/v1/children/${childA.id}/invitations`, {}), 'invitation').invitation;
   ids = {
     room: room.id, room2: room2.id, A: childA.id, B: childB.id, EA: ea.id, EB: eb.id, EG: eg.id, HA: ha.id, HB: hb.id,
     MA: ma, MB: mb, MG: mg, MH: mh, MHB: mhb, U: unfinished, commentA: commentA.id, commentB: commentB.id,
     commentEB: commentEB.id, staffId: staff.id, parentAId: parentA.id, parentBId: parentB.id, visitorId: visitor.id,
-    redeemerId: redeemer.id, tablet: tablet.id, spare: spare.id,
+    redeemerId: redeemer.id, tablet: tablet.id, spare: spare.id, invitation: invitation.id,
   };
   who = { deactivated: leaver.client, none: stack.client() };
   await signEveryoneIn();
@@ -491,11 +500,42 @@ const MATRIX = [
       expectOk(await manager.request('PUT', `/api/v1/children/${child}/carers/${ids.visitorId}`), 'link');
       return { child };
     } }),
-  row('GET', '/api/v1/children/${A}/consent', { manager: 200, staff: 200, ...STAFF_ONLY }),
+  // A family reads what was recorded for their own child (issue 16); another family's is "not found".
+  row('GET', '/api/v1/children/${A}/consent', { manager: 200, staff: 200, parentA: 200, parentB: '404 not_found' }),
   row('PUT', '/api/v1/children/${A}/consent', { manager: 200, ...MANAGER_ONLY },
     { body: { own_journal_photos: true, other_journals: false, online_journal_opt_out: false } }),
   // The role is checked before the body is read: without it, these would be 400 for everyone.
   row('PUT', '/api/v1/children/${A}/consent', { manager: '400 invalid_request', ...MANAGER_ONLY }, { body: { own_journal_photos: 'yes' } }),
+  row('GET', '/api/v1/children/${B}/consent', { manager: 200, staff: 200, parentA: '404 not_found', parentB: 200 }),
+  // --- Families linked safely (issue 16) ---------------------------------------------------------
+  row('POST', '/api/v1/children/${B}/invitations', { manager: 201, ...MANAGER_ONLY }, { body: {} }),
+  row('GET', '/api/v1/children/${A}/invitations', { manager: 200, ...MANAGER_ONLY }),
+  row('DELETE', '/api/v1/invitations/${invite}', { manager: 200, ...MANAGER_ONLY }, {
+    fresh: async () => ({ invite: expectOk(await who.manager.post(`/api/v1/children/${ids.B}/invitations`, {}), 'invite').invitation.id }) }),
+  row('GET', '/api/v1/invitations/waiting', { manager: 200, ...MANAGER_ONLY }),
+  row('POST', '/api/v1/invitations/${invitation}/confirm', { manager: '409 not_waiting', ...MANAGER_ONLY }, { body: {} }),
+  row('POST', '/api/v1/invitations/${invite}/confirm', { manager: 200, ...MANAGER_ONLY }, {
+    // A throwaway family's existing account claims an invitation for B; the manager confirms.
+    fresh: async () => {
+      const invite = expectOk(await who.manager.post(`/api/v1/children/${ids.B}/invitations`, {}), 'invite').invitation;
+      const name = unique('claimer').toLowerCase().replace(/[^a-z0-9.]/g, '');
+      const claimer = await stack.addUser(who.manager, name, 'parent', 'sunny meadow walks');
+      expectOk(await claimer.client.post('/api/v1/invitations/claim', { code: invite.code }), 'claim');
+      return { invite: invite.id };
+    },
+    body: {} }),
+  // A new family's letter: no session needed; the code is bound to the child. Wrong codes get one answer.
+  // (A letter names its child, so these rows use a throwaway child of their own, not A or B.)
+  row('POST', '/api/v1/invitations/redeem', everyone(201), {
+    fresh: async () => ({ code: (await throwawayInvitation()).code, username: unique('new.family').toLowerCase().replace(/[^a-z0-9.]/g, '') }),
+    body: { code: '${code}', username: '${username}', display_name: 'New family', password: 'sunny meadow walks' } }),
+  row('POST', '/api/v1/invitations/redeem', everyone('400 invalid_invitation'),
+    { body: { code: 'AAAA-BBBB-CCCC-DDDD', username: 'nobody.here', display_name: 'Nobody', password: 'sunny meadow walks' } }),
+  row('POST', '/api/v1/invitations/claim', { ...PARENTS_ONLY, parentA: '400 invalid_invitation', parentB: '400 invalid_invitation' },
+    { body: { code: 'AAAA-BBBB-CCCC-DDDD' } }),
+  row('POST', '/api/v1/invitations/claim', { ...PARENTS_ONLY, parentA: 202, parentB: 202 },
+    { fresh: async () => ({ code: (await throwawayInvitation()).code }), body: { code: '${code}' } }),
+  row('GET', '/api/v1/manager/summary', { manager: 200, ...MANAGER_ONLY }),
   row('GET', '/api/v1/children/${A}/consent/history', { manager: 200, ...MANAGER_ONLY }),
 
   // --- The parent agreement ---------------------------------------------------------------------
@@ -776,6 +816,7 @@ function probeVariants(pattern, fam, own) {
   if (under('/api/v1/contributions/:id')) return [{ id: S(fam.home) }];
   if (under('/api/v1/rooms/:id')) return [{ id: S(ids.room), at: K('4070908800') }];
   if (under('/api/v1/me/sessions/:id')) return [{ id: S(fam.session) }];
+  if (under('/api/v1/invitations/:id')) return [{ id: S(ids.invitation) }];
   return null;
 }
 

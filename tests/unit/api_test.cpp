@@ -36,7 +36,9 @@ TEST_CASE("every route except setup, sign-in, code redemption, the CA, the box's
                                       "POST /api/v1/devices/:id/people", "POST /api/v1/auth/pin",
                                       // Lockdown: the public notice, and a manager's password + PIN
                                       // instead of a session (every session ended when it engaged).
-                                      "GET /api/v1/lockdown", "POST /api/v1/lockdown/updates", "POST /api/v1/lockdown/lift"};
+                                      "GET /api/v1/lockdown", "POST /api/v1/lockdown/updates", "POST /api/v1/lockdown/lift",
+                                      // A family's invitation letter: the code instead of a session.
+                                      "POST /api/v1/invitations/redeem"};
   int checked = 0;
   for (const auto& route : s.api.routes()) {
     const std::string key = route.method + " " + route.pattern;

@@ -87,8 +87,10 @@ struct Stack {
                                    [this] { return hostFacts; },
                                    [this](const security::CertificateNames& n) { certificateRequests.push_back(n); }};
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
+  domain::InvitationService invitations{ctx, store, settings, children, accounts};
+  domain::ManagerHome home{ctx, store, settings, children, invitations, lockdown, media};
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                 codeFile, "PEM",
+                 invitations, home, codeFile, "PEM",
                  "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
   domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};

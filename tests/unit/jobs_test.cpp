@@ -88,7 +88,7 @@ TEST_CASE("housekeeping removes ended sessions, expired codes and challenges, an
   for (const auto& r : {old, recent, abandoned}) s.store.insertSession(r);
   s.store.endSession("old", now - 35 * 86400, "signed_out");
   s.store.endSession("recent", now - 86400, "signed_out");
-  s.store.putPasswordReset({t.parentA.userId, "h1", now - 1, t.manager.userId});
+  s.store.putPasswordReset({t.parentA.userId, "h1", now - 31 * 86400, t.manager.userId});
   s.store.putPasswordReset({t.parentB.userId, "h2", now + 3600, t.manager.userId});
   const auto pending = s.devices.create(t.manager, "Spare iPad", std::nullopt);
   s.store.putChallenge("stale", s.tablet().id, now - 5);

@@ -54,6 +54,12 @@ enum class Severity { debug, info, warning, error };
   X(RoomReleasedEarly, "NBX_ROOM_RELEASED_EARLY", info, true, "room journal released early")       \
   X(ChildCreated, "NBX_CHILD_CREATED", info, true, "child profile created")                       \
   X(ChildChanged, "NBX_CHILD_CHANGED", info, true, "child profile changed")                       \
+  X(InvitationCreated, "NBX_INVITATION_CREATED", info, true, "a child's family invited (a one-time code bound to the child)") \
+  X(InvitationCancelled, "NBX_INVITATION_CANCELLED", info, true, "a family invitation cancelled") \
+  X(InvitationRedeemed, "NBX_INVITATION_REDEEMED", info, true, "a family invitation used: a new parent account attached") \
+  X(InvitationClaimed, "NBX_INVITATION_CLAIMED", info, true, "a family invitation claimed by an existing account; waits for a manager") \
+  X(InvitationConfirmed, "NBX_INVITATION_CONFIRMED", info, true, "a manager confirmed an existing account's claim: attached") \
+  X(InvitationRefused, "NBX_INVITATION_REFUSED", warning, true, "a family invitation code that does not work was tried") \
   X(CarerLinked, "NBX_CARER_LINKED", info, true, "parent account attached to a child")             \
   X(CarerUnlinked, "NBX_CARER_UNLINKED", info, true, "parent account detached from a child")       \
   X(ConsentRecorded, "NBX_CONSENT_RECORDED", info, true, "consent register changed")              \

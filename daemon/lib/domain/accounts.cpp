@@ -125,6 +125,34 @@ std::pair<storage::UserRecord, OneTimeCode> AccountService::create(const Princip
   return {user, code};
 }
 
+storage::UserRecord AccountService::createInvitedParent(const NewAccount& a, const std::string& password,
+                                                        const RequestOrigin& origin) {
+  if (auto p = checkUsername(a.username)) throw invalid("username", *p);
+  if (auto p = checkDisplayName(a.displayName)) throw invalid("display_name", *p);
+  if (a.email && !a.email->empty()) {
+    if (auto p = checkEmail(*a.email)) throw invalid("email", *p);
+  }
+  storage::UserRecord user;
+  user.id = newId(ctx_.random);
+  user.username = a.username;
+  user.displayName = a.displayName;
+  user.email = a.email && !a.email->empty() ? a.email : std::nullopt;
+  user.role = roleName(Role::parent);
+  user.passwordHash = hashNewPassword(user, password, "password");
+  user.createdAt = user.updatedAt = user.passwordChangedAt = ctx_.clock.now();
+  try {
+    ctx_.store.transaction([&] {
+      ctx_.store.insertUser(user);
+      ctx_.audit.record(Event::AccountCreated, {user.id, user.username, origin.address, {}}, AuditTarget{"user", user.id},
+                        {{"username", user.username}, {"role", user.role}, {"via", "invitation"}});
+    });
+  } catch (const storage::DuplicateError&) {
+    throw DomainError(ErrorKind::conflict, "username_taken", "That username is already in use; choose another.",
+                      "username");
+  }
+  return user;
+}
+
 storage::UserRecord AccountService::update(const Principal& actor, const std::string& userId,
                                            const AccountChange& c) {
   requireManager(actor);

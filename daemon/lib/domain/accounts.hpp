@@ -48,6 +48,11 @@ class AccountService {
 
   // Creates the account without a usable password and returns the code to set one.
   std::pair<storage::UserRecord, OneTimeCode> create(const Principal& actor, const NewAccount& account);
+  // A parent's own account, made when they redeem a setting's invitation (no manager in the
+  // room, issue 16): the same username, name, email and password rules as any account. Joins
+  // the caller's transaction. Throws conflict username_taken.
+  storage::UserRecord createInvitedParent(const NewAccount& account, const std::string& password,
+                                          const RequestOrigin& origin);
   storage::UserRecord update(const Principal& actor, const std::string& userId, const AccountChange& change);
   storage::UserRecord deactivate(const Principal& actor, const std::string& userId);
   storage::UserRecord reactivate(const Principal& actor, const std::string& userId);

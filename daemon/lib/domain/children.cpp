@@ -272,7 +272,9 @@ void ChildrenService::unlinkCarer(const Principal& p, const std::string& childId
 }
 
 storage::ConsentRecord ChildrenService::consent(const Principal& p, const std::string& childId) {
-  requireStaff(p);
+  // Staff read every child's; a family reads what the setting recorded for their own child
+  // (issue 16: they see it before their journal opens). Another child is "not found".
+  if (!AccessPolicy::isStaff(p) && !access_.mayViewChild(p, childId)) throw notFound("child");
   requireChild(childId);
   return journal_.consent(childId).value_or(storage::ConsentRecord{childId, false, false, false, "", 0, ""});
 }

@@ -69,7 +69,8 @@ class ChildrenService {
   void linkCarer(const Principal& p, const std::string& childId, const std::string& parentId);
   void unlinkCarer(const Principal& p, const std::string& childId, const std::string& parentId);
 
-  // Staff and managers read; managers record. A child with no record has consented to nothing.
+  // Staff and managers read; a parent their own child's; managers record. A child with no
+  // record has consented to nothing.
   storage::ConsentRecord consent(const Principal& p, const std::string& childId);
   storage::ConsentRecord recordConsent(const Principal& p, const std::string& childId, const ConsentChange& change);
   std::vector<storage::ConsentRecord> consentHistory(const Principal& p, const std::string& childId);

@@ -19,7 +19,24 @@ void checkName(const std::string& name) {
   }
 }
 
+std::string folded(const std::string& name) {
+  std::string out;
+  for (const char c : name) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 }  // namespace
+
+// Two tablets with one name cannot be told apart when one is reported lost (issue 16).
+void DeviceService::requireUniqueName(const std::string& name, const std::string& exceptId) {
+  for (const auto& d : devices_.devices()) {
+    if (d.id != exceptId && folded(d.name) == folded(name)) {
+      throw DomainError(ErrorKind::conflict, "name_taken",
+                        "Another device is already called “" + d.name + "”. Give this one a name of its own, e.g. “Blue room iPad 2”.",
+                        "name");
+    }
+  }
+}
 
 void DeviceService::requireStaff(const Principal& p) { requireStaffRole(ctx_, p, "devices"); }
 
@@ -44,6 +61,7 @@ Enrolment DeviceService::issueCode(storage::DeviceRecord device) {
 Enrolment DeviceService::create(const Principal& p, const std::string& name, const std::optional<std::string>& roomId) {
   requireManager(p);
   checkName(name);
+  requireUniqueName(name, "");
   if (roomId && !journal_.room(*roomId)) throw DomainError(ErrorKind::invalid, "invalid", "Choose one of the rooms.", "room_id");
   storage::DeviceRecord d;
   d.id = newId(ctx_.random);
@@ -78,6 +96,7 @@ storage::DeviceRecord DeviceService::rename(const Principal& p, const std::strin
   auto d = require(deviceId);
   if (name) {
     checkName(*name);
+    requireUniqueName(*name, d.id);
     d.name = *name;
   }
   if (roomId) {

@@ -72,6 +72,7 @@ class DeviceService {
   storage::DeviceRecord report(const Principal& p, const std::string& deviceId, const DeviceReport& report);
 
  private:
+  void requireUniqueName(const std::string& name, const std::string& exceptId);
   storage::DeviceRecord require(const std::string& deviceId);
   Enrolment issueCode(storage::DeviceRecord device);
   void requireStaff(const Principal& p);

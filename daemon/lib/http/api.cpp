@@ -63,6 +63,7 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
     out["secure_subnets"] = s.secureSubnets;
     out["time_zone"] = s.timeZone;
     out["storage_reserve_mib"] = s.storageReserveMiB;
+    out["invitation_days"] = s.invitationDays;
     out["idle_minutes"] = {{"manager", s.idleMinutesManager}, {"staff", s.idleMinutesStaff}, {"parent", s.idleMinutesParent}};
     out["absolute_hours"] = {
         {"manager", s.absoluteHoursManager}, {"staff", s.absoluteHoursStaff}, {"parent", s.absoluteHoursParent}};
@@ -118,7 +119,7 @@ std::vector<Api::RouteDef> Api::coreRoutes() {
 
 std::vector<Api::RouteDef> Api::routeDefinitions() {
   std::vector<RouteDef> all;
-  for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes()}) {
+  for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes(), familyRoutes()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;
@@ -554,6 +555,7 @@ Response Api::updateSettings(Call& call) {
     return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
   };
   c.passwordMaxAgeDays = intField("password_max_age_days");
+  c.invitationDays = intField("invitation_days");
   c.idleMinutesManager = intField("idle_minutes_manager");
   c.idleMinutesStaff = intField("idle_minutes_staff");
   c.idleMinutesParent = intField("idle_minutes_parent");

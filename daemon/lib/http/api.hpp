@@ -17,7 +17,9 @@
 #include "domain/children.hpp"
 #include "domain/devices.hpp"
 #include "domain/journal.hpp"
+#include "domain/invitations.hpp"
 #include "domain/lockdown.hpp"
+#include "domain/manager_home.hpp"
 #include "domain/media.hpp"
 #include "domain/presence.hpp"
 #include "domain/sessions.hpp"
@@ -40,6 +42,8 @@ struct Services {
   domain::DeviceService& devices;
   domain::LockdownService& lockdown;
   domain::NetworkPresence& presence;
+  domain::InvitationService& invitations;
+  domain::ManagerHome& home;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -142,6 +146,7 @@ class Api {
   static std::vector<RouteDef> mediaRoutes();
   static std::vector<RouteDef> deviceRoutes();
   static std::vector<RouteDef> lockdownRoutes();
+  static std::vector<RouteDef> familyRoutes();
 
   static std::string sessionCookie(const std::string& token);
   static std::string clearedSessionCookie();
@@ -254,6 +259,16 @@ class Api {
   Response serveMedia(Call& call);
   Response mediaAudience(Call& call);
   Response storageSpace(Call& call);
+
+  // Families and the managers' home (api_families.cpp).
+  Response inviteFamily(Call& call);
+  Response listInvitations(Call& call);
+  Response cancelInvitation(Call& call);
+  Response waitingInvitations(Call& call);
+  Response confirmInvitation(Call& call);
+  Response redeemInvitation(Call& call);
+  Response claimInvitation(Call& call);
+  Response managerSummary(Call& call);
   Response redactMedia(Call& call);
 
   // A new session's answer: its JSON and the cookie that carries it.

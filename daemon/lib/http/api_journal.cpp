@@ -131,7 +131,7 @@ std::vector<Api::RouteDef> Api::journalRoutes() {
       {"GET", "/api/v1/children/:id/carers", {.audience = manager}, &Api::listCarers},
       {"PUT", "/api/v1/children/:id/carers/:parent", {.audience = manager}, &Api::linkCarer},
       {"DELETE", "/api/v1/children/:id/carers/:parent", {.audience = manager}, &Api::unlinkCarer},
-      {"GET", "/api/v1/children/:id/consent", {.audience = staff}, &Api::getConsent},
+      {"GET", "/api/v1/children/:id/consent", {.audience = signedIn}, &Api::getConsent},
       {"PUT", "/api/v1/children/:id/consent", {.audience = manager}, &Api::recordConsent},
       {"GET", "/api/v1/children/:id/consent/history", {.audience = manager}, &Api::consentHistory},
       {"GET", "/api/v1/agreement", {.audience = signedIn}, &Api::getAgreement},
@@ -278,7 +278,12 @@ Response Api::unlinkCarer(Call& call) {
 }
 
 Response Api::getConsent(Call& call) {
-  return Response::json(200, {{"consent", consentJson(s_.children.consent(call.who(), call.params.at("id")))}});
+  Json consent = consentJson(s_.children.consent(call.who(), call.params.at("id")));
+  if (!domain::AccessPolicy::isStaff(call.who())) {  // a family: what was recorded, not the staff's note or who
+    consent.erase("note");
+    consent.erase("recorded_by");
+  }
+  return Response::json(200, {{"consent", consent}});
 }
 
 Response Api::recordConsent(Call& call) {

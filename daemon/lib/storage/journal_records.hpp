@@ -184,6 +184,46 @@ struct VisibleEntryQuery {
   int limit = 20;
 };
 
+// A family invitation (issue 16): a one-time code bound to one child. Stored states are open,
+// waiting (an existing account claimed it; a manager must confirm), used and cancelled; expired
+// and void (the child has left) are read from the times.
+struct InvitationRecord {
+  std::string id;
+  std::string childId;
+  std::string codeHash;  // SHA-256 of the normalised code; the code itself is never stored
+  std::string createdBy;
+  int64_t createdAt = 0;
+  int64_t expiresAt = 0;
+  std::string state = "open";
+  std::optional<std::string> accountId;  // who claimed or used it
+  std::optional<int64_t> claimedAt;
+  std::optional<int64_t> usedAt;
+  std::optional<int64_t> cancelledAt;
+};
+
+// The counts on the managers' home (issue 16), read in one go.
+struct HomeCounts {
+  int entriesAwaitingReview = 0;
+  int contributionsWaiting = 0;
+  int childrenWithoutConsent = 0;   // of children who have not left
+  int childrenWithoutParent = 0;    // no carer attached and no open invitation
+  int accountCodesUnused = 0;       // one-time password codes still valid
+  int accountCodesExpired = 0;      // issued, never used, expired (kept 30 days)
+  int staffWithoutPin = 0;          // active staff and managers
+  int tabletsNotSeen = 0;           // active tablets not seen since the given time
+  struct NotObserved {
+    std::optional<std::string> keyPersonId;
+    std::string keyPersonName;
+    int children = 0;
+  };
+  std::vector<NotObserved> notObserved;  // children with no observation since the given date
+  struct Release {
+    std::string roomId, roomName;
+    int64_t at = 0;
+  };
+  std::optional<Release> nextRelease;
+};
+
 struct EntryVersionRecord {
   std::string entryId;
   int version = 0;

@@ -82,6 +82,17 @@ class JournalStore {
   virtual void deleteUpload(const std::string& id) = 0;
   virtual std::vector<UploadRecord> uploads() = 0;
 
+  // The managers' home: `today` and `observedSince` are the setting's dates, `seenSince` a time.
+  virtual HomeCounts homeCounts(int64_t now, const std::string& today, const std::string& observedSince,
+                                int64_t seenSince) = 0;
+
+  virtual void insertInvitation(const InvitationRecord& invitation) = 0;
+  virtual void updateInvitation(const InvitationRecord& invitation) = 0;  // state, account and times
+  virtual std::optional<InvitationRecord> invitation(const std::string& id) = 0;
+  virtual std::optional<InvitationRecord> invitationByCode(const std::string& codeHash) = 0;
+  virtual std::vector<InvitationRecord> invitationsOf(const std::string& childId) = 0;
+  virtual std::vector<InvitationRecord> invitationsInState(const std::string& state) = 0;
+
   virtual void insertComment(const CommentRecord& comment) = 0;
   virtual std::optional<CommentRecord> comment(const std::string& id) = 0;
   virtual std::vector<CommentRecord> thread(const std::string& entryId, const std::string& childId) = 0;

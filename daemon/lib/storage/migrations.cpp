@@ -361,6 +361,25 @@ UPDATE entry_audience SET journal_at =
 DROP INDEX entry_audience_by_child;
 CREATE INDEX entry_audience_by_child_time ON entry_audience(child_id, journal_at, entry_id);
 )sql",
+    // 12: family invitations — a one-time code bound to one child (issue 16); how long they last.
+    R"sql(
+CREATE TABLE invitations (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  code_hash TEXT NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'waiting', 'used', 'cancelled')),
+  account_id TEXT REFERENCES users(id),
+  claimed_at INTEGER,
+  used_at INTEGER,
+  cancelled_at INTEGER
+);
+CREATE INDEX invitations_by_child ON invitations(child_id, created_at);
+CREATE INDEX invitations_by_state ON invitations(state);
+ALTER TABLE setting ADD COLUMN invitation_days INTEGER NOT NULL DEFAULT 14;
+)sql",
 };
 
 int currentVersion(Database& db) {

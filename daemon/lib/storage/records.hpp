@@ -31,6 +31,8 @@ struct SettingRecord {
   // Space kept free on the data disk for the database and the box itself: uploads stop
   // before they would take it (issue 14). 0: the larger of 2 GiB and 5 % of the disk.
   int64_t storageReserveMiB = 0;
+  // How long a family invitation code works (issue 16).
+  int invitationDays = 14;
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
 };

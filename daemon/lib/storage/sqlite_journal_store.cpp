@@ -672,6 +672,116 @@ std::vector<UploadRecord> SqliteStore::uploads() {
   return out;
 }
 
+namespace {
+constexpr const char* kInvitationColumns =
+    "id, child_id, code_hash, created_by, created_at, expires_at, state, account_id, claimed_at, used_at, cancelled_at";
+InvitationRecord readInvitation(const Statement& s) {
+  return InvitationRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5), s.text(6),
+                          s.optionalText(7), s.optionalInteger(8), s.optionalInteger(9), s.optionalInteger(10)};
+}
+}  // namespace
+
+HomeCounts SqliteStore::homeCounts(int64_t now, const std::string& today, const std::string& observedSince,
+                                   int64_t seenSince) {
+  auto reader = reading();
+  HomeCounts h;
+  const auto count = [&](const char* sql) {
+    auto s = reader.db.prepare(sql);
+    for (const char* name : {":now", ":today", ":since", ":seen"}) {
+      const int i = s.optionalParameterIndex(name);
+      if (i == 0) continue;
+      if (std::string(name) == ":now") s.bind(i, now);
+      else if (std::string(name) == ":today") s.bind(i, today);
+      else if (std::string(name) == ":since") s.bind(i, observedSince);
+      else s.bind(i, seenSince);
+    }
+    s.step();
+    return static_cast<int>(s.integer(0));
+  };
+  h.entriesAwaitingReview = count(
+      "SELECT count(*) FROM entries WHERE status = 'journal' AND reviewed_at IS NULL AND kind <> 'home'");
+  h.contributionsWaiting = count("SELECT count(*) FROM entries WHERE kind = 'home' AND status = 'pending'");
+  h.childrenWithoutConsent = count(
+      "SELECT count(*) FROM children c WHERE (c.left_on IS NULL OR c.left_on > :today)"
+      " AND NOT EXISTS (SELECT 1 FROM consents k WHERE k.child_id = c.id)");
+  h.childrenWithoutParent = count(
+      "SELECT count(*) FROM children c WHERE (c.left_on IS NULL OR c.left_on > :today)"
+      " AND NOT EXISTS (SELECT 1 FROM child_carers x WHERE x.child_id = c.id)"
+      " AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.child_id = c.id AND i.state IN ('open', 'waiting') AND i.expires_at > :now)");
+  h.accountCodesUnused = count("SELECT count(*) FROM password_resets WHERE expires_at > :now");
+  h.accountCodesExpired = count("SELECT count(*) FROM password_resets WHERE expires_at <= :now");
+  h.staffWithoutPin = count(
+      "SELECT count(*) FROM users WHERE active = 1 AND role IN ('staff', 'manager') AND pin_hash IS NULL");
+  h.tabletsNotSeen = count(
+      "SELECT count(*) FROM devices WHERE state = 'active' AND COALESCE(last_seen_at, enrolled_at, 0) < :seen");
+  auto s = reader.db.prepare(
+      "SELECT c.key_person_id, COALESCE(u.display_name, ''), count(*) FROM children c LEFT JOIN users u ON u.id = c.key_person_id"
+      " WHERE (c.left_on IS NULL OR c.left_on > ?1) AND NOT EXISTS (SELECT 1 FROM entry_children ec JOIN entries e"
+      " ON e.id = ec.entry_id WHERE ec.child_id = c.id AND e.kind <> 'home' AND e.observed_on >= ?2)"
+      " GROUP BY c.key_person_id ORDER BY COALESCE(u.display_name, '~')");
+  s.bind(1, today).bind(2, observedSince);
+  while (s.step()) h.notObserved.push_back({s.optionalText(0), s.text(1), static_cast<int>(s.integer(2))});
+  auto r = reader.db.prepare(
+      "SELECT p.room_id, r.name, p.at FROM room_release_points p JOIN rooms r ON r.id = p.room_id"
+      " WHERE p.at > ?1 ORDER BY p.at LIMIT 1");
+  r.bind(1, now);
+  if (r.step()) h.nextRelease = HomeCounts::Release{r.text(0), r.text(1), r.integer(2)};
+  return h;
+}
+
+void SqliteStore::insertInvitation(const InvitationRecord& i) {
+  Lock lock(mutex_);
+  db_->prepare((std::string("INSERT INTO invitations (") + kInvitationColumns +
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)").c_str())
+      .bind(1, i.id).bind(2, i.childId).bind(3, i.codeHash).bind(4, i.createdBy).bind(5, i.createdAt)
+      .bind(6, i.expiresAt).bind(7, i.state).bind(8, i.accountId).bind(9, i.claimedAt).bind(10, i.usedAt)
+      .bind(11, i.cancelledAt).run();
+}
+
+void SqliteStore::updateInvitation(const InvitationRecord& i) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE invitations SET state = ?2, account_id = ?3, claimed_at = ?4, used_at = ?5, cancelled_at = ?6 "
+               "WHERE id = ?1")
+      .bind(1, i.id).bind(2, i.state).bind(3, i.accountId).bind(4, i.claimedAt).bind(5, i.usedAt)
+      .bind(6, i.cancelledAt).run();
+}
+
+std::optional<InvitationRecord> SqliteStore::invitation(const std::string& id) {
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return readInvitation(s);
+}
+
+std::optional<InvitationRecord> SqliteStore::invitationByCode(const std::string& codeHash) {
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE code_hash = ?1").c_str());
+  s.bind(1, codeHash);
+  if (!s.step()) return std::nullopt;
+  return readInvitation(s);
+}
+
+std::vector<InvitationRecord> SqliteStore::invitationsOf(const std::string& childId) {
+  auto reader = reading();
+  auto s = reader.db.prepare(
+      (std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE child_id = ?1 ORDER BY created_at DESC, id").c_str());
+  s.bind(1, childId);
+  std::vector<InvitationRecord> out;
+  while (s.step()) out.push_back(readInvitation(s));
+  return out;
+}
+
+std::vector<InvitationRecord> SqliteStore::invitationsInState(const std::string& state) {
+  auto reader = reading();
+  auto s = reader.db.prepare(
+      (std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE state = ?1 ORDER BY created_at, id").c_str());
+  s.bind(1, state);
+  std::vector<InvitationRecord> out;
+  while (s.step()) out.push_back(readInvitation(s));
+  return out;
+}
+
 void SqliteStore::insertComment(const CommentRecord& c) {
   Lock lock(mutex_);
   db_->prepare("INSERT INTO comments (id, entry_id, child_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")

@@ -122,6 +122,15 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void deleteUpload(const std::string& id) override;
   std::vector<UploadRecord> uploads() override;
 
+  HomeCounts homeCounts(int64_t now, const std::string& today, const std::string& observedSince,
+                        int64_t seenSince) override;
+  void insertInvitation(const InvitationRecord& invitation) override;
+  void updateInvitation(const InvitationRecord& invitation) override;
+  std::optional<InvitationRecord> invitation(const std::string& id) override;
+  std::optional<InvitationRecord> invitationByCode(const std::string& codeHash) override;
+  std::vector<InvitationRecord> invitationsOf(const std::string& childId) override;
+  std::vector<InvitationRecord> invitationsInState(const std::string& state) override;
+
   void insertComment(const CommentRecord& comment) override;
   std::optional<CommentRecord> comment(const std::string& id) override;
   std::vector<CommentRecord> thread(const std::string& entryId, const std::string& childId) override;

@@ -62,7 +62,8 @@ class Store {
   // Housekeeping (the periodic jobs, domain/jobs.hpp); each returns how many rows went.
   // Sessions that ended before `endedBefore`, and open ones not seen since `seenBefore`.
   virtual int purgeSessions(int64_t endedBefore, int64_t seenBefore) = 0;
-  // Password-reset codes, device enrolment codes and device challenges past their time.
+  // Device enrolment codes and device challenges past their time; password-reset codes a
+  // month after (the managers' home shows codes that ran out unused).
   virtual int purgeExpiredCodes(int64_t now) = 0;
 
   virtual int64_t appendAudit(const AuditRecord& record) = 0;

@@ -1,0 +1,43 @@
+#pragma once
+// The managers' home as a to-do list (issue 16): counts that link to the work, read in one go
+// from the store with the setting's days (its time zone), plus the lockdown state, the data
+// disk and the family links waiting for a manager's confirmation.
+
+#include "domain/invitations.hpp"
+#include "domain/lockdown.hpp"
+#include "domain/media.hpp"
+
+namespace nestbox::domain {
+
+struct ManagerSummary {
+  storage::HomeCounts counts;
+  int invitationsOpen = 0;
+  int linksWaiting = 0;
+  bool lockdown = false;
+  SpaceReport storage;
+};
+
+class ManagerHome {
+ public:
+  // Children not observed for this many days are named; tablets not seen for this many.
+  static constexpr int kNotObservedDays = 14;
+  static constexpr int kNotSeenDays = 7;
+
+  ManagerHome(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children,
+              InvitationService& invitations, LockdownService& lockdown, MediaService& media)
+      : ctx_(ctx), journal_(journal), settings_(settings), children_(children), invitations_(invitations),
+        lockdown_(lockdown), media_(media) {}
+
+  ManagerSummary summary(const Principal& p);
+
+ private:
+  Context& ctx_;
+  storage::JournalStore& journal_;
+  SettingsService& settings_;
+  ChildrenService& children_;
+  InvitationService& invitations_;
+  LockdownService& lockdown_;
+  MediaService& media_;
+};
+
+}  // namespace nestbox::domain
