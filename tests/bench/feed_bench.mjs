@@ -3,17 +3,10 @@
 // run; on a small and a large generated setting.   node tests/bench/feed_bench.mjs
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { benchSetup, repo } from './bench_stack.mjs';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbox-feed-bench-'));
-const webRoot = path.join(root, 'web');
-const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-fs.cpSync(path.join(repo, 'web/dist'), webRoot, { recursive: true });
-fs.chmodSync(root, 0o755);  // nginx workers run as another user
-process.env.NESTBOX_WEB_ROOT = webRoot;
-process.env.NESTBOX_DAEMON ||= path.join(repo, 'build/release/daemon/nestboxd');
-const { Stack } = await import('../integration/harness.mjs');
+const { root, webRoot, Stack } = await benchSetup('nestbox-feed-bench-');
 
 function wrk(url, cookie) {
   const script = path.join(root, 'wrk.lua');

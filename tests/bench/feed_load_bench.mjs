@@ -11,19 +11,12 @@
 //   node tests/bench/feed_load_bench.mjs   (tests/bench/run builds the release tree first)
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { benchSetup, repo } from './bench_stack.mjs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbox-feed-load-'));
-const webRoot = path.join(root, 'web');
-const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-fs.cpSync(path.join(repo, 'web/dist'), webRoot, { recursive: true });
-fs.chmodSync(root, 0o755);  // nginx workers run as another user
-process.env.NESTBOX_WEB_ROOT = webRoot;
-process.env.NESTBOX_DAEMON ||= path.join(repo, 'build/release/daemon/nestboxd');
-const { Stack } = await import('../integration/harness.mjs');
+const { root, webRoot, Stack } = await benchSetup('nestbox-feed-load-');
 
 const PARENTS = Number(process.env.NESTBOX_BENCH_PARENTS || 40);
 const SECONDS = Number(process.env.NESTBOX_BENCH_SECONDS || 8);

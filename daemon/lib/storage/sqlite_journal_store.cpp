@@ -310,6 +310,16 @@ std::vector<std::string> SqliteStore::receiversOfMedia(const std::string& mediaI
   return ids;
 }
 
+std::vector<EntryRecord> SqliteStore::readPage(Database& db, Statement& s, const std::optional<EntryCursor>& before,
+                                               int limit) {
+  if (before) s.bind(s.parameterIndex(":before_time"), before->time).bind(s.parameterIndex(":before_id"), before->id);
+  s.bind(s.parameterIndex(":limit"), limit);
+  std::vector<EntryRecord> out;
+  while (s.step()) out.push_back(readEntry(s));
+  readEntryRelations(db, out);
+  return out;
+}
+
 void SqliteStore::writeEntryRelations(const EntryRecord& e) {
   db_->prepare("UPDATE media SET entry_id = NULL, position = 0 WHERE entry_id = ?1").bind(1, e.id).run();
   for (std::size_t i = 0; i < e.media.size(); ++i) {
@@ -464,12 +474,7 @@ std::vector<EntryRecord> SqliteStore::entries(const EntryQuery& q) {
   bindIf(":kind", q.kind);
   bindIf(":from", q.observedFrom);
   bindIf(":to", q.observedTo);
-  if (q.before) s.bind(s.parameterIndex(":before_time"), q.before->time).bind(s.parameterIndex(":before_id"), q.before->id);
-  s.bind(s.parameterIndex(":limit"), q.limit);
-  std::vector<EntryRecord> out;
-  while (s.step()) out.push_back(readEntry(s));
-  readEntryRelations(reader.db, out);
-  return out;
+  return readPage(reader.db, s, q.before, q.limit);
 }
 
 
@@ -504,12 +509,7 @@ std::vector<EntryRecord> SqliteStore::visibleEntries(const SqlFilter& visible, c
                               ") v JOIN entries e ON e.id = v.entry_id ORDER BY v.journal_at DESC, v.entry_id DESC").c_str());
   bindFilter(s, visible);
   if (q.aspectId) s.bind(s.parameterIndex(":aspect"), *q.aspectId);
-  if (q.before) s.bind(s.parameterIndex(":before_time"), q.before->time).bind(s.parameterIndex(":before_id"), q.before->id);
-  s.bind(s.parameterIndex(":limit"), q.limit);
-  std::vector<EntryRecord> out;
-  while (s.step()) out.push_back(readEntry(s));
-  readEntryRelations(reader.db, out);
-  return out;
+  return readPage(reader.db, s, q.before, q.limit);
 }
 
 bool SqliteStore::entryVisible(const std::string& entryId, const SqlFilter& visible) {

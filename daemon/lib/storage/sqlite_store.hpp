@@ -172,6 +172,8 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void writeEntryRelations(const EntryRecord& entry);
   void readEntryRelations(Database& db, EntryRecord& entry);
   void readEntryRelations(Database& db, std::vector<EntryRecord>& entries);
+  // Binds a page's cursor (when there is one) and :limit, runs it, reads each entry with its relations.
+  std::vector<EntryRecord> readPage(Database& db, Statement& statement, const std::optional<EntryCursor>& before, int limit);
   // Children whose families' feeds an entry (as it will be, and with `stored`, as it was) or
   // a media item's entry reaches.
   std::vector<std::string> receivers(const EntryRecord& entry, bool stored);
