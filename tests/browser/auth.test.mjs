@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSetUpStack, MANAGER_PASSWORD } from '../integration/harness.mjs';
-import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors } from './browser.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink } from './browser.mjs';
 
 let stack;
 let manager;
@@ -116,7 +116,7 @@ test('when the session ends mid-task, signing in again keeps what was typed', as
   const page = await openPage(browser, stack);
   await signIn(page, 'manager', MANAGER_PASSWORD);
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
-  await page.getByRole('link', { name: 'Accounts' }).first().click();
+  await menuLink(page, 'Accounts');
   await page.getByLabel('Name', { exact: true }).fill('Priya Practitioner');
   await page.getByLabel('Username').fill('priya');
   stack.advanceClock(16 * 60);  // past the manager's 15-minute idle limit

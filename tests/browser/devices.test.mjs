@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startSetUpStack } from '../integration/harness.mjs';
-import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET } from './browser.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, PHONE, TABLET } from './browser.mjs';
 
 let stack, manager, browser, kate, tabletPage, tabletName;
 const ids = {};
@@ -41,26 +41,72 @@ test('a manager registers a tablet; the tablet enrols with the code and staff si
   const office = await openPage(browser, stack, TABLET);
   await signIn(office, ...MANAGER);
   await office.getByRole('heading', { name: /Hello/ }).waitFor();
-  await office.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  await menuLink(office, 'Devices');
   await office.getByRole('heading', { name: 'Devices' }).waitFor();
-  // Where the box is, for pointing a new tablet at it, and the fingerprint to check it by.
+  // Where to open Nestbox on a new tablet, in plain words; the network's details are for IT support.
   const box = office.locator('nb-box-address');
   await box.getByTestId('box-url').waitFor();
   assert.equal(await box.getByTestId('box-url').textContent(), `https://nestbox-test.local:${stack.httpsPort}/`);
-  assert.equal((await box.getByTestId('ca-fingerprint').textContent()).trim(), new crypto.X509Certificate(stack.ca).fingerprint256);
   await box.getByRole('img', { name: /^QR code for https:/ }).waitFor();
+  assert.equal(await box.getByTestId('ca-fingerprint').count(), 0, 'no fingerprint on the devices screen');
+  assert.doesNotMatch(await box.textContent(), /mDNS|IPv6|fingerprint|\[fe80/);
   await box.scrollIntoViewIfNeeded();
   await checkScreen(office, 'devices-box-address');
+  // ...which are on the IT details page: the address, mDNS, every address, the CA fingerprint.
+  await box.getByRole('link', { name: 'IT details' }).click();
+  await office.getByRole('heading', { name: 'IT details' }).waitFor();
+  const details = office.locator('nb-box-details');
+  await details.getByTestId('box-url').waitFor();
+  assert.equal(await details.getByTestId('box-url').textContent(), `https://nestbox-test.local:${stack.httpsPort}/`);
+  assert.equal((await details.getByTestId('ca-fingerprint').textContent()).trim(), new crypto.X509Certificate(stack.ca).fingerprint256);
+  assert.match(await details.getByTestId('mdns-warning').textContent(), /Not announced on the network[\s\S]*mdns = off/);
+  assert.equal(await details.getByRole('link', { name: 'Download the box’s certificate' }).getAttribute('href'), '/api/v1/ca.crt');
+  await office.locator('.it-devices').getByText('Test tablet').waitFor();
+  await checkScreen(office, 'it-details');
+  await office.getByRole('link', { name: '← Devices' }).click();
+  await office.getByRole('heading', { name: 'Devices' }).waitFor();
   await office.getByRole('button', { name: 'Get an enrolment code' }).click();
   await office.getByText('Name the tablet so staff know which one it is').waitFor();
   tabletName = 'Blue room iPad 2';
   await office.getByLabel('Name', { exact: true }).fill(tabletName);
   await office.getByLabel('Room').selectOption({ label: 'Blue room' });
   await office.getByRole('button', { name: 'Get an enrolment code' }).click();
-  const code = (await office.getByLabel('Enrolment code').textContent()).trim();
+  const codeText = office.locator('.enrolment nb-copy-code .code');
+  const code = (await codeText.textContent()).trim();
   assert.match(code, /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
   await office.getByRole('img', { name: 'QR code for the enrolment address' }).waitFor();
+  // The code copies with one button, and says so to a screen reader.
+  await office.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await office.getByRole('button', { name: 'Copy enrolment code' }).click();
+  await office.getByRole('status').filter({ hasText: /^Copied$/ }).waitFor();
+  assert.equal(await office.evaluate(() => navigator.clipboard.readText()), code);
+  // On a phone it stays on one line, inside the screen.
+  await office.setViewportSize(PHONE);
+  const line = await codeText.evaluate((el) => ({ rects: el.getClientRects().length, right: el.getBoundingClientRect().right }));
+  assert.equal(line.rects, 1, 'the code is on one line');
+  assert.ok(line.right <= PHONE.width, `the code fits the phone's width (${line.right}px)`);
+  await office.setViewportSize(TABLET);
   await checkScreen(office, 'devices-enrolment-code');
+
+  // Each tablet has its own name: the box refuses a second one, and the page says so beside the field.
+  await office.getByLabel('Name', { exact: true }).fill(tabletName);
+  await office.getByRole('button', { name: 'Get an enrolment code' }).click();
+  await office.locator('#devices-name-error').waitFor();
+  assert.equal(await office.getByLabel('Name', { exact: true }).getAttribute('aria-invalid'), 'true');
+  await checkScreen(office, 'devices-name-taken');
+  const taken = await manager.post('/api/v1/devices', { name: tabletName });
+  assert.equal(taken.status, 409);
+  assert.equal(taken.json.error, 'name_taken');
+  assert.equal(taken.json.field, 'name');
+  // Renaming another tablet to that name is refused beside the rename form's own field.
+  const other = office.locator('ul.cards > li', { hasText: 'Test tablet' });
+  await other.getByRole('button', { name: 'Rename Test tablet' }).click();
+  await other.getByLabel('Name', { exact: true }).fill(tabletName);
+  await other.getByRole('button', { name: 'Save' }).click();
+  await other.locator('#rename-name-error').waitFor();
+  assert.equal(await office.locator('#devices-name-error').count(), 0);
+  await other.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal((await manager.get('/api/v1/devices')).json.devices.filter((d) => d.name === tabletName).length, 1);
 
   tabletPage = await openPage(browser, stack, TABLET);
   await tabletPage.goto('/sign-in');
@@ -90,13 +136,30 @@ test('a manager registers a tablet; the tablet enrols with the code and staff si
   const card = office.locator('ul.cards > li', { hasText: tabletName });
   await card.getByText('last used by Name kate').waitFor();
   await card.getByText('Active').waitFor();
+  // Rare and destructive actions are behind "More…"; re-enrolling asks first.
+  assert.equal(await card.getByRole('button', { name: 'Re-enrol…' }).isVisible(), false);
+  await card.locator('summary').click();
+  await checkScreen(office, 'devices-more-menu');
+  await card.getByRole('button', { name: 'Re-enrol…' }).click();
+  await card.getByText(`Re-enrol ${tabletName}?`).waitFor();
+  await checkScreen(office, 'devices-re-enrol-confirm');
+  await card.getByRole('button', { name: 'Cancel' }).click();
+  await card.getByText(`Re-enrol ${tabletName}?`).waitFor({ state: 'detached' });
   // The MDM tier: a certificate bundle to download, and its password shown once.
-  await card.getByRole('button', { name: `MDM certificate for ${tabletName}` }).click();
+  await card.locator('summary').click();
+  await card.getByRole('button', { name: 'MDM certificate…' }).click();
   const download = office.waitForEvent('download');
   await office.getByRole('link', { name: 'Download Blue-room-iPad-2.p12' }).click();
   assert.equal((await download).suggestedFilename(), 'Blue-room-iPad-2.p12');
   assert.match(await office.locator('.enrolment .code').textContent(), /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
-  await card.getByText('MDM certificate', { exact: false }).first().waitFor();
+  await office.getByRole('button', { name: 'Copy certificate password' }).waitFor();
+  // A second certificate would stop the first: that asks first too.
+  await card.locator('summary').click();
+  await card.getByRole('button', { name: 'MDM certificate…' }).click();
+  await card.getByText(`Issue a new MDM certificate for ${tabletName}?`).waitFor();
+  await card.getByRole('button', { name: 'Cancel' }).click();
+  await office.goto('/manage/it');
+  await office.locator('.it-devices li', { hasText: tabletName }).getByText(/MDM client certificate issued/).waitFor();
   assertNoPageErrors(office);
   assertNoPageErrors(tabletPage);
   await office.context().close();
@@ -154,7 +217,11 @@ test('a tablet reported lost is signed out at once, managers are alerted, and it
   await other.getByRole('heading', { name: /Hello/ }).waitFor();
   await other.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
   const card = other.locator('ul.cards > li', { hasText: tabletName });
-  await card.getByRole('button', { name: `Report lost, stolen or damaged: ${tabletName}` }).click();
+  // Reporting is one step away, under "More…" (no big red button on every card), and asks first.
+  await card.locator('summary').waitFor();
+  assert.equal(await card.getByRole('button', { name: /Report lost/ }).isVisible(), false);
+  await card.locator('summary').click();
+  await card.getByRole('button', { name: 'Report lost, stolen or damaged…' }).click();
   await card.getByText('will be revoked at once').waitFor();
   await card.getByLabel('What happened?').selectOption('lost');
   await card.getByLabel('Where and when (for the report)').fill('Left at the park after the outing');

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSetUpStack, MANAGER_PASSWORD } from '../integration/harness.mjs';
-import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET } from './browser.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET, menuLink } from './browser.mjs';
 
 let stack;
 let manager;
@@ -25,7 +25,7 @@ after(async () => {
 test('a manager adds a room and a child, attaches the parent and records consent', async () => {
   const page = await openPage(browser, stack, TABLET);
   await signIn(page, 'manager', MANAGER_PASSWORD);
-  await page.getByRole('link', { name: 'Rooms', exact: true }).click();
+  await menuLink(page, 'Rooms and children');
   await page.getByRole('heading', { name: 'Rooms and children' }).waitFor();
   await page.getByLabel('Room name').fill('Reception');
   await page.getByLabel('Families see entries').selectOption('scheduled');
@@ -63,7 +63,7 @@ test('staff record an observation about two children, linked to the curriculum',
   const page = await openPage(browser, stack);
   await signIn(page, 'kate', 'green apple orchard');
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
-  await page.getByRole('link', { name: 'Children', exact: true }).click();
+  await menuLink(page, 'Children');
   await page.getByRole('link', { name: 'Ben Brown' }).waitFor();
   await page.getByLabel('Only my key children').check();
   await page.getByRole('link', { name: 'Ben Brown' }).waitFor({ state: 'detached' });  // Kate is Ava's key person only

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSetUpStack, MANAGER_PASSWORD } from '../integration/harness.mjs';
-import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET } from './browser.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, PHONE, TABLET } from './browser.mjs';
 
 let stack;
 let manager;
@@ -19,8 +19,111 @@ after(async () => {
   await stack.stop();
 });
 
+// The manager's home (issue 16): what needs them, counted by the box, each item a link to
+// where the work is done; and a plain "Nothing needs you today" when all is done.
+test('the manager’s home is a to-do list whose counts link to the work', async () => {
+  const item = (id) => page.locator(`ul.todo > li[data-todo="${id}"]`);
+  const expectItem = async (id, text, href) => {
+    const link = item(id).getByRole('link');
+    await link.waitFor();
+    assert.match((await link.textContent()).replace(/\s+/g, ' ').trim(), text);
+    assert.equal(await link.getAttribute('href'), href);
+  };
+  // A fresh box: the first manager has no PIN yet, and that is all.
+  await expectItem('pin', /^1 member of staff without a PIN$/, '/manage/accounts');
+  assert.equal(await page.locator('ul.todo > li').count(), 1);
+
+  // With a PIN nothing is left, and the page says so rather than showing an empty list.
+  assert.equal((await manager.post('/api/v1/me/pin', { password: MANAGER_PASSWORD, pin: '4071' })).status, 200);
+  await page.reload();
+  await page.getByText('Nothing needs you today.').waitFor();
+  assert.equal(await page.locator('ul.todo').count(), 0);
+  await page.locator('[data-glance="lockdown"]').getByText('The journal is open.').waitFor();
+  await page.locator('[data-glance="release"]').getByText('No release date coming up.').waitFor();
+  await checkScreen(page, 'manager-home-all-done');
+
+  // A room released on set dates, a child with no consent, no parent and no key person, and a
+  // new member of staff who has not used their one-time code yet.
+  const ok = (res, what) => { assert.ok(res.status >= 200 && res.status < 300, `${what}: ${res.status} ${res.text}`); return res.json; };
+  const room = ok(await manager.post('/api/v1/rooms', { name: 'Reception', release_mode: 'scheduled' }), 'room').room.id;
+  ok(await manager.post(`/api/v1/rooms/${room}/releases`, { at: '2030-06-20T15:00:00Z' }), 'release date');
+  const ava = ok(await manager.post('/api/v1/children', { first_name: 'Ava', last_name: 'Ahmed', date_of_birth: '2021-01-10',
+    room_id: room, started_on: '2025-09-01' }), 'child').child.id;
+  ok(await manager.post('/api/v1/users', { username: 'new.starter', display_name: 'New Starter', role: 'staff' }), 'account');
+  await page.reload();
+  await expectItem('consent', /^1 child without consent recorded$/, '/manage/children');
+  await expectItem('parent', /^1 child with no parent attached or invited$/, '/manage/children');
+  await expectItem('codes-unused', /^1 account code handed out, not used yet$/, '/manage/accounts');
+  await expectItem('pin', /^1 member of staff without a PIN$/, '/manage/accounts');
+  await expectItem('observed-none', /^1 child without a key person, not observed for 14 days$/, '/staff/children');
+  // The next release, in the setting's time zone (Europe/London: 16:00 in summer), not the browser's.
+  assert.match((await page.locator('[data-glance="release"]').textContent()).replace(/\s+/g, ' '),
+    /Next release: Reception on 20 Jun 2030, 16:00\./);
+  await checkScreen(page, 'manager-home-todo');
+  await item('consent').getByRole('link').click();
+  await page.getByRole('heading', { name: 'Rooms and children' }).waitFor();
+  await page.goBack();
+  await item('pin').getByRole('link').click();
+  await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+
+  // An observation by staff waits for review: its item opens the journal filtered to it.
+  const { client: tom } = await stack.addUser(manager, 'tom', 'staff', 'quiet river stones');
+  ok(await tom.post('/api/v1/entries', { kind: 'observation', status: 'journal', title: 'Tower of ten blocks', body: 'Counted to ten.',
+    next_steps: '', observed_on: new Date().toISOString().slice(0, 10), child_ids: [ava], aspect_ids: [] }), 'entry');
+  await page.goto('/');
+  await expectItem('review', /^1 journal entry to review$/, '/staff/journal?status=review');
+  assert.equal(await item('observed-none').count(), 0, 'Ava is observed now');
+  await item('review').getByRole('link').click();
+  await page.getByRole('heading', { name: 'Journal' }).waitFor();
+  assert.equal(await page.getByLabel('Status').inputValue(), 'review');
+  await page.getByRole('link', { name: 'Tower of ten blocks' }).waitFor();
+  assertNoPageErrors(page);
+});
+
+test('the menu: four groups on a tablet, one Menu button on a phone', async () => {
+  await page.goto('/');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const groups = nav.locator('button.group-toggle');
+  await groups.first().waitFor();
+  assert.deepEqual((await groups.allTextContents()).map((t) => t.trim()),
+    ['Journal', 'Children and families', 'Setting and safety', 'My account']);
+  const tops = await groups.evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
+  assert.equal(new Set(tops).size, 1, `the groups sit in one row at tablet size (${tops})`);
+  // A group opens as a list of links; Escape closes it and gives the focus back.
+  assert.equal(await nav.getByRole('link', { name: 'Audit log' }).count(), 0, 'closed groups hide their links');
+  await nav.getByRole('button', { name: 'Setting and safety' }).click();
+  for (const name of ['Accounts', 'Devices', 'IT details', 'Audit log', 'Setting']) {
+    await nav.getByRole('link', { name, exact: true }).waitFor();
+  }
+  await page.keyboard.press('Escape');
+  await nav.getByRole('link', { name: 'Audit log' }).waitFor({ state: 'hidden' });
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Setting and safety');
+  await nav.getByRole('button', { name: 'Setting and safety' }).click();
+  await checkScreen(page, 'menu-group-open');
+  await page.locator('main').click({ position: { x: 5, y: 5 } });  // a click elsewhere closes it
+  await nav.getByRole('link', { name: 'Audit log' }).waitFor({ state: 'hidden' });
+
+  // On a phone: the name and one Menu button, in one row; the menu lists every group.
+  await page.setViewportSize(PHONE);
+  const header = await page.locator('header.top').boundingBox();
+  assert.ok(header.height < 80, `the header is one row on a phone (${header.height}px)`);
+  assert.equal(await groups.first().isVisible(), false);
+  await nav.getByRole('button', { name: 'Menu' }).click();
+  for (const name of ['Journal', 'From families', 'Rooms and children', 'Invitations', 'Accounts', 'Devices', 'IT details',
+    'Audit log', 'Setting', 'My account', 'Change password']) {
+    await nav.getByRole('link', { name, exact: true }).waitFor();
+  }
+  await nav.getByRole('button', { name: 'Sign out' }).waitFor();
+  await checkScreen(page, 'menu-phone-open');
+  await nav.getByRole('link', { name: 'IT details' }).click();
+  await page.getByRole('heading', { name: 'IT details' }).waitFor();
+  assert.equal(await nav.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded'), 'false', 'the menu closes on the way');
+  await page.setViewportSize(TABLET);
+  assertNoPageErrors(page);
+});
+
 test('accounts: an empty filter explains itself; adding shows the one-time code once', async () => {
-  await page.getByRole('link', { name: 'Accounts' }).first().click();
+  await menuLink(page, 'Accounts');
   await page.getByRole('heading', { name: 'Accounts' }).waitFor();
   await page.getByLabel('Role').first().selectOption('parent');
   await page.getByText('No accounts match these filters.').waitFor();
@@ -37,6 +140,11 @@ test('accounts: an empty filter explains itself; adding shows the one-time code 
   await page.getByText('Kate Key’s account is ready.').waitFor();
   const code = await page.locator('.code-box').textContent();
   assert.match(code, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+  // On one line with a Copy button, whose outcome a screen reader hears.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy one-time code' }).click();
+  await page.getByRole('status').filter({ hasText: /^Copied$/ }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
   await page.getByRole('link', { name: 'Kate Key' }).waitFor();
   await checkScreen(page, 'accounts-created');
 
@@ -82,7 +190,7 @@ test('one account: edit, PIN, reset code and deactivation with a confirm step', 
 
 test('the audit log filters by what, who and when', async () => {
   await stack.client().signIn('manager', 'a wrong password');
-  await page.getByRole('link', { name: 'Audit log' }).first().click();
+  await menuLink(page, 'Audit log');
   await page.getByRole('heading', { name: 'Audit log' }).waitFor();
   await page.locator('ul.cards li').first().waitFor();
   await checkScreen(page, 'audit-log');
@@ -108,7 +216,7 @@ test('the audit log filters by what, who and when', async () => {
 });
 
 test('the setting page saves within limits and explains what it refuses', async () => {
-  await page.getByRole('link', { name: 'Setting' }).first().click();
+  await menuLink(page, 'Setting');
   await page.getByRole('heading', { name: 'Setting', exact: true }).waitFor();
   await checkScreen(page, 'setting');
   await page.getByLabel('Managers: minutes idle').fill('0');
@@ -134,7 +242,13 @@ test('staff opening a manager page are told it is for managers, and the API agre
   const staffPage = await openPage(browser, stack);
   await signIn(staffPage, 'priya', 'Swings And Slides 4');
   await staffPage.getByRole('heading', { name: /Hello/ }).waitFor();
-  assert.equal(await staffPage.getByRole('link', { name: 'Accounts' }).count(), 0);
+  assert.equal(await staffPage.getByRole('link', { name: 'Accounts', includeHidden: true }).count(), 0);
+  // Staff keep a short menu, behind one button on a phone; their home is their key children.
+  await staffPage.getByRole('heading', { name: 'Your key children' }).waitFor();
+  await staffPage.getByRole('button', { name: 'Menu' }).click();
+  const links = await staffPage.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+  assert.deepEqual(links.map((l) => l.trim()), ['Home', 'Journal', 'Children', 'Devices', 'My account']);
+  await checkScreen(staffPage, 'staff-home-menu');
   for (const path of ['/manage/accounts', '/manage/audit', '/manage/settings']) {
     await staffPage.goto(path);
     await staffPage.getByRole('heading', { name: 'This page is for managers' }).waitFor();

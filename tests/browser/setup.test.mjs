@@ -40,18 +40,25 @@ test('a fresh box opens on setup; a wrong code is explained next to its field', 
   await checkScreen(page, 'setup-wrong-code');
 });
 
-test('the setup page shows where the box is, a QR code to open it, and the CA fingerprint to compare', async () => {
+test('the setup page shows where the box is and a QR code to open it; the details for IT support fold away', async () => {
   const panel = page.locator('nb-box-address');
   const url = `https://nestbox-test.local:${stack.httpsPort}/`;
   await panel.getByTestId('box-url').waitFor();
   assert.equal(await panel.getByTestId('box-url').textContent(), url);
   assert.equal(await panel.getByRole('img', { name: `QR code for ${url}` }).getAttribute('data-text'), url);
+  // In plain words: no file paths, mDNS flags or fingerprints outside the IT details.
+  assert.doesNotMatch(await page.locator('#setup-code-hint').textContent(), /\//);
+  const details = page.locator('details.it-details');
+  assert.equal(await details.getByTestId('ca-fingerprint').isVisible(), false);
+  await details.getByText('Details for IT support').click();
   const fingerprint = new crypto.X509Certificate(stack.ca).fingerprint256;
-  assert.equal((await panel.getByTestId('ca-fingerprint').textContent()).trim(), fingerprint);
-  // This stack does not announce itself (mdns = off): the page says so and points to the address.
-  assert.match(await panel.getByTestId('mdns-warning').textContent(), /Not announced on the network[\s\S]*mdns = off/);
-  assert.equal(await panel.getByRole('link', { name: 'Download the box’s certificate' }).getAttribute('href'), '/api/v1/ca.crt');
-  await panel.scrollIntoViewIfNeeded();
+  assert.equal((await details.getByTestId('ca-fingerprint').textContent()).trim(), fingerprint);
+  // This stack does not announce itself (mdns = off): the details say so and list the addresses.
+  assert.match(await details.getByTestId('mdns-warning').textContent(), /Not announced on the network[\s\S]*mdns = off/);
+  assert.equal(await details.getByRole('link', { name: 'Download the box’s certificate' }).getAttribute('href'), '/api/v1/ca.crt');
+  // Where the setup code is written, for whoever has the box's files.
+  await details.getByText(/written to .*setup-code/).waitFor();
+  await details.scrollIntoViewIfNeeded();
   await checkScreen(page, 'setup-box-address');
 });
 

@@ -23,10 +23,26 @@ import './views/staff-views';
 import './views/children-views';
 import './views/device-views';
 import './views/lockdown-view';
+import './views/it-view';
 
 type Boot = 'loading' | 'setup' | 'ready' | 'offline' | 'lockdown';
 
 const PUBLIC_PATHS = new Set(['/sign-in', '/set-password', '/enrol', '/lockdown']);
+
+// The manager's menu in groups (issue 16): what they do, not how the box is built.
+const MANAGER_MENU: Array<{ id: string; label: string; links: Array<{ href: string; label: string }> }> = [
+  { id: 'journal', label: 'Journal', links: [
+    { href: '/staff/journal', label: 'Journal' }, { href: '/staff/contributions', label: 'From families' }] },
+  { id: 'children', label: 'Children and families', links: [
+    { href: '/manage/children', label: 'Rooms and children' }, { href: '/manage/invitations', label: 'Invitations' },
+    { href: '/staff/children', label: 'Children’s journals' }] },
+  { id: 'safety', label: 'Setting and safety', links: [
+    { href: '/manage/accounts', label: 'Accounts' }, { href: '/devices', label: 'Devices' },
+    { href: '/manage/it', label: 'IT details' }, { href: '/manage/audit', label: 'Audit log' },
+    { href: '/manage/settings', label: 'Setting' }] },
+  { id: 'account', label: 'My account', links: [
+    { href: '/account/sessions', label: 'My account' }, { href: '/account/password', label: 'Change password' }] },
+];
 
 @customElement('nb-app')
 export class NestboxApp extends LightElement {
@@ -35,15 +51,24 @@ export class NestboxApp extends LightElement {
   @state() private path = currentPath();
   @state() private reauthenticating = false;
   @state() private bootError = '';
+  @state() private menuOpen = false;        // the phone menu
+  @state() private openGroup: string | null = null;  // a manager's menu group
 
   connectedCallback(): void {
     super.connectedCallback();
     onRouteChange((path) => {
       this.path = path;
+      this.menuOpen = false;
+      this.openGroup = null;
       this.updateComplete.then(() => this.focusHeading());
     });
     sessionEvents.addEventListener('expired', () => {
       if (this.session) this.reauthenticating = true;
+    });
+    // A click elsewhere, or on one of the menu's links, closes the menu.
+    document.addEventListener('click', (e) => {
+      const target = e.target as Element | null;
+      if (!target?.closest?.('nav.main-nav') || target.closest('nav.main-nav a')) { this.menuOpen = false; this.openGroup = null; }
     });
     this.addEventListener('session-changed', (e) => this.adoptSession((e as CustomEvent<Session | null>).detail));
     // Child view starts and ends on the box; the session says which, so read it again.
@@ -140,25 +165,58 @@ export class NestboxApp extends LightElement {
       ${this.reauthenticating ? this.reauthDialog() : nothing}`;
   }
 
+  // The menu (issue 16). Managers: four groups, each a disclosure (a dropdown on wide
+  // screens); staff: a short list; on a phone both fold behind one "Menu" button. Parents keep
+  // their three links.
   private header(): TemplateResult {
     const s = this.session;
+    const here = (href: string) => this.path === href || this.path.startsWith(`${href}/`);
     const link = (href: string, label: string) =>
       html`<li><a href=${href} aria-current=${this.path === href ? 'page' : nothing}>${label}</a></li>`;
+    const signOut = html`<li><button class="link" type="button" @click=${() => this.signOut()}>Sign out</button></li>`;
+    const toggle = html`<button type="button" class="menu-toggle" aria-expanded=${this.menuOpen ? 'true' : 'false'}
+      aria-controls="main-menu" @click=${() => { this.menuOpen = !this.menuOpen; this.openGroup = null; }}>Menu</button>`;
+    let nav: TemplateResult | typeof nothing = nothing;
+    if (s && !s.must_change_password && !s.child_view) {
+      if (s.user.role === 'parent') {
+        nav = html`<nav aria-label="Main" class="main-nav"><ul>
+          ${link('/journal', 'Journal')}${link('/account/sessions', 'My account')}${signOut}</ul></nav>`;
+      } else if (s.user.role === 'staff') {
+        nav = html`<nav aria-label="Main" class="main-nav collapsible" @keydown=${this.menuKey}>${toggle}
+          <ul id="main-menu" class=${this.menuOpen ? 'open' : ''}>
+            ${link('/', 'Home')}${link('/staff/journal', 'Journal')}${link('/staff/children', 'Children')}
+            ${link('/devices', 'Devices')}${link('/account/sessions', 'My account')}${signOut}</ul></nav>`;
+      } else {
+        nav = html`<nav aria-label="Main" class="main-nav collapsible grouped" @keydown=${this.menuKey}>${toggle}
+          <ul id="main-menu" class=${this.menuOpen ? 'open' : ''}>${MANAGER_MENU.map((g) => {
+            const open = this.openGroup === g.id;
+            return html`<li class="nav-group">
+              <button type="button" class="group-toggle ${g.links.some((l) => here(l.href)) ? 'current' : ''}"
+                aria-expanded=${open ? 'true' : 'false'} aria-controls="menu-${g.id}"
+                @click=${() => { this.openGroup = open ? null : g.id; }}>${g.label}</button>
+              <span class="group-label">${g.label}</span>
+              <ul id="menu-${g.id}" class=${open ? 'open' : ''}>
+                ${g.links.map((l) => link(l.href, l.label))}${g.id === 'account' ? signOut : nothing}</ul></li>`;
+          })}</ul></nav>`;
+      }
+    }
     return html`<header class="top"><div class="bar">
       <a class="brand" href="/" dir="auto">${s?.setting?.name ?? 'Nestbox'}</a>
-      ${s && !s.must_change_password && !s.child_view
-        ? html`<nav aria-label="Main"><ul>
-            ${s.user.role === 'parent' ? link('/journal', 'Journal') : html`${link('/', 'Home')}${link('/staff/journal', 'Journal')}${link('/staff/children', 'Children')}`}
-            ${s.user.role === 'manager'
-              ? html`${link('/manage/children', 'Rooms')}${link('/manage/accounts', 'Accounts')}${link('/manage/audit', 'Audit log')}${link('/manage/settings', 'Setting')}`
-              : nothing}
-            ${s.user.role !== 'parent' ? link('/devices', 'Devices') : nothing}
-            ${link('/account/sessions', 'My account')}
-            <li><button class="link" type="button" @click=${() => this.signOut()}>Sign out</button></li>
-          </ul></nav>`
-        : nothing}
+      ${nav}
     </div></header>`;
   }
+
+  // Escape closes an open group or the phone menu, and gives the focus back to its button.
+  private menuKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || (!this.openGroup && !this.menuOpen)) return;
+    const group = this.openGroup;
+    this.openGroup = null;
+    if (!group) this.menuOpen = false;
+    const button = group
+      ? this.querySelector<HTMLElement>(`[aria-controls="menu-${group}"]`)
+      : this.querySelector<HTMLElement>('.menu-toggle');
+    button?.focus();
+  };
 
   private screen(): TemplateResult {
     if (this.boot === 'loading') return html`<p class="panel narrow" role="status">Connecting to the box…</p>`;
@@ -215,6 +273,7 @@ export class NestboxApp extends LightElement {
       const account = path.match(/^\/manage\/accounts\/([0-9a-f]{32})$/);
       if (account) return html`<nb-account-view .userId=${account[1]} .session=${s}></nb-account-view>`;
       if (path === '/manage/audit') return html`<nb-audit-view></nb-audit-view>`;
+      if (path === '/manage/it') return html`<nb-it-view></nb-it-view>`;
       if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view><nb-lockdown-switch></nb-lockdown-switch>`;
       if (path === '/manage/children') return html`<nb-manage-children-view></nb-manage-children-view>`;
       const child = path.match(/^\/manage\/children\/([0-9a-f]{32})$/);

@@ -7,6 +7,7 @@ import type { Child } from '../journal';
 import type { MediaItem } from '../media';
 import { qrCode } from '../qr';
 import './box-address';
+import '../copy-code';
 import '../media';
 
 interface Device {
@@ -65,7 +66,7 @@ export class EnrolView extends FormView {
 
   render() {
     pageTitle('Register this tablet');
-    const homeScreen = html`<p class="notice"><strong>Add Nestbox to the Home Screen</strong> (Share, then “Add to Home
+    const homeScreen = html`<p class="warning"><strong>Add Nestbox to the Home Screen</strong> (Share, then “Add to Home
       Screen” on an iPad). Safari forgets a site’s key after seven days without use unless the app is on the Home
       Screen; then a manager has to register the tablet again.</p>`;
     if (this.done && this.device) {
@@ -95,8 +96,46 @@ const WHAT = [
   { value: 'damaged', label: 'Damaged' },
 ];
 
+function roomOptions(rooms: Map<string, string>) {
+  return [{ value: '', label: 'No room' }, ...[...rooms].map(([value, label]) => ({ value, label }))];
+}
+
+// Renaming one tablet: its own form, so the box's answer about the name (a name another tablet
+// has: 409 name_taken, field "name") lands beside this name field, not the register form's.
+@customElement('nb-device-rename')
+export class DeviceRename extends FormView {
+  @property({ attribute: false }) device!: Device;
+  @property({ attribute: false }) rooms = new Map<string, string>();
+  protected fieldPrefix = 'rename';
+
+  private async save(event: Event): Promise<void> {
+    event.preventDefault();
+    const done = await this.run(async () => {
+      const name = this.value('name');
+      if (!name) this.fail('name', 'Name the tablet so staff know which one it is.');
+      await api('PATCH', `/devices/${this.device.id}`, { name, room_id: this.value('room_id') });
+    });
+    if (done) this.dispatchEvent(new CustomEvent('device-saved', { bubbles: true }));
+  }
+
+  render() {
+    const d = this.device;
+    return html`<form class="panel" @submit=${this.save} novalidate aria-label="Rename ${d.name}">
+      ${this.formFeedback()}
+      ${this.field('name', 'Name', { required: true, value: d.name, maxlength: 80, hint: 'Each tablet has its own name.' })}
+      ${this.field('room_id', 'Room', { value: d.room_id ?? '', options: roomOptions(this.rooms) })}
+      <div class="actions"><button type="submit" class="primary" ?disabled=${this.busy}>Save</button>
+        <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('device-cancel', { bubbles: true }))}>Cancel</button></div>
+    </form>`;
+  }
+}
+
+type Confirming = { device: Device; action: 're-enrol' | 'certificate' };
+
 // /devices: the setting's tablets. Everyone on the staff can report one lost, stolen or
-// damaged (it is revoked at once); managers register, rename, re-enrol and see alerts.
+// damaged (it is revoked at once); managers register, rename, re-enrol and see alerts. What
+// cannot be undone sits behind "More…" and asks first (issue 16); the network's details are on
+// the IT details page.
 @customElement('nb-devices-view')
 export class DevicesView extends FormView {
   @property({ attribute: false }) session!: Session;
@@ -105,6 +144,7 @@ export class DevicesView extends FormView {
   @state() private issued: Enrolment | null = null;
   @state() private reporting: Device | null = null;
   @state() private renaming: Device | null = null;
+  @state() private confirming: Confirming | null = null;
   @state() private certificate: { name: string; url: string; file: string; password: string; expires: string } | null = null;
   protected fieldPrefix = 'devices';
 
@@ -124,6 +164,20 @@ export class DevicesView extends FormView {
     this.devices = (await api<{ devices: Device[] }>('GET', '/devices')).devices;
   }
 
+  // One open action at a time; the "More…" menu it came from closes.
+  private open(event: Event, what: { reporting?: Device; renaming?: Device; confirming?: Confirming }): void {
+    const menu = (event.target as Element).closest('details');
+    if (menu) menu.open = false;
+    this.errors = {};  // an earlier problem with another form is no longer the point
+    this.formError = '';
+    this.reporting = what.reporting ?? null;
+    this.renaming = what.renaming ?? null;
+    this.confirming = what.confirming ?? null;
+    // After the form (a child element for renaming) has rendered.
+    this.updateComplete.then(() => setTimeout(() =>
+      this.querySelector<HTMLElement>('.card-action input, .card-action select, .card-action button')?.focus(), 0));
+  }
+
   private async register(event: Event): Promise<void> {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
@@ -138,6 +192,7 @@ export class DevicesView extends FormView {
   }
 
   private async reEnrol(d: Device): Promise<void> {
+    this.confirming = null;
     await this.run(async () => {
       this.issued = await api<Enrolment>('POST', `/devices/${d.id}/re-enrol`, {});
       await this.load();
@@ -146,6 +201,7 @@ export class DevicesView extends FormView {
 
   // The MDM tier: a client certificate bundle for the setting's device-management system.
   private async issueCertificate(d: Device): Promise<void> {
+    this.confirming = null;
     await this.run(async () => {
       const issued = await api<Certificate>('POST', `/devices/${d.id}/certificate`, {});
       const bytes = Uint8Array.from(atob(issued.certificate.pkcs12_base64), (c) => c.charCodeAt(0));
@@ -168,8 +224,9 @@ export class DevicesView extends FormView {
         then counts as registered without the browser key. It lasts until ${formatTime(c.expires)}; issuing another or
         reporting the tablet lost stops it working.</p>
       <p><a class="button" href=${c.url} download=${c.file}>Download ${c.file}</a></p>
-      <p>Password (shown once): <span class="code">${c.password}</span></p>
-      <button type="button" @click=${() => { URL.revokeObjectURL(c.url); this.certificate = null; }}>Done</button>
+      <p>Password (shown once):</p>
+      <nb-copy-code .code=${c.password} label="certificate password" code-class="code"></nb-copy-code>
+      <div class="actions"><button type="button" @click=${() => { URL.revokeObjectURL(c.url); this.certificate = null; }}>Done</button></div>
     </div>`;
   }
 
@@ -181,14 +238,10 @@ export class DevicesView extends FormView {
     if (done) this.notice = html`Alert for ${bdi(d.name)} acknowledged.`;
   }
 
-  private async rename(event: Event): Promise<void> {
-    event.preventDefault();
-    const d = this.renaming!;
-    const done = await this.run(async () => {
-      await api('PATCH', `/devices/${d.id}`, { name: this.value('rename'), room_id: this.value('rename_room') });
-      await this.load();
-    });
-    if (done) { this.renaming = null; this.notice = 'Saved.'; }
+  private async renamed(): Promise<void> {
+    this.renaming = null;
+    const done = await this.run(() => this.load());
+    if (done) this.notice = 'Saved.';
   }
 
   private async report(event: Event): Promise<void> {
@@ -211,13 +264,51 @@ export class DevicesView extends FormView {
     const address = `${window.location.origin}/enrol#code=${e.enrolment.code}`;
     return html`<div class="panel enrolment" role="status">
       <h2>Enrolment code for ${bdi(e.device.name)}</h2>
-      <p>On the tablet, open <strong>${window.location.origin}/enrol</strong> and type the code, or scan the QR code
-        with the tablet’s camera. The code works once, until ${formatTime(e.enrolment.expires_at)} (10 minutes).</p>
-      <p class="code" aria-label="Enrolment code">${e.enrolment.code}</p>
+      <p>On the tablet, open <strong class="address-inline">${window.location.origin}/enrol</strong> and type the code, or scan
+        the QR code with the tablet’s camera. The code works once, until ${formatTime(e.enrolment.expires_at)} (10 minutes).</p>
+      <nb-copy-code .code=${e.enrolment.code} label="enrolment code" code-class="code" data-testid="enrolment-code"></nb-copy-code>
       ${qrCode(address, 'QR code for the enrolment address')}
       <p class="hint">Then add Nestbox to the tablet’s Home Screen, so the tablet keeps its key.</p>
       <button type="button" @click=${() => { this.issued = null; }}>Done</button>
     </div>`;
+  }
+
+  private confirmPanel(d: Device): TemplateResult | typeof nothing {
+    const c = this.confirming;
+    if (!c || c.device !== d) return nothing;
+    const cancel = html`<button type="button" @click=${() => { this.confirming = null; }}>Cancel</button>`;
+    if (c.action === 're-enrol') {
+      return html`<div class="panel card-action confirm" role="group" aria-label="Re-enrol ${d.name}?">
+        <p><strong>Re-enrol ${bdi(d.name)}?</strong> Its key stops working now: whoever is signed in on it is signed out.
+          You get a new code to register it again (it lasts 10 minutes).</p>
+        <div class="actions"><button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.reEnrol(d)}>Yes, re-enrol</button>${cancel}</div>
+      </div>`;
+    }
+    return html`<div class="panel card-action confirm" role="group" aria-label="New MDM certificate for ${d.name}?">
+      <p><strong>Issue a new MDM certificate for ${bdi(d.name)}?</strong> The certificate it has now stops working.</p>
+      <div class="actions"><button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.issueCertificate(d)}>Yes, issue a new one</button>${cancel}</div>
+    </div>`;
+  }
+
+  // "More…": what is rarely needed, or cannot be undone, folded away from the card.
+  private moreMenu(d: Device): TemplateResult | typeof nothing {
+    const items: TemplateResult[] = [];
+    if (this.manager && d.state !== 'revoked') {
+      items.push(html`<li><button type="button" @click=${(e: Event) => (d.has_certificate
+        ? this.open(e, { confirming: { device: d, action: 'certificate' } })
+        : (this.open(e, {}), this.issueCertificate(d)))}>MDM certificate…</button></li>`);
+    }
+    if (this.manager && d.state === 'active') {
+      items.push(html`<li><button type="button" @click=${(e: Event) => this.open(e, { confirming: { device: d, action: 're-enrol' } })}>Re-enrol…</button></li>`);
+    }
+    if (d.state !== 'revoked') {
+      items.push(html`<li><button type="button" class="danger" @click=${(e: Event) => this.open(e, { reporting: d })}>Report lost, stolen or damaged…</button></li>`);
+    }
+    if (!items.length) return nothing;
+    return html`<details class="more">
+      <summary>More…<span class="visually-hidden"> for ${d.name}</span></summary>
+      <ul class="more-menu">${items}</ul>
+    </details>`;
   }
 
   private card(d: Device): TemplateResult {
@@ -226,24 +317,20 @@ export class DevicesView extends FormView {
       <div class="card-head"><span class="card-title" dir="auto">${d.name}</span><span class="tag ${d.state}">${state}</span></div>
       <p class="meta">${d.room_id ? this.rooms.get(d.room_id) ?? '' : 'No room'}
         · last seen ${d.last_seen_at ? formatTime(d.last_seen_at) : 'never'}
-        ${d.has_certificate ? ' · MDM certificate' : ''}
-        ${d.last_user_name ? html` · last used by ${d.last_user_name}` : nothing}
-        ${d.last_address ? html` · from ${d.last_address}` : nothing}</p>
+        ${d.last_user_name ? html` · last used by ${d.last_user_name}` : nothing}</p>
       ${d.state === 'revoked' && d.revoked_note ? html`<p>“${d.revoked_note}”</p>` : nothing}
       ${d.alert ? html`<p class="warning" role="alert">Reported ${d.revoked_reason} ${d.revoked_at ? formatTime(d.revoked_at) : ''}.
         ${this.manager ? 'The report is in the audit log.' : 'Managers have been alerted.'}</p>` : nothing}
       <div class="actions">
-        ${d.state !== 'revoked'
-          ? html`<button type="button" class="danger" @click=${() => { this.reporting = d; this.renaming = null; }}
-              aria-label="Report lost, stolen or damaged: ${d.name}">Report lost, stolen or damaged</button>` : nothing}
         ${this.manager ? html`
-          <button type="button" @click=${() => { this.renaming = d; this.reporting = null; }} aria-label="Rename ${d.name}">Rename</button>
-          <button type="button" @click=${() => this.reEnrol(d)} aria-label="Re-enrol ${d.name}">Re-enrol</button>
-          ${d.state !== 'revoked' ? html`<button type="button" @click=${() => this.issueCertificate(d)}
-            aria-label="MDM certificate for ${d.name}">MDM certificate</button>` : nothing}
+          <button type="button" @click=${(e: Event) => this.open(e, { renaming: d })} aria-label="Rename ${d.name}">Rename</button>
+          ${d.state !== 'active' ? html`<button type="button" @click=${() => this.reEnrol(d)}
+            aria-label="${d.state === 'pending' ? 'New enrolment code' : 'Re-enrol'} for ${d.name}">${d.state === 'pending' ? 'New enrolment code' : 'Re-enrol'}</button>` : nothing}
           ${d.alert ? html`<button type="button" @click=${() => this.acknowledge(d)}>Acknowledge alert</button>` : nothing}` : nothing}
+        ${this.moreMenu(d)}
       </div>
-      ${this.reporting === d ? html`<form class="panel" @submit=${this.report} novalidate aria-label="Report ${d.name}">
+      ${this.confirmPanel(d)}
+      ${this.reporting === d ? html`<form class="panel card-action" @submit=${this.report} novalidate aria-label="Report ${d.name}">
         <p><strong>${bdi(d.name)} will be revoked at once:</strong> whoever is signed in on it is signed out, uploads it has
           not finished are discarded, and it cannot sign in again until a manager re-enrols it.</p>
         ${this.field('what', 'What happened?', { options: WHAT, required: true })}
@@ -251,13 +338,8 @@ export class DevicesView extends FormView {
         <div class="actions"><button type="submit" class="danger" ?disabled=${this.busy}>Revoke ${d.name}</button>
           <button type="button" @click=${() => { this.reporting = null; }}>Cancel</button></div>
       </form>` : nothing}
-      ${this.renaming === d ? html`<form class="panel" @submit=${this.rename} novalidate aria-label="Rename ${d.name}">
-        ${this.field('rename', 'Name', { required: true, value: d.name, maxlength: 80 })}
-        ${this.field('rename_room', 'Room', { value: d.room_id ?? '', options: [{ value: '', label: 'No room' },
-          ...[...this.rooms].map(([value, label]) => ({ value, label }))] })}
-        <div class="actions"><button type="submit" class="primary" ?disabled=${this.busy}>Save</button>
-          <button type="button" @click=${() => { this.renaming = null; }}>Cancel</button></div>
-      </form>` : nothing}
+      ${this.renaming === d ? html`<nb-device-rename class="card-action" .device=${d} .rooms=${this.rooms}
+        @device-saved=${() => this.renamed()} @device-cancel=${() => { this.renaming = null; }}></nb-device-rename>` : nothing}
     </li>`;
   }
 
@@ -267,21 +349,21 @@ export class DevicesView extends FormView {
     return html`<section>
       <h1>Devices</h1>
       <p class="lead">Staff record only on these tablets, on the setting’s secure network. If one is lost, stolen or
-        damaged, report it here straight away.</p>
+        damaged, report it straight away: “More…” on the tablet, then “Report lost, stolen or damaged”.</p>
       ${alerts && this.manager ? html`<p class="warning" role="alert">${alerts} device report${alerts === 1 ? '' : 's'} to acknowledge.</p>` : nothing}
       ${this.formFeedback()}
       ${this.enrolmentPanel()}
       ${this.certificatePanel()}
       ${this.manager ? html`<form class="panel" @submit=${this.register} novalidate aria-labelledby="register-title">
         <h2 id="register-title">Register a tablet</h2>
-        ${this.field('name', 'Name', { required: true, maxlength: 80, hint: 'What staff call it, e.g. “Blue room iPad 2”.' })}
-        ${this.field('room_id', 'Room', { options: [{ value: '', label: 'No room' }, ...[...this.rooms].map(([value, label]) => ({ value, label }))] })}
+        ${this.field('name', 'Name', { required: true, maxlength: 80, hint: 'What staff call it, e.g. “Blue room iPad 2”. Each tablet has its own name.' })}
+        ${this.field('room_id', 'Room', { options: roomOptions(this.rooms) })}
         ${this.submitButton('Get an enrolment code', 'Creating…')}
       </form>` : nothing}
       ${this.devices === null ? html`<p role="status">Loading…</p>`
         : this.devices.length === 0 ? html`<div class="empty"><p>No tablets yet.${this.manager ? ' Register the first one above.' : ' A manager registers them.'}</p></div>`
         : html`<ul class="cards" aria-label="Devices">${this.devices.map((d) => this.card(d))}</ul>`}
-      <nb-box-address></nb-box-address>
+      <nb-box-address ?it-link=${this.manager}></nb-box-address>
     </section>`;
   }
 }

@@ -1,7 +1,8 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type Session } from '../api';
 import { bdi, LightElement, pageTitle } from '../base';
+import type { Child } from '../journal';
 
 interface Storage {
   total_bytes: number;
@@ -12,10 +13,58 @@ interface Storage {
   state: 'ok' | 'low' | 'full';
 }
 
+// GET /manager/summary: what needs a manager, counted by the box.
+export interface ManagerSummary {
+  entries_awaiting_review: number;
+  contributions_waiting: number;
+  links_waiting: number;
+  children_without_consent: number;
+  children_without_parent: number;
+  invitations_open: number;
+  account_codes_unused: number;
+  account_codes_expired: number;
+  staff_without_pin: number;
+  tablets_not_seen: number;
+  not_observed: Array<{ key_person_id: string | null; key_person_name: string | null; children: number }>;
+  next_release: { room_id: string; room_name: string; at: string } | null;
+  lockdown: boolean;
+  storage: { state: 'ok' | 'low' | 'full'; free_bytes: number; reserve_bytes: number };
+}
+
 function gib(bytes: number): string {
   return bytes >= 1 << 30 ? `${(bytes / (1 << 30)).toFixed(1)} GB` : `${Math.round(bytes / (1 << 20))} MB`;
 }
 
+// "1 child", "3 children": the count and the noun it goes with.
+function count(n: number, one: string, many: string): string {
+  return `${n} ${plural(n, one, many)}`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
+// A date and time in the setting's own time zone when the box gave it, else the browser's.
+function formatInZone(iso: string, timeZone: string | null): string {
+  const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+  try {
+    return new Date(iso).toLocaleString(undefined, timeZone ? { ...options, timeZone } : options);
+  } catch {
+    return new Date(iso).toLocaleString(undefined, options);  // a zone this browser does not know
+  }
+}
+
+interface Todo {
+  id: string;
+  count: number;
+  text: TemplateResult | string;
+  href: string;
+  hint?: string;
+}
+
+// The home page. Managers: a to-do list of what needs them, counted by the box, each item
+// linking to where the work is done, and "Nothing needs you today" when all is done (issue 16).
+// Staff: their key children and the journal. Parents land on their journal (family-view).
 @customElement('nb-home-view')
 export class HomeView extends LightElement {
   @property({ attribute: false }) session!: Session;
@@ -23,16 +72,45 @@ export class HomeView extends LightElement {
   @state() private alerts = 0;
   // The data disk (issue 14): how full, and whether uploads will soon stop.
   @state() private storage: Storage | null = null;
+  @state() private summary: ManagerSummary | null = null;
+  @state() private summaryError = '';
+  @state() private timeZone: string | null = null;
+  // Staff: their key children, and what families sent that waits for approval.
+  @state() private keyChildren: Child[] | null = null;
+  @state() private rooms = new Map<string, string>();
+  @state() private contributions: number | null = null;
 
   connectedCallback(): void {
     super.connectedCallback();
-    if (this.session.user.role !== 'manager') return;
+    if (this.session.user.role === 'manager') this.loadManager();
+    else if (this.session.user.role === 'staff') this.loadStaff();
+  }
+
+  private loadManager(): void {
     api<{ devices: Array<{ alert: boolean }> }>('GET', '/devices')
       .then(({ devices }) => { this.alerts = devices.filter((d) => d.alert).length; })
       .catch(() => { /* the devices screen shows it too */ });
     api<{ storage: Storage }>('GET', '/storage')
       .then(({ storage }) => { this.storage = storage; })
       .catch(() => { /* shown when the box can say */ });
+    api<{ setting: { time_zone?: string } }>('GET', '/settings')
+      .then(({ setting }) => { this.timeZone = setting.time_zone ?? null; })
+      .catch(() => { /* the browser's zone then */ });
+    api<{ summary: ManagerSummary }>('GET', '/manager/summary')
+      .then(({ summary }) => { this.summary = summary; })
+      .catch((e) => { this.summaryError = e instanceof Error ? e.message : String(e); });
+  }
+
+  private loadStaff(): void {
+    api<{ children: Child[] }>('GET', '/children?mine=true')
+      .then(({ children }) => { this.keyChildren = children; })
+      .catch(() => { this.keyChildren = []; });
+    api<{ rooms: Array<{ id: string; name: string }> }>('GET', '/rooms')
+      .then(({ rooms }) => { this.rooms = new Map(rooms.map((r) => [r.id, r.name])); })
+      .catch(() => { /* rooms are a detail */ });
+    api<{ contributions: unknown[] }>('GET', '/contributions?status=pending')
+      .then(({ contributions }) => { this.contributions = contributions.length; })
+      .catch(() => { /* the From families page shows them */ });
   }
 
   private storagePanel() {
@@ -54,6 +132,106 @@ export class HomeView extends LightElement {
     </div>`;
   }
 
+  // Every count the box gave, in plain words, with where the work is done; zeros are left out.
+  private todos(s: ManagerSummary): Todo[] {
+    const items: Todo[] = [
+      { id: 'review', count: s.entries_awaiting_review, href: '/staff/journal?status=review',
+        text: `${plural(s.entries_awaiting_review, 'journal entry', 'journal entries')} to review`,
+        hint: 'Read them and mark them reviewed.' },
+      { id: 'contributions', count: s.contributions_waiting, href: '/staff/contributions',
+        text: `${plural(s.contributions_waiting, 'home observation', 'home observations')} from families to approve`,
+        hint: 'Approve them into the journal, or return them with a reason.' },
+      { id: 'links', count: s.links_waiting, href: '/manage/invitations',
+        text: `${plural(s.links_waiting, 'family link', 'family links')} to confirm`,
+        hint: 'A parent who already had an account used an invitation letter: check it is the right person.' },
+      { id: 'consent', count: s.children_without_consent, href: '/manage/children',
+        text: `${plural(s.children_without_consent, 'child', 'children')} without consent recorded`,
+        hint: 'Record the consent form: until then their photos are shown to nobody else.' },
+      { id: 'parent', count: s.children_without_parent, href: '/manage/children',
+        text: `${plural(s.children_without_parent, 'child', 'children')} with no parent attached or invited`,
+        hint: 'Attach a parent account, or give the family an invitation letter.' },
+      { id: 'codes-expired', count: s.account_codes_expired, href: '/manage/accounts',
+        text: `${plural(s.account_codes_expired, 'account code', 'account codes')} expired unused`,
+        hint: 'Open the account and issue a new code.' },
+      { id: 'codes-unused', count: s.account_codes_unused, href: '/manage/accounts',
+        text: `${plural(s.account_codes_unused, 'account code', 'account codes')} handed out, not used yet`,
+        hint: 'These people have not set their password yet.' },
+      { id: 'pin', count: s.staff_without_pin, href: '/manage/accounts',
+        text: `${plural(s.staff_without_pin, 'member of staff', 'members of staff')} without a PIN`,
+        hint: 'A PIN lets staff switch quickly on a shared tablet.' },
+      { id: 'tablets', count: s.tablets_not_seen, href: '/devices',
+        text: `${plural(s.tablets_not_seen, 'tablet', 'tablets')} not seen for 7 days`,
+        hint: 'Find it: if it is lost, report it so it is revoked.' },
+      ...s.not_observed.filter((o) => o.children > 0).map((o): Todo => ({
+        id: `observed-${o.key_person_id ?? 'none'}`, count: o.children, href: '/staff/children',
+        text: o.key_person_name
+          ? html`${plural(o.children, 'child', 'children')} not observed for 14 days (key person ${bdi(o.key_person_name)})`
+          : `${plural(o.children, 'child', 'children')} without a key person, not observed for 14 days`,
+      })),
+    ];
+    return items.filter((i) => i.count > 0);
+  }
+
+  private managerHome(): TemplateResult {
+    const s = this.summary;
+    if (!s) {
+      return this.summaryError
+        ? html`<p class="warning" role="alert">The to-do list could not be loaded: ${this.summaryError}</p>`
+        : html`<p role="status">Counting what needs you…</p>`;
+    }
+    const todos = this.todos(s);
+    return html`<section aria-labelledby="todo-title">
+      <h2 id="todo-title">To do</h2>
+      ${todos.length
+        ? html`<ul class="todo" aria-labelledby="todo-title">${todos.map((t) => html`<li data-todo=${t.id}>
+            <a href=${t.href}><span class="todo-count">${t.count}</span>
+              <span class="todo-text">${t.text}</span></a>
+            ${t.hint ? html`<p class="meta">${t.hint}</p>` : nothing}</li>`)}</ul>`
+        : html`<div class="panel all-done" role="status">
+            <p class="all-done-title"><strong>Nothing needs you today.</strong></p>
+            <p class="meta">No entries or home observations wait for review, every child has consent recorded and a
+              parent, every account code is used, all staff have a PIN, every tablet was seen this week and every child
+              was observed in the last 14 days.</p>
+          </div>`}
+    </section>
+    <section aria-labelledby="glance-title">
+      <h2 id="glance-title">The setting now</h2>
+      <ul class="glance">
+        <li data-glance="lockdown">${s.lockdown
+          ? html`<span class="warning">Locked down: the journal is closed.</span>`
+          : html`The journal is open. The lockdown switch is on the <a href="/manage/settings">Setting</a> page.`}</li>
+        <li data-glance="release">${s.next_release
+          ? html`Next release: ${bdi(s.next_release.room_name)} on ${formatInZone(s.next_release.at, this.timeZone)}.
+              <a href="/manage/children">Release dates</a>`
+          : html`No release date coming up. <a href="/manage/children">Rooms and release dates</a>`}</li>
+        ${s.invitations_open ? html`<li data-glance="invitations">${count(s.invitations_open, 'invitation letter', 'invitation letters')}
+          handed out, not used yet. <a href="/manage/invitations">Invitations</a></li>` : nothing}
+      </ul>
+    </section>
+    ${this.storagePanel()}`;
+  }
+
+  private staffHome(): TemplateResult {
+    const kids = this.keyChildren;
+    const onTablet = Boolean(this.session.device_id);
+    return html`<div class="actions home-actions">
+        ${onTablet ? html`<a class="button primary" href="/staff/entries/new">New entry</a>` : nothing}
+        <a class="button" href="/staff/journal">Journal</a>
+        <a class="button" href="/staff/contributions">From families${this.contributions ? html` <span class="badge">${this.contributions}
+          <span class="visually-hidden">waiting</span></span>` : nothing}</a>
+      </div>
+      <section aria-labelledby="key-children-title">
+        <h2 id="key-children-title">Your key children</h2>
+        ${kids === null ? html`<p role="status">Loading…</p>`
+          : kids.length === 0 ? html`<div class="empty"><p>You are not anyone’s key person yet: a manager sets key people.
+              <a href="/staff/children">All children</a></p></div>`
+          : html`<ul class="cards" aria-labelledby="key-children-title">${kids.map((c) => html`<li>
+              <div class="card-head"><a class="card-title" href="/staff/journal?child=${c.id}" dir="auto">${c.first_name} ${c.last_name}</a>
+                <span dir="auto">${this.rooms.get(c.room_id) ?? ''}</span></div></li>`)}</ul>
+            <p><a href="/staff/children">All children</a></p>`}
+      </section>`;
+  }
+
   render() {
     pageTitle('Home');
     const { user } = this.session;
@@ -64,22 +242,7 @@ export class HomeView extends LightElement {
       ${this.alerts ? html`<p class="warning" role="alert">A tablet has been reported lost, stolen or damaged.
         <a href="/devices">See the report${this.alerts === 1 ? '' : 's'} on the devices screen</a>.</p>` : nothing}
       <nb-lockdown-banner></nb-lockdown-banner>
-      ${this.storagePanel()}
-      <h2>What you can do</h2>
-      <ul class="home-links">
-        <li><a href="/staff/journal">Journal<p class="meta">Record observations, snapshots and room posts; read and reply.</p></a></li>
-        <li><a href="/staff/contributions">From families<p class="meta">Approve or return home observations.</p></a></li>
-        <li><a href="/staff/children">Children<p class="meta">Everyone, or only your key children; child view on a tablet.</p></a></li>
-        <li><a href="/devices">Devices<p class="meta">The setting’s tablets; report one lost, stolen or damaged.</p></a></li>
-        ${user.role === 'manager'
-          ? html`<li><a href="/manage/children">Rooms and children<p class="meta">Rooms, release dates, children, parents, consent.</p></a></li>
-              <li><a href="/manage/accounts">Accounts<p class="meta">Add staff and parents, reset passwords, set PINs.</p></a></li>
-              <li><a href="/manage/audit">Audit log<p class="meta">Sign-ins, changes and security events.</p></a></li>
-              <li><a href="/manage/settings">Setting<p class="meta">Name, curriculum, password rules, timeouts.</p></a></li>`
-          : nothing}
-        <li><a href="/account/sessions">My account<p class="meta">Where you are signed in; sign out elsewhere.</p></a></li>
-        <li><a href="/account/password">Change password<p class="meta">Choose a new password.</p></a></li>
-      </ul>
+      ${user.role === 'manager' ? this.managerHome() : user.role === 'staff' ? this.staffHome() : nothing}
     </section>`;
   }
 }

@@ -89,6 +89,7 @@ export class SettingsView extends FormView {
         <fieldset class="panel"><legend><h2>Secure network</h2></legend>
           ${this.field('secure_subnets', 'Networks staff may upload from', { required: true, value: s.secure_subnets,
             hint: 'The staff Wi-Fi, not the guest network: networks like 192.168.10.0/24, separated by commas. Tablets on any other network can read the journal but not send photos or videos.' })}
+          <p class="meta">The box’s network addresses and certificate, for IT support: <a href="/manage/it">IT details</a>.</p>
         </fieldset>
         <fieldset class="panel"><legend><h2>Storage</h2></legend>
           ${this.field('storage_reserve_mib', 'Space kept free, in MB', { type: 'number', inputmode: 'numeric', required: true, min: 0, value: String(s.storage_reserve_mib),

@@ -52,7 +52,8 @@ export class SetupView extends FormView {
       <p class="lead">Create your setting and its first manager account. You need the one-time setup code from the box.</p>
       <form @submit=${this.submit} novalidate>
         ${this.formFeedback()}
-        ${this.field('code', 'Setup code', { required: true, autocomplete: 'one-time-code', hint: this.info?.code_hint ?? 'It is printed on the box’s console when it first starts.' })}
+        ${this.field('code', 'Setup code', { required: true, autocomplete: 'one-time-code',
+          hint: 'Four groups of four letters and digits. A screen plugged into the box shows it when the box first starts; IT support can also read it from a file (see “Details for IT support” below).' })}
         <h2>Your setting</h2>
         ${this.field('setting_name', 'Setting name', { required: true, hint: 'As parents know it, e.g. Rainbow Nursery.' })}
         ${this.field('framework', 'Curriculum framework', { required: true, options: frameworks.map((f) => ({ value: f.id, label: f.name })), value: 'eyfs' })}
@@ -66,6 +67,13 @@ export class SetupView extends FormView {
         ${this.submitButton('Create setting', 'Creating…')}
       </form>
     </section>
-    <div class="narrow"><nb-box-address></nb-box-address></div>`;
+    <div class="narrow">
+      <nb-box-address></nb-box-address>
+      <details class="panel it-details">
+        <summary>Details for IT support</summary>
+        ${this.info ? html`<h3>The setup code</h3><p>${this.info.code_hint}</p>` : ''}
+        <nb-box-details></nb-box-details>
+      </details>
+    </div>`;
   }
 }

@@ -87,7 +87,7 @@ export class StaffJournalView extends FormView {
       ${this.session.device_id ? nothing : html`<p class="hint">New observations are recorded on the setting’s registered tablets; from this computer you read, review and manage them.</p>`}
       <form class="filters panel" @change=${() => this.run(() => this.search())} @submit=${(e: Event) => { e.preventDefault(); void this.run(() => this.search()); }} aria-label="Filter entries">
         ${this.field('child', 'Child', { value: new URLSearchParams(window.location.search).get('child') ?? '', options: [{ value: '', label: 'All children' }, ...kids.map((c) => ({ value: c.id, label: `${c.first_name} ${c.last_name}` }))] })}
-        ${this.field('status', 'Status', { options: [{ value: '', label: 'Any status' }, ...Object.entries(STATUS_LABEL).slice(0, 3).map(([value, label]) => ({ value, label })),
+        ${this.field('status', 'Status', { value: new URLSearchParams(window.location.search).get('status') ?? '', options: [{ value: '', label: 'Any status' }, ...Object.entries(STATUS_LABEL).slice(0, 3).map(([value, label]) => ({ value, label })),
           ...(this.session.user.role === 'manager' ? [{ value: 'review', label: 'Awaiting my review' }] : [])] })}
         ${this.field('kind', 'Kind', { options: [{ value: '', label: 'Any kind' }, ...Object.entries(KIND_LABEL).map(([value, label]) => ({ value, label }))] })}
         ${this.field('room', 'Room', { options: [{ value: '', label: 'All rooms' }, ...this.rooms.map((r) => ({ value: r.id, label: r.name }))] })}
