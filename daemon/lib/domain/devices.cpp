@@ -32,7 +32,7 @@ void DeviceService::requireUniqueName(const std::string& name, const std::string
   for (const auto& d : devices_.devices()) {
     if (d.id != exceptId && folded(d.name) == folded(name)) {
       throw DomainError(ErrorKind::conflict, "name_taken",
-                        "Another device is already called “" + d.name + "”. Give this one a name of its own, e.g. “Blue room iPad 2”.",
+                        "Another device is already called “" + d.name + "”. Give this one a name of its own: add its room or a number.",
                         "name");
     }
   }
