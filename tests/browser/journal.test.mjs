@@ -11,7 +11,9 @@ before(async () => {
   ({ stack, manager } = await startSetUpStack());
   browser = await launchBrowser(stack);
   ids.kate = (await stack.addUser(manager, 'kate', 'staff', 'green apple orchard')).id;
-  ids.parentA = (await stack.addUser(manager, 'parent.a', 'parent', 'blue whale singing')).id;
+  const parentA = await stack.addUser(manager, 'parent.a', 'parent', 'blue whale singing');
+  ids.parentA = parentA.id;
+  ids.parentAClient = parentA.client;
   ids.parentB = (await stack.addUser(manager, 'parent.b', 'parent', 'red kite flying')).id;
   ids.room = (await manager.post('/api/v1/rooms', { name: 'Nursery', release_mode: 'live' })).json.room.id;
   ids.ben = (await manager.post('/api/v1/children', { first_name: 'Ben', last_name: 'Brown', date_of_birth: '2022-02-11', room_id: ids.room, started_on: '2025-09-01' })).json.child.id;
@@ -22,7 +24,7 @@ after(async () => {
   await stack.stop();
 });
 
-test('a manager adds a room and a child, attaches the parent and records consent', async () => {
+test('a manager adds a room and a child, invites the parent and records consent', async () => {
   const page = await openPage(browser, stack, TABLET);
   await signIn(page, 'manager', MANAGER_PASSWORD);
   await menuLink(page, 'Rooms and children');
@@ -47,9 +49,19 @@ test('a manager adds a room and a child, attaches the parent and records consent
 
   await page.getByRole('link', { name: 'Ava Ahmed' }).click();
   await page.getByRole('heading', { name: 'Ava Ahmed' }).waitFor();
-  await page.getByLabel('Attach a parent account').selectOption({ label: 'Name parent.a (parent.a)' });
-  await page.getByRole('button', { name: 'Attach', exact: true }).click();
-  await page.getByText(/Attached\./).waitFor();
+  // The family is invited with a letter whose code is bound to Ava (tests/browser/invitations.test.mjs
+  // covers the letter and the join page); parent.a already has an account, so a manager confirms.
+  const avaPage = new URL(page.url()).pathname;
+  await page.getByRole('button', { name: 'Invite Ava’s parent or carer' }).click();
+  const code = (await page.getByTestId('invitation-code').textContent()).trim();
+  await page.getByRole('button', { name: 'Done' }).click();
+  assert.equal((await ids.parentAClient.post('/api/v1/invitations/claim', { code })).status, 202);
+  await page.goto('/manage/invitations');
+  await page.getByRole('button', { name: 'Confirm: Name parent.a sees Ava Ahmed’s journal' }).click();
+  await page.getByText('Name parent.a now sees Ava’s journal.').waitFor();
+  await page.goto(avaPage);
+  await page.getByRole('heading', { name: 'Ava Ahmed' }).waitFor();
+  await page.getByRole('list', { name: 'Attached accounts' }).getByText('Name parent.a').waitFor();
   await page.getByLabel(/in their own journal/).check();
   await page.getByRole('button', { name: 'Record consent' }).click();
   await page.getByText('Consent recorded.').waitFor();

@@ -230,6 +230,7 @@ export class NestboxApp extends LightElement {
     const path = this.path;
     if (path === '/set-password') return html`<nb-set-password-view></nb-set-password-view>`;
     if (path === '/enrol') return html`<nb-enrol-view></nb-enrol-view>`;
+    if (path === '/join') return html`<nb-join-view .session=${this.session}></nb-join-view>`;  // invitation letters; no session needed
     if (!this.session) {
       if (path !== '/sign-in') navigate(`/sign-in?next=${encodeURIComponent(path)}`, true);
       return html`<nb-sign-in-view></nb-sign-in-view>`;
@@ -274,6 +275,7 @@ export class NestboxApp extends LightElement {
       if (account) return html`<nb-account-view .userId=${account[1]} .session=${s}></nb-account-view>`;
       if (path === '/manage/audit') return html`<nb-audit-view></nb-audit-view>`;
       if (path === '/manage/it') return html`<nb-it-view></nb-it-view>`;
+      if (path === '/manage/invitations') return html`<nb-invitations-view></nb-invitations-view>`;
       if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view><nb-lockdown-switch></nb-lockdown-switch>`;
       if (path === '/manage/children') return html`<nb-manage-children-view></nb-manage-children-view>`;
       const child = path.match(/^\/manage\/children\/([0-9a-f]{32})$/);

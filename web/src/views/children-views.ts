@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { api, formatTime, type Session, type User } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
 import type { Child } from '../journal';
+import { formatDate, INVITATION_STATE, invitationLetter, type Invitation } from './invitation-views';
 
 interface Room { id: string; name: string; release_mode: string }
 interface Release { at: string; at_unix: number; kind: string }
@@ -107,7 +108,7 @@ export class ManageChildrenView extends FormView {
       await api('POST', '/children', body);
       await this.load();
     });
-    if (done) { (event.target as HTMLFormElement).reset(); this.notice = 'Child added. Now attach their parents and record the consent form.'; }
+    if (done) { (event.target as HTMLFormElement).reset(); this.notice = 'Child added. Now invite their family and record the consent form.'; }
   }
 
   render() {
@@ -150,12 +151,17 @@ export class ManageChildrenView extends FormView {
 }
 
 // Managers: one child — who may see their journal, and the consent register with its history.
+// A parent account is never chosen from a list: the family is invited with a printed letter
+// whose one-time code is bound to this child (see invitation-views.ts).
 @customElement('nb-manage-child-view')
 export class ManageChildView extends FormView {
   @property() childId = '';
   @state() private child: Child | null = null;
   @state() private carers: User[] = [];
-  @state() private parents: User[] = [];
+  @state() private invitations: Invitation[] = [];
+  @state() private letter: { invitation: Invitation; settingName: string } | null = null;
+  @state() private detaching: string | null = null;
+  @state() private cancelling: string | null = null;
   @state() private consent: Consent | null = null;
   @state() private history: Consent[] = [];
   protected fieldPrefix = 'child';
@@ -168,24 +174,80 @@ export class ManageChildView extends FormView {
   private async load(): Promise<void> {
     this.child = (await api<{ child: Child }>('GET', `/children/${this.childId}`)).child;
     this.carers = (await api<{ carers: User[] }>('GET', `/children/${this.childId}/carers`)).carers;
-    this.parents = (await api<{ users: User[] }>('GET', '/users?role=parent&active=true')).users;
+    this.invitations = (await api<{ invitations: Invitation[] }>('GET', `/children/${this.childId}/invitations`)).invitations;
     this.consent = (await api<{ consent: Consent }>('GET', `/children/${this.childId}/consent`)).consent;
     this.history = (await api<{ history: Consent[] }>('GET', `/children/${this.childId}/consent/history`)).history;
   }
 
-  private async attach(): Promise<void> {
-    const done = await this.run(async () => {
-      const parent = this.value('parent_id');
-      if (!parent) this.fail('parent_id', 'Choose a parent account.');
-      await api('PUT', `/children/${this.childId}/carers/${parent}`);
-      await this.load();
+  private async invite(): Promise<void> {
+    await this.run(async () => {
+      const settingName = (await api<{ setting: { name: string } }>('GET', '/settings')).setting.name;
+      const { invitation } = await api<{ invitation: Invitation }>('POST', `/children/${this.childId}/invitations`, {});
+      this.letter = { invitation, settingName };
     });
-    if (done) this.notice = 'Attached. That account now sees this child’s released journal.';
+    if (this.letter) {
+      await this.updateComplete;
+      const heading = this.querySelector<HTMLElement>('#letter-title');
+      if (heading) { heading.tabIndex = -1; heading.focus(); }
+    }
+  }
+
+  private async closeLetter(): Promise<void> {
+    const expires = this.letter?.invitation.expires_at;
+    this.letter = null;
+    const done = await this.run(() => this.load());
+    if (done && expires) this.notice = `The invitation is open until ${formatDate(expires)}. It is listed under “Invitations”.`;
+  }
+
+  private async cancelInvitation(invitation: Invitation): Promise<void> {
+    this.cancelling = null;
+    const done = await this.run(async () => { await api('DELETE', `/invitations/${invitation.id}`); await this.load(); });
+    if (done) this.notice = 'Invitation cancelled. Its code no longer works.';
   }
 
   private async detach(user: User): Promise<void> {
+    this.detaching = null;
     const done = await this.run(async () => { await api('DELETE', `/children/${this.childId}/carers/${user.id}`); await this.load(); });
     if (done) this.notice = html`${bdi(user.display_name)} no longer sees this child’s journal.`;
+  }
+
+  private carersPanel(c: Child) {
+    const name = bdi(c.first_name);
+    const carer = (u: User) => html`<li>
+      ${bdi(u.display_name)} (${bdi(u.username)})
+      ${this.detaching === u.id
+        ? html`<div class="actions"><p role="alert">Detach ${bdi(u.display_name)}? They stop seeing ${name}’s journal at once.</p>
+            <button type="button" class="danger" @click=${() => this.detach(u)}>Yes, detach</button>
+            <button type="button" @click=${() => { this.detaching = null; }}>Keep</button></div>`
+        : html`<button type="button" class="danger" ?disabled=${this.busy} @click=${() => { this.detaching = u.id; this.cancelling = null; }}
+            aria-label="Detach ${u.display_name}">Detach</button>`}</li>`;
+    const invitation = (i: Invitation) => {
+      const live = i.state === 'open' || i.state === 'waiting';
+      return html`<li>
+        <span class="tag ${i.state}">${INVITATION_STATE[i.state] ?? i.state}</span>
+        Made ${formatTime(i.created_at)}${i.state === 'open' ? html` · works until ${formatTime(i.expires_at)}` : nothing}
+        ${i.account ? html` · ${i.state === 'used' ? 'used by' : 'claimed by'} ${bdi(i.account.display_name)}` : nothing}
+        ${i.used_at && i.state === 'used' ? html` on ${formatTime(i.used_at)}` : nothing}
+        ${i.state === 'waiting' ? html` · <a href="/manage/invitations">Confirm or refuse the link</a>` : nothing}
+        ${!live ? nothing : this.cancelling === i.id
+          ? html`<div class="actions"><p role="alert">Cancel this invitation? Its code stops working at once, also on a printed letter.</p>
+              <button type="button" class="danger" @click=${() => this.cancelInvitation(i)}>Yes, cancel it</button>
+              <button type="button" @click=${() => { this.cancelling = null; }}>Keep it</button></div>`
+          : html`<button type="button" class="danger" ?disabled=${this.busy} @click=${() => { this.cancelling = i.id; this.detaching = null; }}
+              aria-label="Cancel the invitation made ${formatTime(i.created_at)}">Cancel</button>`}
+      </li>`;
+    };
+    return html`<div class="panel"><h2>Parents and carers</h2>
+      <p class="meta">Only the accounts attached here see ${name}’s journal.</p>
+      ${this.carers.length === 0 ? html`<p>No one yet.</p>` : html`<ul class="comments" aria-label="Attached accounts">${this.carers.map(carer)}</ul>`}
+      <h3>Invite ${name}’s family</h3>
+      <p>Print a letter with a one-time code for ${name} and hand it to the parent or carer in person. The code links
+        their account to ${name} and to no other child. A parent who already has an account (for a brother or sister)
+        can use it too; you then confirm the link under <a href="/manage/invitations">Links to confirm</a>.</p>
+      <div class="actions"><button type="button" class="primary" ?disabled=${this.busy} @click=${this.invite}><span>Invite ${name}’s parent or carer</span></button></div>
+      ${this.invitations.length ? html`<h3>Invitations</h3>
+        <ul class="comments" aria-label="Invitations">${this.invitations.map(invitation)}</ul>` : nothing}
+    </div>`;
   }
 
   private async saveConsent(event: Event): Promise<void> {
@@ -204,21 +266,17 @@ export class ManageChildView extends FormView {
     const c = this.child;
     pageTitle(c ? `${c.first_name} ${c.last_name}` : 'Child');
     if (!c) return html`<section><h1>Child</h1>${this.formFeedback()}</section>`;
-    const attached = new Set(this.carers.map((u) => u.id));
+    if (this.letter) {
+      pageTitle(`Invitation for ${c.first_name}’s family`);
+      return invitationLetter(this.letter.settingName, c.first_name, this.letter.invitation, () => { void this.closeLetter(); });
+    }
     const yesNo = (v: boolean) => (v ? 'yes' : 'no');
     return html`<section>
       <p><a href="/manage/children">← Rooms and children</a></p>
       <h1 dir="auto">${c.first_name} ${c.last_name}</h1>
       <p class="lead">Born ${c.date_of_birth}</p>
       ${this.formFeedback()}
-      <div class="panel"><h2>Parents and carers</h2>
-        <p class="meta">Only the accounts attached here see ${bdi(c.first_name)}’s journal. Check each one carefully.</p>
-        ${this.carers.length === 0 ? html`<p>No one yet.</p>` : html`<ul class="comments">${this.carers.map((u) => html`<li>
-          ${bdi(u.display_name)} (${bdi(u.username)}) <button type="button" class="danger" @click=${() => this.detach(u)} aria-label="Detach ${u.display_name}">Detach</button></li>`)}</ul>`}
-        <div class="inline-hide">${this.field('parent_id', 'Attach a parent account', { options: [{ value: '', label: 'Choose…' },
-          ...this.parents.filter((u) => !attached.has(u.id)).map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }))] })}
-          <button type="button" @click=${this.attach}>Attach</button></div>
-      </div>
+      ${this.carersPanel(c)}
       ${this.consent ? html`<form class="panel" @submit=${this.saveConsent} novalidate aria-label="Consent">
         <h2>Consent form</h2>
         ${this.field('own_journal_photos', html`Photos and videos of ${bdi(c.first_name)} in their own journal`, { type: 'checkbox', checked: this.consent.own_journal_photos })}

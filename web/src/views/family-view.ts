@@ -7,14 +7,39 @@ import type { MediaUploader } from '../media';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
 
 interface Agreement { version: number; text: string; accepted: boolean }
+// What the setting recorded for one of the family's children (the parent's view of it).
+interface FamilyConsent { own_journal_photos: boolean; other_journals: boolean; online_journal_opt_out: boolean; recorded_at: string | null }
 
-// Parents: the setting's agreement first, then their own children's released journal,
-// newest first, with "show older" paging.
+// The consent the setting recorded for a child, in plain words for the family.
+function consentInWords(name: string, c: FamilyConsent) {
+  const n = bdi(name);
+  if (!c.recorded_at) {
+    return html`<p>The setting has not recorded a consent form for ${n} yet. Until it does, ${n} is not shown in photos
+      or videos to any family, yours included.</p>`;
+  }
+  return html`<ul class="consent-words">
+    ${c.online_journal_opt_out ? html`<li><strong>You opted out of the online journal for ${n}.</strong> Your account
+      does not show ${n}’s journal; the setting shares it with you another way.</li>` : nothing}
+    <li>${c.own_journal_photos
+      ? html`Photos and videos of ${n} may be in ${n}’s own journal.`
+      : html`Photos and videos of ${n} are not shown in ${n}’s own journal.`}</li>
+    <li>${c.other_journals
+      ? html`${n} may appear in photos in other children’s journals, for example a group photo.`
+      : html`${n} does not appear in other children’s journals: other families see a group photo only with ${n}’s face
+        obscured, or not at all.`}</li>
+  </ul>
+  <p class="meta">Recorded ${formatTime(c.recorded_at)}.</p>`;
+}
+
+// Parents: the setting's agreement first, with the consent the setting recorded for each of
+// their children, then their own children's released journal, newest first, with "show
+// older" paging.
 @customElement('nb-family-view')
 export class FamilyView extends FormView {
   @property({ attribute: false }) session!: Session;
   @state() private agreement: Agreement | null = null;
   @state() private kids = new Map<string, Child>();
+  @state() private consents = new Map<string, FamilyConsent>();
   @state() private framework: Framework | null = null;
   @state() private entries: Entry[] | null = null;
   @state() private next: string | null = null;
@@ -29,7 +54,12 @@ export class FamilyView extends FormView {
   private async load(): Promise<void> {
     await this.run(async () => {
       this.agreement = await api<Agreement>('GET', '/agreement');
-      if (!this.agreement.accepted) return;
+      if (!this.agreement.accepted) {
+        this.kids = await loadChildren();
+        this.consents = new Map(await Promise.all([...this.kids.keys()].map(async (id) =>
+          [id, (await api<{ consent: FamilyConsent }>('GET', `/children/${id}/consent`)).consent] as const)));
+        return;
+      }
       [this.kids, this.framework] = await Promise.all([loadChildren(), loadFramework()]);
       await this.page();
     });
@@ -59,10 +89,21 @@ export class FamilyView extends FormView {
   render() {
     pageTitle('Journal');
     if (this.agreement && !this.agreement.accepted) {
+      const kids = [...this.kids.values()];
       return html`<section class="panel narrow">
         <h1>Before you start</h1>
-        <p class="lead">Please read your setting's agreement for families (version ${this.agreement.version}).</p>
+        <p class="lead">Please read your setting's agreement for families (version ${this.agreement.version}), and check
+          what the setting recorded about photos of your ${kids.length > 1 ? 'children' : 'child'}.</p>
+        <h2>The agreement</h2>
         <div class="agreement">${this.agreement.text.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}</div>
+        <h2>Photos: what the setting recorded</h2>
+        ${kids.length === 0
+          ? html`<p>No child is linked to your account yet. If you used an invitation code with an account you already
+              had, a manager of the setting confirms the link first.</p>`
+          : kids.map((c) => html`<h3 dir="auto">${c.first_name}</h3>
+              ${this.consents.has(c.id) ? consentInWords(c.first_name, this.consents.get(c.id)!) : nothing}`)}
+        ${kids.length ? html`<p>If this is not what you agreed with the setting, tell a member of staff: a manager corrects it,
+          and the change applies to photos already in the journal too.</p>` : nothing}
         ${this.formFeedback()}
         <div class="actions"><button class="primary" type="button" ?disabled=${this.busy} @click=${this.accept}>I agree</button></div>
       </section>`;

@@ -12,6 +12,7 @@ interface Setting {
   time_zone: string;
   storage_reserve_mib: number;
   password_max_age_days: number;
+  invitation_days: number;
   idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
   absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
 }
@@ -54,6 +55,7 @@ export class SettingsView extends FormView {
         secure_subnets: this.value('secure_subnets'),
         storage_reserve_mib: this.number('storage_reserve_mib', 'Space kept free'),
         password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
+        invitation_days: this.number('invitation_days', 'Invitation codes'),
       };
       for (const [role, label] of ROLES) {
         body[`idle_minutes_${role}`] = this.number(`idle_minutes_${role}`, label);
@@ -85,6 +87,10 @@ export class SettingsView extends FormView {
           ${this.field('keep_unredacted_originals', 'Keep unredacted originals (staff only)', { type: 'checkbox', checked: s.keep_unredacted_originals,
             hint: 'Off by default: when staff obscure a child in a photo, the unredacted photo is deleted, as the policies ask.' })}
           ${this.field('password_max_age_days', 'Maximum password age in days', { type: 'number', inputmode: 'numeric', required: true, min: 0, max: 3650, value: String(s.password_max_age_days), hint: '0 means passwords do not expire.' })}
+        </fieldset>
+        <fieldset class="panel"><legend><h2>Families</h2></legend>
+          ${this.field('invitation_days', 'Invitation codes work for this many days', { type: 'number', inputmode: 'numeric', required: true, min: 1, max: 90, value: String(s.invitation_days ?? 14),
+            hint: 'A family joins with the one-time code in the letter you print from their child’s page. 1 to 90 days; 14 by default.' })}
         </fieldset>
         <fieldset class="panel"><legend><h2>Secure network</h2></legend>
           ${this.field('secure_subnets', 'Networks staff may upload from', { required: true, value: s.secure_subnets,
