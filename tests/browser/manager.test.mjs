@@ -109,7 +109,7 @@ test('the menu: four groups on a tablet, one Menu button on a phone', async () =
   assert.ok(header.height < 80, `the header is one row on a phone (${header.height}px)`);
   assert.equal(await groups.first().isVisible(), false);
   await nav.getByRole('button', { name: 'Menu' }).click();
-  for (const name of ['Journal', 'From families', 'Rooms and children', 'Invitations', 'Accounts', 'Devices', 'IT details',
+  for (const name of ['Journal', 'From families', 'Rooms and children', 'Family links to confirm', 'Accounts', 'Devices', 'IT details',
     'Audit log', 'Setting', 'My account', 'Change password']) {
     await nav.getByRole('link', { name, exact: true }).waitFor();
   }

@@ -34,7 +34,7 @@ const MANAGER_MENU: Array<{ id: string; label: string; links: Array<{ href: stri
   { id: 'journal', label: 'Journal', links: [
     { href: '/staff/journal', label: 'Journal' }, { href: '/staff/contributions', label: 'From families' }] },
   { id: 'children', label: 'Children and families', links: [
-    { href: '/manage/children', label: 'Rooms and children' }, { href: '/manage/invitations', label: 'Invitations' },
+    { href: '/manage/children', label: 'Rooms and children' }, { href: '/manage/invitations', label: 'Family links to confirm' },
     { href: '/staff/children', label: 'Children’s journals' }] },
   { id: 'safety', label: 'Setting and safety', links: [
     { href: '/manage/accounts', label: 'Accounts' }, { href: '/devices', label: 'Devices' },

@@ -196,7 +196,7 @@ export class ManageChildView extends FormView {
     const expires = this.letter?.invitation.expires_at;
     this.letter = null;
     const done = await this.run(() => this.load());
-    if (done && expires) this.notice = `The invitation is open until ${formatDate(expires)}. It is listed under “Invitations”.`;
+    if (done && expires) this.notice = `The invitation is open until ${formatDate(expires)}. It is listed under “Invitations” below.`;
   }
 
   private async cancelInvitation(invitation: Invitation): Promise<void> {

@@ -149,7 +149,7 @@ export class HomeView extends LightElement {
         hint: 'Record the consent form: until then their photos are shown to nobody else.' },
       { id: 'parent', count: s.children_without_parent, href: '/manage/children',
         text: `${plural(s.children_without_parent, 'child', 'children')} with no parent attached or invited`,
-        hint: 'Attach a parent account, or give the family an invitation letter.' },
+        hint: 'Give the family an invitation letter from the child’s page.' },
       { id: 'codes-expired', count: s.account_codes_expired, href: '/manage/accounts',
         text: `${plural(s.account_codes_expired, 'account code', 'account codes')} expired unused`,
         hint: 'Open the account and issue a new code.' },
@@ -205,7 +205,7 @@ export class HomeView extends LightElement {
               <a href="/manage/children">Release dates</a>`
           : html`No release date coming up. <a href="/manage/children">Rooms and release dates</a>`}</li>
         ${s.invitations_open ? html`<li data-glance="invitations">${count(s.invitations_open, 'invitation letter', 'invitation letters')}
-          handed out, not used yet. <a href="/manage/invitations">Invitations</a></li>` : nothing}
+          handed out, not used yet (each child’s page lists theirs). <a href="/manage/children">Rooms and children</a></li>` : nothing}
       </ul>
     </section>
     ${this.storagePanel()}`;
