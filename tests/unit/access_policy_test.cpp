@@ -32,16 +32,6 @@ const std::vector<std::string> kVisibilityMarkers = {
 
 bool contains(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
-template <typename F>
-domain::DomainError domainErrorOf(F&& f) {
-  try {
-    f();
-  } catch (const domain::DomainError& e) {
-    return e;
-  }
-  FAIL("expected a DomainError");
-  throw std::logic_error("unreachable");
-}
 
 domain::EntryView roomPost(JournalSetting& j, const std::string& roomId, const std::string& title) {
   j.s.clock.advance(1);
@@ -114,7 +104,7 @@ TEST_CASE("a family's past does not change when their child moves room", "[acces
   // A new entry follows Reception's schedule.
   const auto after = j.observe({j.a.id});
   CHECK_FALSE(contains(j.feedIds(j.parentA), after.entry.id));
-  CHECK(domainErrorOf([&] { j.s.journal.get(j.parentA, after.entry.id); }).kind == ErrorKind::notFound);
+  CHECK(errorOf([&] { j.s.journal.get(j.parentA, after.entry.id); }).kind == ErrorKind::notFound);
   j.s.children.releaseNow(j.manager, j.reception.id);
   j.s.clock.advance(1);
   CHECK(contains(j.feedIds(j.parentA), after.entry.id));
@@ -134,7 +124,7 @@ TEST_CASE("a family joining a room later does not inherit the room's posts", "[a
   move.roomId = j.nursery.id;
   j.s.children.updateChild(j.manager, j.c.id, move);
   CHECK_FALSE(contains(j.feedIds(j.parentC), old.entry.id));
-  CHECK(domainErrorOf([&] { j.s.journal.thread(j.parentC, old.entry.id, j.c.id); }).kind == ErrorKind::notFound);
+  CHECK(errorOf([&] { j.s.journal.thread(j.parentC, old.entry.id, j.c.id); }).kind == ErrorKind::notFound);
   const auto fresh = roomPost(j, j.nursery.id, "Feedback Friday: the garden");
   CHECK(contains(j.feedIds(j.parentC), fresh.entry.id));
   CHECK(contains(j.feedIds(j.parentA), fresh.entry.id));
@@ -163,12 +153,12 @@ TEST_CASE("recording needs a registered tablet on a secure network", "[access]")
   JournalSetting j;
   const domain::EntryInput input{"observation", "journal", std::nullopt, "Painting", "", "", "2026-05-20", {j.a.id}, {}, {}};
   // A manager at an office computer manages but does not record (policies 002, 004).
-  const auto office = domainErrorOf([&] { j.s.journal.create(j.manager, input); });
+  const auto office = errorOf([&] { j.s.journal.create(j.manager, input); });
   CHECK(office.kind == ErrorKind::forbidden);
   CHECK(office.code == "device_required");
   auto away = j.staff;
   away.origin.address = "203.0.113.7";  // guest Wi-Fi
-  CHECK(domainErrorOf([&] { j.s.journal.create(away, input); }).code == "insecure_network");
+  CHECK(errorOf([&] { j.s.journal.create(away, input); }).code == "insecure_network");
   CHECK(j.s.auditCount("NBX_RECORDING_REFUSED") == 2);
   CHECK(j.s.journal.create(j.staff, input).entry.status == "journal");
   // Managing still works from the office: review, approve, amend.
@@ -179,9 +169,9 @@ TEST_CASE("no existence oracles in threads and attachments", "[access]") {
   JournalSetting j;
   const auto ea = j.observe({j.a.id});
   const std::string unknown = "0123456789abcdef0123456789abcdef";
-  const auto real = domainErrorOf([&] { j.s.journal.thread(j.parentB, ea.entry.id, j.a.id); });
-  const auto realOwnChild = domainErrorOf([&] { j.s.journal.thread(j.parentB, ea.entry.id, j.b.id); });
-  const auto random = domainErrorOf([&] { j.s.journal.thread(j.parentB, unknown, j.b.id); });
+  const auto real = errorOf([&] { j.s.journal.thread(j.parentB, ea.entry.id, j.a.id); });
+  const auto realOwnChild = errorOf([&] { j.s.journal.thread(j.parentB, ea.entry.id, j.b.id); });
+  const auto random = errorOf([&] { j.s.journal.thread(j.parentB, unknown, j.b.id); });
   for (const auto* e : {&real, &realOwnChild}) {
     CHECK(e->kind == random.kind);
     CHECK(e->code == random.code);
@@ -242,14 +232,14 @@ TEST_CASE("the setting's calendar is its time zone's", "[access][calendar]") {
   JournalSetting j;
   domain::SettingsChange change;
   change.timeZone = "Atlantis/Capital";
-  CHECK(domainErrorOf([&] { j.s.settings.update(j.manager, change); }).field == "time_zone");
+  CHECK(errorOf([&] { j.s.settings.update(j.manager, change); }).field == "time_zone");
   CHECK(j.s.settings.calendar().zone() == "Europe/London");
   change.timeZone = "Pacific/Kiritimati";  // UTC+14: already tomorrow there
   j.s.settings.update(j.manager, change);
   j.s.clock.set(1782820800);  // 2026-06-30T12:00Z: 1 July on Kiritimati
   CHECK(j.s.settings.today(j.s.clock.now()) == "2026-07-01");
   const domain::EntryInput tomorrow{"observation", "journal", std::nullopt, "Painting", "", "", "2026-07-02", {j.a.id}, {}, {}};
-  CHECK(domainErrorOf([&] { j.s.journal.create(j.staff, tomorrow); }).field == "observed_on");
+  CHECK(errorOf([&] { j.s.journal.create(j.staff, tomorrow); }).field == "observed_on");
   auto today = tomorrow;
   today.observedOn = "2026-07-01";
   CHECK_NOTHROW(j.s.journal.create(j.staff, today));

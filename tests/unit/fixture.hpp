@@ -52,6 +52,18 @@ inline domain::ErrorKind kindOf(const std::function<void()>& f) {
   return domain::ErrorKind::invalid;
 }
 
+// The DomainError `f` throws, to check its code, field or message; fails the test when none.
+template <typename F>
+domain::DomainError errorOf(F&& f) {
+  try {
+    f();
+  } catch (const domain::DomainError& e) {
+    return e;
+  }
+  FAIL("no DomainError thrown");
+  throw std::logic_error("unreachable");
+}
+
 inline const std::string kManagerPassword = "Correct horse battery 9";
 
 struct Stack {

@@ -16,16 +16,6 @@ domain::Joiner joiner(const std::string& username) { return {username, "Pat " + 
 
 std::string codeOf(const domain::DomainError& e) { return e.code; }
 
-template <typename F>
-domain::DomainError errorOf(F&& f) {
-  try {
-    f();
-  } catch (const domain::DomainError& e) {
-    return e;
-  }
-  FAIL("no DomainError");
-  throw std::logic_error("unreachable");
-}
 }  // namespace
 
 TEST_CASE("an invitation makes the family's account, attached to its child only", "[invitations]") {

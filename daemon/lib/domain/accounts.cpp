@@ -95,6 +95,19 @@ OneTimeCode AccountService::storeCode(const Principal& actor, const std::string&
 
 std::pair<storage::UserRecord, OneTimeCode> AccountService::create(const Principal& actor, const NewAccount& a) {
   requireManager(actor);
+  storage::UserRecord user = newUser(a);
+  // No password anyone knows: the account is usable only after the code is redeemed.
+  user.passwordHash = ctx_.hasher.hash(ctx_.random.hex(32));
+  OneTimeCode code{};
+  insertNew(user, [&] {
+    code = storeCode(actor, user.id);
+    ctx_.audit.record(Event::AccountCreated, AuditActor::of(actor), AuditTarget{"user", user.id},
+                      {{"username", user.username}, {"role", user.role}});
+  });
+  return {user, code};
+}
+
+storage::UserRecord AccountService::newUser(const NewAccount& a) {
   if (auto p = checkUsername(a.username)) throw invalid("username", *p);
   if (auto p = checkDisplayName(a.displayName)) throw invalid("display_name", *p);
   if (a.email && !a.email->empty()) {
@@ -106,50 +119,33 @@ std::pair<storage::UserRecord, OneTimeCode> AccountService::create(const Princip
   user.displayName = a.displayName;
   user.email = a.email && !a.email->empty() ? a.email : std::nullopt;
   user.role = roleName(a.role);
-  // No password anyone knows: the account is usable only after the code is redeemed.
-  user.passwordHash = ctx_.hasher.hash(ctx_.random.hex(32));
   user.mustChangePassword = false;
   user.createdAt = user.updatedAt = user.passwordChangedAt = ctx_.clock.now();
-  OneTimeCode code{};
+  return user;
+}
+
+void AccountService::insertNew(const storage::UserRecord& user, const std::function<void()>& alsoInTransaction) {
   try {
     ctx_.store.transaction([&] {
       ctx_.store.insertUser(user);
-      code = storeCode(actor, user.id);
-      ctx_.audit.record(Event::AccountCreated, AuditActor::of(actor), AuditTarget{"user", user.id},
-                        {{"username", user.username}, {"role", user.role}});
+      alsoInTransaction();
     });
   } catch (const storage::DuplicateError&) {
     throw DomainError(ErrorKind::conflict, "username_taken", "That username is already in use; choose another.",
                       "username");
   }
-  return {user, code};
 }
 
 storage::UserRecord AccountService::createInvitedParent(const NewAccount& a, const std::string& password,
                                                         const RequestOrigin& origin) {
-  if (auto p = checkUsername(a.username)) throw invalid("username", *p);
-  if (auto p = checkDisplayName(a.displayName)) throw invalid("display_name", *p);
-  if (a.email && !a.email->empty()) {
-    if (auto p = checkEmail(*a.email)) throw invalid("email", *p);
-  }
-  storage::UserRecord user;
-  user.id = newId(ctx_.random);
-  user.username = a.username;
-  user.displayName = a.displayName;
-  user.email = a.email && !a.email->empty() ? a.email : std::nullopt;
-  user.role = roleName(Role::parent);
+  NewAccount parent = a;
+  parent.role = Role::parent;
+  storage::UserRecord user = newUser(parent);
   user.passwordHash = hashNewPassword(user, password, "password");
-  user.createdAt = user.updatedAt = user.passwordChangedAt = ctx_.clock.now();
-  try {
-    ctx_.store.transaction([&] {
-      ctx_.store.insertUser(user);
-      ctx_.audit.record(Event::AccountCreated, {user.id, user.username, origin.address, {}}, AuditTarget{"user", user.id},
-                        {{"username", user.username}, {"role", user.role}, {"via", "invitation"}});
-    });
-  } catch (const storage::DuplicateError&) {
-    throw DomainError(ErrorKind::conflict, "username_taken", "That username is already in use; choose another.",
-                      "username");
-  }
+  insertNew(user, [&] {
+    ctx_.audit.record(Event::AccountCreated, {user.id, user.username, origin.address, {}}, AuditTarget{"user", user.id},
+                      {{"username", user.username}, {"role", user.role}, {"via", "invitation"}});
+  });
   return user;
 }
 

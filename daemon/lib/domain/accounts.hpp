@@ -3,6 +3,7 @@
 // with which a person sets their own password (a manager never learns it). Everyone changes
 // their own password; managers and staff have a PIN for the shared-tablet switch.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,10 @@ class AccountService {
 
  private:
   storage::UserRecord requireUser(const std::string& userId);
+  // A new account's record, its username, name and email checked (no password yet).
+  storage::UserRecord newUser(const NewAccount& account);
+  // Inserts it with `alsoInTransaction` in the same transaction; a taken username is a conflict.
+  void insertNew(const storage::UserRecord& user, const std::function<void()>& alsoInTransaction);
   void requireManager(const Principal& actor);
   int activeManagers();
   OneTimeCode storeCode(const Principal& actor, const std::string& userId);
