@@ -30,22 +30,28 @@ function plainAddressUrl(b: BoxInfo): string | null {
   return b.address_urls.find((u) => !u.includes('[')) ?? null;
 }
 
-// Where to open Nestbox on a tablet, for the people setting one up: the address and a QR code
-// to scan. The network's details (mDNS, every address, the certificate's fingerprint) are for
-// IT support, in <nb-box-details> on the IT details page (issue 16).
-@customElement('nb-box-address')
-export class BoxAddress extends LightElement {
-  // Managers get a link to the IT details page.
-  @property({ type: Boolean, attribute: 'it-link' }) itLink = false;
-  @state() private box: BoxInfo | null = null;
-  @state() private error = '';
+// Both views read the box's public facts once (GET /api/v1/box) and say so when they cannot.
+abstract class BoxInfoElement extends LightElement {
+  @state() protected box: BoxInfo | null = null;
+  @state() protected error = '';
+  protected abstract readonly failure: string;
 
   connectedCallback(): void {
     super.connectedCallback();
     loadBox()
       .then((box) => { this.box = box; })
-      .catch(() => { this.error = 'The box’s address could not be loaded. Reload the page to try again.'; });
+      .catch(() => { this.error = this.failure; });
   }
+}
+
+// Where to open Nestbox on a tablet, for the people setting one up: the address and a QR code
+// to scan. The network's details (mDNS, every address, the certificate's fingerprint) are for
+// IT support, in <nb-box-details> on the IT details page (issue 16).
+@customElement('nb-box-address')
+export class BoxAddress extends BoxInfoElement {
+  // Managers get a link to the IT details page.
+  @property({ type: Boolean, attribute: 'it-link' }) itLink = false;
+  protected readonly failure = 'The box’s address could not be loaded. Reload the page to try again.';
 
   render() {
     if (this.error) return html`<section class="panel box-address"><p class="warning">${this.error}</p></section>`;
@@ -72,16 +78,8 @@ export class BoxAddress extends LightElement {
 // to this box (its certificate authority's fingerprint, issue 8). On the IT details page, and
 // folded away on the setup page.
 @customElement('nb-box-details')
-export class BoxDetails extends LightElement {
-  @state() private box: BoxInfo | null = null;
-  @state() private error = '';
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    loadBox()
-      .then((box) => { this.box = box; })
-      .catch(() => { this.error = 'The box’s details could not be loaded. Reload the page to try again.'; });
-  }
+export class BoxDetails extends BoxInfoElement {
+  protected readonly failure = 'The box’s details could not be loaded. Reload the page to try again.';
 
   render() {
     if (this.error) return html`<p class="warning">${this.error}</p>`;
