@@ -229,7 +229,8 @@ void JournalService::saveAmendment(const Principal& p, storage::EntryRecord& e, 
 
 EntryView JournalService::amend(const Principal& p, const std::string& entryId, const EntryChange& c) {
   children_.requireStaff(p);
-  auto e = requireEntry(entryId);
+  const auto stored = requireEntry(entryId);
+  auto e = stored;
   if (e.kind == "home") {
     throw DomainError(ErrorKind::conflict, "contribution", "Approve or return a parent's contribution instead of editing it.");
   }
@@ -248,10 +249,7 @@ EntryView JournalService::amend(const Principal& p, const std::string& entryId, 
   if (c.childIds) { e.childIds = *c.childIds; changed.push_back("child_ids"); }
   if (c.aspectIds) { e.aspectIds = *c.aspectIds; changed.push_back("aspect_ids"); }
   validate(e);
-  {
-    const auto stored = requireEntry(entryId);
-    e.audience = access_.audienceFor(e, &stored);
-  }
+  e.audience = access_.audienceFor(e, &stored);  // tags on a room post are checked against it
   if (c.media) {
     e.media = resolveMedia(p, e, *c.media);
     changed.push_back("media");
@@ -298,7 +296,6 @@ std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const s
   }
   children_.requireAgreement(p);
   storage::ParentFeedQuery q = query;
-  q.parentId = p.userId;
   q.now = ctx_.clock.now();
   // The family, remembered while nothing setting-wide (carers among it) has changed.
   const uint64_t settingWide = journal_.feedVersion();

@@ -152,10 +152,8 @@ struct EntryQuery {
   int limit = 20;
 };
 
-// Parents: only released journal entries about their own children (or posted to their
-// children's rooms), never of a child opted out of the online journal.
+// A page of a parent's feed (what is in it is the access policy's familyEntries).
 struct ParentFeedQuery {
-  std::string parentId;
   std::optional<std::string> childId;
   std::optional<std::string> aspectId;
   int64_t now = 0;

@@ -1,5 +1,6 @@
 #include "storage/sqlite_store.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <unordered_map>
 
@@ -685,16 +686,10 @@ HomeCounts SqliteStore::homeCounts(int64_t now, const std::string& today, const 
                                    int64_t seenSince) {
   auto reader = reading();
   HomeCounts h;
+  const SqlFilter params{"", {}, {{":now", now}, {":today", today}, {":seen", seenSince}}};
   const auto count = [&](const char* sql) {
     auto s = reader.db.prepare(sql);
-    for (const char* name : {":now", ":today", ":since", ":seen"}) {
-      const int i = s.optionalParameterIndex(name);
-      if (i == 0) continue;
-      if (std::string(name) == ":now") s.bind(i, now);
-      else if (std::string(name) == ":today") s.bind(i, today);
-      else if (std::string(name) == ":since") s.bind(i, observedSince);
-      else s.bind(i, seenSince);
-    }
+    bindFilter(s, params);  // each count uses the parameters it names
     s.step();
     return static_cast<int>(s.integer(0));
   };
@@ -746,40 +741,36 @@ void SqliteStore::updateInvitation(const InvitationRecord& i) {
       .bind(6, i.cancelledAt).run();
 }
 
-std::optional<InvitationRecord> SqliteStore::invitation(const std::string& id) {
+std::vector<InvitationRecord> SqliteStore::invitationsWhere(const char* condition, const std::string& value) {
   auto reader = reading();
-  auto s = reader.db.prepare((std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE id = ?1").c_str());
-  s.bind(1, id);
-  if (!s.step()) return std::nullopt;
-  return readInvitation(s);
+  auto s = reader.db.prepare((std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE " + condition +
+                              " ORDER BY created_at DESC, id").c_str());
+  s.bind(1, value);
+  std::vector<InvitationRecord> out;
+  while (s.step()) out.push_back(readInvitation(s));
+  return out;
+}
+
+std::optional<InvitationRecord> SqliteStore::invitation(const std::string& id) {
+  auto found = invitationsWhere("id = ?1", id);
+  if (found.empty()) return std::nullopt;
+  return found.front();
 }
 
 std::optional<InvitationRecord> SqliteStore::invitationByCode(const std::string& codeHash) {
-  auto reader = reading();
-  auto s = reader.db.prepare((std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE code_hash = ?1").c_str());
-  s.bind(1, codeHash);
-  if (!s.step()) return std::nullopt;
-  return readInvitation(s);
+  auto found = invitationsWhere("code_hash = ?1", codeHash);
+  if (found.empty()) return std::nullopt;
+  return found.front();
 }
 
 std::vector<InvitationRecord> SqliteStore::invitationsOf(const std::string& childId) {
-  auto reader = reading();
-  auto s = reader.db.prepare(
-      (std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE child_id = ?1 ORDER BY created_at DESC, id").c_str());
-  s.bind(1, childId);
-  std::vector<InvitationRecord> out;
-  while (s.step()) out.push_back(readInvitation(s));
-  return out;
+  return invitationsWhere("child_id = ?1", childId);
 }
 
 std::vector<InvitationRecord> SqliteStore::invitationsInState(const std::string& state) {
-  auto reader = reading();
-  auto s = reader.db.prepare(
-      (std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE state = ?1 ORDER BY created_at, id").c_str());
-  s.bind(1, state);
-  std::vector<InvitationRecord> out;
-  while (s.step()) out.push_back(readInvitation(s));
-  return out;
+  auto found = invitationsWhere("state = ?1", state);
+  std::reverse(found.begin(), found.end());  // a queue: the oldest first
+  return found;
 }
 
 void SqliteStore::insertComment(const CommentRecord& c) {

@@ -178,6 +178,8 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   // a media item's entry reaches.
   std::vector<std::string> receivers(const EntryRecord& entry, bool stored);
   std::vector<std::string> receiversOfMedia(const std::string& mediaId);
+  // Invitations matching `condition` (fixed SQL on one bound value ?1), newest first.
+  std::vector<InvitationRecord> invitationsWhere(const char* condition, const std::string& value);
 
   // A write that changes what families see marks it with a Changes in its scope: everything
   // (rooms, releases, consent, carers, names) or some children (their entries, media). The
