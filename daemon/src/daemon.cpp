@@ -14,6 +14,7 @@
 #include "core/log.hpp"
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
+#include "domain/box_clock.hpp"
 #include "domain/jobs.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/presence.hpp"
@@ -132,8 +133,14 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
 
     domain::AuditLog audit(*store, *clock);
     const std::string hostname = config.hostname.empty() ? system::systemHostName() : config.hostname;
+    if (clock->now() < config.clockFloor) {
+      // A Pi without a real-time clock that has not reached a time server yet: certificates
+      // are dated from the floor, and setup asks the manager to confirm the time.
+      logEvent(Event::ClockBelowFloor, {{"now", system::formatTimestamp(clock->now())},
+                                        {"floor", system::formatTimestamp(config.clockFloor)}});
+    }
     const auto tls = security::ensureCertificates(config.dataDir + "/tls", {hostname, system::hostAddresses()},
-                                                  clock->now());
+                                                  clock->now(), config.clockFloor);
     if (tls.caCreated) {
       audit.record(Event::TlsCaCreated, {{}, {}, "box", {}}, std::nullopt, {{"fingerprint", tls.caFingerprint}});
     }
@@ -146,7 +153,9 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::Context ctx{*store, *clock, random, hasher, audit, throttle};
     domain::SettingsService settings(ctx);
     domain::AccountService accounts(ctx, settings);
-    domain::SetupService setup(ctx, settings);
+    system::FileClockSync clockSync(config.clockSyncedFile, config.effectiveClockRequestFile());
+    domain::BoxClock boxClock(ctx, clockSync, config.clockFloor);
+    domain::SetupService setup(ctx, settings, boxClock);
     domain::AccessPolicy access(ctx, *store, settings);
     domain::ChildrenService children(ctx, *store, settings, access);
     domain::JournalService journal(ctx, *store, settings, children, access);
@@ -181,7 +190,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
                                    system::hostAddresses()};
         },
         [&](const security::CertificateNames& names) {
-          const auto renewed = security::ensureCertificates(tlsDir, names, clock->now());
+          const auto renewed = security::ensureCertificates(tlsDir, names, clock->now(), config.clockFloor);
           if (renewed.serverIssued) {
             audit.record(Event::TlsServerCertIssued, {{}, {}, "box", {}}, std::nullopt, {{"names", renewed.serverNames}});
           }
@@ -190,7 +199,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::InvitationService invitations(ctx, *store, settings, children, accounts);
     domain::ManagerHome home(ctx, *store, settings, children, invitations, lockdown, media);
     http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                   invitations, home,
+                   invitations, home, boxClock,
                    config.effectiveSetupCodeFile(),
                    system::readFile(tlsDir + "/ca.crt"), tls.caFingerprint, tlsDir});
     http::HttpServer server(config, api);
@@ -258,8 +267,13 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     // Periodic work (housekeeping now; later issues add theirs), on the same loop.
     domain::JobRunner jobs(ctx);
     domain::addHousekeepingJobs(jobs, ctx);
+    auto certificateChecked = std::chrono::steady_clock::now();
     const int sig = waitForStopSignal(notifier, [&] {
       presence.tick();
+      if (std::chrono::steady_clock::now() - certificateChecked > std::chrono::minutes(1)) {
+        presence.recheckCertificate();
+        certificateChecked = std::chrono::steady_clock::now();
+      }
       jobs.tick();
       const std::string status = statusLine(presence.view());
       if (status != lastStatus) notifier.status(lastStatus = status);

@@ -52,11 +52,18 @@ TEST_CASE("setup: the code works once, writes its file, and a wrong code writes 
   CHECK_FALSE(s.setup.prepare(s.codeFile));
 }
 
-TEST_CASE("setup: each start makes a new code and the old one stops working") {
+TEST_CASE("setup: a restart keeps the code while its file is there; without the file the old code stops working") {
   testing::Stack s;
   const auto first = *s.setup.prepare(s.codeFile);
+  CHECK(*s.setup.prepare(s.codeFile) == first);  // read off the card after a power-off: still good
+  // A file that was edited (or belongs to an older code) does not keep anything.
+  system::writeFileAtomic(s.codeFile, "Nestbox one-time setup code: AAAA-BBBB-CCCC-DDDD\n", 0600);
+  const auto replaced = *s.setup.prepare(s.codeFile);
+  CHECK(replaced != first);
+  CHECK(replaced != "AAAA-BBBB-CCCC-DDDD");
+  system::removeFileIfExists(s.codeFile);
   const auto second = *s.setup.prepare(s.codeFile);
-  CHECK(first != second);
+  CHECK(second != replaced);
   SetupRequest r{first, "Rainbow", "eyfs", "beth", "Beth", std::nullopt, kManagerPassword, std::nullopt};
   CHECK(kindOf([&] { s.setup.run(r, s.origin, s.codeFile); }) == ErrorKind::unauthenticated);
   r.code = second;

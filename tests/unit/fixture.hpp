@@ -80,7 +80,9 @@ struct Stack {
   domain::Context ctx{store, clock, random, hasher, audit, throttle};
   domain::SettingsService settings{ctx};
   domain::AccountService accounts{ctx, settings};
-  domain::SetupService setup{ctx, settings};
+  system::FakeClockSync clockSync;
+  domain::BoxClock boxClock{ctx, clockSync, 1'700'000'000};
+  domain::SetupService setup{ctx, settings, boxClock};
   domain::AccessPolicy access{ctx, store, settings};
   domain::ChildrenService children{ctx, store, settings, access};
   domain::JournalService journal{ctx, store, settings, children, access};
@@ -102,7 +104,7 @@ struct Stack {
   domain::InvitationService invitations{ctx, store, settings, children, accounts};
   domain::ManagerHome home{ctx, store, settings, children, invitations, lockdown, media};
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                 invitations, home, codeFile, "PEM",
+                 invitations, home, boxClock, codeFile, "PEM",
                  "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
   domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};

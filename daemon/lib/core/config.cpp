@@ -1,6 +1,8 @@
 #include "core/config.hpp"
 
 #include <charconv>
+#include <ctime>
+#include <iomanip>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -26,6 +28,20 @@ T parseNumber(const std::string& key, const std::string& value, T min, T max) {
                       std::to_string(max) + ", not '" + value + "'");
   }
   return out;
+}
+
+// "2026-12-01T17:00:00Z" (UTC, as image/build writes it) or whole Unix seconds.
+int64_t parseUtcTime(const std::string& key, const std::string& value) {
+  if (!value.empty() && value.find_first_not_of("0123456789") == std::string::npos) {
+    return parseNumber<int64_t>(key, value, 0, 253402300799);
+  }
+  std::tm tm{};
+  std::istringstream in(value);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail() || in.get() != 'Z' || in.peek() != std::char_traits<char>::eof()) {
+    throw ConfigError(key + " must be a UTC time like 2026-12-01T17:00:00Z, not '" + value + "'");
+  }
+  return static_cast<int64_t>(timegm(&tm));
 }
 
 using Setter = std::function<void(Config&, const std::string&)>;
@@ -89,6 +105,9 @@ const std::map<std::string, Setter>& setters() {
          c.logLevel = v;
        }},
       {"test_clock_offset_file", [](Config& c, const std::string& v) { c.testClockOffsetFile = v; }},
+      {"clock_floor", [](Config& c, const std::string& v) { c.clockFloor = parseUtcTime("clock_floor", v); }},
+      {"clock_synced_file", [](Config& c, const std::string& v) { c.clockSyncedFile = v; }},
+      {"clock_request_file", [](Config& c, const std::string& v) { c.clockRequestFile = v; }},
   };
   return table;
 }
@@ -97,6 +116,12 @@ const std::map<std::string, Setter>& setters() {
 
 std::string Config::effectiveSetupCodeFile() const {
   return setupCodeFile.empty() ? dataDir + "/setup-code.txt" : setupCodeFile;
+}
+
+int64_t Config::buildTime() { return NESTBOX_BUILD_TIME; }
+
+std::string Config::effectiveClockRequestFile() const {
+  return clockRequestFile.empty() ? dataDir + "/clock-request" : clockRequestFile;
 }
 
 Config parseConfig(const std::string& text, Config base) {

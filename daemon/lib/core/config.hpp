@@ -33,14 +33,27 @@ struct Config {
   // on, reachable by address, and says so); "off": do not.
   std::string mdns = "avahi";
   // The box's lockdown button (held 3 s, wired to ground: active-low with pull-up) and status
-  // LED, as "CHIP:OFFSET" (e.g. gpiochip0:17); empty: not wired.
+  // LED, as "CHIP:OFFSET" (e.g. gpiochip0:17) or a line name (GPIO17); empty: not wired.
   std::string buttonGpio;
   std::string ledGpio;
   // Testing only: a file holding a number of seconds added to the system clock, so
   // integration tests can move time forward without sleeping. Logged loudly when set.
   std::string testClockOffsetFile;
+  // The earliest time the box accepts as now (Unix seconds): the image's build time, written
+  // by image/build as clock_floor = 2026-12-01T17:00:00Z. No certificate is dated before it.
+  // Default: when this nestboxd was configured (build time).
+  int64_t clockFloor = buildTime();
+  // A file that exists once the system clock has synced (image: systemd-timesyncd's
+  // /run/systemd/timesync/synchronized); until then setup asks the manager to confirm the
+  // time. Empty (default): the clock is the host system's business, taken as synchronised.
+  std::string clockSyncedFile;
+  // Where a clock correction made at setup is written for the root unit that applies it.
+  std::string clockRequestFile;  // empty: <dataDir>/clock-request
 
   std::string effectiveSetupCodeFile() const;
+  std::string effectiveClockRequestFile() const;
+  // When this nestboxd was configured (CMake, honouring SOURCE_DATE_EPOCH), Unix seconds.
+  static int64_t buildTime();
 };
 
 struct ConfigError : std::runtime_error {

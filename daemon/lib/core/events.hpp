@@ -31,6 +31,9 @@ enum class Severity { debug, info, warning, error };
   X(SetupCodeCreated, "NBX_SETUP_CODE_CREATED", info, false, "one-time setup code created")        \
   X(SetupCompleted, "NBX_SETUP_COMPLETED", info, true, "setting and first manager created")        \
   X(SetupCodeRejected, "NBX_SETUP_CODE_REJECTED", warning, true, "wrong setup code presented")     \
+  X(SetupCodeKept, "NBX_SETUP_CODE_KEPT", info, false, "setup code of the last start kept (its file is there)") \
+  X(ClockSetRequested, "NBX_CLOCK_SET_REQUESTED", warning, true, "clock correction asked for at setup") \
+  X(ClockBelowFloor, "NBX_CLOCK_BELOW_FLOOR", warning, false, "clock is before the build time")     \
   X(SignInSucceeded, "NBX_AUTH_SIGNIN_OK", info, true, "sign-in succeeded")                        \
   X(SignInFailed, "NBX_AUTH_SIGNIN_FAILED", warning, true, "sign-in failed")                       \
   X(AccountLockedOut, "NBX_AUTH_ACCOUNT_LOCKED", warning, true, "account temporarily locked")      \

@@ -178,6 +178,14 @@ std::optional<std::vector<Json>> JsonReader::optionalObjectList(const std::strin
   return out;
 }
 
+std::optional<Json> JsonReader::optionalObject(const std::string& field) {
+  read_.insert(field);
+  const auto it = object_.find(field);
+  if (it == object_.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) throw InputError(field, "'" + field + "' must be an object.");
+  return *it;
+}
+
 void JsonReader::finish() const {
   for (const auto& [key, value] : object_.items()) {
     if (!read_.contains(key)) throw InputError(key, "Unknown field '" + key + "'.");

@@ -59,6 +59,9 @@ class JsonReader {
   // A list of objects, at most `maxItems`; read each with its own JsonReader.
   std::optional<std::vector<Json>> optionalObjectList(const std::string& field, std::size_t maxItems);
 
+  // An object; read it with a JsonReader of its own (which refers to it: keep it alive).
+  std::optional<Json> optionalObject(const std::string& field);
+
   // Throws InputError naming the first field that was sent but never read.
   void finish() const;
 

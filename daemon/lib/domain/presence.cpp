@@ -118,6 +118,20 @@ void NetworkPresence::tick() {
   }
 }
 
+void NetworkPresence::recheckCertificate() {
+  std::optional<security::CertificateNames> names;
+  {
+    std::lock_guard lock(mutex_);
+    names = certificateNames_;
+  }
+  if (!names) return;
+  try {
+    followCertificate_(*names);
+  } catch (const std::exception& e) {
+    logEvent(Event::PresenceFailed, {{"error", e.what()}});
+  }
+}
+
 PresenceView NetworkPresence::view() const {
   std::lock_guard lock(mutex_);
   PresenceView v;

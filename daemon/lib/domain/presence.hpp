@@ -66,6 +66,10 @@ class NetworkPresence {
 
   // Never throws: a failing step is logged and tried again at the next tick.
   void tick();
+  // Hands the names in use to the certificate follower again, names changed or not, so a
+  // certificate the clock has moved outside of is re-issued (the daemon calls it each minute).
+  // Never throws.
+  void recheckCertificate();
   PresenceView view() const;
 
   static std::string boxIdFor(const std::string& caFingerprint);

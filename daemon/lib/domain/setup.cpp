@@ -16,6 +16,22 @@ std::optional<std::string> SetupService::prepare(const std::string& codeFile) {
     system::removeFileIfExists(codeFile);
     return std::nullopt;
   }
+  // A restart keeps the code while its file is there: on a Pi the manager may power the box
+  // off to read setup-code.txt from the card, and the code read must still work. Removing the
+  // file (or a code that no longer matches) makes a new one.
+  const auto stored = ctx_.store.boxValue(kCodeKey);
+  if (stored && system::fileExists(codeFile)) {
+    const std::string text = system::readFile(codeFile);
+    const std::string label = "setup code: ";
+    const auto at = text.find(label);
+    if (at != std::string::npos) {
+      const std::string shown = text.substr(at + label.size(), text.find('\n', at) - at - label.size());
+      if (security::constantTimeEquals(*stored, security::sha256Hex(security::normaliseCode(shown)))) {
+        logEvent(Event::SetupCodeKept, {{"file", codeFile}});
+        return shown;
+      }
+    }
+  }
   const std::string code = ctx_.random.base32(10);  // 80 bits
   ctx_.store.setBoxValue(kCodeKey, security::sha256Hex(code));
   const std::string shown = security::groupCode(code);
@@ -62,6 +78,7 @@ storage::UserRecord SetupService::run(const SetupRequest& r, const RequestOrigin
   if (r.pin) {
     if (auto p = security::checkPin(*r.pin)) throw invalid("pin", *p);
   }
+  clock_.confirmAtSetup(r.confirmedNow, origin);
 
   storage::UserRecord manager;
   manager.id = newId(ctx_.random);

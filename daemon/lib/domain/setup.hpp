@@ -8,6 +8,7 @@
 #include <string>
 
 #include "domain/accounts.hpp"
+#include "domain/box_clock.hpp"
 #include "domain/context.hpp"
 #include "domain/settings.hpp"
 
@@ -22,25 +23,33 @@ struct SetupRequest {
   std::optional<std::string> email;
   std::string password;
   std::optional<std::string> pin;
+  // The time the manager confirmed as right now (Unix seconds); needed while the box's clock
+  // has not synced (BoxClock::confirmAtSetup).
+  std::optional<int64_t> confirmedNow = {};
 };
 
 class SetupService {
  public:
-  SetupService(Context& ctx, SettingsService& settings) : ctx_(ctx), settings_(settings) {}
+  SetupService(Context& ctx, SettingsService& settings, BoxClock& clock)
+      : ctx_(ctx), settings_(settings), clock_(clock) {}
 
   bool complete() { return settings_.current().has_value(); }
 
-  // At start, before setup: makes a fresh code (any earlier one stops working), stores its
-  // digest and writes it to `codeFile` (mode 0600). Returns the code to show, grouped for
+  // At start, before setup: keeps the code of the last start while `codeFile` still holds it;
+  // otherwise makes a fresh code (any earlier one stops working), stores its digest and writes
+  // it to `codeFile` (mode 0600). Deleting the file is how a code is replaced. Returns the code to show, grouped for
   // reading. Returns nothing once setup is complete (and removes a leftover file).
   std::optional<std::string> prepare(const std::string& codeFile);
 
   // Creates the setting and its first manager; throws DomainError (gone once complete).
+  // After the code and every field are checked, and before anything is written, the box's
+  // clock is confirmed (BoxClock::confirmAtSetup): only the holder of the code moves it.
   storage::UserRecord run(const SetupRequest& request, const RequestOrigin& origin, const std::string& codeFile);
 
  private:
   Context& ctx_;
   SettingsService& settings_;
+  BoxClock& clock_;
 };
 
 }  // namespace nestbox::domain

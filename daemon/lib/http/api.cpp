@@ -355,6 +355,12 @@ Response Api::getBox(Call&) {
                               {"ca_certificate", "/api/v1/ca.crt"}});
 }
 
+namespace {
+Json clockJson(const domain::ClockView& v) {
+  return {{"now", v.now}, {"synchronised", v.synchronised}, {"floor", v.floor}};
+}
+}  // namespace
+
 Response Api::getSetup(Call&) {
   if (s_.setup.complete()) {
     return Response::error(410, "setup_complete", "This box is already set up. Sign in instead.");
@@ -363,7 +369,8 @@ Response Api::getSetup(Call&) {
                               {"frameworks", Json::array({{{"id", "eyfs"}, {"name", "EYFS (England)"}},
                                                           {{"id", "cfe"}, {"name", "Curriculum for Excellence (Scotland)"}}})},
                               {"code_hint", "The setup code is printed on the box's console and written to " +
-                                                s_.setupCodeFile + "."}});
+                                                s_.setupCodeFile + "."},
+                              {"clock", clockJson(s_.clock.view())}});
 }
 
 Response Api::postSetup(Call& call) {
@@ -381,6 +388,14 @@ Response Api::postSetup(Call& call) {
   r.email = in.optionalString("email", 0, 254);
   r.password = in.requiredSecret("password", 1, 128);
   r.pin = in.optionalSecret("pin", 1, 8);
+  if (const auto clock = in.optionalObject("clock")) {
+    JsonReader clockIn(*clock);
+    r.confirmedNow = clockIn.optionalInt("confirmed_now", 0, 253402300799);
+    if (!r.confirmedNow) {
+      throw InputError("clock", "'clock' needs 'confirmed_now': the time that is right now, in Unix seconds.");
+    }
+    clockIn.finish();
+  }
   in.finish();
   s_.setup.run(r, call.origin, s_.setupCodeFile);
   return signedInResponse(201, s_.sessions.signIn(r.username, r.password, call.origin));

@@ -14,6 +14,7 @@
 #include "core/json_input.hpp"
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
+#include "domain/box_clock.hpp"
 #include "domain/children.hpp"
 #include "domain/devices.hpp"
 #include "domain/journal.hpp"
@@ -44,6 +45,7 @@ struct Services {
   domain::NetworkPresence& presence;
   domain::InvitationService& invitations;
   domain::ManagerHome& home;
+  domain::BoxClock& clock;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."

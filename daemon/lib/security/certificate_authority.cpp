@@ -197,7 +197,15 @@ std::string certificateFingerprint(const std::string& pem) {
   return fingerprintOf(cert.get());
 }
 
-CertificateStatus ensureCertificates(const std::string& dir, const CertificateNames& names, int64_t now) {
+int64_t certificateNotBefore(const std::string& pem) {
+  auto cert = certFromPem(pem);
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notBefore(cert.get()), &tm) != 1) fail("bad certificate start");
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+CertificateStatus ensureCertificates(const std::string& dir, const CertificateNames& names, int64_t now,
+                                     int64_t floor) {
   using system::fileExists;
   using system::readFile;
   using system::writeFileAtomic;
@@ -211,7 +219,7 @@ CertificateStatus ensureCertificates(const std::string& dir, const CertificateNa
   if (!fileExists(caKeyPath) || !fileExists(caCertPath)) {
     caKey = generateKey();
     caCert = makeCertificate(caKey.get(), "Nestbox box CA " + names.hostname, nullptr, caKey.get(),
-                             now - kDay, now + 3650 * kDay);
+                             std::max(floor, now - kDay), std::max(floor, now) + 3650 * kDay);
     writeFileAtomic(caKeyPath, keyToPem(caKey.get()), 0600);
     writeFileAtomic(caCertPath, certToPem(caCert.get()), 0644);
     system::removeFileIfExists(serverCertPath);  // a new CA invalidates the old server certificate
@@ -228,13 +236,16 @@ CertificateStatus ensureCertificates(const std::string& dir, const CertificateNa
   if (!reissue) {
     const std::string pem = readFile(serverCertPath);
     auto cert = certFromPem(pem);
+    // Also when the clock has moved outside its dates (a Pi's first time sync, or a clock
+    // corrected at setup): a certificate that starts after now is not valid yet.
     reissue = sansOf(cert.get()) != wanted || certificateNotAfter(pem) < now + 30 * kDay ||
+              certificateNotBefore(pem) > now ||
               X509_verify(cert.get(), caKey.get()) != 1;
   }
   if (reissue) {
     auto serverKey = generateKey();
     auto cert = makeCertificate(serverKey.get(), names.hostname + ".local", caCert.get(), caKey.get(),
-                                now - kDay, now + 397 * kDay);
+                                std::max(floor, now - kDay), std::max(floor, now) + 397 * kDay);
     std::string san;
     for (const auto& n : wanted) san += (san.empty() ? "" : ",") + n;
     // Extensions must be added before signing, so sign again after adding them.
@@ -253,13 +264,17 @@ CertificateStatus ensureCertificates(const std::string& dir, const CertificateNa
 }
 
 ClientCertificate issueClientCertificate(const std::string& dir, const std::string& deviceId,
-                                         const std::string& deviceName, const std::string& password, int64_t now) {
+                                         const std::string& deviceName, const std::string& password, int64_t now,
+                                         int64_t floor) {
   const auto caKey = keyFromPem(system::readFile(dir + "/ca.key"));
   const auto caCert = certFromPem(system::readFile(dir + "/ca.crt"));
   auto key = generateKey();
   ClientCertificate out;
-  out.notAfter = now + 397 * kDay;
-  auto cert = makeCertificate(key.get(), "nestbox-device " + deviceId, caCert.get(), caKey.get(), now - kDay, out.notAfter);
+  // Never dated before the CA, whose start is the box's floor (see ensureCertificates).
+  floor = std::max(floor, certificateNotBefore(certToPem(caCert.get())));
+  out.notAfter = std::max(floor, now) + 397 * kDay;
+  auto cert = makeCertificate(key.get(), "nestbox-device " + deviceId, caCert.get(), caKey.get(),
+                              std::max(floor, now - kDay), out.notAfter);
   addExtension(cert.get(), caCert.get(), NID_basic_constraints, "critical,CA:FALSE");
   addExtension(cert.get(), caCert.get(), NID_key_usage, "critical,digitalSignature");
   addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "clientAuth");

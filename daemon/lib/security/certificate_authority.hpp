@@ -7,8 +7,12 @@
 //   server.key  EC P-256, mode 0600
 //   server.crt  signed by the CA, 397 days, SANs: <host>.local, <host>, the mDNS name in use,
 //               localhost, addresses
-// The server certificate is re-issued when it is missing, within 30 days of expiry, or when
-// the wanted names differ from the ones it carries (host renamed, new address).
+// The server certificate is re-issued when it is missing, within 30 days of expiry, when its
+// start is after now (the clock was moved back, e.g. by a Pi's first time sync), or when the
+// wanted names differ from the ones it carries (host renamed, new address).
+//
+// `floor` is the earliest time the box accepts (its image's build time): no certificate is
+// dated before it, so a Pi that booted in 1970 never makes a CA valid only in the 1970s.
 
 #include <cstdint>
 #include <string>
@@ -32,13 +36,15 @@ struct CertificateStatus {
   std::vector<std::string> serverNames;  // the SAN entries, e.g. "DNS:localhost"
 };
 
-CertificateStatus ensureCertificates(const std::string& dir, const CertificateNames& names, int64_t now);
+CertificateStatus ensureCertificates(const std::string& dir, const CertificateNames& names, int64_t now,
+                                     int64_t floor = 0);
 
 // The SAN entries a server certificate for `names` must carry, in a stable order.
 std::vector<std::string> wantedSubjectAltNames(const CertificateNames& names);
 // Reads the SAN entries and expiry (Unix seconds) of a PEM certificate.
 std::vector<std::string> certificateSubjectAltNames(const std::string& pem);
 int64_t certificateNotAfter(const std::string& pem);
+int64_t certificateNotBefore(const std::string& pem);
 std::string certificateFingerprint(const std::string& pem);
 
 // The MDM tier of registered devices: a client certificate for one device, signed by the
@@ -52,6 +58,7 @@ struct ClientCertificate {
   int64_t notAfter = 0;
 };
 ClientCertificate issueClientCertificate(const std::string& dir, const std::string& deviceId,
-                                         const std::string& deviceName, const std::string& password, int64_t now);
+                                         const std::string& deviceName, const std::string& password, int64_t now,
+                                         int64_t floor = 0);
 
 }  // namespace nestbox::security

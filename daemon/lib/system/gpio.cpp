@@ -2,39 +2,49 @@
 
 #include <gpiod.h>
 
+#include <cctype>
 #include <stdexcept>
 
 namespace nestbox::system {
-namespace {
 
-struct LineName {
-  std::string chip;
-  unsigned offset = 0;
-};
-
-LineName parseLine(const std::string& text) {
+std::optional<GpioLineSpec> parseGpioLine(const std::string& text) {
+  if (text.empty() || text.size() > 64) return std::nullopt;
   const auto colon = text.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    throw std::runtime_error("GPIO line '" + text + "' must be CHIP:OFFSET, e.g. gpiochip0:17");
+  if (colon == std::string::npos) {
+    for (const char c : text) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return std::nullopt;
+    }
+    return GpioLineSpec{{}, 0, text};
   }
-  try {
-    return {text.substr(0, colon), static_cast<unsigned>(std::stoul(text.substr(colon + 1)))};
-  } catch (const std::exception&) {
-    throw std::runtime_error("GPIO line '" + text + "' has no number after the colon");
+  const std::string chip = text.substr(0, colon), number = text.substr(colon + 1);
+  if (chip.empty() || number.empty() || number.size() > 4 ||
+      number.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
   }
+  return GpioLineSpec{chip, static_cast<unsigned>(std::stoul(number)), {}};
 }
+
+namespace {
 
 // One requested line of one chip; released with the object.
 class GpiodLine {
  public:
-  explicit GpiodLine(const std::string& name) {
-    const auto n = parseLine(name);
-    chip_ = gpiod_chip_open_lookup(n.chip.c_str());
-    if (!chip_) throw std::runtime_error("no GPIO chip " + n.chip);
-    line_ = gpiod_chip_get_line(chip_, n.offset);
+  explicit GpiodLine(const std::string& text) {
+    const auto n = parseGpioLine(text);
+    if (!n) throw std::runtime_error("GPIO line '" + text + "' must be CHIP:OFFSET (gpiochip0:17) or a line name (GPIO17)");
+    if (!n->name.empty()) {
+      // Found on whichever chip has it; that chip is opened for us (closed with the line).
+      line_ = gpiod_line_find(n->name.c_str());
+      if (!line_) throw std::runtime_error("no GPIO line named " + n->name + " (gpioinfo lists the names)");
+      chip_ = gpiod_line_get_chip(line_);
+      return;
+    }
+    chip_ = gpiod_chip_open_lookup(n->chip.c_str());
+    if (!chip_) throw std::runtime_error("no GPIO chip " + n->chip);
+    line_ = gpiod_chip_get_line(chip_, n->offset);
     if (!line_) {
       gpiod_chip_close(chip_);
-      throw std::runtime_error("no line " + std::to_string(n.offset) + " on " + n.chip);
+      throw std::runtime_error("no line " + std::to_string(n->offset) + " on " + n->chip);
     }
   }
   ~GpiodLine() {
