@@ -8,20 +8,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Tablet, tusUpload, mediaReady, MANAGER_PASSWORD } from '../integration/harness.mjs';
 
+// The image test (tests/image/image-test) runs it from outside a QEMU guest instead: the CA,
+// the setup code and the forwarded port come from JOURNEY_CA, JOURNEY_CODE and JOURNEY_PORT,
+// and the box's clock is confirmed as this machine's (the guest has no time server).
 const [root, photo] = process.argv.slice(2);
+const env = process.env;
 const box = {
-  httpsPort: 443,
+  httpsPort: Number(env.JOURNEY_PORT ?? 443),
   httpPort: 80,
-  ca: fs.readFileSync(path.join(root, 'var/lib/nestbox/tls/ca.crt')),
+  ca: fs.readFileSync(env.JOURNEY_CA ?? path.join(root, 'var/lib/nestbox/tls/ca.crt')),
   client() { return new Client(this); },
   async tablet() { return this.defaultTablet ?? null; },
 };
 
 const manager = box.client();
-const code = fs.readFileSync(path.join(root, 'var/lib/nestbox/setup-code.txt'), 'utf8').match(/[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/)[0];
+const code = (env.JOURNEY_CODE ?? fs.readFileSync(path.join(root, 'var/lib/nestbox/setup-code.txt'), 'utf8'))
+  .match(/[0-9A-Z]{4}(-[0-9A-Z]{4}){3}/)[0];
+const before = await manager.get('/api/v1/setup');
+assert.equal(before.status, 200, before.text);
+const clock = before.json.clock.synchronised ? undefined : { confirmed_now: Math.floor(Date.now() / 1000) };
 const setup = await manager.post('/api/v1/setup', {
   code, setting_name: 'Boot Test Nursery', framework: 'eyfs', username: 'manager', display_name: 'Beth McNerlin',
-  password: MANAGER_PASSWORD,
+  password: MANAGER_PASSWORD, ...(clock ? { clock } : {}),
 });
 assert.equal(setup.status, 201, setup.text);
 box.defaultTablet = await Tablet.enrol(box, manager, 'Blue room iPad');
@@ -48,5 +56,5 @@ assert.equal(thumbnail.status, 200);
 assert.match(thumbnail.headers['content-type'], /^image\//);
 // Nobody else gets the bytes.
 assert.equal((await box.client().request('GET', `/api/v1/media/${id}/original`)).status, 401);
-console.log(`journey: setup, tablet enrolled, ${bytes.length}-byte photo uploaded and processed (${media.state}); ` +
+console.log(`journey: setup${clock ? ' (clock confirmed as this machine\'s)' : ''}, tablet enrolled, ${bytes.length}-byte photo uploaded and processed (${media.state}); ` +
   'original and thumbnail served by nginx');

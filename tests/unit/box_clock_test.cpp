@@ -77,7 +77,7 @@ TEST_CASE("box clock: a time before the box's floor, or decades after it, is ref
   s.boxClock.confirmAtSetup(kFloor, s.origin);  // the floor itself is a possible now
 }
 
-TEST_CASE("setup with an unsynchronised clock: refused without a confirmed time, nothing written; then done") {
+TEST_CASE("setup with an unsynchronised clock: refused without a confirmed time, nothing written, then done") {
   testing::Stack s;
   s.clockSync.setSynchronised(false);
   const auto code = *s.setup.prepare(s.codeFile);
