@@ -197,7 +197,11 @@ test('the audit log filters by what, who and when', async () => {
 
   await page.getByLabel('What').selectOption('NBX_AUTH_SIGNIN_FAILED');
   await page.getByRole('button', { name: 'Show' }).click();
-  await page.locator('ul.cards li').first().waitFor();
+  // The unfiltered list stays on screen until the filtered one arrives: wait for that one.
+  await page.waitForFunction(() => {
+    const items = [...document.querySelectorAll('ul.cards li')];
+    return items.length > 0 && items.every((li) => li.textContent.includes('sign-in failed'));
+  });
   const entries = await page.locator('ul.cards li').allTextContents();
   assert.ok(entries.length >= 1);
   for (const entry of entries) assert.match(entry, /sign-in failed/);
