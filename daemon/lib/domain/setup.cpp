@@ -1,5 +1,7 @@
 #include "domain/setup.hpp"
 
+#include <string_view>
+
 #include "core/log.hpp"
 #include "domain/errors.hpp"
 #include "security/tokens.hpp"
@@ -8,6 +10,8 @@
 namespace nestbox::domain {
 namespace {
 constexpr const char* kCodeKey = "setup_code_sha256";
+// The code file's first line is this, then the code (read back at the next start).
+constexpr std::string_view kCodeLine = "Nestbox one-time setup code: ";
 const ThrottlePolicy kSetupThrottle{10, 15 * 60, 15 * 60};
 }  // namespace
 
@@ -22,10 +26,8 @@ std::optional<std::string> SetupService::prepare(const std::string& codeFile) {
   const auto stored = ctx_.store.boxValue(kCodeKey);
   if (stored && system::fileExists(codeFile)) {
     const std::string text = system::readFile(codeFile);
-    const std::string label = "setup code: ";
-    const auto at = text.find(label);
-    if (at != std::string::npos) {
-      const std::string shown = text.substr(at + label.size(), text.find('\n', at) - at - label.size());
+    if (text.starts_with(kCodeLine)) {
+      const std::string shown = text.substr(kCodeLine.size(), text.find('\n') - kCodeLine.size());
       if (security::constantTimeEquals(*stored, security::sha256Hex(security::normaliseCode(shown)))) {
         logEvent(Event::SetupCodeKept, {{"file", codeFile}});
         return shown;
@@ -36,7 +38,7 @@ std::optional<std::string> SetupService::prepare(const std::string& codeFile) {
   ctx_.store.setBoxValue(kCodeKey, security::sha256Hex(code));
   const std::string shown = security::groupCode(code);
   system::writeFileAtomic(codeFile,
-                          "Nestbox one-time setup code: " + shown +
+                          std::string(kCodeLine) + shown +
                               "\nEnter it on the setup page to create the setting and its first manager.\n",
                           0600);
   logEvent(Event::SetupCodeCreated, {{"file", codeFile}});

@@ -127,6 +127,13 @@ CertPtr makeCertificate(EVP_PKEY* subjectKey, const std::string& commonName, X50
   return cert;
 }
 
+// A certificate's start or end as Unix seconds.
+int64_t unixTimeOf(const ASN1_TIME* time) {
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(time, &tm) != 1) fail("bad certificate date");
+  return static_cast<int64_t>(timegm(&tm));
+}
+
 std::string fingerprintOf(X509* cert) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -185,12 +192,7 @@ std::vector<std::string> certificateSubjectAltNames(const std::string& pem) {
   return sansOf(cert.get());
 }
 
-int64_t certificateNotAfter(const std::string& pem) {
-  auto cert = certFromPem(pem);
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) fail("bad certificate expiry");
-  return static_cast<int64_t>(timegm(&tm));
-}
+int64_t certificateNotAfter(const std::string& pem) { return unixTimeOf(X509_get0_notAfter(certFromPem(pem).get())); }
 
 std::string certificateFingerprint(const std::string& pem) {
   auto cert = certFromPem(pem);
@@ -198,10 +200,7 @@ std::string certificateFingerprint(const std::string& pem) {
 }
 
 int64_t certificateNotBefore(const std::string& pem) {
-  auto cert = certFromPem(pem);
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(X509_get0_notBefore(cert.get()), &tm) != 1) fail("bad certificate start");
-  return static_cast<int64_t>(timegm(&tm));
+  return unixTimeOf(X509_get0_notBefore(certFromPem(pem).get()));
 }
 
 CertificateStatus ensureCertificates(const std::string& dir, const CertificateNames& names, int64_t now,
@@ -238,8 +237,8 @@ CertificateStatus ensureCertificates(const std::string& dir, const CertificateNa
     auto cert = certFromPem(pem);
     // Also when the clock has moved outside its dates (a Pi's first time sync, or a clock
     // corrected at setup): a certificate that starts after now is not valid yet.
-    reissue = sansOf(cert.get()) != wanted || certificateNotAfter(pem) < now + 30 * kDay ||
-              certificateNotBefore(pem) > now ||
+    reissue = sansOf(cert.get()) != wanted || unixTimeOf(X509_get0_notAfter(cert.get())) < now + 30 * kDay ||
+              unixTimeOf(X509_get0_notBefore(cert.get())) > now ||
               X509_verify(cert.get(), caKey.get()) != 1;
   }
   if (reissue) {
@@ -271,7 +270,7 @@ ClientCertificate issueClientCertificate(const std::string& dir, const std::stri
   auto key = generateKey();
   ClientCertificate out;
   // Never dated before the CA, whose start is the box's floor (see ensureCertificates).
-  floor = std::max(floor, certificateNotBefore(certToPem(caCert.get())));
+  floor = std::max(floor, unixTimeOf(X509_get0_notBefore(caCert.get())));
   out.notAfter = std::max(floor, now) + 397 * kDay;
   auto cert = makeCertificate(key.get(), "nestbox-device " + deviceId, caCert.get(), caKey.get(),
                               std::max(floor, now - kDay), out.notAfter);
