@@ -15,10 +15,12 @@
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
 #include "domain/box_clock.hpp"
+#include "domain/capture_station.hpp"
 #include "domain/jobs.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/presence.hpp"
 #include "system/appliance_bus.hpp"
+#include "system/capture_source.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
 #include "domain/setup.hpp"
@@ -94,6 +96,26 @@ int waitForStopSignal(system::ServiceNotifier& notifier, const std::function<voi
     // stops pinging, and the service manager restarts it.
     if (interval) notifier.watchdogPing();
   }
+}
+
+// The box camera's source as configured (camera = libcamera | off | files:DIR). A camera
+// stack that cannot start leaves the box without a camera, and says so; nothing else stops.
+std::unique_ptr<system::CaptureSource> openCameraSource(const std::string& camera) {
+  std::unique_ptr<system::CaptureSource> source;
+  try {
+    if (camera == "off") {
+      source = system::makeNoCaptureSource();
+    } else if (camera.rfind("files:", 0) == 0) {
+      source = system::makeFileCaptureSource(camera.substr(6), std::chrono::milliseconds(200));
+    } else {
+      source = system::makeLibcameraCaptureSource();
+    }
+  } catch (const std::exception& e) {
+    logEvent(Event::CameraSourceUnavailable, {{"source", camera}, {"error", e.what()}});
+    return system::makeNoCaptureSource();
+  }
+  logEvent(Event::CameraSourceReady, {{"source", source->kind()}, {"cameras", std::to_string(source->cameras().size())}});
+  return source;
 }
 
 std::string statusLine(const domain::PresenceView& v) {
@@ -198,8 +220,13 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     presence.tick();
     domain::InvitationService invitations(ctx, *store, settings, children, accounts);
     domain::ManagerHome home(ctx, *store, settings, children, invitations, lockdown, media);
+    // The box camera (issue 18): off at once when a lockdown is engaged here, within a second
+    // when it is engaged elsewhere (tick below).
+    const auto cameraSource = openCameraSource(config.camera);
+    domain::CaptureStation camera(ctx, *cameraSource, children, access, media, lockdown, *store);
+    lockdown.onEngaged([&camera] { camera.stopAll("lockdown"); });
     http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                   invitations, home, boxClock,
+                   invitations, home, boxClock, camera,
                    config.effectiveSetupCodeFile(),
                    system::readFile(tlsDir + "/ca.crt"), tls.caFingerprint, tlsDir});
     http::HttpServer server(config, api);
@@ -216,7 +243,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     } catch (const std::exception& e) {
       logEvent(Event::PanelUnavailable, {{"error", e.what()}});
     }
-    domain::LockdownPanel panel(lockdown, button.get(), led.get());
+    domain::LockdownPanel panel(lockdown, button.get(), led.get(), [&camera] { return camera.running(); });
     std::atomic<bool> panelStop{false};
     std::thread panelThread;
     if (button || led) {
@@ -275,6 +302,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
         certificateChecked = std::chrono::steady_clock::now();
       }
       jobs.tick();
+      camera.tick();
       const std::string status = statusLine(presence.view());
       if (status != lastStatus) notifier.status(lastStatus = status);
     });
@@ -284,6 +312,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     uploads.stop();
     const bool drained = server.drain(std::chrono::milliseconds(config.shutdownGraceMs));
     server.stop();
+    camera.stopAll("box_stopping");
     // Processing in hand finishes; what was queued resumes at the next start.
     mediaWorkers.reset();
     store.reset();

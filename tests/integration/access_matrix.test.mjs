@@ -29,6 +29,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startSetUpStack, tusUpload, mediaReady, daemonBinary, Tablet, MANAGER_PASSWORD } from './harness.mjs';
 
@@ -286,8 +287,23 @@ async function acceptAgreement(client) {
   expectOk(await client.post('/api/v1/agreement/accept', { version }), 'accept');
 }
 
+// The box camera (issue 18) is the file-backed test camera: one picture, sent as frames.
+const cameraDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbox-matrix-camera-'));
+// Kate's tablet holds the camera for one request: opened (and, for a frame or a still, a
+// frame waited for) just before it, closed right after.
+const cameraOpen = (withFrame) => async (role) => {
+  if (role !== 'staff') return {};
+  expectOk(await who.staff.post('/api/v1/camera/session', {}), 'camera session');
+  for (let i = 0; withFrame && i < 200; ++i) {
+    if ((await who.staff.get('/api/v1/camera/preview')).status === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return { undo: async () => { await who.staff.delete('/api/v1/camera/session'); } };
+};
+
 before(async () => {
-  ({ stack, manager } = await startSetUpStack());
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1', path.join(cameraDir, 'artwork.jpg')]);
+  ({ stack, manager } = await startSetUpStack({ extraConfig: `camera = files:${cameraDir}\n` }));
   expectOk(await manager.post('/api/v1/me/pin', { password: MANAGER_PASSWORD, pin: MANAGER_PIN }), 'manager PIN');
   const staff = await stack.addUser(manager, KATE.username, 'staff', KATE.password);
   expectOk(await staff.client.post('/api/v1/me/pin', { password: KATE.password, pin: KATE.pin }), 'Kate PIN');
@@ -348,7 +364,7 @@ before(async () => {
   B_SECRETS.push(childB.id, B_NAME.first, B_NAME.last, eb.id, hb.id, mb, mhb, commentB.id, commentB.body, commentEB.id,
     commentEB.body, 'water tray', 'Baking scones', parentB.id, `Name ${PARENT_B.username}`);
 });
-after(async () => { await stack?.stop(); });
+after(async () => { await stack?.stop(); fs.rmSync(cameraDir, { recursive: true, force: true }); });
 
 // ---------------------------------------------------------------------------------------------
 // 3. The matrix
@@ -662,6 +678,19 @@ const MATRIX = [
     fresh: async () => { await engageLockdown(); return { undo: liftAndSignEveryoneIn }; }, body: LIFT }),
   row('POST', '/api/v1/lockdown/lift', everyone('409 not_locked_down'), { body: LIFT }),
   row('GET', '/api/v1/lockdown/incidents', { manager: 200, ...MANAGER_ONLY }),
+
+  // --- The box camera (issue 18): staff on a registered tablet; one tablet at a time ----------
+  row('GET', '/api/v1/camera', { manager: 200, staff: 200, ...STAFF_ONLY }),
+  row('POST', '/api/v1/camera/session', { manager: '403 device_required', staff: 201, ...STAFF_ONLY }, {
+    body: {}, fresh: async (role) => (role === 'staff' ? { undo: async () => { await who.staff.delete('/api/v1/camera/session'); } } : {}) }),
+  row('POST', '/api/v1/camera/session/touch', { manager: '409 camera_not_open', staff: 200, ...STAFF_ONLY }, { body: {}, fresh: cameraOpen(false) }),
+  row('POST', '/api/v1/camera/session/touch', { manager: '409 camera_not_open', staff: '409 camera_not_open', ...STAFF_ONLY }, { body: {} }),
+  row('GET', '/api/v1/camera/preview', { manager: '409 camera_not_open', staff: 200, ...STAFF_ONLY }, { fresh: cameraOpen(true) }),
+  row('GET', '/api/v1/camera/preview', { manager: '409 camera_not_open', staff: '409 camera_not_open', ...STAFF_ONLY }),
+  row('POST', '/api/v1/camera/capture', { manager: '409 camera_not_open', staff: 201, ...STAFF_ONLY }, { body: {}, fresh: cameraOpen(true) }),
+  row('DELETE', '/api/v1/camera/session', { manager: 204, staff: 204, ...STAFF_ONLY }, { fresh: cameraOpen(false) }),
+  row('DELETE', '/api/v1/camera/session?holder=any', { manager: 204, staff: '403 manager_only', ...STAFF_ONLY }, { fresh: cameraOpen(false) }),
+  row('DELETE', '/api/v1/camera/session?holder=mine', { manager: '400 invalid_request', staff: '400 invalid_request', ...STAFF_ONLY }),
 ];
 
 // (route, role) pairs whose audience lets the role in but which get no 2xx in this file. Each
@@ -686,6 +715,11 @@ const NO_OWN_UPLOAD = "an upload is only its uploader's, and the manager's offic
 exempt('HEAD /api/v1/uploads/:id', ['manager'], NO_OWN_UPLOAD);
 exempt('PATCH /api/v1/uploads/:id', ['manager'], NO_OWN_UPLOAD);
 exempt('DELETE /api/v1/uploads/:id', ['manager'], NO_OWN_UPLOAD);
+const NO_CAMERA_AT_THE_OFFICE = "the box camera is used from registered tablets only; the manager's office computer cannot start it (403 device_required), so it never holds it";
+exempt('POST /api/v1/camera/session', ['manager'], NO_CAMERA_AT_THE_OFFICE);
+exempt('POST /api/v1/camera/session/touch', ['manager'], NO_CAMERA_AT_THE_OFFICE);
+exempt('GET /api/v1/camera/preview', ['manager'], NO_CAMERA_AT_THE_OFFICE);
+exempt('POST /api/v1/camera/capture', ['manager'], NO_CAMERA_AT_THE_OFFICE);
 
 // ---------------------------------------------------------------------------------------------
 // 4. Tests

@@ -15,6 +15,8 @@
 #include "domain/devices.hpp"
 #include "domain/journal.hpp"
 #include "domain/media.hpp"
+#include "domain/capture_station.hpp"
+#include "fake_camera.hpp"
 #include "fake_media.hpp"
 #include "fake_mdns.hpp"
 #include "domain/presence.hpp"
@@ -103,8 +105,10 @@ struct Stack {
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
   domain::InvitationService invitations{ctx, store, settings, children, accounts};
   domain::ManagerHome home{ctx, store, settings, children, invitations, lockdown, media};
+  FakeCamera camera;
+  domain::CaptureStation station{ctx, camera, children, access, media, lockdown, store, {60, 15, std::chrono::milliseconds(2000)}};
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                 invitations, home, boxClock, codeFile, "PEM",
+                 invitations, home, boxClock, station, codeFile, "PEM",
                  "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
   domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};

@@ -7,6 +7,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { DetailedError, Upload } from 'tus-js-client';
 import { api, ApiError, csrf, sessionEvents } from './api';
 import { bdi, LightElement } from './base';
+import './camera';
 import { listOf, type Child } from './journal';
 
 export interface MediaItem {
@@ -218,7 +219,9 @@ export class MediaUploader extends LightElement {
   @property() hint = 'Take a photo or video, or choose from the library. Files go straight to the box; nothing is kept on the tablet.';
   @state() private items: Pending[] = [];
   @state() private redacting: Pending | null = null;
+  @state() private capturing = false;   // the box camera's screen is open
   private counter = 0;
+  private captured = 0;
   private peopleKey: string | null = null;
   private readonly uid = `up${++instances}`;
   private connected = false;
@@ -510,6 +513,24 @@ export class MediaUploader extends LightElement {
     this.change();
   }
 
+  // A still from the box camera (nb-camera-capture): already on the box, so it joins the list
+  // as an upload that has just arrived and is being processed.
+  addCaptured(media: MediaItem): void {
+    const item: Pending = {
+      key: `f${++this.counter}`, name: `Box camera photo ${++this.captured}`, percent: 100, status: 'processing', message: '',
+      serverError: '', refusedIds: [], notice: '', stalled: false, tags: [], tagsTouched: false, tagsPending: false, version: 0,
+      audienceAsked: 0, audienceError: '',
+    };
+    this.items = [...this.items, item];
+    this.change();
+    void this.process(item, media.id);
+  }
+
+  private closeCamera(): void {
+    this.capturing = false;
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>('.camera-open')?.focus());
+  }
+
   private resumeStalled(): void {
     for (const item of this.items) {
       if (!item.stalled || !item.upload) continue;
@@ -649,6 +670,7 @@ export class MediaUploader extends LightElement {
         <input class="file-input" type="file" id="${this.uid}-files" multiple accept=${this.accept}
           aria-describedby="${this.uid}-hint" @change=${this.choose}>
         <label class="button" for="${this.uid}-files">${this.items.length ? 'Add more' : 'Choose files'}</label>
+        ${this.tagging ? html`<button type="button" class="camera-open" @click=${() => { this.capturing = true; }}>Capture artwork with the box camera</button>` : nothing}
       </div>
       ${this.items.length ? html`<ul class="upload-list" aria-label="Attached">${this.items.map((item) => {
         const sending = item.status === 'uploading' || item.status === 'waiting';
@@ -679,6 +701,8 @@ export class MediaUploader extends LightElement {
           @redacted=${(e: CustomEvent<MediaItem>) => this.redacted(this.redacting!, e.detail)}
           @close=${() => { const key = this.redacting?.key; this.redacting = null;
             void this.updateComplete.then(() => this.querySelector<HTMLElement>(`[data-key="${key}"] .redact-button`)?.focus()); }}></nb-redactor>` : nothing}
+      ${this.capturing ? html`<nb-camera-capture @captured=${(e: CustomEvent<{ media: MediaItem }>) => this.addCaptured(e.detail.media)}
+          @close=${this.closeCamera}></nb-camera-capture>` : nothing}
     </fieldset>`;
   }
 }

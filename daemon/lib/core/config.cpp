@@ -70,6 +70,13 @@ const std::map<std::string, Setter>& setters() {
       {"hostname", [](Config& c, const std::string& v) { c.hostname = v; }},
       {"button_gpio", [](Config& c, const std::string& v) { c.buttonGpio = v; }},
       {"led_gpio", [](Config& c, const std::string& v) { c.ledGpio = v; }},
+      {"camera",
+       [](Config& c, const std::string& v) {
+         if (v != "libcamera" && v != "off" && (v.rfind("files:", 0) != 0 || v.size() == 6)) {
+           throw ConfigError("camera must be libcamera, off or files:DIRECTORY");
+         }
+         c.camera = v;
+       }},
       {"dbus",
        [](Config& c, const std::string& v) {
          if (v != "system" && v != "off") throw ConfigError("dbus must be system or off");

@@ -36,6 +36,10 @@ struct Config {
   // LED, as "CHIP:OFFSET" (e.g. gpiochip0:17) or a line name (GPIO17); empty: not wired.
   std::string buttonGpio;
   std::string ledGpio;
+  // The box camera (issue 18): "libcamera" (USB/UVC cameras; the service needs the camera
+  // drop-in, `nestboxctl camera enable`), "off", or "files:DIR" (a test camera showing the
+  // JPEG files in DIR, for the demo and the tests).
+  std::string camera = "libcamera";
   // Testing only: a file holding a number of seconds added to the system clock, so
   // integration tests can move time forward without sleeping. Logged loudly when set.
   std::string testClockOffsetFile;

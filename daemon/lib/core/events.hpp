@@ -123,6 +123,14 @@ enum class Severity { debug, info, warning, error };
   X(ChildViewEntered, "NBX_CHILD_VIEW_ENTERED", info, true, "tablet switched into one child's view") \
   X(ChildViewLeft, "NBX_CHILD_VIEW_LEFT", info, true, "tablet left child view with a staff PIN")      \
   X(ChildViewRefused, "NBX_CHILD_VIEW_REFUSED", warning, true, "child view tried to reach something else") \
+  X(CameraSourceReady, "NBX_CAMERA_SOURCE_READY", info, false, "box camera source started (and how many cameras it sees)") \
+  X(CameraSourceUnavailable, "NBX_CAMERA_SOURCE_UNAVAILABLE", warning, false, "box camera source could not start; capture is off") \
+  X(CameraPreviewStarted, "NBX_CAMERA_PREVIEW_STARTED", info, true, "box camera preview started on a staff tablet") \
+  X(CameraPreviewStopped, "NBX_CAMERA_PREVIEW_STOPPED", info, true, "box camera preview stopped (closed, idle, unplugged, lockdown)") \
+  X(CameraRefusedPlace, "NBX_CAMERA_REFUSED_PLACE", warning, true, "box camera refused: not a registered device on a secure network") \
+  X(CameraBusyRefused, "NBX_CAMERA_BUSY", info, false, "box camera asked for while another tablet has it") \
+  X(CameraStillCaptured, "NBX_CAMERA_STILL_CAPTURED", info, true, "still taken with the box camera; it joins the media pipeline") \
+  X(CameraCaptureFailed, "NBX_CAMERA_CAPTURE_FAILED", warning, true, "box camera still could not be taken") \
   X(HttpBadRequest, "NBX_HTTP_BAD_REQUEST", debug, false, "request refused as malformed")          \
   X(HttpInternalError, "NBX_HTTP_INTERNAL_ERROR", error, false, "unexpected error handling request")
 

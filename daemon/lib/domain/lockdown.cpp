@@ -23,10 +23,16 @@ Incident LockdownService::engageLocally(const std::string& via, const std::strin
   return engageAs(via, who, std::nullopt, "local", reason);
 }
 
+void LockdownService::onEngaged(std::function<void()> stop) {
+  std::lock_guard lock(listenersMutex_);
+  onEngaged_.push_back(std::move(stop));
+}
+
 Incident LockdownService::engageAs(const std::string& via, const std::string& who, const std::optional<std::string>& userId,
                                    const std::string& address, const std::string& reason) {
   checkText(reason, "reason", "Say why the box is being locked down");
   std::optional<Incident> result;
+  bool engaged = false;
   ctx_.store.transaction([&] {
     if (auto open = store_.openIncident()) {
       result = withUpdates(*open);
@@ -44,7 +50,16 @@ Incident LockdownService::engageAs(const std::string& via, const std::string& wh
     ctx_.audit.record(Event::LockdownEngaged, AuditActor{userId, who, address, std::nullopt}, AuditTarget{"incident", r.id},
                       {{"via", via}, {"reason", reason}, {"sessions_ended", ended}, {"uploads_quarantined", quarantined}});
     result = Incident{r, {}};
+    engaged = true;
   });
+  if (engaged) {
+    std::vector<std::function<void()>> listeners;
+    {
+      std::lock_guard lock(listenersMutex_);
+      listeners = onEngaged_;
+    }
+    for (const auto& stop : listeners) stop();
+  }
   return *result;
 }
 
@@ -133,15 +148,27 @@ Incident LockdownService::lift(const ManagerCredentials& m, const std::string& f
   return *result;
 }
 
+bool panelLight(bool lockedDown, bool cameraRunning, int64_t nowMs) {
+  if (lockedDown) return true;
+  return cameraRunning && (nowMs / 500) % 2 == 0;
+}
+
 void LockdownPanel::tick(int64_t nowMs) {
   bool changed = false;
   if (button_ && press_.sample(button_->active(), nowMs)) {
     lockdown_.engageLocally("button", "button", "The lockdown button on the box was held for 3 seconds.");
     changed = true;
   }
-  if (led_ && (changed || nowMs - ledCheckedAt_ >= kLedRefreshMs)) {
+  if (!led_) return;
+  // The database is asked once a second; the camera's state is a flag, read every tick.
+  if (changed || nowMs - ledCheckedAt_ >= kLedRefreshMs) {
     ledCheckedAt_ = nowMs;
-    led_->set(lockdown_.engaged());
+    lockedDown_ = lockdown_.engaged();
+  }
+  const bool lit = panelLight(lockedDown_, cameraRunning_ && cameraRunning_(), nowMs);
+  if (lit_ != lit) {
+    led_->set(lit);
+    lit_ = lit;
   }
 }
 

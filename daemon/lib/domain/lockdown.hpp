@@ -9,6 +9,8 @@
 // from the box's command line takes effect in the running daemon at once, and survives
 // kill -9 and power loss (the engage transaction is durable before it returns).
 
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +57,12 @@ class LockdownService {
   // Every incident with its timeline, newest first, for IT support (managers).
   std::vector<Incident> incidents(const Principal& manager);
 
+  // Runs `stop` after each engagement made in this process (web, D-Bus, button), once the
+  // incident is durable: what must stop at once (the box camera) stops then. An engagement
+  // from another process (nestboxctl without the daemon's bus) is seen by those parts' own
+  // once-a-second check of engaged().
+  void onEngaged(std::function<void()> stop);
+
  private:
   Incident engageAs(const std::string& via, const std::string& who, const std::optional<std::string>& userId,
                     const std::string& address, const std::string& reason);
@@ -65,27 +73,37 @@ class LockdownService {
   Context& ctx_;
   storage::LockdownStore& store_;
   SettingsService& settings_;
+  std::mutex listenersMutex_;
+  std::vector<std::function<void()>> onEngaged_;
 };
 
+// What the box's LED shows: steady while locked down; blinking once a second while the box
+// camera runs (issue 18: a camera in a room of children shows that it is on); off otherwise.
+bool panelLight(bool lockedDown, bool cameraRunning, int64_t nowMs);
+
 // The box's physical panel: a button held for 3 seconds engages the lockdown; an LED shows it,
-// however it was engaged. The daemon calls tick() every few tens of milliseconds.
+// however it was engaged, and the camera. The daemon calls tick() every few tens of milliseconds.
 class LockdownPanel {
  public:
   static constexpr int64_t kDebounceMs = 50;
   static constexpr int64_t kHoldMs = 3000;
   static constexpr int64_t kLedRefreshMs = 1000;
 
-  // Either line may be null (not wired).
-  LockdownPanel(LockdownService& lockdown, system::InputLine* button, system::OutputLine* led)
-      : lockdown_(lockdown), button_(button), led_(led) {}
+  // Either line may be null (not wired); `cameraRunning` may be empty (no camera).
+  LockdownPanel(LockdownService& lockdown, system::InputLine* button, system::OutputLine* led,
+                std::function<bool()> cameraRunning = {})
+      : lockdown_(lockdown), button_(button), led_(led), cameraRunning_(std::move(cameraRunning)) {}
   void tick(int64_t nowMs);
 
  private:
   LockdownService& lockdown_;
   system::InputLine* button_;
   system::OutputLine* led_;
+  std::function<bool()> cameraRunning_;
   system::LongPress press_{kDebounceMs, kHoldMs};
   int64_t ledCheckedAt_ = -kLedRefreshMs;
+  bool lockedDown_ = false;
+  std::optional<bool> lit_;
 };
 
 }  // namespace nestbox::domain

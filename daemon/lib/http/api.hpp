@@ -15,6 +15,7 @@
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
 #include "domain/box_clock.hpp"
+#include "domain/capture_station.hpp"
 #include "domain/children.hpp"
 #include "domain/devices.hpp"
 #include "domain/journal.hpp"
@@ -46,6 +47,7 @@ struct Services {
   domain::InvitationService& invitations;
   domain::ManagerHome& home;
   domain::BoxClock& clock;
+  domain::CaptureStation& camera;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -141,7 +143,7 @@ class Api {
     StreamMethod stream = nullptr;
   };
   // The route tables, one per part of the API (api.cpp, api_journal.cpp, api_media.cpp,
-  // api_devices.cpp, api_lockdown.cpp).
+  // api_devices.cpp, api_lockdown.cpp, api_families.cpp, api_camera.cpp).
   static std::vector<RouteDef> routeDefinitions();
   static std::vector<RouteDef> coreRoutes();
   static std::vector<RouteDef> journalRoutes();
@@ -149,6 +151,7 @@ class Api {
   static std::vector<RouteDef> deviceRoutes();
   static std::vector<RouteDef> lockdownRoutes();
   static std::vector<RouteDef> familyRoutes();
+  static std::vector<RouteDef> cameraRoutes();
 
   static std::string sessionCookie(const std::string& token);
   static std::string clearedSessionCookie();
@@ -272,6 +275,14 @@ class Api {
   Response claimInvitation(Call& call);
   Response managerSummary(Call& call);
   Response redactMedia(Call& call);
+
+  // The box camera (api_camera.cpp).
+  Response cameraStatus(Call& call);
+  Response openCamera(Call& call);
+  Response touchCamera(Call& call);
+  Response closeCamera(Call& call);
+  Response cameraPreview(Call& call);
+  Response captureStill(Call& call);
 
   // A new session's answer: its JSON and the cookie that carries it.
   Response signedInResponse(int status, const domain::SignInResult& result);
