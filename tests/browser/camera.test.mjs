@@ -277,14 +277,25 @@ test('the camera stops by a manager, after a minute untouched and when unplugged
   await waitForPicture(page);
   await assertAccessible(page, 'camera live again');
 
-  // Leaving the page gives the camera back at once.
+  // Leaving the screen inside the app (the tablet's back gesture) gives the camera back at once.
+  await page.evaluate(() => { history.pushState(null, '', '/staff/journal'); dispatchEvent(new PopStateEvent('popstate')); });
+  await waitForNoSession();
+  // Leaving the page altogether (closed, reloaded, gone elsewhere): the page's last request
+  // may never leave the browser (Chromium aborts it here), so the box frees the camera itself
+  // 15 s after the screen last asked for a frame.
+  await page.goto('/staff/entries/new');
+  await page.getByRole('button', { name: 'Capture artwork with the box camera' }).click();
+  await page.getByRole('dialog').getByText(LIVE).waitFor();
+  await waitForPicture(page);
   await page.goto('/staff/journal');
+  stack.advanceClock(16);
   await waitForNoSession();
   assertNoPageErrors(page);
   await page.context().close();
 
-  assert.deepEqual(stopReasons(), ['closed', 'stopped_by_manager', 'idle', 'unplugged', 'closed']);
+  assert.deepEqual(stopReasons().slice(0, 5), ['closed', 'stopped_by_manager', 'idle', 'unplugged', 'closed']);
+  assert.ok(['closed', 'screen_closed'].includes(stopReasons()[5]), `left the page: ${stopReasons()[5]}`);
   const events = cameraEvents();
-  assert.equal(events.filter((e) => e === 'NBX_CAMERA_PREVIEW_STARTED').length, 5);
+  assert.equal(events.filter((e) => e === 'NBX_CAMERA_PREVIEW_STARTED').length, 6);
   assert.equal(events.filter((e) => e === 'NBX_CAMERA_STILL_CAPTURED').length, 1);
 });

@@ -86,7 +86,7 @@ class FileCaptureSource final : public CaptureSource {
   std::string kind() const override { return "files"; }
   std::vector<CameraInfo> cameras() override {
     if (jpegFiles(directory_).empty()) return {};
-    return {{"files", "Test camera (pictures from " + directory_ + ")"}};
+    return {{"files", "Test camera (pictures from a folder)"}};
   }
   std::unique_ptr<CaptureStream> start(const std::string& cameraId, FrameSink& sink) override {
     if (cameraId != "files" || jpegFiles(directory_).empty()) throw CaptureError("The camera is not connected.");
