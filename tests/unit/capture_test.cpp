@@ -15,18 +15,9 @@ using domain::ErrorKind;
 using testing::Client;
 using testing::fakeJpeg;
 using testing::kindOf;
+using testing::errorOf;
 
 namespace {
-
-domain::DomainError errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const domain::DomainError& e) {
-    return e;
-  }
-  FAIL("no DomainError thrown");
-  throw std::logic_error("unreachable");
-}
 
 // The journal setting, with Kate on the setting's tablet and Lena (staff) on a second one.
 struct CameraSetting : testing::JournalSetting {

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 
@@ -22,6 +23,11 @@
 
 namespace nestbox::system {
 namespace {
+
+// A UVC camera sends up to 30 frames a second; the tablet shows a few, and a photo wants the
+// next one after the press. Frames closer together than this are given back to the camera
+// uncopied, which spares a Pi's memory bandwidth (a 1080p MJPEG frame is a few hundred KiB).
+constexpr auto kFrameInterval = std::chrono::milliseconds(100);
 
 // The largest frame asked for: 4K is more than artwork needs, and bounds the memory a frame
 // takes (the media pipeline's pixel limit is far above it).
@@ -99,7 +105,11 @@ class LibcameraStream final : public CaptureStream {
   // On libcamera's thread.
   void completed(libcamera::Request* request) {
     if (request->status() == libcamera::Request::RequestCancelled || stopping_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const bool wanted = now - lastDelivered_ >= kFrameInterval;
+    if (wanted) lastDelivered_ = now;
     for (const auto& [stream, buffer] : request->buffers()) {
+      if (!wanted) break;
       const auto found = maps_.find(buffer);
       if (found == maps_.end() || buffer->metadata().status != libcamera::FrameMetadata::FrameSuccess) continue;
       const auto used = std::min<std::size_t>(buffer->metadata().planes()[0].bytesused, found->second.length);
@@ -141,6 +151,7 @@ class LibcameraStream final : public CaptureStream {
   std::vector<std::unique_ptr<libcamera::Request>> requests_;
   std::map<const libcamera::FrameBuffer*, Mapping> maps_;
   int width_ = 0, height_ = 0;
+  std::chrono::steady_clock::time_point lastDelivered_{};  // on libcamera's thread only
   std::atomic<bool> stopping_{false};
   bool acquired_ = false, connected_ = false, started_ = false;
 };
