@@ -14,6 +14,7 @@
 #include "core/log.hpp"
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
+#include "domain/backups.hpp"
 #include "domain/box_clock.hpp"
 #include "domain/capture_station.hpp"
 #include "domain/jobs.hpp"
@@ -33,6 +34,7 @@
 #include "security/certificate_authority.hpp"
 #include "security/password.hpp"
 #include "storage/migrations.hpp"
+#include "storage/snapshot.hpp"
 #include "storage/sqlite_store.hpp"
 #include "system/clock.hpp"
 #include "system/disk.hpp"
@@ -219,7 +221,10 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
         });
     presence.tick();
     domain::InvitationService invitations(ctx, *store, settings, children, accounts);
-    domain::ManagerHome home(ctx, *store, settings, children, invitations, lockdown, media);
+    // Backups run outside the daemon (nestbox-backup, as root); it reads their results (issue 19).
+    domain::BackupMonitor backups(ctx, config.dataDir + "/backup-status.json", config.dataDir + "/backup-check.json");
+    backups.tick();
+    domain::ManagerHome home(ctx, *store, settings, children, invitations, lockdown, media, backups);
     // The box camera (issue 18): off at once when a lockdown is engaged here, within a second
     // when it is engaged elsewhere (tick below).
     const auto cameraSource = openCameraSource(config.camera);
@@ -299,6 +304,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
       presence.tick();
       if (std::chrono::steady_clock::now() - certificateChecked > std::chrono::minutes(1)) {
         presence.recheckCertificate();
+        backups.tick();
         certificateChecked = std::chrono::steady_clock::now();
       }
       jobs.tick();
@@ -435,6 +441,43 @@ int runCheck(const Config& config, bool repair) {
     return repair && !r.missingObjects ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nestboxd --check: %s\n", e.what());
+    return 2;
+  }
+}
+
+int runSnapshotCommand(const Config& config, const std::string& path) {
+  Logger::setMinimumSeverity(severityOf(config.logLevel));
+  system::SystemClock clock;
+  try {
+    const int64_t takenAt = clock.now();
+    const auto snapshot = storage::snapshotDatabase(config.dataDir + "/nestbox.db", path);
+    logEvent(Event::BackupSnapshotTaken, {{"bytes", std::to_string(snapshot.bytes)},
+                                          {"duration_ms", std::to_string(snapshot.durationMs)}});
+    const Json out = {{"taken_at", system::formatTimestamp(takenAt)},
+                      {"bytes", snapshot.bytes},
+                      {"duration_ms", snapshot.durationMs},
+                      {"schema_version", snapshot.schemaVersion},
+                      {"version", NESTBOX_VERSION}};
+    std::puts(out.dump().c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    logEvent(Event::BackupSnapshotFailed, {{"error", e.what()}});
+    std::fprintf(stderr, "nestboxd --snapshot: %s\n", e.what());
+    return 1;
+  }
+}
+
+int runRestoredCommand(const Config& config, const std::string& snapshot) {
+  Logger::setMinimumSeverity(severityOf(config.logLevel));
+  try {
+    OfflineServices offline(config);
+    const int ended = offline.store.endAllSessions(offline.clock.now(), "restored");
+    offline.audit.record(Event::BackupRestored, {{}, "console", "local", std::nullopt}, std::nullopt,
+                         {{"snapshot", snapshot}, {"sessions_ended", ended}});
+    std::printf("Every session has ended: everyone signs in again.\n");
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nestboxd --restored: %s\n", e.what());
     return 2;
   }
 }

@@ -33,6 +33,13 @@ int runDeviceCommand(const Config& config, const DeviceCommand& command);
 // is a manager's, in the web app, with password and PIN.
 int runLockdownCommand(const Config& config, const std::string& reason);
 
+// Backups (issue 19), for nestbox-backup. `--snapshot FILE`: a consistent, checked copy of
+// the database while the daemon runs (storage/snapshot.hpp), described as JSON on stdout.
+// `--restored SNAPSHOT`: after a restore (daemon stopped), every session ends and the restore
+// is audited.
+int runSnapshotCommand(const Config& config, const std::string& path);
+int runRestoredCommand(const Config& config, const std::string& snapshot);
+
 // `nestboxd --routes`: every API route with its declared audience and flags, as JSON (for
 // the access-matrix coverage test and IT support). Needs no configuration or data.
 int printRoutes();

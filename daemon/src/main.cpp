@@ -25,6 +25,9 @@ void usage() {
       "                  revoke a device at once (while the daemon runs, too), as the devices screen does\n"
       "  --lockdown --reason TEXT\n"
       "                  lock the box down at once (policy 001): sessions end, the journal closes\n"
+      "  --snapshot FILE a consistent copy of the database to FILE (checked), while the daemon\n"
+      "                  runs; prints what it took as JSON (for nestbox-backup)\n"
+      "  --restored ID   after nestbox-backup restored snapshot ID: end every session, audit it\n"
       "  --routes        print every API route with its declared audience as JSON, and exit\n"
       "  --version       print the version and exit\n"
       "  --help          this text");
@@ -37,6 +40,7 @@ int main(int argc, char** argv) {
   nestbox::DeviceCommand devices;
   bool lockdown = false;
   std::string reason;
+  std::string snapshotPath, restoredSnapshot;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
       configPath = argv[++i];
@@ -56,6 +60,10 @@ int main(int argc, char** argv) {
       devices.what = argv[++i];
     } else if (std::strcmp(argv[i], "--note") == 0 && i + 1 < argc) {
       devices.note = argv[++i];
+    } else if (std::strcmp(argv[i], "--snapshot") == 0 && i + 1 < argc) {
+      snapshotPath = argv[++i];
+    } else if (std::strcmp(argv[i], "--restored") == 0 && i + 1 < argc) {
+      restoredSnapshot = argv[++i];
     } else if (std::strcmp(argv[i], "--routes") == 0) {
       return nestbox::printRoutes();
     } else if (std::strcmp(argv[i], "--version") == 0) {
@@ -106,6 +114,8 @@ int main(int argc, char** argv) {
     return nestbox::runLockdownCommand(config, reason);
   }
   if (devices.list || !devices.report.empty()) return nestbox::runDeviceCommand(config, devices);
+  if (!snapshotPath.empty()) return nestbox::runSnapshotCommand(config, snapshotPath);
+  if (!restoredSnapshot.empty()) return nestbox::runRestoredCommand(config, restoredSnapshot);
   nestbox::system::SystemdNotifier notifier;
   return nestbox::runDaemon(config, notifier);
 }

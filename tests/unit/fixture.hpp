@@ -15,6 +15,7 @@
 #include "domain/devices.hpp"
 #include "domain/journal.hpp"
 #include "domain/media.hpp"
+#include "domain/backups.hpp"
 #include "domain/capture_station.hpp"
 #include "fake_camera.hpp"
 #include "fake_media.hpp"
@@ -104,7 +105,10 @@ struct Stack {
                                    [this](const security::CertificateNames& n) { certificateRequests.push_back(n); }};
   std::string codeFile = tempDir("setup") + "/setup-code.txt";
   domain::InvitationService invitations{ctx, store, settings, children, accounts};
-  domain::ManagerHome home{ctx, store, settings, children, invitations, lockdown, media};
+  std::string backupStatusFile = tempDir("backups-" + std::to_string(stacks())) + "/backup-status.json";
+  std::string backupCheckFile = backupStatusFile.substr(0, backupStatusFile.rfind('/')) + "/backup-check.json";
+  domain::BackupMonitor backups{ctx, backupStatusFile, backupCheckFile};
+  domain::ManagerHome home{ctx, store, settings, children, invitations, lockdown, media, backups};
   FakeCamera camera;
   domain::CaptureStation station{ctx, camera, children, access, media, lockdown, store, {60, 15, std::chrono::milliseconds(2000)}};
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,

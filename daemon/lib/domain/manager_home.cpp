@@ -12,6 +12,7 @@ ManagerSummary ManagerHome::summary(const Principal& p) {
   s.linksWaiting = invitations_.waitingCount();
   s.lockdown = lockdown_.engaged();
   s.storage = media_.space(p);
+  s.backups = backups_.current();
   return s;
 }
 

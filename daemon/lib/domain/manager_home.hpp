@@ -1,8 +1,9 @@
 #pragma once
 // The managers' home as a to-do list (issue 16): counts that link to the work, read in one go
 // from the store with the setting's days (its time zone), plus the lockdown state, the data
-// disk and the family links waiting for a manager's confirmation.
+// disk, the last backup and the family links waiting for a manager's confirmation.
 
+#include "domain/backups.hpp"
 #include "domain/invitations.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/media.hpp"
@@ -15,6 +16,7 @@ struct ManagerSummary {
   int linksWaiting = 0;
   bool lockdown = false;
   SpaceReport storage;
+  BackupOverview backups;
 };
 
 class ManagerHome {
@@ -24,9 +26,9 @@ class ManagerHome {
   static constexpr int kNotSeenDays = 7;
 
   ManagerHome(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children,
-              InvitationService& invitations, LockdownService& lockdown, MediaService& media)
+              InvitationService& invitations, LockdownService& lockdown, MediaService& media, BackupMonitor& backups)
       : ctx_(ctx), journal_(journal), settings_(settings), children_(children), invitations_(invitations),
-        lockdown_(lockdown), media_(media) {}
+        lockdown_(lockdown), media_(media), backups_(backups) {}
 
   ManagerSummary summary(const Principal& p);
 
@@ -38,6 +40,7 @@ class ManagerHome {
   InvitationService& invitations_;
   LockdownService& lockdown_;
   MediaService& media_;
+  BackupMonitor& backups_;
 };
 
 }  // namespace nestbox::domain

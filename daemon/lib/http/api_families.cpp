@@ -109,6 +109,24 @@ Response Api::claimInvitation(Call& call) {
                               {"child_first_name", child}});
 }
 
+namespace {
+Json backupRunJson(const std::optional<domain::BackupRun>& r) {
+  if (!r) return nullptr;
+  return {{"finished_at", formatTimestamp(r->finishedAt)}, {"ok", r->ok}, {"duration_s", r->durationSeconds},
+          {"snapshot", r->snapshot}, {"bytes_added", r->bytesAdded}, {"bytes_total", r->bytesTotal},
+          {"snapshots", r->snapshots}, {"error", r->error.empty() ? Json(nullptr) : Json(r->error)}};
+}
+Json backupsJson(const domain::BackupOverview& o) {
+  Json check = nullptr;
+  if (o.lastCheck) {
+    check = {{"finished_at", formatTimestamp(o.lastCheck->finishedAt)}, {"ok", o.lastCheck->ok},
+             {"subset_percent", o.lastCheck->subsetPercent},
+             {"error", o.lastCheck->error.empty() ? Json(nullptr) : Json(o.lastCheck->error)}};
+  }
+  return {{"state", o.state}, {"last", backupRunJson(o.last)}, {"last_good", backupRunJson(o.lastGood)}, {"last_check", check}};
+}
+}  // namespace
+
 Response Api::managerSummary(Call& call) {
   const auto s = s_.home.summary(call.who());
   const auto& c = s.counts;
@@ -138,7 +156,8 @@ Response Api::managerSummary(Call& call) {
                                            {"lockdown", s.lockdown},
                                            {"storage", {{"state", s.storage.state},
                                                         {"free_bytes", s.storage.freeBytes},
-                                                        {"reserve_bytes", s.storage.reserveBytes}}}}}});
+                                                        {"reserve_bytes", s.storage.reserveBytes}}},
+                                           {"backups", backupsJson(s.backups)}}}});
 }
 
 }  // namespace nestbox::http

@@ -29,6 +29,25 @@ export interface ManagerSummary {
   next_release: { room_id: string; room_name: string; at: string } | null;
   lockdown: boolean;
   storage: { state: 'ok' | 'low' | 'full'; free_bytes: number; reserve_bytes: number };
+  backups: BackupOverview;
+}
+
+// A backup run as nestbox-backup reported it (issue 19).
+interface BackupRun {
+  finished_at: string;
+  ok: boolean;
+  duration_s: number;
+  snapshot: string;
+  bytes_added: number;
+  bytes_total: number;
+  snapshots: number;
+  error: string | null;
+}
+interface BackupOverview {
+  state: 'none' | 'ok' | 'stale' | 'failed' | 'check_failed';
+  last: BackupRun | null;
+  last_good: BackupRun | null;
+  last_check: { finished_at: string; ok: boolean; subset_percent: number; error: string | null } | null;
 }
 
 function gib(bytes: number): string {
@@ -208,7 +227,36 @@ export class HomeView extends LightElement {
           handed out, not used yet (each child’s page lists theirs). <a href="/manage/children">Rooms and children</a></li>` : nothing}
       </ul>
     </section>
-    ${this.storagePanel()}`;
+    ${this.storagePanel()}
+    ${this.backupsPanel(s.backups)}`;
+  }
+
+  // The last good backup, and a warning when there is none in 48 hours or the last one failed.
+  private backupsPanel(b: BackupOverview) {
+    const good = b.last_good;
+    return html`<div class="panel backups" data-state=${b.state}>
+      <h2>Backups</h2>
+      ${good
+        ? html`<p>Last good backup: ${formatInZone(good.finished_at, this.timeZone)} (${gib(good.bytes_total)}, took
+            ${good.duration_s < 120 ? `${good.duration_s} s` : `${Math.round(good.duration_s / 60)} min`};
+            ${count(good.snapshots, 'snapshot', 'snapshots')} kept).</p>`
+        : nothing}
+      ${b.state === 'none'
+        ? html`<p class="warning" role="alert">No backup has been made: every journal, consent record and the audit log are
+            only on this box’s card. Ask IT support to set up backups (the README’s “Backups”).</p>`
+        : b.state === 'failed'
+          ? html`<p class="warning" role="alert">The last backup failed (${formatInZone(b.last!.finished_at, this.timeZone)}):
+              ${b.last!.error ?? 'no reason given'}. The journal carries on; ask IT support to look at it.</p>`
+          : b.state === 'check_failed'
+            ? html`<p class="warning" role="alert">The check of the backups on ${formatInZone(b.last_check!.finished_at, this.timeZone)}
+                found damage: ${b.last_check!.error ?? 'no detail given'}. Older backups may not restore; ask IT support to
+                look at the backup disk today.</p>`
+            : b.state === 'stale'
+              ? html`<p class="warning" role="alert">There has been no good backup for more than 48 hours. Ask IT support to check
+                  the backup disk.</p>`
+              : nothing}
+      ${b.last_check?.ok ? html`<p class="meta">Last check: ${formatInZone(b.last_check.finished_at, this.timeZone)}, sound.</p>` : nothing}
+    </div>`;
   }
 
   private staffHome(): TemplateResult {

@@ -1,0 +1,156 @@
+#include "domain/backups.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/audit.hpp"
+#include "domain/roles.hpp"
+#include "system/clock.hpp"
+#include "system/files.hpp"
+
+namespace nestbox::domain {
+namespace {
+
+// "2026-12-01T02:00:13Z" to Unix seconds; 0 when it is not that shape.
+int64_t parseUtc(const std::string& text) {
+  std::tm tm{};
+  if (text.size() != 20 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                                       &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+    return 0;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+nlohmann::json checkJson(const BackupCheck& c) {
+  return {{"finished_at", system::formatTimestamp(c.finishedAt)}, {"ok", c.ok}, {"subset_percent", c.subsetPercent},
+          {"error", c.error}};
+}
+
+std::optional<std::string> readIfThere(const std::string& path) {
+  if (!system::fileExists(path)) return std::nullopt;
+  try {
+    return system::readFile(path);
+  } catch (const std::exception&) {
+    return std::nullopt;  // being replaced; the next tick reads it
+  }
+}
+
+nlohmann::json runJson(const BackupRun& r) {
+  return {{"finished_at", system::formatTimestamp(r.finishedAt)}, {"ok", r.ok}, {"duration_s", r.durationSeconds},
+          {"snapshot", r.snapshot}, {"bytes_added", r.bytesAdded}, {"bytes_total", r.bytesTotal},
+          {"snapshots", r.snapshots}, {"error", r.error}};
+}
+
+}  // namespace
+
+std::optional<BackupRun> parseBackupStatus(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  BackupRun r;
+  try {
+    r.finishedAt = parseUtc(j.value("finished_at", ""));
+    r.ok = j.value("ok", false);
+    r.durationSeconds = j.value("duration_s", int64_t{0});
+    r.snapshot = j.value("snapshot", "");
+    r.bytesAdded = j.value("bytes_added", int64_t{0});
+    r.bytesTotal = j.value("bytes_total", int64_t{0});
+    r.snapshots = j.value("snapshots", 0);
+    r.error = j.value("error", "");
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+  if (r.finishedAt == 0) return std::nullopt;
+  return r;
+}
+
+std::optional<BackupCheck> parseBackupCheck(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  BackupCheck c;
+  try {
+    c.finishedAt = parseUtc(j.value("finished_at", ""));
+    c.ok = j.value("ok", false);
+    c.subsetPercent = j.value("subset_percent", 0);
+    c.error = j.value("error", "");
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+  if (c.finishedAt == 0) return std::nullopt;
+  return c;
+}
+
+std::optional<BackupCheck> BackupMonitor::lastAuditedCheck() {
+  std::optional<BackupCheck> best;
+  for (const char* event : {"NBX_BACKUP_CHECKED", "NBX_BACKUP_CHECK_FAILED"}) {
+    storage::AuditQuery q;
+    q.event = event;
+    q.limit = 1;
+    const auto rows = ctx_.store.audit(q);
+    if (rows.empty()) continue;
+    const auto check = parseBackupCheck(rows.front().detail);
+    if (check && (!best || check->finishedAt > best->finishedAt)) best = check;
+  }
+  return best;
+}
+
+std::optional<BackupRun> BackupMonitor::lastAudited(bool goodOnly) {
+  std::optional<BackupRun> best;
+  for (const char* event : {"NBX_BACKUP_DONE", "NBX_BACKUP_FAILED"}) {
+    if (goodOnly && std::string(event) != "NBX_BACKUP_DONE") continue;
+    storage::AuditQuery q;
+    q.event = event;
+    q.limit = 1;
+    const auto rows = ctx_.store.audit(q);
+    if (rows.empty()) continue;
+    const auto run = parseBackupStatus(rows.front().detail);
+    if (run && (!best || run->finishedAt > best->finishedAt)) best = run;
+  }
+  return best;
+}
+
+void BackupMonitor::tick() {
+  const AuditActor backup{{}, "backup", "local", std::nullopt};
+  if (const auto text = readIfThere(statusFile_)) {
+    const auto run = parseBackupStatus(*text);
+    const auto seen = lastAudited(false);
+    if (run && (!seen || seen->finishedAt < run->finishedAt)) {
+      ctx_.audit.record(run->ok ? Event::BackupDone : Event::BackupFailed, backup, std::nullopt, runJson(*run));
+    }
+  }
+  if (const auto text = readIfThere(checkFile_)) {
+    const auto check = parseBackupCheck(*text);
+    const auto seen = lastAuditedCheck();
+    if (check && (!seen || seen->finishedAt < check->finishedAt)) {
+      ctx_.audit.record(check->ok ? Event::BackupChecked : Event::BackupCheckFailed, backup, std::nullopt, checkJson(*check));
+    }
+  }
+}
+
+BackupOverview BackupMonitor::current() {
+  BackupOverview o;
+  o.last = lastAudited(false);
+  o.lastGood = lastAudited(true);
+  o.lastCheck = lastAuditedCheck();
+  if (!o.last) return o;
+  if (!o.last->ok) {
+    o.state = "failed";
+  } else if (o.lastCheck && !o.lastCheck->ok) {
+    o.state = "check_failed";
+  } else if (!o.lastGood || ctx_.clock.now() - o.lastGood->finishedAt > kStaleSeconds) {
+    o.state = "stale";
+  } else {
+    o.state = "ok";
+  }
+  return o;
+}
+
+BackupOverview BackupMonitor::overview(const Principal& manager) {
+  requireManagerRole(ctx_, manager, "backups");
+  return current();
+}
+
+}  // namespace nestbox::domain

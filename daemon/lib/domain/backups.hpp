@@ -1,0 +1,75 @@
+#pragma once
+// What managers see of backups (issue 19). The backups themselves run outside nestboxd (the
+// recovery key is readable by root only): nestbox-backup writes the result of each run to a
+// status file in the data directory, and this reads it. Each run is audited once, when the
+// daemon first sees it (NBX_BACKUP_DONE / NBX_BACKUP_FAILED), so the audit log is the history
+// and the last good backup survives a failed run's status.
+
+#include <optional>
+#include <string>
+
+#include "domain/context.hpp"
+
+namespace nestbox::domain {
+
+struct BackupRun {
+  int64_t finishedAt = 0;
+  bool ok = false;
+  int64_t durationSeconds = 0;
+  std::string snapshot;  // restic's id
+  int64_t bytesAdded = 0;
+  int64_t bytesTotal = 0;
+  int snapshots = 0;  // kept in the repository after the run
+  std::string error;  // for people, when it failed
+};
+
+// A `restic check` of the repository (weekly, a random part of the data read back).
+struct BackupCheck {
+  int64_t finishedAt = 0;
+  bool ok = false;
+  int subsetPercent = 0;
+  std::string error;
+};
+
+struct BackupOverview {
+  std::optional<BackupRun> last;      // the latest run, good or not
+  std::optional<BackupRun> lastGood;  // the latest good one
+  std::optional<BackupCheck> lastCheck;
+  // "none": never run (every journal is on this card only); "failed": the latest run failed;
+  // "check_failed": the latest check found the repository damaged; "stale": the last good
+  // backup is older than 48 hours; "ok".
+  std::string state = "none";
+};
+
+// Reads "finished_at" (RFC 3339 UTC), "ok", "duration_s", "snapshot", "bytes_added",
+// "bytes_total", "snapshots", "error". Nothing for a missing or unreadable file.
+std::optional<BackupRun> parseBackupStatus(const std::string& json);
+// Reads "finished_at", "ok", "subset_percent", "error".
+std::optional<BackupCheck> parseBackupCheck(const std::string& json);
+
+class BackupMonitor {
+ public:
+  static constexpr int64_t kStaleSeconds = 48 * 3600;
+
+  // The files nestbox-backup writes: `<data_dir>/backup-status.json` after each run and
+  // `<data_dir>/backup-check.json` after each check.
+  BackupMonitor(Context& ctx, std::string statusFile, std::string checkFile)
+      : ctx_(ctx), statusFile_(std::move(statusFile)), checkFile_(std::move(checkFile)) {}
+  // Audits a run or check not seen before. The daemon calls it once a minute; cheap when
+  // nothing changed.
+  void tick();
+  // Managers: the latest run, the latest good one, and the state for the banner.
+  BackupOverview overview(const Principal& manager);
+  // The same, without the role check (the managers' home has checked it).
+  BackupOverview current();
+
+ private:
+  std::optional<BackupRun> lastAudited(bool goodOnly);
+  std::optional<BackupCheck> lastAuditedCheck();
+
+  Context& ctx_;
+  std::string statusFile_;
+  std::string checkFile_;
+};
+
+}  // namespace nestbox::domain

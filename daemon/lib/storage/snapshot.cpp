@@ -1,0 +1,70 @@
+#include "storage/snapshot.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+
+#include "storage/sqlite.hpp"
+#include "system/files.hpp"
+
+namespace nestbox::storage {
+namespace {
+
+// fsync of a file or a directory (so a rename in it is durable).
+void syncPath(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open " + path + " to sync it");
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw std::runtime_error("cannot sync " + path);
+}
+
+int64_t sizeOf(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+}
+
+}  // namespace
+
+DatabaseSnapshot snapshotDatabase(const std::string& dbPath, const std::string& outPath) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string temp = outPath + ".part";
+  system::removeFileIfExists(temp);
+  try {
+    {
+      Database source(dbPath, Database::Role::reader);
+      source.prepare("VACUUM INTO ?").bind(1, temp).run();
+    }
+    syncPath(temp, 0);
+    DatabaseSnapshot snapshot;
+    {
+      Database copy(temp, Database::Role::reader);
+      auto check = copy.prepare("PRAGMA integrity_check");
+      std::string verdict;
+      while (check.step()) verdict += (verdict.empty() ? "" : "; ") + check.text(0);
+      if (verdict != "ok") throw std::runtime_error("the copy of the database is damaged: " + verdict);
+      auto version = copy.prepare("PRAGMA user_version");
+      if (version.step()) snapshot.schemaVersion = static_cast<int>(version.integer(0));
+    }
+    system::removeFileIfExists(temp + "-wal");
+    system::removeFileIfExists(temp + "-shm");
+    if (std::rename(temp.c_str(), outPath.c_str()) != 0) throw std::runtime_error("cannot rename " + temp);
+    const auto slash = outPath.rfind('/');
+    syncPath(slash == std::string::npos ? "." : outPath.substr(0, slash), O_DIRECTORY);
+    snapshot.path = outPath;
+    snapshot.bytes = sizeOf(outPath);
+    snapshot.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    return snapshot;
+  } catch (...) {
+    system::removeFileIfExists(temp);
+    system::removeFileIfExists(temp + "-wal");
+    system::removeFileIfExists(temp + "-shm");
+    throw;
+  }
+}
+
+}  // namespace nestbox::storage
