@@ -40,7 +40,14 @@ TEST_CASE("a snapshot of the database is a checked copy of one moment, taken whi
       ++written;
     }
   });
-  const auto snapshot = storage::snapshotDatabase(live, dir + "/copy.db");
+  storage::DatabaseSnapshot snapshot;
+  try {
+    snapshot = storage::snapshotDatabase(live, dir + "/copy.db");
+  } catch (...) {
+    copying = false;
+    writes.join();
+    throw;
+  }
   copying = false;
   writes.join();
 

@@ -36,7 +36,7 @@ DatabaseSnapshot snapshotDatabase(const std::string& dbPath, const std::string& 
   system::removeFileIfExists(temp);
   try {
     {
-      Database source(dbPath, Database::Role::reader);
+      Database source(dbPath, Database::Role::copier);
       source.prepare("VACUUM INTO ?").bind(1, temp).run();
     }
     syncPath(temp, 0);

@@ -9,7 +9,9 @@ namespace {
 }  // namespace
 
 Database::Database(const std::string& path, Role role) {
-  const int flags = role == Role::writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE;
+  const int flags = role == Role::writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                    : role == Role::copier ? SQLITE_OPEN_READONLY
+                                           : SQLITE_OPEN_READWRITE;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -19,6 +21,7 @@ Database::Database(const std::string& path, Role role) {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 5000);
+  if (role == Role::copier) return;
   if (role == Role::reader) {
     // WAL readers see the last commit and never block the writer; this one cannot write.
     exec("PRAGMA query_only=ON");

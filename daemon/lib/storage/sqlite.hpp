@@ -25,7 +25,9 @@ class Database {
  public:
   // writer: opens (creating if needed) the file with WAL journaling, synchronous=FULL,
   // foreign keys on and a busy timeout. reader: an existing database, for queries only.
-  enum class Role { writer, reader };
+  // copier: an existing database opened read-only, which may still write a copy of itself
+  // elsewhere (VACUUM INTO; query_only would refuse that).
+  enum class Role { writer, reader, copier };
   explicit Database(const std::string& path, Role role = Role::writer);
   ~Database();
   Database(const Database&) = delete;
