@@ -467,6 +467,17 @@ int runSnapshotCommand(const Config& config, const std::string& path) {
   }
 }
 
+int runVerifyDatabaseCommand(const std::string& path) {
+  try {
+    const int version = storage::checkDatabase(path);
+    std::printf("{\"integrity\":\"ok\",\"schema_version\":%d}\n", version);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nestboxd --verify-database: %s\n", e.what());
+    return 1;
+  }
+}
+
 int runRestoredCommand(const Config& config, const std::string& snapshot) {
   Logger::setMinimumSeverity(severityOf(config.logLevel));
   try {

@@ -39,6 +39,8 @@ int runLockdownCommand(const Config& config, const std::string& reason);
 // is audited.
 int runSnapshotCommand(const Config& config, const std::string& path);
 int runRestoredCommand(const Config& config, const std::string& snapshot);
+// `--verify-database FILE`: a copy's integrity (a test restore's database). Exit 0 when sound.
+int runVerifyDatabaseCommand(const std::string& path);
 
 // `nestboxd --routes`: every API route with its declared audience and flags, as JSON (for
 // the access-matrix coverage test and IT support). Needs no configuration or data.

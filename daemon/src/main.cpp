@@ -28,6 +28,7 @@ void usage() {
       "  --snapshot FILE a consistent copy of the database to FILE (checked), while the daemon\n"
       "                  runs; prints what it took as JSON (for nestbox-backup)\n"
       "  --restored ID   after nestbox-backup restored snapshot ID: end every session, audit it\n"
+      "  --verify-database FILE  check a database copy (read-only integrity check) and exit\n"
       "  --routes        print every API route with its declared audience as JSON, and exit\n"
       "  --version       print the version and exit\n"
       "  --help          this text");
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
   nestbox::DeviceCommand devices;
   bool lockdown = false;
   std::string reason;
-  std::string snapshotPath, restoredSnapshot;
+  std::string snapshotPath, restoredSnapshot, verifyPath;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
       configPath = argv[++i];
@@ -62,6 +63,8 @@ int main(int argc, char** argv) {
       devices.note = argv[++i];
     } else if (std::strcmp(argv[i], "--snapshot") == 0 && i + 1 < argc) {
       snapshotPath = argv[++i];
+    } else if (std::strcmp(argv[i], "--verify-database") == 0 && i + 1 < argc) {
+      verifyPath = argv[++i];
     } else if (std::strcmp(argv[i], "--restored") == 0 && i + 1 < argc) {
       restoredSnapshot = argv[++i];
     } else if (std::strcmp(argv[i], "--routes") == 0) {
@@ -116,6 +119,7 @@ int main(int argc, char** argv) {
   if (devices.list || !devices.report.empty()) return nestbox::runDeviceCommand(config, devices);
   if (!snapshotPath.empty()) return nestbox::runSnapshotCommand(config, snapshotPath);
   if (!restoredSnapshot.empty()) return nestbox::runRestoredCommand(config, restoredSnapshot);
+  if (!verifyPath.empty()) return nestbox::runVerifyDatabaseCommand(verifyPath);
   nestbox::system::SystemdNotifier notifier;
   return nestbox::runDaemon(config, notifier);
 }

@@ -172,6 +172,14 @@ test('a backup killed mid-way (kill -9) leaves the repository sound, and the nex
   assert.ok(after.some((id) => made.startsWith(id)) && !before.some((id) => made.startsWith(id)), `${before} → ${after} (${made})`);
 });
 
+test('the monthly test restore brings back the latest database and a sample of its media as they were backed up', async () => {
+  const restored = await backup(['test-restore', '--sample', '10']);
+  assert.equal(restored.code, 0, restored.out);
+  assert.match(restored.out, /the database and 10 media files are as backed up/);
+  const result = JSON.parse(fs.readFileSync(path.join(stack.dataDir, 'backup-check.json'), 'utf8'));
+  assert.deepEqual([result.kind, result.ok, result.sample], ['test_restore', true, 10]);
+});
+
 test('a damaged pack file: the check reports it, and the managers’ home says so', async () => {
   const packs = [];
   const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk : (p) => packs.push(p))(path.join(d, e.name)); };

@@ -135,8 +135,8 @@ enum class Severity { debug, info, warning, error };
   X(BackupSnapshotFailed, "NBX_BACKUP_SNAPSHOT_FAILED", error, false, "copy of the database for a backup failed or was damaged") \
   X(BackupDone, "NBX_BACKUP_DONE", info, true, "backup run finished: a new snapshot is in the repository") \
   X(BackupFailed, "NBX_BACKUP_FAILED", error, true, "backup run failed; the journal carries on, the last good snapshot stays") \
-  X(BackupChecked, "NBX_BACKUP_CHECKED", info, true, "backup repository checked (a part of its data read back): sound") \
-  X(BackupCheckFailed, "NBX_BACKUP_CHECK_FAILED", error, true, "backup repository check found damage") \
+  X(BackupChecked, "NBX_BACKUP_CHECKED", info, true, "backups verified (weekly check or monthly test restore): sound") \
+  X(BackupCheckFailed, "NBX_BACKUP_CHECK_FAILED", error, true, "backups verification (check or test restore) found damage") \
   X(BackupRestored, "NBX_BACKUP_RESTORED", warning, true, "box data restored from a backup snapshot; every session ended") \
   X(HttpBadRequest, "NBX_HTTP_BAD_REQUEST", debug, false, "request refused as malformed")          \
   X(HttpInternalError, "NBX_HTTP_INTERNAL_ERROR", error, false, "unexpected error handling request")

@@ -26,8 +26,8 @@ int64_t parseUtc(const std::string& text) {
 }
 
 nlohmann::json checkJson(const BackupCheck& c) {
-  return {{"finished_at", system::formatTimestamp(c.finishedAt)}, {"ok", c.ok}, {"subset_percent", c.subsetPercent},
-          {"error", c.error}};
+  return {{"finished_at", system::formatTimestamp(c.finishedAt)}, {"kind", c.kind}, {"ok", c.ok},
+          {"subset_percent", c.subsetPercent}, {"sample", c.sample}, {"error", c.error}};
 }
 
 std::optional<std::string> readIfThere(const std::string& path) {
@@ -74,12 +74,14 @@ std::optional<BackupCheck> parseBackupCheck(const std::string& text) {
   try {
     c.finishedAt = parseUtc(j.value("finished_at", ""));
     c.ok = j.value("ok", false);
+    c.kind = j.value("kind", "check");
     c.subsetPercent = j.value("subset_percent", 0);
+    c.sample = j.value("sample", 0);
     c.error = j.value("error", "");
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
-  if (c.finishedAt == 0) return std::nullopt;
+  if (c.finishedAt == 0 || (c.kind != "check" && c.kind != "test_restore")) return std::nullopt;
   return c;
 }
 

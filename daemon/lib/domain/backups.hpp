@@ -23,11 +23,15 @@ struct BackupRun {
   std::string error;  // for people, when it failed
 };
 
-// A `restic check` of the repository (weekly, a random part of the data read back).
+// A verification of the backups: "check" (weekly: `restic check`, a random part of the data
+// read back) or "test_restore" (monthly: the latest snapshot's database and a sample of its
+// media restored into a temporary folder and compared with what was backed up).
 struct BackupCheck {
   int64_t finishedAt = 0;
+  std::string kind = "check";
   bool ok = false;
-  int subsetPercent = 0;
+  int subsetPercent = 0;  // check
+  int sample = 0;         // test_restore: media files compared
   std::string error;
 };
 
@@ -36,7 +40,7 @@ struct BackupOverview {
   std::optional<BackupRun> lastGood;  // the latest good one
   std::optional<BackupCheck> lastCheck;
   // "none": never run (every journal is on this card only); "failed": the latest run failed;
-  // "check_failed": the latest check found the repository damaged; "stale": the last good
+  // "check_failed": the latest check or test restore found damage; "stale": the last good
   // backup is older than 48 hours; "ok".
   std::string state = "none";
 };
@@ -44,7 +48,7 @@ struct BackupOverview {
 // Reads "finished_at" (RFC 3339 UTC), "ok", "duration_s", "snapshot", "bytes_added",
 // "bytes_total", "snapshots", "error". Nothing for a missing or unreadable file.
 std::optional<BackupRun> parseBackupStatus(const std::string& json);
-// Reads "finished_at", "ok", "subset_percent", "error".
+// Reads "finished_at", "kind", "ok", "subset_percent", "sample", "error".
 std::optional<BackupCheck> parseBackupCheck(const std::string& json);
 
 class BackupMonitor {

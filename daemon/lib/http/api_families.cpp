@@ -119,8 +119,8 @@ Json backupRunJson(const std::optional<domain::BackupRun>& r) {
 Json backupsJson(const domain::BackupOverview& o) {
   Json check = nullptr;
   if (o.lastCheck) {
-    check = {{"finished_at", formatTimestamp(o.lastCheck->finishedAt)}, {"ok", o.lastCheck->ok},
-             {"subset_percent", o.lastCheck->subsetPercent},
+    check = {{"finished_at", formatTimestamp(o.lastCheck->finishedAt)}, {"kind", o.lastCheck->kind}, {"ok", o.lastCheck->ok},
+             {"subset_percent", o.lastCheck->subsetPercent}, {"sample", o.lastCheck->sample},
              {"error", o.lastCheck->error.empty() ? Json(nullptr) : Json(o.lastCheck->error)}};
   }
   return {{"state", o.state}, {"last", backupRunJson(o.last)}, {"last_good", backupRunJson(o.lastGood)}, {"last_check", check}};

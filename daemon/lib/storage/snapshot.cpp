@@ -30,6 +30,16 @@ int64_t sizeOf(const std::string& path) {
 
 }  // namespace
 
+int checkDatabase(const std::string& path) {
+  Database db(path, Database::Role::copier);
+  auto check = db.prepare("PRAGMA integrity_check");
+  std::string verdict;
+  while (check.step()) verdict += (verdict.empty() ? "" : "; ") + check.text(0);
+  if (verdict != "ok") throw std::runtime_error("the database is damaged: " + verdict);
+  auto version = db.prepare("PRAGMA user_version");
+  return version.step() ? static_cast<int>(version.integer(0)) : 0;
+}
+
 DatabaseSnapshot snapshotDatabase(const std::string& dbPath, const std::string& outPath) {
   const auto started = std::chrono::steady_clock::now();
   const std::string temp = outPath + ".part";
@@ -41,15 +51,7 @@ DatabaseSnapshot snapshotDatabase(const std::string& dbPath, const std::string& 
     }
     syncPath(temp, 0);
     DatabaseSnapshot snapshot;
-    {
-      Database copy(temp, Database::Role::reader);
-      auto check = copy.prepare("PRAGMA integrity_check");
-      std::string verdict;
-      while (check.step()) verdict += (verdict.empty() ? "" : "; ") + check.text(0);
-      if (verdict != "ok") throw std::runtime_error("the copy of the database is damaged: " + verdict);
-      auto version = copy.prepare("PRAGMA user_version");
-      if (version.step()) snapshot.schemaVersion = static_cast<int>(version.integer(0));
-    }
+    snapshot.schemaVersion = checkDatabase(temp);
     system::removeFileIfExists(temp + "-wal");
     system::removeFileIfExists(temp + "-shm");
     if (std::rename(temp.c_str(), outPath.c_str()) != 0) throw std::runtime_error("cannot rename " + temp);

@@ -18,6 +18,10 @@ struct DatabaseSnapshot {
   int schemaVersion = 0;  // PRAGMA user_version of the copy
 };
 
+// Checks a database file without changing it (read-only, PRAGMA integrity_check): its schema
+// version, or std::runtime_error saying what is wrong. For copies and restored copies.
+int checkDatabase(const std::string& path);
+
 // Writes the copy of `dbPath` to `outPath` (replacing a previous one). Throws
 // std::runtime_error naming what failed; `outPath` does not exist afterwards then.
 DatabaseSnapshot snapshotDatabase(const std::string& dbPath, const std::string& outPath);

@@ -47,7 +47,8 @@ interface BackupOverview {
   state: 'none' | 'ok' | 'stale' | 'failed' | 'check_failed';
   last: BackupRun | null;
   last_good: BackupRun | null;
-  last_check: { finished_at: string; ok: boolean; subset_percent: number; error: string | null } | null;
+  last_check: { finished_at: string; kind: 'check' | 'test_restore'; ok: boolean; subset_percent: number; sample: number;
+    error: string | null } | null;
 }
 
 function gib(bytes: number): string {
@@ -248,14 +249,18 @@ export class HomeView extends LightElement {
           ? html`<p class="warning" role="alert">The last backup failed (${formatInZone(b.last!.finished_at, this.timeZone)}):
               ${b.last!.error ?? 'no reason given'}. The journal carries on; ask IT support to look at it.</p>`
           : b.state === 'check_failed'
-            ? html`<p class="warning" role="alert">The check of the backups on ${formatInZone(b.last_check!.finished_at, this.timeZone)}
-                found damage: ${b.last_check!.error ?? 'no detail given'}. Older backups may not restore; ask IT support to
+            ? html`<p class="warning" role="alert">The ${b.last_check!.kind === 'test_restore' ? 'test restore' : 'check'} of the backups on
+                ${formatInZone(b.last_check!.finished_at, this.timeZone)} found damage: ${b.last_check!.error ?? 'no detail given'}. Older backups may not restore; ask IT support to
                 look at the backup disk today.</p>`
             : b.state === 'stale'
               ? html`<p class="warning" role="alert">There has been no good backup for more than 48 hours. Ask IT support to check
                   the backup disk.</p>`
               : nothing}
-      ${b.last_check?.ok ? html`<p class="meta">Last check: ${formatInZone(b.last_check.finished_at, this.timeZone)}, sound.</p>` : nothing}
+      ${b.last_check?.ok
+        ? html`<p class="meta">${b.last_check.kind === 'test_restore'
+            ? `Last test restore: ${formatInZone(b.last_check.finished_at, this.timeZone)}, the database and ${count(b.last_check.sample, 'photo', 'photos')} came back as backed up.`
+            : `Last check: ${formatInZone(b.last_check.finished_at, this.timeZone)}, sound.`}</p>`
+        : nothing}
     </div>`;
   }
 
