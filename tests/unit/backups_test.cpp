@@ -97,7 +97,7 @@ TEST_CASE("a backup status is read only when it is whole and well formed") {
   REQUIRE(r);
   CHECK(r->finishedAt == 1796090400);
   CHECK(r->snapshots == 2);
-  const c = domain::parseBackupCheck("{\"finished_at\":\"2026-12-01T05:00:00Z\",\"kind\":\"test_restore\",\"ok\":true,\"sample\":20}");
+  const auto c = domain::parseBackupCheck("{\"finished_at\":\"2026-12-01T05:00:00Z\",\"kind\":\"test_restore\",\"ok\":true,\"sample\":20}");
   REQUIRE(c);
   CHECK(c->kind == "test_restore");
   CHECK(c->sample == 20);
