@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <initializer_list>
 
 #include <nlohmann/json.hpp>
 
@@ -85,33 +86,32 @@ std::optional<BackupCheck> parseBackupCheck(const std::string& text) {
   return c;
 }
 
-std::optional<BackupCheck> BackupMonitor::lastAuditedCheck() {
-  std::optional<BackupCheck> best;
-  for (const char* event : {"NBX_BACKUP_CHECKED", "NBX_BACKUP_CHECK_FAILED"}) {
+namespace {
+// The newest of the runs (or verifications) audited under `events`, by when they finished.
+template <typename Parse>
+auto latestAudited(storage::Store& store, std::initializer_list<const char*> events, Parse parse)
+    -> decltype(parse(std::string())) {
+  decltype(parse(std::string())) best;
+  for (const char* event : events) {
     storage::AuditQuery q;
     q.event = event;
     q.limit = 1;
-    const auto rows = ctx_.store.audit(q);
+    const auto rows = store.audit(q);
     if (rows.empty()) continue;
-    const auto check = parseBackupCheck(rows.front().detail);
-    if (check && (!best || check->finishedAt > best->finishedAt)) best = check;
+    const auto found = parse(rows.front().detail);
+    if (found && (!best || found->finishedAt > best->finishedAt)) best = found;
   }
   return best;
 }
+}  // namespace
+
+std::optional<BackupCheck> BackupMonitor::lastAuditedCheck() {
+  return latestAudited(ctx_.store, {"NBX_BACKUP_CHECKED", "NBX_BACKUP_CHECK_FAILED"}, parseBackupCheck);
+}
 
 std::optional<BackupRun> BackupMonitor::lastAudited(bool goodOnly) {
-  std::optional<BackupRun> best;
-  for (const char* event : {"NBX_BACKUP_DONE", "NBX_BACKUP_FAILED"}) {
-    if (goodOnly && std::string(event) != "NBX_BACKUP_DONE") continue;
-    storage::AuditQuery q;
-    q.event = event;
-    q.limit = 1;
-    const auto rows = ctx_.store.audit(q);
-    if (rows.empty()) continue;
-    const auto run = parseBackupStatus(rows.front().detail);
-    if (run && (!best || run->finishedAt > best->finishedAt)) best = run;
-  }
-  return best;
+  if (goodOnly) return latestAudited(ctx_.store, {"NBX_BACKUP_DONE"}, parseBackupStatus);
+  return latestAudited(ctx_.store, {"NBX_BACKUP_DONE", "NBX_BACKUP_FAILED"}, parseBackupStatus);
 }
 
 void BackupMonitor::tick() {
