@@ -304,11 +304,11 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
       presence.tick();
       if (std::chrono::steady_clock::now() - certificateChecked > std::chrono::minutes(1)) {
         presence.recheckCertificate();
-        backups.tick();
         certificateChecked = std::chrono::steady_clock::now();
       }
       jobs.tick();
       camera.tick();
+      backups.tick();  // reads the backup results only when they changed
       const std::string status = statusLine(presence.view());
       if (status != lastStatus) notifier.status(lastStatus = status);
     });

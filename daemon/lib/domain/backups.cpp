@@ -115,21 +115,27 @@ std::optional<BackupRun> BackupMonitor::lastAudited(bool goodOnly) {
 }
 
 void BackupMonitor::tick() {
+  // Two small files: read every time, compared with what was read last time.
+  const auto status = readIfThere(statusFile_);
+  const auto checked = readIfThere(checkFile_);
+  std::string contents = status.value_or("") + '\n' + checked.value_or("");
+  if (contents == lastSeen_) return;
   const AuditActor backup{{}, "backup", "local", std::nullopt};
-  if (const auto text = readIfThere(statusFile_)) {
+  if (const auto& text = status) {
     const auto run = parseBackupStatus(*text);
     const auto seen = lastAudited(false);
     if (run && (!seen || seen->finishedAt < run->finishedAt)) {
       ctx_.audit.record(run->ok ? Event::BackupDone : Event::BackupFailed, backup, std::nullopt, runJson(*run));
     }
   }
-  if (const auto text = readIfThere(checkFile_)) {
+  if (const auto& text = checked) {
     const auto check = parseBackupCheck(*text);
     const auto seen = lastAuditedCheck();
     if (check && (!seen || seen->finishedAt < check->finishedAt)) {
       ctx_.audit.record(check->ok ? Event::BackupChecked : Event::BackupCheckFailed, backup, std::nullopt, checkJson(*check));
     }
   }
+  lastSeen_ = std::move(contents);  // only once audited: a failure here is tried again next second
 }
 
 BackupOverview BackupMonitor::current() {

@@ -59,8 +59,8 @@ class BackupMonitor {
   // `<data_dir>/backup-check.json` after each check.
   BackupMonitor(Context& ctx, std::string statusFile, std::string checkFile)
       : ctx_(ctx), statusFile_(std::move(statusFile)), checkFile_(std::move(checkFile)) {}
-  // Audits a run or check not seen before. The daemon calls it once a minute; cheap when
-  // nothing changed.
+  // Audits a run or check not seen before. The daemon calls it every second: when neither
+  // file's content changed since the last call, it looks no further.
   void tick();
   // Managers: the latest run, the latest good one, and the state for the banner.
   BackupOverview overview(const Principal& manager);
@@ -74,6 +74,7 @@ class BackupMonitor {
   Context& ctx_;
   std::string statusFile_;
   std::string checkFile_;
+  std::string lastSeen_;  // both files' content at the last tick
 };
 
 }  // namespace nestbox::domain
