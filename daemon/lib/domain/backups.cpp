@@ -1,7 +1,5 @@
 #include "domain/backups.hpp"
 
-#include <cstdio>
-#include <ctime>
 #include <initializer_list>
 
 #include <nlohmann/json.hpp>
@@ -13,18 +11,6 @@
 
 namespace nestbox::domain {
 namespace {
-
-// "2026-12-01T02:00:13Z" to Unix seconds; 0 when it is not that shape.
-int64_t parseUtc(const std::string& text) {
-  std::tm tm{};
-  if (text.size() != 20 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                                       &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
-    return 0;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<int64_t>(timegm(&tm));
-}
 
 nlohmann::json checkJson(const BackupCheck& c) {
   return {{"finished_at", system::formatTimestamp(c.finishedAt)}, {"kind", c.kind}, {"ok", c.ok},
@@ -53,7 +39,7 @@ std::optional<BackupRun> parseBackupStatus(const std::string& text) {
   if (!j.is_object()) return std::nullopt;
   BackupRun r;
   try {
-    r.finishedAt = parseUtc(j.value("finished_at", ""));
+    r.finishedAt = system::parseTimestamp(j.value("finished_at", "")).value_or(0);
     r.ok = j.value("ok", false);
     r.durationSeconds = j.value("duration_s", int64_t{0});
     r.snapshot = j.value("snapshot", "");
@@ -73,7 +59,7 @@ std::optional<BackupCheck> parseBackupCheck(const std::string& text) {
   if (!j.is_object()) return std::nullopt;
   BackupCheck c;
   try {
-    c.finishedAt = parseUtc(j.value("finished_at", ""));
+    c.finishedAt = system::parseTimestamp(j.value("finished_at", "")).value_or(0);
     c.ok = j.value("ok", false);
     c.kind = j.value("kind", "check");
     c.subsetPercent = j.value("subset_percent", 0);

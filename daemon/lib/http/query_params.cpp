@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "core/json_input.hpp"
+#include "system/clock.hpp"
 
 namespace nestbox::http {
 
@@ -10,11 +11,10 @@ int64_t parseTimeParam(const std::string& text, const std::string& field) {
   if (!text.empty() && text.size() <= 12 && text.find_first_not_of("0123456789") == std::string::npos) {
     return std::stoll(text);
   }
-  for (const char* format : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"}) {
-    std::tm tm{};
-    const char* end = strptime(text.c_str(), format, &tm);
-    if (end && *end == '\0') return static_cast<int64_t>(timegm(&tm));
-  }
+  if (const auto t = system::parseTimestamp(text)) return *t;
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  if (end && *end == '\0') return static_cast<int64_t>(timegm(&tm));
   throw InputError(field, "'" + field + "' must be a date like 2026-11-22 or 2026-11-22T13:20:00Z.");
 }
 

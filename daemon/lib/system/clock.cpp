@@ -28,6 +28,13 @@ std::tm utc(int64_t unixSeconds) {
 }
 }  // namespace
 
+std::optional<int64_t> parseTimestamp(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
 std::string formatTimestamp(int64_t unixSeconds) {
   const std::tm tm = utc(unixSeconds);
   char buf[32];

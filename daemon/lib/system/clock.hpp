@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace nestbox::system {
@@ -43,6 +44,8 @@ class OffsetFileClock final : public Clock {
 
 // RFC 3339 UTC text ("2026-11-22T13:20:00Z") for API output.
 std::string formatTimestamp(int64_t unixSeconds);
+// The reverse: exactly that shape, read as UTC; nothing for anything else.
+std::optional<int64_t> parseTimestamp(const std::string& text);
 // RFC 9110 HTTP-date ("Sun, 06 Nov 1994 08:49:37 GMT"), e.g. for tus's Upload-Expires.
 std::string formatHttpDate(int64_t unixSeconds);
 
