@@ -14,15 +14,6 @@
 namespace nestbox::storage {
 namespace {
 
-// fsync of a file or a directory (so a rename in it is durable).
-void syncPath(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + path + " to sync it");
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw std::runtime_error("cannot sync " + path);
-}
-
 int64_t sizeOf(const std::string& path) {
   struct stat st{};
   return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
@@ -49,14 +40,14 @@ DatabaseSnapshot snapshotDatabase(const std::string& dbPath, const std::string& 
       Database source(dbPath, Database::Role::copier);
       source.prepare("VACUUM INTO ?").bind(1, temp).run();
     }
-    syncPath(temp, 0);
+    system::fsyncPath(temp, O_RDONLY);
     DatabaseSnapshot snapshot;
     snapshot.schemaVersion = checkDatabase(temp);
     system::removeFileIfExists(temp + "-wal");
     system::removeFileIfExists(temp + "-shm");
     if (std::rename(temp.c_str(), outPath.c_str()) != 0) throw std::runtime_error("cannot rename " + temp);
     const auto slash = outPath.rfind('/');
-    syncPath(slash == std::string::npos ? "." : outPath.substr(0, slash), O_DIRECTORY);
+    system::fsyncPath(slash == std::string::npos ? "." : outPath.substr(0, slash), O_RDONLY | O_DIRECTORY);
     snapshot.path = outPath;
     snapshot.bytes = sizeOf(outPath);
     snapshot.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();

@@ -18,6 +18,8 @@ namespace {
   throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
 }
 
+}  // namespace
+
 void fsyncPath(const std::string& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) fail("cannot open", path);
@@ -25,7 +27,6 @@ void fsyncPath(const std::string& path, int flags) {
   ::close(fd);
   if (rc != 0) fail("cannot fsync", path);
 }
-}  // namespace
 
 void ensureDirectory(const std::string& path, mode_t mode) {
   std::error_code ec;

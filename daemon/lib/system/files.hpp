@@ -14,5 +14,8 @@ void writeFileAtomic(const std::string& path, const std::string& content, mode_t
 std::string readFile(const std::string& path);
 bool fileExists(const std::string& path);
 void removeFileIfExists(const std::string& path);
+// fsync of a file (flags O_RDONLY) or a directory (O_RDONLY | O_DIRECTORY, so a rename in it
+// is durable); throws naming the path.
+void fsyncPath(const std::string& path, int flags);
 
 }  // namespace nestbox::system
