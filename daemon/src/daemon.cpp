@@ -225,13 +225,17 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::BackupMonitor backups(ctx, config.dataDir + "/backup-status.json", config.dataDir + "/backup-check.json");
     backups.tick();
     domain::ManagerHome home(ctx, *store, settings, children, invitations, lockdown, media, backups);
+    // What needs root (disks, the recovery key, restic) is asked of the backup agent through
+    // its spool in /run; the schedule runs here, on the loop below.
+    const auto backupAgent = system::makeSpoolBackupAgent(config.effectiveBackupSpool());
+    domain::BackupService backupService(ctx, settings, setup, backups, *backupAgent, config.effectiveSetupCodeFile());
     // The box camera (issue 18): off at once when a lockdown is engaged here, within a second
     // when it is engaged elsewhere (tick below).
     const auto cameraSource = openCameraSource(config.camera);
     domain::CaptureStation camera(ctx, *cameraSource, children, access, media, lockdown, *store);
     lockdown.onEngaged([&camera] { camera.stopAll("lockdown"); });
     http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                   invitations, home, boxClock, camera,
+                   invitations, home, boxClock, camera, backupService,
                    config.effectiveSetupCodeFile(),
                    system::readFile(tlsDir + "/ca.crt"), tls.caFingerprint, tlsDir});
     http::HttpServer server(config, api);
@@ -309,6 +313,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
       jobs.tick();
       camera.tick();
       backups.tick();  // reads the backup results only when they changed
+      backupService.tick();  // the day's backup, when its time has come (a lockdown too)
       const std::string status = statusLine(presence.view());
       if (status != lastStatus) notifier.status(lastStatus = status);
     });

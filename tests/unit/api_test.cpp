@@ -20,7 +20,7 @@ std::string concrete(const std::string& pattern) {
 
 }  // namespace
 
-TEST_CASE("every route except setup, sign-in, code redemption, the CA, the box's address, tus discovery and device enrolment needs a session") {
+TEST_CASE("every route except setup (and restore from a backup), sign-in, code redemption, the CA, the box's address, tus discovery and device enrolment needs a session") {
   testing::Stack s;
   s.setUp();
   Client anonymous(s);
@@ -38,7 +38,11 @@ TEST_CASE("every route except setup, sign-in, code redemption, the CA, the box's
                                       // instead of a session (every session ended when it engaged).
                                       "GET /api/v1/lockdown", "POST /api/v1/lockdown/updates", "POST /api/v1/lockdown/lift",
                                       // A family's invitation letter: the code instead of a session.
-                                      "POST /api/v1/invitations/redeem"};
+                                      "POST /api/v1/invitations/redeem",
+                                      // Restore a box not yet set up from a backup: the setup code,
+                                      // then the request's 128-bit id, instead of a session.
+                                      "POST /api/v1/setup/restore/disks", "POST /api/v1/setup/restore/snapshots",
+                                      "POST /api/v1/setup/restore", "GET /api/v1/setup/restore/requests/:id"};
   int checked = 0;
   for (const auto& route : s.api.routes()) {
     const std::string key = route.method + " " + route.pattern;

@@ -17,6 +17,7 @@
 #include "domain/media.hpp"
 #include "domain/backups.hpp"
 #include "domain/capture_station.hpp"
+#include "fake_backup_agent.hpp"
 #include "fake_camera.hpp"
 #include "fake_media.hpp"
 #include "fake_mdns.hpp"
@@ -111,8 +112,10 @@ struct Stack {
   domain::ManagerHome home{ctx, store, settings, children, invitations, lockdown, media, backups};
   FakeCamera camera;
   domain::CaptureStation station{ctx, camera, children, access, media, lockdown, store, {60, 15, std::chrono::milliseconds(2000)}};
+  FakeBackupAgent backupAgent;
+  domain::BackupService backupService{ctx, settings, setup, backups, backupAgent, codeFile};
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                 invitations, home, boxClock, station, codeFile, "PEM",
+                 invitations, home, boxClock, station, backupService, codeFile, "PEM",
                  "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
   domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};

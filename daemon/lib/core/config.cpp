@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <ctime>
 #include <iomanip>
 #include <fstream>
@@ -115,6 +116,7 @@ const std::map<std::string, Setter>& setters() {
       {"clock_floor", [](Config& c, const std::string& v) { c.clockFloor = parseUtcTime("clock_floor", v); }},
       {"clock_synced_file", [](Config& c, const std::string& v) { c.clockSyncedFile = v; }},
       {"clock_request_file", [](Config& c, const std::string& v) { c.clockRequestFile = v; }},
+      {"backup_spool", [](Config& c, const std::string& v) { c.backupSpool = v; }},
   };
   return table;
 }
@@ -129,6 +131,16 @@ int64_t Config::buildTime() { return NESTBOX_BUILD_TIME; }
 
 std::string Config::effectiveClockRequestFile() const {
   return clockRequestFile.empty() ? dataDir + "/clock-request" : clockRequestFile;
+}
+
+std::string Config::effectiveBackupSpool() const {
+  if (!backupSpool.empty()) return backupSpool;
+  const char* runtime = std::getenv("RUNTIME_DIRECTORY");  // systemd: the first RuntimeDirectory=
+  if (runtime && *runtime == '/') {
+    std::string first(runtime);
+    return first.substr(0, first.find(':')) + "/backup";
+  }
+  return dataDir + "/backup-spool";
 }
 
 Config parseConfig(const std::string& text, Config base) {

@@ -53,9 +53,14 @@ struct Config {
   std::string clockSyncedFile;
   // Where a clock correction made at setup is written for the root unit that applies it.
   std::string clockRequestFile;  // empty: <dataDir>/clock-request
+  // Where requests for the root-run backup agent go (issue 19). Empty: backup/ in systemd's
+  // RuntimeDirectory= ($RUNTIME_DIRECTORY, /run/nestbox: never on the card, for a recovery
+  // key passes through), or <dataDir>/backup-spool when not run by systemd.
+  std::string backupSpool;
 
   std::string effectiveSetupCodeFile() const;
   std::string effectiveClockRequestFile() const;
+  std::string effectiveBackupSpool() const;
   // When this nestboxd was configured (CMake, honouring SOURCE_DATE_EPOCH), Unix seconds.
   static int64_t buildTime();
 };

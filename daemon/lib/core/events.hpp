@@ -137,6 +137,15 @@ enum class Severity { debug, info, warning, error };
   X(BackupFailed, "NBX_BACKUP_FAILED", error, true, "backup run failed; the journal carries on, the last good snapshot stays") \
   X(BackupChecked, "NBX_BACKUP_CHECKED", info, true, "backups verified (weekly check or monthly test restore): sound") \
   X(BackupCheckFailed, "NBX_BACKUP_CHECK_FAILED", error, true, "backups verification (check or test restore) found damage") \
+  X(BackupSetUp, "NBX_BACKUP_SET_UP", warning, true, "backups set up: a new recovery key confirmed by a manager and handed to the box's backup service") \
+  X(BackupTargetChanged, "NBX_BACKUP_TARGET_CHANGED", info, true, "backup target changed by a manager (same recovery key)") \
+  X(BackupDiskPrepareRequested, "NBX_BACKUP_DISK_PREPARE_REQUESTED", warning, true, "a manager confirmed erasing a USB disk to prepare it for backups") \
+  X(BackupRequested, "NBX_BACKUP_REQUESTED", info, true, "a manager asked for a backup now") \
+  X(BackupScheduleChanged, "NBX_BACKUP_SCHEDULE_CHANGED", info, true, "daily backup time changed by a manager") \
+  X(BackupRestoreRequested, "NBX_BACKUP_RESTORE_REQUESTED", warning, true, "restore from a backup asked for on the setup page of a box not yet set up") \
+  X(BackupScheduled, "NBX_BACKUP_SCHEDULED", info, false, "the day's backup (and any weekly check or monthly test restore) passed to the backup service") \
+  X(BackupKeyShown, "NBX_BACKUP_KEY_SHOWN", info, false, "a new recovery key was shown to a manager, waiting to be confirmed") \
+  X(BackupAgentUnavailable, "NBX_BACKUP_AGENT_UNAVAILABLE", error, false, "a request could not be passed to the backup service (its spool is not writable)") \
   X(BackupRestored, "NBX_BACKUP_RESTORED", warning, true, "box data restored from a backup snapshot; every session ended") \
   X(HttpBadRequest, "NBX_HTTP_BAD_REQUEST", debug, false, "request refused as malformed")          \
   X(HttpInternalError, "NBX_HTTP_INTERNAL_ERROR", error, false, "unexpected error handling request")

@@ -29,7 +29,8 @@ std::optional<std::string> readIfThere(const std::string& path) {
 nlohmann::json runJson(const BackupRun& r) {
   return {{"finished_at", system::formatTimestamp(r.finishedAt)}, {"ok", r.ok}, {"duration_s", r.durationSeconds},
           {"snapshot", r.snapshot}, {"bytes_added", r.bytesAdded}, {"bytes_total", r.bytesTotal},
-          {"snapshots", r.snapshots}, {"error", r.error}};
+          {"snapshots", r.snapshots}, {"error", r.error}, {"error_code", r.errorCode},
+          {"size_bytes", r.sizeBytes}, {"free_bytes", r.freeBytes}};
 }
 
 }  // namespace
@@ -47,6 +48,10 @@ std::optional<BackupRun> parseBackupStatus(const std::string& text) {
     r.bytesTotal = j.value("bytes_total", int64_t{0});
     r.snapshots = j.value("snapshots", 0);
     r.error = j.value("error", "");
+    r.errorCode = j.value("error_code", "");
+    r.sizeBytes = j.value("size_bytes", int64_t{0});
+    r.freeBytes = j.value("free_bytes", int64_t{0});
+    if (!r.ok && r.errorCode.empty()) r.errorCode = "failed";
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
@@ -73,31 +78,37 @@ std::optional<BackupCheck> parseBackupCheck(const std::string& text) {
 }
 
 namespace {
-// The newest of the runs (or verifications) audited under `events`, by when they finished.
-template <typename Parse>
-auto latestAudited(storage::Store& store, std::initializer_list<const char*> events, Parse parse)
-    -> decltype(parse(std::string())) {
+// The newest of the runs (or verifications) audited under `events` that `wanted` accepts,
+// by when they finished. Looks at the latest `depth` rows of each event.
+template <typename Parse, typename Wanted>
+auto latestAudited(storage::Store& store, std::initializer_list<const char*> events, Parse parse, Wanted wanted,
+                   int depth = 1) -> decltype(parse(std::string())) {
   decltype(parse(std::string())) best;
   for (const char* event : events) {
     storage::AuditQuery q;
     q.event = event;
-    q.limit = 1;
-    const auto rows = store.audit(q);
-    if (rows.empty()) continue;
-    const auto found = parse(rows.front().detail);
-    if (found && (!best || found->finishedAt > best->finishedAt)) best = found;
+    q.limit = depth;
+    for (const auto& row : store.audit(q)) {
+      const auto found = parse(row.detail);
+      if (!found || !wanted(*found)) continue;
+      if (!best || found->finishedAt > best->finishedAt) best = found;
+      break;  // the rows come newest first
+    }
   }
   return best;
 }
 }  // namespace
 
-std::optional<BackupCheck> BackupMonitor::lastAuditedCheck() {
-  return latestAudited(ctx_.store, {"NBX_BACKUP_CHECKED", "NBX_BACKUP_CHECK_FAILED"}, parseBackupCheck);
+std::optional<BackupCheck> BackupMonitor::lastAuditedCheck(const std::string& kind) {
+  // Weekly checks outnumber test restores four to one: look far enough back for either.
+  return latestAudited(ctx_.store, {"NBX_BACKUP_CHECKED", "NBX_BACKUP_CHECK_FAILED"}, parseBackupCheck,
+                       [&kind](const BackupCheck& c) { return kind.empty() || c.kind == kind; }, kind.empty() ? 1 : 16);
 }
 
 std::optional<BackupRun> BackupMonitor::lastAudited(bool goodOnly) {
-  if (goodOnly) return latestAudited(ctx_.store, {"NBX_BACKUP_DONE"}, parseBackupStatus);
-  return latestAudited(ctx_.store, {"NBX_BACKUP_DONE", "NBX_BACKUP_FAILED"}, parseBackupStatus);
+  const auto any = [](const BackupRun&) { return true; };
+  if (goodOnly) return latestAudited(ctx_.store, {"NBX_BACKUP_DONE"}, parseBackupStatus, any);
+  return latestAudited(ctx_.store, {"NBX_BACKUP_DONE", "NBX_BACKUP_FAILED"}, parseBackupStatus, any);
 }
 
 void BackupMonitor::tick() {
@@ -129,13 +140,17 @@ BackupOverview BackupMonitor::current() {
   o.last = lastAudited(false);
   o.lastGood = lastAudited(true);
   o.lastCheck = lastAuditedCheck();
+  o.lastWeeklyCheck = lastAuditedCheck("check");
+  o.lastTestRestore = lastAuditedCheck("test_restore");
   if (!o.last) return o;
   if (!o.last->ok) {
-    o.state = "failed";
+    o.state = o.last->errorCode == "disk_missing" ? "disk_missing" : "failed";
   } else if (o.lastCheck && !o.lastCheck->ok) {
     o.state = "check_failed";
   } else if (!o.lastGood || ctx_.clock.now() - o.lastGood->finishedAt > kStaleSeconds) {
     o.state = "stale";
+  } else if (o.lastGood->sizeBytes > 0 && o.lastGood->freeBytes * 100 < o.lastGood->sizeBytes * kNearlyFullPercent) {
+    o.state = "nearly_full";
   } else {
     o.state = "ok";
   }

@@ -21,6 +21,10 @@ struct BackupRun {
   int64_t bytesTotal = 0;
   int snapshots = 0;  // kept in the repository after the run
   std::string error;  // for people, when it failed
+  // Why it failed, for the banner: disk_missing, target_full, wrong_key, failed (empty: ok).
+  std::string errorCode;
+  int64_t sizeBytes = 0;  // the target's size and free space after the run (0: unknown)
+  int64_t freeBytes = 0;
 };
 
 // A verification of the backups: "check" (weekly: `restic check`, a random part of the data
@@ -38,10 +42,13 @@ struct BackupCheck {
 struct BackupOverview {
   std::optional<BackupRun> last;      // the latest run, good or not
   std::optional<BackupRun> lastGood;  // the latest good one
-  std::optional<BackupCheck> lastCheck;
-  // "none": never run (every journal is on this card only); "failed": the latest run failed;
-  // "check_failed": the latest check or test restore found damage; "stale": the last good
-  // backup is older than 48 hours; "ok".
+  std::optional<BackupCheck> lastCheck;        // the latest verification of either kind
+  std::optional<BackupCheck> lastWeeklyCheck;  // kind "check"
+  std::optional<BackupCheck> lastTestRestore;  // kind "test_restore"
+  // "none": never run (every journal is on this card only); "disk_missing": the latest run
+  // found no backup disk; "failed": the latest run failed otherwise; "check_failed": the
+  // latest check or test restore found damage; "stale": the last good backup is older than
+  // 48 hours; "nearly_full": under 10 % of the target is free; "ok".
   std::string state = "none";
 };
 
@@ -54,6 +61,7 @@ std::optional<BackupCheck> parseBackupCheck(const std::string& json);
 class BackupMonitor {
  public:
   static constexpr int64_t kStaleSeconds = 48 * 3600;
+  static constexpr int kNearlyFullPercent = 10;
 
   // The files nestbox-backup writes: `<data_dir>/backup-status.json` after each run and
   // `<data_dir>/backup-check.json` after each check.
@@ -69,7 +77,7 @@ class BackupMonitor {
 
  private:
   std::optional<BackupRun> lastAudited(bool goodOnly);
-  std::optional<BackupCheck> lastAuditedCheck();
+  std::optional<BackupCheck> lastAuditedCheck(const std::string& kind = {});
 
   Context& ctx_;
   std::string statusFile_;

@@ -36,20 +36,31 @@ int Calendar::weekdayOf(int64_t t) const {
   return static_cast<int>(date::weekday(date::floor<date::days>(local)).iso_encoding());
 }
 
-int64_t Calendar::startOfDay(const std::string& text) const {
+int64_t Calendar::startOfDay(const std::string& text) const { return instantOf(text, 0); }
+
+int64_t Calendar::instantOf(const std::string& text, int minuteOfDay) const {
   date::year_month_day ymd{};
   std::istringstream in(text);
   in >> date::parse("%F", ymd);
   if (in.fail() || !ymd.ok()) throw std::invalid_argument("not a date: " + text);
-  const date::local_seconds midnight{date::local_days(ymd)};
-  const auto info = zone_->get_info(midnight);
+  if (minuteOfDay < 0 || minuteOfDay >= 24 * 60) throw std::invalid_argument("not a time of day");
+  const date::local_seconds wanted{date::local_days(ymd) + std::chrono::minutes(minuteOfDay)};
+  const auto info = zone_->get_info(wanted);
   Seconds at;
   switch (info.result) {
-    case date::local_info::unique: at = Seconds(midnight.time_since_epoch() - info.first.offset); break;
-    case date::local_info::ambiguous: at = Seconds(midnight.time_since_epoch() - info.first.offset); break;
-    case date::local_info::nonexistent: at = info.second.begin; break;  // midnight skipped: the first instant after
+    case date::local_info::unique: at = Seconds(wanted.time_since_epoch() - info.first.offset); break;
+    case date::local_info::ambiguous: at = Seconds(wanted.time_since_epoch() - info.first.offset); break;
+    case date::local_info::nonexistent: at = info.second.begin; break;  // skipped by a clock change: the first instant after
   }
   return at.time_since_epoch().count();
+}
+
+std::string Calendar::addDays(const std::string& text, int days) {
+  date::year_month_day ymd{};
+  std::istringstream in(text);
+  in >> date::parse("%F", ymd);
+  if (in.fail() || !ymd.ok()) throw std::invalid_argument("not a date: " + text);
+  return date::format("%F", date::sys_days(ymd) + date::days(days));
 }
 
 }  // namespace nestbox::domain

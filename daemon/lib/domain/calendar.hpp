@@ -28,6 +28,11 @@ class Calendar {
   // The first instant of local date `date` ("YYYY-MM-DD", valid): local midnight, or the
   // first existing instant after it when a clock change skips midnight.
   int64_t startOfDay(const std::string& date) const;
+  // The instant of local time `minuteOfDay` (0..1439) on local date `date`. A time a clock
+  // change skips gives the first instant after it; a time it repeats, the first of the two.
+  int64_t instantOf(const std::string& date, int minuteOfDay) const;
+  // The date `days` after (or before) `date`, both "YYYY-MM-DD".
+  static std::string addDays(const std::string& date, int days);
   // ISO weekday of the local date at `t`: 1 Monday .. 7 Sunday.
   int weekdayOf(int64_t t) const;
 

@@ -45,8 +45,7 @@ std::optional<std::string> SetupService::prepare(const std::string& codeFile) {
   return shown;
 }
 
-storage::UserRecord SetupService::run(const SetupRequest& r, const RequestOrigin& origin,
-                                      const std::string& codeFile) {
+void SetupService::checkCode(const std::string& code, const RequestOrigin& origin, const std::string& codeFile) {
   if (complete()) throw DomainError(ErrorKind::gone, "setup_complete", "This box is already set up. Sign in instead.");
   const int64_t now = ctx_.clock.now();
   const std::string throttleKey = "setup:" + origin.address;
@@ -54,7 +53,7 @@ storage::UserRecord SetupService::run(const SetupRequest& r, const RequestOrigin
     throw DomainError(ErrorKind::throttled, "throttled", "Too many wrong setup codes. Wait a few minutes.", "", *wait);
   }
   const auto expected = ctx_.store.boxValue(kCodeKey);
-  if (!expected || !security::constantTimeEquals(*expected, security::sha256Hex(security::normaliseCode(r.code)))) {
+  if (!expected || !security::constantTimeEquals(*expected, security::sha256Hex(security::normaliseCode(code)))) {
     ctx_.throttle.recordFailure(throttleKey, kSetupThrottle, now);
     ctx_.audit.record(Event::SetupCodeRejected, AuditActor::anonymous(origin));
     throw DomainError(ErrorKind::unauthenticated, "invalid_setup_code",
@@ -62,6 +61,12 @@ storage::UserRecord SetupService::run(const SetupRequest& r, const RequestOrigin
                           codeFile + ".",
                       "code");
   }
+}
+
+storage::UserRecord SetupService::run(const SetupRequest& r, const RequestOrigin& origin,
+                                      const std::string& codeFile) {
+  checkCode(r.code, origin, codeFile);
+  const int64_t now = ctx_.clock.now();
   auto invalid = [](const std::string& field, const std::string& message) {
     return DomainError(ErrorKind::invalid, "invalid", message, field);
   };
@@ -108,7 +113,7 @@ storage::UserRecord SetupService::run(const SetupRequest& r, const RequestOrigin
     ctx_.audit.record(Event::SetupCompleted, {manager.id, manager.username, origin.address, {}},
                       AuditTarget{"setting", "1"}, {{"setting_name", r.settingName}, {"framework", r.framework}});
   });
-  ctx_.throttle.clear(throttleKey);
+  ctx_.throttle.clear("setup:" + origin.address);
   system::removeFileIfExists(codeFile);
   return manager;
 }

@@ -46,6 +46,10 @@ class SetupService {
   // clock is confirmed (BoxClock::confirmAtSetup): only the holder of the code moves it.
   storage::UserRecord run(const SetupRequest& request, const RequestOrigin& origin, const std::string& codeFile);
 
+  // Checks the setup code for another first-start action (restoring from a backup): gone once
+  // setup is complete, throttled per address, audited when wrong, as run() does.
+  void checkCode(const std::string& code, const RequestOrigin& origin, const std::string& codeFile);
+
  private:
   Context& ctx_;
   SettingsService& settings_;

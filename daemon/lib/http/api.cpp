@@ -119,7 +119,7 @@ std::vector<Api::RouteDef> Api::coreRoutes() {
 
 std::vector<Api::RouteDef> Api::routeDefinitions() {
   std::vector<RouteDef> all;
-  for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes(), familyRoutes(), cameraRoutes()}) {
+  for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes(), familyRoutes(), cameraRoutes(), backupRoutes()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;

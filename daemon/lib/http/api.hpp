@@ -14,6 +14,7 @@
 #include "core/json_input.hpp"
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
+#include "domain/backup_service.hpp"
 #include "domain/box_clock.hpp"
 #include "domain/capture_station.hpp"
 #include "domain/children.hpp"
@@ -48,6 +49,7 @@ struct Services {
   domain::ManagerHome& home;
   domain::BoxClock& clock;
   domain::CaptureStation& camera;
+  domain::BackupService& backups;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -152,6 +154,7 @@ class Api {
   static std::vector<RouteDef> lockdownRoutes();
   static std::vector<RouteDef> familyRoutes();
   static std::vector<RouteDef> cameraRoutes();
+  static std::vector<RouteDef> backupRoutes();
 
   static std::string sessionCookie(const std::string& token);
   static std::string clearedSessionCookie();
@@ -277,6 +280,21 @@ class Api {
   Response redactMedia(Call& call);
 
   // The box camera (api_camera.cpp).
+  Response backupStatus(Call& call);
+  Response listBackupDisks(Call& call);
+  Response prepareBackupDisk(Call& call);
+  Response beginBackupSetup(Call& call);
+  Response confirmBackupSetup(Call& call);
+  Response changeBackupTarget(Call& call);
+  Response testBackupTarget(Call& call);
+  Response backUpNow(Call& call);
+  Response setBackupSchedule(Call& call);
+  Response listBackupSnapshots(Call& call);
+  Response backupRequest(Call& call);
+  Response restoreDisks(Call& call);
+  Response restoreSnapshots(Call& call);
+  Response restoreFromBackup(Call& call);
+  Response restoreRequest(Call& call);
   Response cameraStatus(Call& call);
   Response openCamera(Call& call);
   Response touchCamera(Call& call);

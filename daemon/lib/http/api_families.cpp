@@ -3,6 +3,7 @@
 // to-do list.
 
 #include "http/api.hpp"
+#include "http/backup_json.hpp"
 #include "system/clock.hpp"
 
 namespace nestbox::http {
@@ -109,23 +110,6 @@ Response Api::claimInvitation(Call& call) {
                               {"child_first_name", child}});
 }
 
-namespace {
-Json backupRunJson(const std::optional<domain::BackupRun>& r) {
-  if (!r) return nullptr;
-  return {{"finished_at", formatTimestamp(r->finishedAt)}, {"ok", r->ok}, {"duration_s", r->durationSeconds},
-          {"snapshot", r->snapshot}, {"bytes_added", r->bytesAdded}, {"bytes_total", r->bytesTotal},
-          {"snapshots", r->snapshots}, {"error", r->error.empty() ? Json(nullptr) : Json(r->error)}};
-}
-Json backupsJson(const domain::BackupOverview& o) {
-  Json check = nullptr;
-  if (o.lastCheck) {
-    check = {{"finished_at", formatTimestamp(o.lastCheck->finishedAt)}, {"kind", o.lastCheck->kind}, {"ok", o.lastCheck->ok},
-             {"subset_percent", o.lastCheck->subsetPercent}, {"sample", o.lastCheck->sample},
-             {"error", o.lastCheck->error.empty() ? Json(nullptr) : Json(o.lastCheck->error)}};
-  }
-  return {{"state", o.state}, {"last", backupRunJson(o.last)}, {"last_good", backupRunJson(o.lastGood)}, {"last_check", check}};
-}
-}  // namespace
 
 Response Api::managerSummary(Call& call) {
   const auto s = s_.home.summary(call.who());
@@ -157,7 +141,7 @@ Response Api::managerSummary(Call& call) {
                                            {"storage", {{"state", s.storage.state},
                                                         {"free_bytes", s.storage.freeBytes},
                                                         {"reserve_bytes", s.storage.reserveBytes}}},
-                                           {"backups", backupsJson(s.backups)}}}});
+                                           {"backups", backupOverviewJson(s.backups)}}}});
 }
 
 }  // namespace nestbox::http

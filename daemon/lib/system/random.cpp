@@ -47,6 +47,16 @@ std::string Random::base32(std::size_t bytes) {
   return toCrockfordBase32(buf.data(), buf.size());
 }
 
+uint32_t Random::uniform(uint32_t bound) {
+  // Rejection: values in the last, partial run of `bound` would favour small results.
+  const uint32_t limit = UINT32_MAX - UINT32_MAX % bound;
+  for (;;) {
+    uint32_t v = 0;
+    fill(reinterpret_cast<unsigned char*>(&v), sizeof v);
+    if (v < limit) return v % bound;
+  }
+}
+
 SystemRandom::SystemRandom() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
 }

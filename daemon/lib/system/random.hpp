@@ -17,6 +17,8 @@ class Random {
   std::string hex(std::size_t bytes);
   // Crockford base32 (no I, L, O, U) of `bytes` random bytes, easy to read aloud and type.
   std::string base32(std::size_t bytes);
+  // A number in [0, bound), bound > 0, without modulo bias.
+  uint32_t uniform(uint32_t bound);
 };
 
 class SystemRandom final : public Random {
