@@ -146,6 +146,27 @@ function expectOk(res, what) {
   return res.json;
 }
 
+// Backups (issue 19): the backup agent runs (harness: in a loop, folder targets allowed under
+// stack.backupTargets). A fresh key each time, confirmed with the two groups asked for; rows
+// that need backups set up get them set up once, and the agent's answer waited for.
+const BACKUP_TARGET = { kind: 'directory', path: '/will-be-under-the-stack' };
+async function backupKey() {
+  return expectOk(await manager.post('/api/v1/backups/setup', { target: BACKUP_TARGET, time: '02:00' }), 'backup setup').setup;
+}
+const typedGroups = (setup) => setup.confirm_groups.map((g) => setup.key.split('-')[g - 1]).join(' ');
+const backupsSetUp = async () => {
+  if (expectOk(await manager.get('/api/v1/backups'), 'backups').backups.configured) return {};
+  const setup = await backupKey();
+  const { request } = expectOk(await manager.post('/api/v1/backups/setup/confirm', { id: setup.id, typed: typedGroups(setup) }), 'backup confirm');
+  for (let i = 0; i < 600; ++i) {
+    const { state } = expectOk(await manager.get(`/api/v1/backups/requests/${request.id}`), 'backup request').request;
+    if (state === 'done') return {};
+    if (state === 'failed') throw new Error('backups could not be set up');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the backup agent did not answer');
+};
+
 const loadRoutes = () => JSON.parse(execFileSync(daemonBinary, ['--routes'], { encoding: 'utf8' }));
 
 // ---------------------------------------------------------------------------------------------
@@ -349,11 +370,14 @@ before(async () => {
   const spare = expectOk(await manager.post('/api/v1/devices', { name: 'Spare tablet' }), 'spare device').device;
   const tablet = await stack.tablet();
   const invitation = expectOk(await manager.post(`/api/v1/children/${childA.id}/invitations`, {}), 'invitation').invitation;
+  const { targets } = await stack.startBackupAgent();
+  BACKUP_TARGET.path = `${targets}/matrix-repo`;
+  const backupRequest = expectOk(await manager.post('/api/v1/backups/disks', {}), 'backup disks').request;
   ids = {
     room: room.id, room2: room2.id, A: childA.id, B: childB.id, EA: ea.id, EB: eb.id, EG: eg.id, HA: ha.id, HB: hb.id,
     MA: ma, MB: mb, MG: mg, MH: mh, MHB: mhb, U: unfinished, commentA: commentA.id, commentB: commentB.id,
     commentEB: commentEB.id, staffId: staff.id, parentAId: parentA.id, parentBId: parentB.id, visitorId: visitor.id,
-    redeemerId: redeemer.id, tablet: tablet.id, spare: spare.id, invitation: invitation.id,
+    redeemerId: redeemer.id, tablet: tablet.id, spare: spare.id, invitation: invitation.id, backupRequest: backupRequest.id,
   };
   who = { deactivated: leaver.client, none: stack.client() };
   await signEveryoneIn();
@@ -691,6 +715,43 @@ const MATRIX = [
   row('DELETE', '/api/v1/camera/session', { manager: 204, staff: 204, ...STAFF_ONLY }, { fresh: cameraOpen(false) }),
   row('DELETE', '/api/v1/camera/session?holder=any', { manager: 204, staff: '403 manager_only', ...STAFF_ONLY }, { fresh: cameraOpen(false) }),
   row('DELETE', '/api/v1/camera/session?holder=mine', { manager: '400 invalid_request', staff: '400 invalid_request', ...STAFF_ONLY }),
+  // --- Backups (issue 19): managers only; the setup page's restore only before setup --------
+  row('GET', '/api/v1/backups', { manager: 200, ...MANAGER_ONLY }),
+  row('POST', '/api/v1/backups/disks', { manager: 202, ...MANAGER_ONLY }, { body: {} }),
+  // There are no USB disks here: listed (and answered), /dev/sda is not among them.
+  row('POST', '/api/v1/backups/disks/prepare', { manager: '400 no_such_disk', ...MANAGER_ONLY }, {
+    body: { device: '/dev/sda', confirm: 'SanDisk Ultra 62.7 GB' },
+    fresh: async () => {
+      const { request } = expectOk(await manager.post('/api/v1/backups/disks', {}), 'disks');
+      for (let i = 0; i < 600; ++i) {
+        if (expectOk(await manager.get(`/api/v1/backups/requests/${request.id}`), 'disks').request.state === 'done') return {};
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the backup agent did not list the disks');
+    } }),
+  row('POST', '/api/v1/backups/setup', { manager: 201, ...MANAGER_ONLY }, { body: { target: BACKUP_TARGET, time: '02:00' } }),
+  row('POST', '/api/v1/backups/setup', { manager: '400 invalid', ...MANAGER_ONLY }, { body: { target: { kind: 'nfs' }, time: '02:00' } }),
+  row('POST', '/api/v1/backups/setup/confirm', { manager: 202, ...MANAGER_ONLY }, {
+    fresh: async () => { const setup = await backupKey(); return { setupId: setup.id, typed: typedGroups(setup) }; },
+    body: { id: '${setupId}', typed: '${typed}' } }),
+  row('POST', '/api/v1/backups/setup/confirm', { manager: '400 key_mismatch', ...MANAGER_ONLY }, {
+    fresh: async () => ({ setupId: (await backupKey()).id }), body: { id: '${setupId}', typed: 'AAAAA AAAAA' } }),
+  row('POST', '/api/v1/backups/target', { manager: 202, ...MANAGER_ONLY }, { body: { target: BACKUP_TARGET }, fresh: backupsSetUp }),
+  row('POST', '/api/v1/backups/test', { manager: 202, ...MANAGER_ONLY }, { body: {}, fresh: backupsSetUp }),
+  row('POST', '/api/v1/backups/run', { manager: 202, ...MANAGER_ONLY }, { body: {}, fresh: backupsSetUp }),
+  row('POST', '/api/v1/backups/snapshots', { manager: 202, ...MANAGER_ONLY }, { body: {}, fresh: backupsSetUp }),
+  row('PUT', '/api/v1/backups/schedule', { manager: 200, ...MANAGER_ONLY }, { body: { time: '02:00' } }),
+  row('PUT', '/api/v1/backups/schedule', { manager: '400 invalid', ...MANAGER_ONLY }, { body: { time: '2am' } }),
+  row('GET', '/api/v1/backups/requests/${requestId}', { manager: 200, ...MANAGER_ONLY }, {
+    fresh: async () => ({ requestId: expectOk(await manager.post('/api/v1/backups/disks', {}), 'disks').request.id }) }),
+  row('POST', '/api/v1/setup/restore/disks', everyone('410 setup_complete'), { body: { code: 'AAAA-BBBB-CCCC-DDDD' } }),
+  row('POST', '/api/v1/setup/restore/snapshots', everyone('410 setup_complete'),
+    { body: { code: 'AAAA-BBBB-CCCC-DDDD', target: { kind: 'usb' }, key: 'ABCDE-FGHJK-MNPQR-STVWX-YZ012-34567-89ABC-DEFGH' } }),
+  row('POST', '/api/v1/setup/restore', everyone('410 setup_complete'), { body: { code: 'AAAA-BBBB-CCCC-DDDD', target: { kind: 'usb' },
+    key: 'ABCDE-FGHJK-MNPQR-STVWX-YZ012-34567-89ABC-DEFGH', snapshot: 'latest' } }),
+  // A manager's request is not the setup page's: its id answers 404 there, as a random one does.
+  row('GET', '/api/v1/setup/restore/requests/${requestId}', everyone('404 not_found'), {
+    fresh: async () => ({ requestId: expectOk(await manager.post('/api/v1/backups/disks', {}), 'disks').request.id }) }),
 ];
 
 // (route, role) pairs whose audience lets the role in but which get no 2xx in this file. Each
@@ -702,6 +763,12 @@ function exempt(key, roles, reason) {
 const SETUP_DONE = 'setup answers only before the box is set up (410 after); tests/integration/setup.test.mjs covers its 2xx';
 exempt('GET /api/v1/setup', ['manager', 'staff', 'parentA', 'parentB', 'deactivated', 'childView', 'none'], SETUP_DONE);
 exempt('POST /api/v1/setup', ['manager', 'staff', 'parentA', 'parentB', 'deactivated', 'childView', 'none'], SETUP_DONE);
+exempt('POST /api/v1/setup/restore/disks', ['manager', 'staff', 'parentA', 'parentB', 'deactivated', 'childView', 'none'], SETUP_DONE);
+exempt('POST /api/v1/setup/restore/snapshots', ['manager', 'staff', 'parentA', 'parentB', 'deactivated', 'childView', 'none'], SETUP_DONE);
+exempt('POST /api/v1/setup/restore', ['manager', 'staff', 'parentA', 'parentB', 'deactivated', 'childView', 'none'], SETUP_DONE);
+exempt('GET /api/v1/setup/restore/requests/:id', ['manager', 'staff', 'parentA', 'parentB', 'deactivated', 'childView', 'none'],
+  "only the setup page's own requests answer here, and the matrix's box is set up: tests/integration/backup_agent.test.mjs gets the 200");
+exempt('POST /api/v1/backups/disks/prepare', ['manager'], 'preparing erases a real USB disk: tests/boot/boot-test prepares one in the QEMU boot (202 there)');
 exempt('POST /api/v1/me/pin', ['parentA', 'parentB'], 'parents have no PIN (PINs are for staff tablets): 400 by design');
 exempt('POST /api/v1/auth/renew', ['manager'], "the manager's office computer is not a registered device, so its session has no proof to renew: tests/integration/devices.test.mjs shows the office sign-in");
 exempt('POST /api/v1/auth/renew', ['parentA', 'parentB'], "parents' sessions are never bound to a device (their own phones), so there is no proof to renew");
@@ -851,6 +918,8 @@ function probeVariants(pattern, fam, own) {
   if (under('/api/v1/rooms/:id')) return [{ id: S(ids.room), at: K('4070908800') }];
   if (under('/api/v1/me/sessions/:id')) return [{ id: S(fam.session) }];
   if (under('/api/v1/invitations/:id')) return [{ id: S(ids.invitation) }];
+  // A manager's backup request: no one else learns it exists, not even the setup page.
+  if (under('/api/v1/backups/requests/:id') || under('/api/v1/setup/restore/requests/:id')) return [{ id: S(ids.backupRequest) }];
   return null;
 }
 

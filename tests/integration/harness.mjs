@@ -111,6 +111,7 @@ export class Stack {
       'password_hash_mem_kib = 8192',
       'threads = 2',
       `test_clock_offset_file = ${this.clockFile}`,
+      `backup_spool = ${path.join(this.root, 'backup-spool')}`,
       // Tests share the machine's avahi-daemon: only the mDNS tests announce (extraConfig).
       'mdns = off',
       extraConfig,
@@ -148,7 +149,52 @@ export class Stack {
     return this.defaultTablet;
   }
 
+  // The root-run backup agent (systemd/nestbox-backup agent), answering this stack's requests
+  // in a loop as nestbox-backup-agent.path would start it. Folder targets are allowed under
+  // the returned `targets`. With `smallDisk` (e.g. '4m'), `${targets}/small` is a tmpfs of that
+  // size, seen by the agent only (a private mount namespace): a target that fills up.
+  async startBackupAgent({ smallDisk } = {}) {
+    this.backupTargets = path.join(this.root, 'targets');
+    this.backupSettings = path.join(this.root, 'backup-settings');
+    fs.mkdirSync(this.backupTargets, { recursive: true });
+    fs.mkdirSync(path.join(this.backupTargets, 'small'), { recursive: true });
+    this.backupEnv = {
+      ...process.env,
+      NESTBOX_CONFIG: this.daemon.configPath,
+      NESTBOX_BACKUP_DIR: this.backupSettings,
+      NESTBOX_BACKUP_SPOOL: path.join(this.root, 'backup-spool'),
+      NESTBOX_BACKUP_ALLOW_DIRS: this.backupTargets,
+      NESTBOX_DAEMON: daemonBinary,
+      RESTIC_CACHE_DIR: path.join(this.root, 'restic-cache'),
+      // The agent dates its results and snapshots by the daemon's (moved) clock.
+      NESTBOX_TEST_CLOCK_OFFSET_FILE: this.clockFile,
+    };
+    const script = path.join(repoRoot, 'systemd/nestbox-backup');
+    const loop = `while :; do "${script}" agent; sleep 0.2; done`;
+    const command = smallDisk
+      ? ['unshare', ['-rm', 'sh', '-c', `mount -t tmpfs -o size=${smallDisk} nestbox-small "${this.backupTargets}/small" && ${loop}`]]
+      : ['sh', ['-c', loop]];
+    this.agentLog = '';
+    this.agent = spawn(command[0], command[1], { env: this.backupEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.agent.stdout.on('data', (d) => { this.agentLog += d; });
+    this.agent.stderr.on('data', (d) => { this.agentLog += d; });
+    return { targets: this.backupTargets };
+  }
+
+  // The agent's restic, on this stack's repository `repo` with its key (snapshots, check, ...).
+  restic(repo, args) {
+    return execFileSync('restic', ['-r', repo, ...args],
+      { env: { ...this.backupEnv, RESTIC_PASSWORD_FILE: path.join(this.backupSettings, 'key') }, encoding: 'utf8' });
+  }
+
+  stopBackupAgent() {
+    if (!this.agent || this.agent.exitCode !== null) return;
+    try { process.kill(-this.agent.pid, 'SIGKILL'); } catch { /* gone */ }
+    this.agent = null;
+  }
+
   async stop() {
+    this.stopBackupAgent();
     if (this.nginx && this.nginx.exitCode === null) {
       const exited = new Promise((r) => this.nginx.once('exit', r));
       this.nginx.kill('SIGQUIT');

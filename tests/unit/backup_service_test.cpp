@@ -168,16 +168,28 @@ TEST_CASE("setting up backups: only managers; the key is shown once, confirmed b
   q.event = "NBX_BACKUP_SET_UP";
   CHECK(s.store.audit(q).front().detail.find(k2.key.substr(0, 5)) == std::string::npos);
 
-  const auto st = s.backupService.status(t.manager);
+  // The box's target is the agent's once it has taken it.
+  auto st = s.backupService.status(t.manager);
+  CHECK_FALSE(st.configured);
+  REQUIRE(st.pending);
+  CHECK(st.pending->op == "setup");
+  s.backupAgent.answer(r.id, {{"ok", true}, {"snapshots", 0}});
+  st = s.backupService.status(t.manager);
   CHECK(st.configured);
   CHECK(st.time == "03:30");
   REQUIRE(st.nextAt);
   CHECK(st.overview.state == "none");
-  REQUIRE(st.pending);
-  CHECK(st.pending->op == "setup");
-  s.backupAgent.answer(r.id, {{"ok", true}, {"snapshots", 0}});
-  CHECK_FALSE(s.backupService.status(t.manager).pending);
+  CHECK_FALSE(st.pending);
   CHECK(s.backupService.request(t.manager, r.id).state == "done");
+
+  // A target the agent refuses never becomes the box's; one it took but cannot reach does.
+  auto change = s.backupService.changeTarget(t.manager, {"directory", "/etc/elsewhere"});
+  s.backupAgent.answer(change.id, nullptr, "directory_not_allowed");
+  CHECK(s.backupService.status(t.manager).target->kind == "usb");
+  change = s.backupService.changeTarget(t.manager, {"directory", "/srv/backups"});
+  s.backupAgent.answer(change.id, nullptr, "target_unreachable");
+  CHECK(s.backupService.status(t.manager).target->path == "/srv/backups");
+  CHECK(s.auditCount("NBX_BACKUP_TARGET_CHANGED") == 2);
 }
 
 TEST_CASE("five wrong confirmations end the key; a key waits 30 minutes at most") {
@@ -226,8 +238,9 @@ TEST_CASE("the schedule asks for the day's backup at the setting's time, during 
   s.backupService.tick();
   CHECK(s.backupAgent.requests.empty());  // not set up
   const auto k = s.backupService.beginSetup(t.manager, {"directory", "/srv/nestbox-backups"}, "02:00");
-  s.backupService.confirmSetup(t.manager, k.id, groupsOf(k.key, k.confirmGroups));
+  const auto setUp = s.backupService.confirmSetup(t.manager, k.id, groupsOf(k.key, k.confirmGroups));
   CHECK(s.backupAgent.field(s.backupAgent.requests.back(), "target") == "/srv/nestbox-backups");
+  s.backupAgent.answer(setUp.id, {{"ok", true}});
   s.backupAgent.requests.clear();
   CHECK(at(*s.backupService.status(t.manager).nextAt) == "2026-12-02T02:00:00Z");
 

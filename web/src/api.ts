@@ -102,12 +102,14 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     data = null;
   }
   if (!response.ok) {
+    // {"error": code, "message", "field"}, or the same inside "error" (the backups routes).
+    const body = data?.error && typeof data.error === 'object' ? data.error : data;
     const error = new ApiError(
       response.status,
-      data?.error ?? 'error',
-      data?.message ?? `The box answered ${response.status}. Try again in a moment.`,
-      data?.field,
-      data?.details && typeof data.details === 'object' && !Array.isArray(data.details) ? data.details as Record<string, unknown> : undefined,
+      (typeof body?.error === 'string' ? body.error : body?.code) ?? 'error',
+      body?.message ?? `The box answered ${response.status}. Try again in a moment.`,
+      body?.field,
+      body?.details && typeof body.details === 'object' && !Array.isArray(body.details) ? body.details as Record<string, unknown> : undefined,
     );
     // Locked down (policy 001): the app shows the notice instead of any screen.
     if (response.status === 503 && error.code === 'lockdown') sessionEvents.dispatchEvent(new Event('lockdown'));

@@ -24,6 +24,7 @@ import './views/children-views';
 import './views/device-views';
 import './views/lockdown-view';
 import './views/it-view';
+import './views/backups-view';
 
 type Boot = 'loading' | 'setup' | 'ready' | 'offline' | 'lockdown';
 
@@ -38,7 +39,8 @@ const MANAGER_MENU: Array<{ id: string; label: string; links: Array<{ href: stri
     { href: '/staff/children', label: 'Children’s journals' }] },
   { id: 'safety', label: 'Setting and safety', links: [
     { href: '/manage/accounts', label: 'Accounts' }, { href: '/devices', label: 'Devices' },
-    { href: '/manage/it', label: 'IT details' }, { href: '/manage/audit', label: 'Audit log' },
+    { href: '/manage/backups', label: 'Backups' }, { href: '/manage/it', label: 'IT details' },
+    { href: '/manage/audit', label: 'Audit log' },
     { href: '/manage/settings', label: 'Setting' }] },
   { id: 'account', label: 'My account', links: [
     { href: '/account/sessions', label: 'My account' }, { href: '/account/password', label: 'Change password' }] },
@@ -275,6 +277,7 @@ export class NestboxApp extends LightElement {
       if (account) return html`<nb-account-view .userId=${account[1]} .session=${s}></nb-account-view>`;
       if (path === '/manage/audit') return html`<nb-audit-view></nb-audit-view>`;
       if (path === '/manage/it') return html`<nb-it-view></nb-it-view>`;
+      if (path === '/manage/backups') return html`<nb-backups-view .session=${s}></nb-backups-view>`;
       if (path === '/manage/invitations') return html`<nb-invitations-view></nb-invitations-view>`;
       if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view><nb-lockdown-switch></nb-lockdown-switch>`;
       if (path === '/manage/children') return html`<nb-manage-children-view></nb-manage-children-view>`;

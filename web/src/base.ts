@@ -24,6 +24,8 @@ export interface FieldOptions {
   checked?: boolean;
   min?: number;
   max?: number;
+  autocapitalize?: string;
+  spellcheck?: boolean;
 }
 
 export class FormView extends LightElement {
@@ -112,6 +114,7 @@ export class FormView extends LightElement {
     } else {
       control = html`<input id=${id} name=${name} type=${o.type ?? 'text'} .defaultValue=${o.value ?? ''}
         autocomplete=${o.autocomplete ?? 'off'} inputmode=${o.inputmode ?? nothing} maxlength=${o.maxlength ?? nothing}
+        autocapitalize=${o.autocapitalize ?? nothing} spellcheck=${o.spellcheck === undefined ? nothing : String(o.spellcheck)}
         min=${o.min ?? nothing} max=${o.max ?? nothing}
         ?required=${o.required} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${common.describedBy}>`;
     }

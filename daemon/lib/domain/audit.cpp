@@ -22,7 +22,7 @@ std::optional<Role> roleFromName(const std::string& name) {
 }
 
 void AuditLog::record(Event event, const AuditActor& actor, const std::optional<AuditTarget>& target,
-                      const Json& detail) {
+                      const Json& detail, const LogFields& logged) {
   storage::AuditRecord r;
   r.at = clock_.now();
   r.event = std::string(eventInfo(event).id);
@@ -39,6 +39,7 @@ void AuditLog::record(Event event, const AuditActor& actor, const std::optional<
   LogFields fields = {{"audit_seq", std::to_string(r.seq)}, {"address", actor.address}};
   if (actor.userId) fields.emplace_back("actor", *actor.userId);
   if (target) fields.emplace_back("target", target->type + ":" + target->id);
+  fields.insert(fields.end(), logged.begin(), logged.end());
   logEvent(event, fields);
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/events.hpp"
 #include "core/json_input.hpp"
+#include "core/log.hpp"
 #include "domain/principal.hpp"
 #include "storage/store.hpp"
 #include "system/clock.hpp"
@@ -35,9 +36,10 @@ class AuditLog {
  public:
   AuditLog(storage::Store& store, const system::Clock& clock) : store_(store), clock_(clock) {}
 
-  // Appends an entry; call inside the same store transaction as the change it records.
+  // Appends an entry; call inside the same store transaction as the change it records. The
+  // log line names the entry; `logged` adds fields to it (never anything secret or personal).
   void record(Event event, const AuditActor& actor, const std::optional<AuditTarget>& target = {},
-              const Json& detail = Json::object());
+              const Json& detail = Json::object(), const LogFields& logged = {});
 
   // Managers only; anyone else gets DomainError(forbidden), recorded as an access denial.
   std::vector<storage::AuditRecord> query(const Principal& reader, const storage::AuditQuery& query);

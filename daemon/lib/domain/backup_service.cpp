@@ -1,6 +1,7 @@
 #include "domain/backup_service.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "core/log.hpp"
 #include "domain/errors.hpp"
@@ -123,8 +124,26 @@ system::AgentReply BackupService::submit(const std::string& op, const std::strin
   return queued;
 }
 
+void BackupService::settleTargetChange() {
+  if (!targetChange_) return;
+  const auto r = agent_.reply(targetChange_->requestId);
+  if (r && (r->state == "queued" || r->state == "running")) return;
+  // The agent stores a target it accepts before trying it: a missing disk or a wrong key is
+  // still this target's problem; a refused target (or no answer at all) never became one.
+  static const std::set<std::string> refused = {"directory_not_allowed", "bad_target", "bad_key", "not_set_up", "bad_request"};
+  if (r && !(r->state == "failed" && refused.contains(r->errorCode))) {
+    ctx_.store.setBoxValue(kTargetKey, targetChange_->targetJson);
+    if (targetChange_->time) {
+      ctx_.store.setBoxValue(kTimeKey, *targetChange_->time);
+      ctx_.store.setBoxValue(kSinceKey, std::to_string(ctx_.clock.now()));
+    }
+  }
+  targetChange_.reset();
+}
+
 BackupStatus BackupService::status(const Principal& manager) {
   requireManagerRole(ctx_, manager, "backups");
+  settleTargetChange();
   BackupStatus s;
   s.overview = monitor_.current();
   s.target = target();
@@ -216,22 +235,22 @@ system::AgentReply BackupService::confirmSetup(const Principal& manager, const s
   }
   const Json t = Json::parse(pendingTarget_);
   const BackupTarget chosen{t.value("kind", ""), t.value("path", "")};
-  ctx_.store.setBoxValue(kTargetKey, pendingTarget_);
-  ctx_.store.setBoxValue(kTimeKey, pendingTime_);
-  ctx_.store.setBoxValue(kSinceKey, std::to_string(ctx_.clock.now()));
+  auto r = submit("setup", "manager", {{"target", chosen.agentValue()}, {"key", key}});
+  targetChange_ = TargetChange{r.id, pendingTarget_, pendingTime_};
   pendingKey_.reset();
   ctx_.audit.record(Event::BackupSetUp, AuditActor::of(manager), std::nullopt,
                     {{"target", chosen.kind}, {"time", pendingTime_}});
-  return submit("setup", "manager", {{"target", chosen.agentValue()}, {"key", key}});
+  return r;
 }
 
 system::AgentReply BackupService::changeTarget(const Principal& manager, const BackupTarget& t) {
   requireManagerRole(ctx_, manager, "backups");
   checkTarget(t, "target");
   if (!configured()) throw DomainError(ErrorKind::conflict, "not_set_up", "Set up backups first: that makes the recovery key.");
-  ctx_.store.setBoxValue(kTargetKey, Json{{"kind", t.kind}, {"path", t.kind == "directory" ? t.path : ""}}.dump());
+  auto r = submit("target", "manager", {{"target", t.agentValue()}});
+  targetChange_ = TargetChange{r.id, Json{{"kind", t.kind}, {"path", t.kind == "directory" ? t.path : ""}}.dump(), std::nullopt};
   ctx_.audit.record(Event::BackupTargetChanged, AuditActor::of(manager), std::nullopt, {{"target", t.kind}});
-  return submit("target", "manager", {{"target", t.agentValue()}});
+  return r;
 }
 
 system::AgentReply BackupService::test(const Principal& manager) {
@@ -310,6 +329,7 @@ system::AgentReply BackupService::setupRequest(const std::string& id) {
 }
 
 void BackupService::tick() {
+  settleTargetChange();
   if (!configured()) return;
   const int64_t now = ctx_.clock.now();
   const auto due = dueBackupWork(now, minuteOfDay(), settings_.calendar(), memory());

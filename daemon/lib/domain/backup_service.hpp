@@ -91,6 +91,9 @@ class BackupService {
   // A request the setup page made (its id is the capability); notFound for any other.
   system::AgentReply setupRequest(const std::string& id);
 
+  // True once a target and key are in place (the agent has taken them).
+  bool configured();
+
   // The schedule: asks for the day's backup (then the weekly check and the monthly test
   // restore) when a slot has come. Called every second; cheap when nothing is due.
   void tick();
@@ -106,7 +109,6 @@ class BackupService {
                             std::vector<std::pair<std::string, std::string>> fields = {});
   void checkSetupCode(const std::string& code, const RequestOrigin& origin);
   int minuteOfDay();
-  bool configured();
   std::optional<BackupTarget> target();
   ScheduleMemory memory();
 
@@ -119,6 +121,15 @@ class BackupService {
   std::optional<PendingBackupKey> pendingKey_;
   std::string pendingTarget_;  // the pending key's target and time, as stored once confirmed
   std::string pendingTime_;
+  // A setup or target change handed to the agent: the box's target is what the agent took,
+  // so it is recorded only once the agent has answered without refusing it.
+  struct TargetChange {
+    std::string requestId;
+    std::string targetJson;
+    std::optional<std::string> time;  // setup only
+  };
+  std::optional<TargetChange> targetChange_;
+  void settleTargetChange();
   int wrongConfirmations_ = 0;
   std::optional<std::string> lastDisks_;  // the latest disk listing's request
   int64_t lastDisksAt_ = 0;

@@ -79,11 +79,13 @@ std::optional<BackupCheck> parseBackupCheck(const std::string& text) {
 
 namespace {
 // The newest of the runs (or verifications) audited under `events` that `wanted` accepts,
-// by when they finished. Looks at the latest `depth` rows of each event.
+// by when they finished (then by when they were audited: two in the same second). Looks at
+// the latest `depth` rows of each event.
 template <typename Parse, typename Wanted>
 auto latestAudited(storage::Store& store, std::initializer_list<const char*> events, Parse parse, Wanted wanted,
                    int depth = 1) -> decltype(parse(std::string())) {
   decltype(parse(std::string())) best;
+  int64_t bestSeq = 0;
   for (const char* event : events) {
     storage::AuditQuery q;
     q.event = event;
@@ -91,7 +93,10 @@ auto latestAudited(storage::Store& store, std::initializer_list<const char*> eve
     for (const auto& row : store.audit(q)) {
       const auto found = parse(row.detail);
       if (!found || !wanted(*found)) continue;
-      if (!best || found->finishedAt > best->finishedAt) best = found;
+      if (!best || found->finishedAt > best->finishedAt || (found->finishedAt == best->finishedAt && row.seq > bestSeq)) {
+        best = found;
+        bestSeq = row.seq;
+      }
       break;  // the rows come newest first
     }
   }
@@ -122,14 +127,18 @@ void BackupMonitor::tick() {
     const auto run = parseBackupStatus(*text);
     const auto seen = lastAudited(false);
     if (run && (!seen || seen->finishedAt < run->finishedAt)) {
-      ctx_.audit.record(run->ok ? Event::BackupDone : Event::BackupFailed, backup, std::nullopt, runJson(*run));
+      LogFields logged;
+      if (!run->ok) logged = {{"error_code", run->errorCode}, {"error", run->error}};  // IT support reads the journal
+      ctx_.audit.record(run->ok ? Event::BackupDone : Event::BackupFailed, backup, std::nullopt, runJson(*run), logged);
     }
   }
   if (const auto& text = checked) {
     const auto check = parseBackupCheck(*text);
     const auto seen = lastAuditedCheck();
     if (check && (!seen || seen->finishedAt < check->finishedAt)) {
-      ctx_.audit.record(check->ok ? Event::BackupChecked : Event::BackupCheckFailed, backup, std::nullopt, checkJson(*check));
+      LogFields logged = {{"kind", check->kind}};
+      if (!check->ok) logged.emplace_back("error", check->error);
+      ctx_.audit.record(check->ok ? Event::BackupChecked : Event::BackupCheckFailed, backup, std::nullopt, checkJson(*check), logged);
     }
   }
   lastSeen_ = std::move(contents);  // only once audited: a failure here is tried again next second

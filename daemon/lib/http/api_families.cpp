@@ -111,6 +111,16 @@ Response Api::claimInvitation(Call& call) {
 }
 
 
+namespace {
+// The Backups screen's state in brief: "not_set_up" until a target and key are in place.
+Json homeBackupsJson(const domain::BackupOverview& o, bool configured) {
+  Json out = backupOverviewJson(o);
+  out["configured"] = configured;
+  if (!configured && !o.last) out["state"] = "not_set_up";
+  return out;
+}
+}  // namespace
+
 Response Api::managerSummary(Call& call) {
   const auto s = s_.home.summary(call.who());
   const auto& c = s.counts;
@@ -141,7 +151,7 @@ Response Api::managerSummary(Call& call) {
                                            {"storage", {{"state", s.storage.state},
                                                         {"free_bytes", s.storage.freeBytes},
                                                         {"reserve_bytes", s.storage.reserveBytes}}},
-                                           {"backups", backupOverviewJson(s.backups)}}}});
+                                           {"backups", homeBackupsJson(s.backups, s_.backups.configured())}}}});
 }
 
 }  // namespace nestbox::http

@@ -3,6 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { api, type Session } from '../api';
 import { bdi, LightElement, pageTitle } from '../base';
 import type { Child } from '../journal';
+import { isConfigured, type BackupOverview } from '../backup-requests';
+import { clause, count, formatBytes, formatDuration, formatInZone, plural } from '../format';
 
 interface Storage {
   total_bytes: number;
@@ -30,48 +32,6 @@ export interface ManagerSummary {
   lockdown: boolean;
   storage: { state: 'ok' | 'low' | 'full'; free_bytes: number; reserve_bytes: number };
   backups: BackupOverview;
-}
-
-// A backup run as nestbox-backup reported it (issue 19).
-interface BackupRun {
-  finished_at: string;
-  ok: boolean;
-  duration_s: number;
-  snapshot: string;
-  bytes_added: number;
-  bytes_total: number;
-  snapshots: number;
-  error: string | null;
-}
-interface BackupOverview {
-  state: 'none' | 'ok' | 'stale' | 'failed' | 'check_failed';
-  last: BackupRun | null;
-  last_good: BackupRun | null;
-  last_check: { finished_at: string; kind: 'check' | 'test_restore'; ok: boolean; subset_percent: number; sample: number;
-    error: string | null } | null;
-}
-
-function gib(bytes: number): string {
-  return bytes >= 1 << 30 ? `${(bytes / (1 << 30)).toFixed(1)} GB` : `${Math.round(bytes / (1 << 20))} MB`;
-}
-
-// "1 child", "3 children": the count and the noun it goes with.
-function count(n: number, one: string, many: string): string {
-  return `${n} ${plural(n, one, many)}`;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return n === 1 ? one : many;
-}
-
-// A date and time in the setting's own time zone when the box gave it, else the browser's.
-function formatInZone(iso: string, timeZone: string | null): string {
-  const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
-  try {
-    return new Date(iso).toLocaleString(undefined, timeZone ? { ...options, timeZone } : options);
-  } catch {
-    return new Date(iso).toLocaleString(undefined, options);  // a zone this browser does not know
-  }
 }
 
 interface Todo {
@@ -140,14 +100,14 @@ export class HomeView extends LightElement {
     const percent = s.total_bytes ? Math.round((used / s.total_bytes) * 100) : 0;
     return html`<div class="panel storage" data-state=${s.state}>
       <h2>Storage</h2>
-      <p><label for="storage-meter">Data disk: ${gib(used)} of ${gib(s.total_bytes)} used (${percent}%)</label>
+      <p><label for="storage-meter">Data disk: ${formatBytes(used)} of ${formatBytes(s.total_bytes)} used (${percent}%)</label>
         <meter id="storage-meter" min="0" max=${s.total_bytes} low=${s.total_bytes - 2 * s.reserve_bytes}
           high=${s.total_bytes - s.reserve_bytes} optimum="0" .value=${used}></meter></p>
-      <p class="meta">Photos, videos and documents: ${gib(s.media_bytes)}. ${gib(s.reserve_bytes)} is kept free for the journal itself.</p>
+      <p class="meta">Photos, videos and documents: ${formatBytes(s.media_bytes)}. ${formatBytes(s.reserve_bytes)} is kept free for the journal itself.</p>
       ${s.state === 'full'
         ? html`<p class="warning" role="alert">The box is full: it refuses new photos and videos until space is freed. Ask IT support to move the box to a larger card or disk.</p>`
         : s.state === 'low'
-          ? html`<p class="warning">Space is running low: ${gib(Math.max(0, s.free_bytes - s.reserve_bytes))} left for photos and videos. Plan a larger card or disk with IT support.</p>`
+          ? html`<p class="warning">Space is running low: ${formatBytes(Math.max(0, s.free_bytes - s.reserve_bytes))} left for photos and videos. Plan a larger card or disk with IT support.</p>`
           : nothing}
     </div>`;
   }
@@ -232,35 +192,51 @@ export class HomeView extends LightElement {
     ${this.backupsPanel(s.backups)}`;
   }
 
-  // The last good backup, and a warning when there is none in 48 hours or the last one failed.
+  // The last good backup, and a warning when backups are not set up, none is 48 hours old, the
+  // last one failed, a check found damage, the disk is missing or nearly full. The Backups
+  // screen has the rest.
   private backupsPanel(b: BackupOverview) {
     const good = b.last_good;
+    const when = (iso: string) => formatInZone(iso, this.timeZone);
+    const check = b.last_test_restore && !b.last_test_restore.ok ? b.last_test_restore : b.last_check;
+    const warning = (text: TemplateResult) => html`<p class="warning" role="alert">${text}</p>`;
+    let state: TemplateResult | typeof nothing = nothing;
+    if (b.configured === false || b.state === 'not_set_up') {
+      state = warning(html`Backups are not set up: every journal, consent record and the audit log are only on this box’s card.
+        <a href="/manage/backups">Set up backups</a>`);
+    } else if (b.state === 'none' && !isConfigured(b)) {
+      state = warning(html`No backup has been made: every journal, consent record and the audit log are only on this box’s card.
+        <a href="/manage/backups">Backups</a>`);
+    } else if (b.state === 'none') {
+      state = html`<p>No backup has been made yet.${b.next_at ? ` The first is due on ${when(b.next_at)}.` : ''}</p>`;
+    } else if (b.state === 'failed' && b.last) {
+      state = warning(html`The last backup failed (${when(b.last.finished_at)}): ${clause(b.last.error || 'no reason given')}. The journal
+        carries on. <a href="/manage/backups">See what to do</a>`);
+    } else if (b.state === 'check_failed' && check) {
+      state = warning(html`The ${check.kind === 'test_restore' ? 'test restore' : 'check'} of the backups on ${when(check.finished_at)}
+        found damage: ${clause(check.error || 'no detail given')}. Older backups may not restore. <a href="/manage/backups">See what to do</a>`);
+    } else if (b.state === 'stale') {
+      state = warning(html`There has been no good backup for more than 48 hours. <a href="/manage/backups">See what to do</a>`);
+    } else if (b.state === 'disk_missing') {
+      state = warning(html`The backup disk is not plugged in: plug one of the Nestbox backup disks into the box${b.next_at
+        ? ` before ${when(b.next_at)}` : ''}. <a href="/manage/backups">Backups</a>`);
+    } else if (b.state === 'nearly_full') {
+      state = warning(html`The backup disk is nearly full${b.disk ? ` (${formatBytes(b.disk.free_bytes)} free)` : ''}: plan a larger one.
+        <a href="/manage/backups">Backups</a>`);
+    }
     return html`<div class="panel backups" data-state=${b.state}>
       <h2>Backups</h2>
       ${good
-        ? html`<p>Last good backup: ${formatInZone(good.finished_at, this.timeZone)} (${gib(good.bytes_total)}, took
-            ${good.duration_s < 120 ? `${good.duration_s} s` : `${Math.round(good.duration_s / 60)} min`};
-            ${count(good.snapshots, 'snapshot', 'snapshots')} kept).</p>`
+        ? html`<p>Last good backup: ${when(good.finished_at)} (${formatBytes(good.bytes_total)}, took
+            ${formatDuration(good.duration_s)}; ${count(good.snapshots, 'snapshot', 'snapshots')} kept).</p>`
         : nothing}
-      ${b.state === 'none'
-        ? html`<p class="warning" role="alert">No backup has been made: every journal, consent record and the audit log are
-            only on this box’s card. Ask IT support to set up backups (the README’s “Backups”).</p>`
-        : b.state === 'failed'
-          ? html`<p class="warning" role="alert">The last backup failed (${formatInZone(b.last!.finished_at, this.timeZone)}):
-              ${b.last!.error ?? 'no reason given'}. The journal carries on; ask IT support to look at it.</p>`
-          : b.state === 'check_failed'
-            ? html`<p class="warning" role="alert">The ${b.last_check!.kind === 'test_restore' ? 'test restore' : 'check'} of the backups on
-                ${formatInZone(b.last_check!.finished_at, this.timeZone)} found damage: ${b.last_check!.error ?? 'no detail given'}. Older backups may not restore; ask IT support to
-                look at the backup disk today.</p>`
-            : b.state === 'stale'
-              ? html`<p class="warning" role="alert">There has been no good backup for more than 48 hours. Ask IT support to check
-                  the backup disk.</p>`
-              : nothing}
+      ${state}
       ${b.last_check?.ok
         ? html`<p class="meta">${b.last_check.kind === 'test_restore'
-            ? `Last test restore: ${formatInZone(b.last_check.finished_at, this.timeZone)}, the database and ${count(b.last_check.sample, 'photo', 'photos')} came back as backed up.`
-            : `Last check: ${formatInZone(b.last_check.finished_at, this.timeZone)}, sound.`}</p>`
+            ? `Last test restore: ${when(b.last_check.finished_at)}, the database and ${count(b.last_check.sample, 'photo', 'photos')} came back as backed up.`
+            : `Last check: ${when(b.last_check.finished_at)}, sound.`}</p>`
         : nothing}
+      ${state === nothing || b.state === 'none' ? html`<p><a href="/manage/backups">Backups</a></p>` : nothing}
     </div>`;
   }
 

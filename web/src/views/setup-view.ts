@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { api, type Session } from '../api';
 import { FormView, LightElement, pageTitle } from '../base';
 import './box-address';
+import './restore-view';
 
 interface SetupInfo {
   frameworks: Array<{ id: string; name: string }>;
@@ -65,6 +66,8 @@ export class SetupView extends FormView {
   @state() private clockChoice: 'right' | 'set' = 'right';
   // This device's time when the page loaded, offered as the time to set.
   private clockSuggestion = '';
+  // Restoring the setting from a backup instead of creating it (issue 19).
+  @state() private restoring = false;
   protected fieldPrefix = 'setup';
 
   connectedCallback(): void {
@@ -180,12 +183,30 @@ export class SetupView extends FormView {
     </fieldset>`;
   }
 
+  private switchTo(restoring: boolean): void {
+    this.restoring = restoring;
+    this.updateComplete.then(() => this.querySelector<HTMLElement>('h1')?.focus());
+  }
+
   render() {
+    const details = html`<div class="narrow">
+      <nb-box-address></nb-box-address>
+      <details class="panel it-details">
+        <summary>Details for IT support</summary>
+        ${this.info ? html`<h3>The setup code</h3><p>${this.info.code_hint}</p>` : ''}
+        <nb-box-details></nb-box-details>
+      </details>
+    </div>`;
+    if (this.restoring) {
+      return html`<nb-restore-view @restore-cancel=${() => this.switchTo(false)}></nb-restore-view>${details}`;
+    }
     pageTitle('Set up Nestbox');
     const frameworks = this.info?.frameworks ?? [{ id: 'eyfs', name: 'EYFS (England)' }, { id: 'cfe', name: 'Curriculum for Excellence (Scotland)' }];
     return html`<section class="panel narrow">
-      <h1>Set up Nestbox</h1>
+      <h1 tabindex="-1">Set up Nestbox</h1>
       <p class="lead">Create your setting and its first manager account. You need the one-time setup code from the box.</p>
+      <p class="restore-offer">Replacing a box that was lost, stolen or broken?
+        <button type="button" class="link" @click=${() => this.switchTo(true)}>Restore from a backup</button></p>
       <form @submit=${this.submit} novalidate>
         ${this.formFeedback()}
         ${this.field('code', 'Setup code', { required: true, autocomplete: 'one-time-code',
@@ -204,13 +225,6 @@ export class SetupView extends FormView {
         ${this.submitButton('Create setting', 'Creating…')}
       </form>
     </section>
-    <div class="narrow">
-      <nb-box-address></nb-box-address>
-      <details class="panel it-details">
-        <summary>Details for IT support</summary>
-        ${this.info ? html`<h3>The setup code</h3><p>${this.info.code_hint}</p>` : ''}
-        <nb-box-details></nb-box-details>
-      </details>
-    </div>`;
+    ${details}`;
   }
 }
