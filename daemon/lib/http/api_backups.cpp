@@ -42,11 +42,12 @@ std::vector<Api::RouteDef> Api::backupRoutes() {
       {"POST", "/api/v1/backups/snapshots", {.audience = manager}, &Api::listBackupSnapshots},
       {"GET", "/api/v1/backups/requests/:id", {.audience = manager}, &Api::backupRequest},
       // A box not yet set up: the setup code is the key to these (checked and throttled as
-      // setup's own); the request id, 128 random bits, to the answer.
+      // setup's own); the request id, 128 random bits, to the answer. The answer stays open
+      // during a lockdown: the data just restored may have been backed up in one.
       {"POST", "/api/v1/setup/restore/disks", {.audience = open}, &Api::restoreDisks},
       {"POST", "/api/v1/setup/restore/snapshots", {.audience = open}, &Api::restoreSnapshots},
       {"POST", "/api/v1/setup/restore", {.audience = open}, &Api::restoreFromBackup},
-      {"GET", "/api/v1/setup/restore/requests/:id", {.audience = open}, &Api::restoreRequest},
+      {"GET", "/api/v1/setup/restore/requests/:id", {.audience = open, .lockdownOpen = true}, &Api::restoreRequest},
   };
 }
 
