@@ -87,7 +87,9 @@ TEST_CASE("every route declares its audience, and the daemon refuses one that do
                                               "GET /api/v1/media/:id/:variant", "POST /api/v1/auth/sign-out",
                                               "POST /api/v1/child-view/leave"});
   CHECK(lockdownOpen == std::vector<std::string>{"GET /api/v1/box", "GET /api/v1/ca.crt", "GET /api/v1/ca.sha256",
-                                                 "GET /api/v1/lockdown", "POST /api/v1/lockdown/lift",
+                                                 "GET /api/v1/lockdown",
+                                                 // A restore's answer: the data restored may have been backed up in a lockdown.
+                                                 "GET /api/v1/setup/restore/requests/:id", "POST /api/v1/lockdown/lift",
                                                  "POST /api/v1/lockdown/updates"});
 }
 

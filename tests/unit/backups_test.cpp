@@ -104,3 +104,48 @@ TEST_CASE("a backup status is read only when it is whole and well formed") {
   CHECK(domain::parseBackupCheck("{\"finished_at\":\"2026-12-01T05:00:00Z\",\"ok\":true}")->kind == "check");
   CHECK_FALSE(domain::parseBackupCheck("{\"finished_at\":\"2026-12-01T05:00:00Z\",\"kind\":\"guess\",\"ok\":true}"));
 }
+
+TEST_CASE("the banner names what is wrong: no disk plugged in, a disk over 90% full; the weekly check and the test restore are kept apart") {
+  testing::JournalSetting t;
+  auto& s = t.s;
+  auto run = [&](int64_t at, bool ok, const std::string& code, int64_t size, int64_t free) {
+    system::writeFileAtomic(s.backupStatusFile,
+                            "{\"finished_at\":\"" + system::formatTimestamp(at) + "\",\"ok\":" + (ok ? "true" : "false") +
+                                ",\"snapshot\":\"" + (ok ? "5e6f7a8b" : "") + "\",\"snapshots\":2,\"error\":\"" +
+                                (ok ? "" : "No Nestbox backup disk is plugged in.") + "\",\"error_code\":\"" + code +
+                                "\",\"size_bytes\":" + std::to_string(size) + ",\"free_bytes\":" + std::to_string(free) + "}\n",
+                            0640);
+    s.backups.tick();
+  };
+  run(s.clock.now() - 60, false, "disk_missing", 0, 0);
+  CHECK(s.backups.overview(t.manager).state == "disk_missing");
+  run(s.clock.now() - 50, false, "", 0, 0);  // an older script: no code is a plain failure
+  CHECK(s.backups.overview(t.manager).state == "failed");
+  CHECK(s.backups.overview(t.manager).last->errorCode == "failed");
+  run(s.clock.now() - 40, true, "", 1000, 95);  // 9.5 % free
+  auto o = s.backups.overview(t.manager);
+  CHECK(o.state == "nearly_full");
+  CHECK(o.lastGood->freeBytes == 95);
+  run(s.clock.now() - 30, true, "", 1000, 100);  // 10 % free
+  CHECK(s.backups.overview(t.manager).state == "ok");
+
+  auto verify = [&](int64_t at, const std::string& kind, bool ok) {
+    system::writeFileAtomic(s.backupCheckFile,
+                            "{\"finished_at\":\"" + system::formatTimestamp(at) + "\",\"kind\":\"" + kind + "\",\"ok\":" +
+                                (ok ? "true" : "false") + ",\"sample\":20,\"error\":\"\"}\n",
+                            0640);
+    s.backups.tick();
+  };
+  verify(s.clock.now() - 20, "test_restore", false);
+  verify(s.clock.now() - 10, "check", true);
+  o = s.backups.overview(t.manager);
+  CHECK(o.state == "ok");  // the newer verification passed
+  REQUIRE(o.lastTestRestore);
+  CHECK_FALSE(o.lastTestRestore->ok);
+  REQUIRE(o.lastWeeklyCheck);
+  CHECK(o.lastWeeklyCheck->ok);
+  CHECK(o.lastCheck->kind == "check");
+  // Two in the same second: the one audited last is the latest.
+  verify(s.clock.now() - 10, "test_restore", false);
+  CHECK(s.backups.overview(t.manager).state == "check_failed");
+}

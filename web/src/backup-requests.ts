@@ -75,6 +75,8 @@ export interface BackupOverview {
   last_good: BackupRun | null;
   last_check: BackupCheck | null;
   last_test_restore?: BackupCheck | null;
+  // Whichever of the two is newer: the one a "check_failed" state is about.
+  last_verification?: BackupCheck | null;
   disk?: { size_bytes: number; free_bytes: number } | null;
   pending?: BackupRequest | null;
 }

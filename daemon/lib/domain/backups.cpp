@@ -134,7 +134,8 @@ void BackupMonitor::tick() {
   }
   if (const auto& text = checked) {
     const auto check = parseBackupCheck(*text);
-    const auto seen = lastAuditedCheck();
+    // Of the same kind: a check and a test restore may finish in the same second.
+    const auto seen = check ? lastAuditedCheck(check->kind) : std::nullopt;
     if (check && (!seen || seen->finishedAt < check->finishedAt)) {
       LogFields logged = {{"kind", check->kind}};
       if (!check->ok) logged.emplace_back("error", check->error);

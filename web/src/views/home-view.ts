@@ -198,7 +198,8 @@ export class HomeView extends LightElement {
   private backupsPanel(b: BackupOverview) {
     const good = b.last_good;
     const when = (iso: string) => formatInZone(iso, this.timeZone);
-    const check = b.last_test_restore && !b.last_test_restore.ok ? b.last_test_restore : b.last_check;
+    // The newest verification of either kind is the one the "check_failed" state is about.
+    const check = b.last_verification ?? b.last_check;
     const warning = (text: TemplateResult) => html`<p class="warning" role="alert">${text}</p>`;
     let state: TemplateResult | typeof nothing = nothing;
     if (b.configured === false || b.state === 'not_set_up') {
@@ -231,10 +232,10 @@ export class HomeView extends LightElement {
             ${formatDuration(good.duration_s)}; ${count(good.snapshots, 'snapshot', 'snapshots')} kept).</p>`
         : nothing}
       ${state}
-      ${b.last_check?.ok
-        ? html`<p class="meta">${b.last_check.kind === 'test_restore'
-            ? `Last test restore: ${when(b.last_check.finished_at)}, the database and ${count(b.last_check.sample, 'photo', 'photos')} came back as backed up.`
-            : `Last check: ${when(b.last_check.finished_at)}, sound.`}</p>`
+      ${check?.ok
+        ? html`<p class="meta">${check.kind === 'test_restore'
+            ? `Last test restore: ${when(check.finished_at)}, the database and ${count(check.sample, 'photo', 'photos')} came back as backed up.`
+            : `Last check: ${when(check.finished_at)}, sound.`}</p>`
         : nothing}
       ${state === nothing || b.state === 'none' ? html`<p><a href="/manage/backups">Backups</a></p>` : nothing}
     </div>`;
