@@ -93,7 +93,10 @@ std::optional<BackupTarget> BackupService::target() {
   return BackupTarget{j.value("kind", ""), j.value("path", "")};
 }
 
-bool BackupService::configured() { return target().has_value(); }
+bool BackupService::configured() {
+  settleTargetChange();  // a setup the agent has just answered counts at once
+  return target().has_value();
+}
 
 ScheduleMemory BackupService::memory() {
   ScheduleMemory m;
