@@ -31,6 +31,8 @@ export class RestoreView extends FormView {
   @state() private chosen: Snapshot | null = null;
   @state() private running = '';
   @state() private restarting = false;
+  // The backup was made during a lockdown: the restored box is locked down again.
+  @state() private lockedDown = false;
   protected fieldPrefix = 'restore';
   private aborter = new AbortController();
 
@@ -138,6 +140,13 @@ export class RestoreView extends FormView {
         }));
     });
     this.restarting = false;
+    if (done) {
+      try {
+        this.lockedDown = (await api<{ engaged: boolean }>('GET', '/lockdown')).engaged;
+      } catch {
+        this.lockedDown = false;  // the notice page says so anyway once the app is opened
+      }
+    }
     this.phase = done ? 'restored' : 'confirm';
     this.updateComplete.then(() => this.querySelector<HTMLElement>('h1')?.focus());
   }
@@ -219,9 +228,13 @@ export class RestoreView extends FormView {
     if (this.phase === 'restored') {
       return html`<section class="panel narrow">
         <h1 tabindex="-1">Restored</h1>
-        <p role="status" class="notice">Restored. Sign in with your usual account.</p>
-        <p>Everyone signs in again, on every tablet and phone. Backups carry on to the same disk or folder with the same key.</p>
-        <p><a class="button primary" href="/sign-in" target="_self">Sign in</a></p>
+        ${this.lockedDown
+          ? html`<p role="status" class="notice">Restored, and locked down: the backup was made during a lockdown. A manager
+              lifts it with their username, password and PIN before anyone signs in.</p>
+            <p><a class="button primary" href="/lockdown" target="_self">Open the lockdown notice</a></p>`
+          : html`<p role="status" class="notice">Restored. Sign in with your usual account.</p>
+            <p>Everyone signs in again, on every tablet and phone. Backups carry on to the same disk or folder with the same key.</p>
+            <p><a class="button primary" href="/sign-in" target="_self">Sign in</a></p>`}
       </section>`;
     }
     return html`<section class="panel narrow">
