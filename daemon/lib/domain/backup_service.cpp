@@ -151,11 +151,12 @@ BackupStatus BackupService::status(const Principal& manager) {
   s.overview = monitor_.current();
   s.target = target();
   s.configured = s.target.has_value();
-  s.time = formatTimeOfDay(minuteOfDay());
+  const int minute = minuteOfDay();
+  s.time = formatTimeOfDay(minute);
   const Calendar calendar = settings_.calendar();
   s.timeZone = calendar.zone();
   if (s.configured) {
-    s.nextAt = nextBackupSlot(ctx_.clock.now(), minuteOfDay(), calendar);
+    s.nextAt = nextBackupSlot(ctx_.clock.now(), minute, calendar);
   } else if (!s.overview.last) {
     s.overview.state = "not_set_up";
   }
