@@ -18,6 +18,7 @@
 #include "domain/box_clock.hpp"
 #include "domain/capture_station.hpp"
 #include "domain/jobs.hpp"
+#include "domain/exports.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/presence.hpp"
 #include "system/appliance_bus.hpp"
@@ -234,8 +235,15 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     const auto cameraSource = openCameraSource(config.camera);
     domain::CaptureStation camera(ctx, *cameraSource, children, access, media, lockdown, *store);
     lockdown.onEngaged([&camera] { camera.stopAll("lockdown"); });
+    // Journal exports (issue 20): one at a time, on their own thread, so a 2 GB export never
+    // holds up the photos staff are uploading; a lockdown stops them.
+    auto exportWorkers = std::make_unique<system::ThreadPool>(1);
+    domain::ExportService exports(ctx, *store, settings, children, journal, media, lockdown, mediaFiles, *processor,
+                                  *exportWorkers, dataDisk);
+    exports.recover();
+    lockdown.onEngaged([&exports] { exports.stopAll("lockdown"); });
     http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                   invitations, home, boxClock, camera, backupService,
+                   invitations, home, boxClock, camera, backupService, exports,
                    config.effectiveSetupCodeFile(),
                    system::readFile(tlsDir + "/ca.crt"), tls.caFingerprint, tlsDir});
     http::HttpServer server(config, api);
@@ -303,6 +311,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     // Periodic work (housekeeping now; later issues add theirs), on the same loop.
     domain::JobRunner jobs(ctx);
     domain::addHousekeepingJobs(jobs, ctx);
+    jobs.add("exports_expire", 3600, [&exports] { return exports.expire(); });
     auto certificateChecked = std::chrono::steady_clock::now();
     const int sig = waitForStopSignal(notifier, [&] {
       presence.tick();
@@ -324,6 +333,8 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     const bool drained = server.drain(std::chrono::milliseconds(config.shutdownGraceMs));
     server.stop();
     camera.stopAll("box_stopping");
+    exports.stopAll("box_stopping");
+    exportWorkers.reset();
     // Processing in hand finishes; what was queued resumes at the next start.
     mediaWorkers.reset();
     store.reset();

@@ -8,6 +8,7 @@
 //   nestbox-media [limits] store FORMAT IN OUT
 //   nestbox-media [limits] derive MIME STORED THUMBNAIL DISPLAY
 //   nestbox-media [limits] redact MIME STORED OUT X,Y,W,H...
+//   nestbox-media [limits] pdf DOCUMENT.json OUT       (a journal to print; media/processor.hpp)
 //   limits: --max-pixels N --max-dimension N --max-duration-ms N --max-pdf-pages N
 
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -107,6 +109,10 @@ int main(int argc, char** argv) {
       const auto redacted = processor->redact(args[2], args[1], regions, args[3]);
       out = probeJson(redacted.probe);
       out["mime"] = redacted.mime;
+    } else if (command == "pdf" && args.size() == 3) {
+      std::ifstream in(args[1]);
+      const Json document = Json::parse(in);
+      out = {{"pages", processor->renderJournalPdf(journalDocumentFrom(document), args[2])}};
     } else {
       return usage();
     }

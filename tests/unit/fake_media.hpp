@@ -52,6 +52,21 @@ class FakeMediaProcessor final : public media::MediaProcessor {
     system::writeFileAtomic(out, system::readFile(storedPath) + "[redacted " + std::to_string(regions.size()) + "]", 0640);
     return {"image/jpeg", {}};
   }
+  // The document as JSON, with the images' contents appended, so tests can see what went in.
+  int pdfs = 0;
+  media::JournalDocument lastDocument;
+  int renderJournalPdf(const media::JournalDocument& document, const std::string& out) override {
+    ++pdfs;
+    lastDocument = document;
+    std::string text = "%PDF-fake\n" + media::journalDocumentJson(document).dump() + "\n";
+    for (const auto& s : document.sections) {
+      for (const auto& e : s.entries) {
+        for (const auto& image : e.images) text += "[image " + system::readFile(image) + "]\n";
+      }
+    }
+    system::writeFileAtomic(out, text, 0640);
+    return 1;
+  }
 };
 
 }  // namespace nestbox::testing

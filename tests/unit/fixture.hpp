@@ -19,6 +19,7 @@
 #include "domain/capture_station.hpp"
 #include "fake_backup_agent.hpp"
 #include "fake_camera.hpp"
+#include "fake_executor.hpp"
 #include "fake_media.hpp"
 #include "fake_mdns.hpp"
 #include "domain/presence.hpp"
@@ -114,8 +115,11 @@ struct Stack {
   domain::CaptureStation station{ctx, camera, children, access, media, lockdown, store, {60, 15, std::chrono::milliseconds(2000)}};
   FakeBackupAgent backupAgent;
   domain::BackupService backupService{ctx, settings, setup, backups, backupAgent, codeFile};
+  QueuedExecutor exportWorkers;
+  domain::ExportService exports{ctx, store, settings, children, journal, media, lockdown, mediaFiles, processor,
+                                exportWorkers, disk};
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                 invitations, home, boxClock, station, backupService, codeFile, "PEM",
+                 invitations, home, boxClock, station, backupService, exports, codeFile, "PEM",
                  "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
   domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};

@@ -43,3 +43,10 @@ export function formatInZone(iso: string, timeZone: string | null): string {
 export function clause(text: string): string {
   return text.trim().replace(/[\s.]+$/, '');
 }
+
+// A calendar day ("2026-07-20") in words ("20 July 2026"), the same day in every time zone.
+export function formatDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  if (!y || !m || !d) return day;
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, { dateStyle: 'long', timeZone: 'UTC' });
+}

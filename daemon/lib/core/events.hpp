@@ -136,6 +136,12 @@ enum class Severity { debug, info, warning, error };
   X(BackupDone, "NBX_BACKUP_DONE", info, true, "backup run finished: a new snapshot is in the repository") \
   X(BackupFailed, "NBX_BACKUP_FAILED", error, true, "backup run failed; the journal carries on, the last good snapshot stays") \
   X(BackupChecked, "NBX_BACKUP_CHECKED", info, true, "backups verified (weekly check or monthly test restore): sound") \
+  X(ExportRequested, "NBX_EXPORT_REQUESTED", info, true, "a journal export asked for (who, which children)") \
+  X(ExportReady, "NBX_EXPORT_READY", info, true, "a journal export is made and may be downloaded for 7 days (size)") \
+  X(ExportFailed, "NBX_EXPORT_FAILED", warning, true, "a journal export could not be made (why)") \
+  X(ExportCancelled, "NBX_EXPORT_CANCELLED", info, true, "a journal export stopped: by its requester, or by a lockdown") \
+  X(ExportDownloaded, "NBX_EXPORT_DOWNLOADED", info, true, "a journal export downloaded (who, which children, size)") \
+  X(ExportRemoved, "NBX_EXPORT_REMOVED", info, true, "a journal export's file removed: expired after 7 days, or by its requester") \
   X(BackupCheckFailed, "NBX_BACKUP_CHECK_FAILED", error, true, "backups verification (check or test restore) found damage") \
   X(BackupSetUp, "NBX_BACKUP_SET_UP", warning, true, "backups set up: a new recovery key confirmed by a manager and handed to the box's backup service") \
   X(BackupTargetChanged, "NBX_BACKUP_TARGET_CHANGED", info, true, "backup target changed by a manager (same recovery key)") \

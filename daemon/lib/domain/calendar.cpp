@@ -55,6 +55,35 @@ int64_t Calendar::instantOf(const std::string& text, int minuteOfDay) const {
   return at.time_since_epoch().count();
 }
 
+std::optional<std::pair<int, int>> parseMonthDay(const std::string& text) {
+  if (text.size() != 5 || text[2] != '-') return std::nullopt;
+  for (const std::size_t i : {0u, 1u, 3u, 4u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int month = (text[0] - '0') * 10 + (text[1] - '0');
+  const int day = (text[3] - '0') * 10 + (text[4] - '0');
+  // A leap year, so that 02-29 is a day of the year.
+  if (!date::year_month_day{date::year{2024}, date::month{static_cast<unsigned>(month)}, date::day{static_cast<unsigned>(day)}}.ok()) {
+    return std::nullopt;
+  }
+  return std::pair{month, day};
+}
+
+std::string Calendar::lastOccurrence(const std::string& today, std::pair<int, int> monthDay) {
+  date::year_month_day now{};
+  std::istringstream in(today);
+  in >> date::parse("%F", now);
+  if (in.fail() || !now.ok()) throw std::invalid_argument("not a date: " + today);
+  const auto on = [&](date::year y) {
+    date::year_month_day d{y, date::month{static_cast<unsigned>(monthDay.first)}, date::day{static_cast<unsigned>(monthDay.second)}};
+    if (!d.ok()) d = {y, d.month(), date::day{28}};  // 29 February in a common year
+    return d;
+  };
+  auto d = on(now.year());
+  if (date::sys_days(d) > date::sys_days(now)) d = on(now.year() - date::years{1});
+  return date::format("%F", date::sys_days(d));
+}
+
 std::string Calendar::addDays(const std::string& text, int days) {
   date::year_month_day ymd{};
   std::istringstream in(text);

@@ -5,7 +5,9 @@
 // Howard Hinnant's date library (Debian's libhowardhinnant-date-dev).
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace date {
 class time_zone;
@@ -36,9 +38,16 @@ class Calendar {
   // ISO weekday of the local date at `t`: 1 Monday .. 7 Sunday.
   int weekdayOf(int64_t t) const;
 
+  // The latest date at or before `today` ("YYYY-MM-DD") that falls on `monthDay` (see
+  // parseMonthDay); 29 February is 28 February in other years.
+  static std::string lastOccurrence(const std::string& today, std::pair<int, int> monthDay);
+
  private:
   std::string name_;
   const date::time_zone* zone_;
 };
+
+// A day of the year, "MM-DD" ("07-15"; "02-29" allowed), as month and day; nothing otherwise.
+std::optional<std::pair<int, int>> parseMonthDay(const std::string& text);
 
 }  // namespace nestbox::domain

@@ -84,10 +84,12 @@ class ChildrenService {
   bool isCarer(const std::string& parentId, const std::string& childId);
   void requireStaff(const Principal& p);
   void requireManager(const Principal& p);
-
- private:
+  // The record, or not found. No access check: for callers that already made one (an export
+  // naming the children its requester was allowed).
   storage::RoomRecord requireRoom(const std::string& roomId);
   storage::ChildRecord requireChild(const std::string& childId);
+
+ private:
   void checkKeyPerson(const std::optional<std::string>& userId);
 
   Context& ctx_;

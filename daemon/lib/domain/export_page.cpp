@@ -13,11 +13,13 @@ constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "
 
 int number(const std::string& s, std::size_t at, std::size_t len) { return std::stoi(s.substr(at, len)); }
 
-// "2026-12-01" → "Tuesday 1 December 2026": the day of the week from the date itself.
-std::string humanDate(const std::string& date) {
-  if (date.size() != 10) return escapeHtml(date);
+}  // namespace
+
+// The day of the week from the date itself.
+std::string dateInWords(const std::string& date) {
+  if (date.size() != 10) return date;
   const int y = number(date, 0, 4), m = number(date, 5, 2), d = number(date, 8, 2);
-  if (m < 1 || m > 12 || d < 1 || d > 31) return escapeHtml(date);
+  if (m < 1 || m > 12 || d < 1 || d > 31) return date;
   // Sakamoto's method: 0 = Sunday.
   static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
   const int yy = m < 3 ? y - 1 : y;
@@ -25,21 +27,27 @@ std::string humanDate(const std::string& date) {
   return std::string(kDays[(sunday0 + 6) % 7]) + " " + std::to_string(d) + " " + kMonths[m - 1] + " " + std::to_string(y);
 }
 
-std::string monthOf(const std::string& date) {
-  if (date.size() < 7) return escapeHtml(date);
+std::string monthInWords(const std::string& date) {
+  if (date.size() < 7) return date;
   const int m = number(date, 5, 2);
-  if (m < 1 || m > 12) return escapeHtml(date);
+  if (m < 1 || m > 12) return date;
   return std::string(kMonths[m - 1]) + " " + date.substr(0, 4);
 }
 
-std::string kindWords(const std::string& kind) {
+std::string kindInWords(const std::string& kind) {
   if (kind == "observation") return "Observation";
   if (kind == "snapshot") return "Snapshot of the day";
   if (kind == "room_post") return "From the room";
   if (kind == "newsletter") return "Newsletter";
   if (kind == "home") return "From home";
-  return escapeHtml(kind);
+  return kind;
 }
+
+namespace {
+
+std::string humanDate(const std::string& date) { return escapeHtml(dateInWords(date)); }
+std::string monthOf(const std::string& date) { return escapeHtml(monthInWords(date)); }
+std::string kindWords(const std::string& kind) { return escapeHtml(kindInWords(kind)); }
 
 void checkFile(const std::string& file) {
   const bool plain = file.rfind("media/", 0) == 0 && file.find("..") == std::string::npos && file.size() < 200 &&

@@ -47,6 +47,12 @@ struct ExportedJournal {
 // link. Throws std::invalid_argument for a media path that is not a plain relative one.
 std::string renderExportPage(const ExportedJournal& journal);
 
+// In words, as plain text: "2026-12-01" → "Tuesday 1 December 2026"; → "December 2026"; a
+// kind ("snapshot") → "Snapshot of the day". Anything else is given back as it is.
+std::string dateInWords(const std::string& date);
+std::string monthInWords(const std::string& date);
+std::string kindInWords(const std::string& kind);
+
 // Text for HTML element content and attribute values.
 std::string escapeHtml(const std::string& text);
 

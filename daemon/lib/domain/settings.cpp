@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/calendar.hpp"
 #include "domain/errors.hpp"
 
 namespace nestbox::domain {
@@ -101,6 +102,15 @@ storage::SettingRecord SettingsService::update(const Principal& actor, const Set
     }
     record->storageReserveMiB = *c.storageReserveMiB;
     changed["storage_reserve_mib"] = record->storageReserveMiB;
+  }
+  if (c.exportReminderOn) {
+    if (!c.exportReminderOn->empty() && !parseMonthDay(*c.exportReminderOn)) {
+      throw DomainError(ErrorKind::invalid, "invalid",
+                        "Give the reminder date as month and day, e.g. 07-15 for 15 July, or leave it empty for none.",
+                        "export_reminder_on");
+    }
+    record->exportReminderOn = *c.exportReminderOn;
+    changed["export_reminder_on"] = record->exportReminderOn;
   }
   apply(c.passwordMaxAgeDays, record->passwordMaxAgeDays, "password_max_age_days", 0, 3650);
   apply(c.invitationDays, record->invitationDays, "invitation_days", 1, 90);

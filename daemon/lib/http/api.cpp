@@ -64,6 +64,7 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
     out["time_zone"] = s.timeZone;
     out["storage_reserve_mib"] = s.storageReserveMiB;
     out["invitation_days"] = s.invitationDays;
+    out["export_reminder_on"] = s.exportReminderOn;
     out["idle_minutes"] = {{"manager", s.idleMinutesManager}, {"staff", s.idleMinutesStaff}, {"parent", s.idleMinutesParent}};
     out["absolute_hours"] = {
         {"manager", s.absoluteHoursManager}, {"staff", s.absoluteHoursStaff}, {"parent", s.absoluteHoursParent}};
@@ -119,7 +120,7 @@ std::vector<Api::RouteDef> Api::coreRoutes() {
 
 std::vector<Api::RouteDef> Api::routeDefinitions() {
   std::vector<RouteDef> all;
-  for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes(), familyRoutes(), cameraRoutes(), backupRoutes()}) {
+  for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes(), familyRoutes(), cameraRoutes(), backupRoutes(), exportRoutes()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;
@@ -571,6 +572,7 @@ Response Api::updateSettings(Call& call) {
   };
   c.passwordMaxAgeDays = intField("password_max_age_days");
   c.invitationDays = intField("invitation_days");
+  c.exportReminderOn = in.optionalString("export_reminder_on", 0, 5);
   c.idleMinutesManager = intField("idle_minutes_manager");
   c.idleMinutesStaff = intField("idle_minutes_staff");
   c.idleMinutesParent = intField("idle_minutes_parent");

@@ -19,6 +19,7 @@
 #include "domain/capture_station.hpp"
 #include "domain/children.hpp"
 #include "domain/devices.hpp"
+#include "domain/exports.hpp"
 #include "domain/journal.hpp"
 #include "domain/invitations.hpp"
 #include "domain/lockdown.hpp"
@@ -50,6 +51,7 @@ struct Services {
   domain::BoxClock& clock;
   domain::CaptureStation& camera;
   domain::BackupService& backups;
+  domain::ExportService& exports;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -155,6 +157,7 @@ class Api {
   static std::vector<RouteDef> familyRoutes();
   static std::vector<RouteDef> cameraRoutes();
   static std::vector<RouteDef> backupRoutes();
+  static std::vector<RouteDef> exportRoutes();
 
   static std::string sessionCookie(const std::string& token);
   static std::string clearedSessionCookie();
@@ -295,6 +298,13 @@ class Api {
   Response restoreSnapshots(Call& call);
   Response restoreFromBackup(Call& call);
   Response restoreRequest(Call& call);
+  // Journal exports (api_exports.cpp).
+  Response requestExport(Call& call);
+  Response listExports(Call& call);
+  Response exportReminder(Call& call);
+  Response getExport(Call& call);
+  Response cancelExport(Call& call);
+  Response downloadExport(Call& call);
   Response cameraStatus(Call& call);
   Response openCamera(Call& call);
   Response touchCamera(Call& call);

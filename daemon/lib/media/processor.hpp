@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_input.hpp"
 #include "media/sniff.hpp"
 
 namespace nestbox::media {
@@ -55,6 +56,29 @@ struct Region {
   int64_t x = 0, y = 0, width = 0, height = 0;
 };
 
+// A child's journal to print (issue 20): text already in words, photos as JPEG files (display
+// copies and video posters the exporter may have). Laid out on A4 pages, entries in the order
+// given, each section starting with its heading.
+struct JournalDocument {
+  std::string title;     // "Ada Lovelace — learning journal"
+  std::string subtitle;  // the setting, and when it was made
+  struct Entry {
+    std::string heading;  // the date, in words
+    std::string title;
+    std::string body;
+    std::string nextSteps;
+    std::string areas;   // curriculum, in words
+    std::string byline;  // who recorded it
+    std::vector<std::string> images;    // JPEG files
+    std::vector<std::string> comments;  // "Name: text", oldest first
+  };
+  struct Section {
+    std::string heading;  // "December 2026"
+    std::vector<Entry> entries;
+  };
+  std::vector<Section> sections;
+};
+
 class MediaProcessor {
  public:
   virtual ~MediaProcessor() = default;
@@ -76,7 +100,16 @@ class MediaProcessor {
   // (pixels replaced, not an overlay), same size and format family, without metadata.
   virtual StoredOriginal redact(const std::string& stored, const std::string& mime, const std::vector<Region>& regions,
                                 const std::string& out) = 0;
+
+  // Writes `document` as a PDF to `out` (cairo and pango); photos are embedded as the JPEG
+  // bytes they are, never re-encoded. An image that cannot be read is left out. Returns the
+  // number of pages.
+  virtual int renderJournalPdf(const JournalDocument& document, const std::string& out) = 0;
 };
+
+// JournalDocument as JSON and back: how the daemon hands it to the media process.
+Json journalDocumentJson(const JournalDocument& document);
+JournalDocument journalDocumentFrom(const Json& json);
 
 // The real processor. Call once per process before use from several threads.
 std::unique_ptr<MediaProcessor> makeMediaProcessor(const Limits& limits);

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <vector>
 
@@ -66,6 +67,25 @@ class SubprocessProcessor final : public MediaProcessor {
     }
     const Json j = run(args);
     return {j.value("mime", mime), probeFrom(j)};
+  }
+
+  int renderJournalPdf(const JournalDocument& document, const std::string& out) override {
+    // The document goes as a file beside the output: it can be larger than a command line.
+    const std::string manifest = out + ".json";
+    {
+      std::ofstream file(manifest, std::ios::trunc);
+      file << journalDocumentJson(document).dump();
+      if (!file.flush()) throw std::runtime_error("cannot write " + manifest);
+    }
+    try {
+      const Json j = run({"pdf", manifest, out});
+      std::filesystem::remove(manifest);
+      return j.value("pages", 0);
+    } catch (...) {
+      std::error_code ignored;
+      std::filesystem::remove(manifest, ignored);
+      throw;
+    }
   }
 
  private:

@@ -25,6 +25,7 @@ extern "C" {
 #include <utility>
 #include <vector>
 
+#include "media/journal_pdf.hpp"
 #include "media/processor.hpp"
 
 namespace nestbox::media {
@@ -447,6 +448,10 @@ class VipsAvProcessor final : public MediaProcessor {
     }
     saveLike(image, mime, out);
     return {mime == "image/png" ? "image/png" : "image/jpeg", probeImage(out, limits_)};
+  }
+
+  int renderJournalPdf(const JournalDocument& document, const std::string& out) override {
+    return writeJournalPdf(document, out);
   }
 
  private:

@@ -75,12 +75,14 @@ std::string sha256OfFile(const std::string& path) {
 }
 
 MediaFiles::MediaFiles(std::string root) : root_(std::move(root)) {
-  for (const char* dir : {"", "/uploads", "/incoming", "/objects", "/derived", "/tmp"}) {
+  for (const char* dir : {"", "/uploads", "/incoming", "/objects", "/derived", "/tmp", "/exports"}) {
     system::ensureDirectory(root_ + dir, 0750);
   }
 }
 
 std::string MediaFiles::partPath(const std::string& id) const { return root_ + "/uploads/" + id + ".part"; }
+std::string MediaFiles::exportPath(const std::string& id) const { return root_ + "/" + exportRelative(id); }
+std::string MediaFiles::exportRelative(const std::string& id) const { return "exports/" + id + ".zip"; }
 std::string MediaFiles::incomingPath(const std::string& id) const { return root_ + "/incoming/" + id; }
 std::string MediaFiles::objectRelative(const std::string& sha) const { return "objects/" + shard(sha) + "/" + sha; }
 std::string MediaFiles::derivedRelative(const std::string& sha, const std::string& variant) const {

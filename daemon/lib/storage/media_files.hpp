@@ -5,8 +5,9 @@
 //   objects/<h2>/<sha256>        stored originals and redacted copies, named by content hash
 //   derived/<h2>/<sha256>.<v>.jpg  thumbnails and display copies of an object
 //   tmp/                         outputs being written; renamed into place once complete
+//   exports/<id>.zip             journal exports, kept 7 days (not backed up: they are copies)
 // Every placement is crash-safe: data fsynced, renamed, directory fsynced. Only objects/
-// and derived/ are ever handed to nginx to serve.
+// and derived/ (and a requester's own finished export) are ever handed to nginx to serve.
 
 #include <cstdint>
 #include <string>
@@ -22,6 +23,8 @@ class MediaFiles {
   const std::string& root() const { return root_; }
   std::string partPath(const std::string& uploadId) const;
   std::string incomingPath(const std::string& mediaId) const;
+  std::string exportPath(const std::string& exportId) const;
+  std::string exportRelative(const std::string& exportId) const;  // "exports/<id>.zip"
   std::string objectPath(const std::string& sha256) const;
   std::string derivedPath(const std::string& sha256, const std::string& variant) const;
   // Paths below root() as nginx's internal location sees them ("objects/ab/abcd...").

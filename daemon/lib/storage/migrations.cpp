@@ -380,6 +380,37 @@ CREATE INDEX invitations_by_child ON invitations(child_id, created_at);
 CREATE INDEX invitations_by_state ON invitations(state);
 ALTER TABLE setting ADD COLUMN invitation_days INTEGER NOT NULL DEFAULT 14;
 )sql",
+    // 13: journal exports (issue 20): who asked, for which children, how far it got, its file;
+    // the year-end reminder's date.
+    R"sql(
+CREATE TABLE journal_exports (
+  id TEXT PRIMARY KEY,
+  requested_by TEXT NOT NULL REFERENCES users(id),
+  scope TEXT NOT NULL CHECK (scope IN ('family', 'manager', 'leavers')),
+  room_id TEXT REFERENCES rooms(id),
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'ready', 'failed', 'cancelled', 'expired')),
+  step TEXT NOT NULL DEFAULT '',
+  done INTEGER NOT NULL DEFAULT 0,
+  total INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER,
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  expires_at INTEGER,
+  downloaded_at INTEGER,
+  error_code TEXT NOT NULL DEFAULT '',
+  error_message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX journal_exports_by_user ON journal_exports(requested_by, created_at);
+CREATE INDEX journal_exports_by_state ON journal_exports(state);
+CREATE TABLE journal_export_children (
+  export_id TEXT NOT NULL REFERENCES journal_exports(id) ON DELETE CASCADE,
+  child_id TEXT NOT NULL REFERENCES children(id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (export_id, child_id)
+);
+CREATE INDEX journal_export_children_by_child ON journal_export_children(child_id);
+ALTER TABLE setting ADD COLUMN export_reminder_on TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 int currentVersion(Database& db) {

@@ -33,6 +33,9 @@ struct SettingRecord {
   int64_t storageReserveMiB = 0;
   // How long a family invitation code works (issue 16).
   int invitationDays = 14;
+  // From this day each year ("MM-DD"), families are asked to download their child's journal
+  // until they have (policy 000; issue 20). Empty: no reminder.
+  std::string exportReminderOn;
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
 };

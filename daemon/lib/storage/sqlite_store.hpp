@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "storage/device_store.hpp"
+#include "storage/export_store.hpp"
 #include "storage/lockdown_store.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/journal_store.hpp"
@@ -24,7 +25,8 @@
 
 namespace nestbox::storage {
 
-class SqliteStore final : public Store, public JournalStore, public DeviceStore, public LockdownStore {
+class SqliteStore final : public Store, public JournalStore, public DeviceStore, public LockdownStore,
+                          public ExportStore {
  public:
   // Opens the database and applies pending migrations. ":memory:" works for tests.
   explicit SqliteStore(const std::string& path);
@@ -150,6 +152,14 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void addIncidentUpdate(const IncidentUpdateRecord& update) override;
   std::vector<IncidentUpdateRecord> incidentUpdates(const std::string& incidentId) override;
   int endAllSessions(int64_t at, const std::string& reason) override;
+
+  void insertExport(const ExportRecord& e) override;
+  void updateExport(const ExportRecord& e) override;
+  std::optional<ExportRecord> exportById(const std::string& id) override;
+  std::vector<ExportRecord> exportsBy(const std::string& userId, int limit) override;
+  std::vector<ExportRecord> exportsInState(const std::string& state) override;
+  std::vector<ExportRecord> exportsOfChild(const std::string& childId) override;
+  bool downloadedExportSince(const std::string& userId, const std::string& childId, int64_t since) override;
   int quarantineUploads(int64_t at) override;
   std::vector<DeviceRecord> devices() override;
   void touchDevice(const std::string& id, int64_t at, const std::string& userId, const std::string& address) override;

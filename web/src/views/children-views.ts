@@ -2,7 +2,9 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, formatTime, type Session, type User } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
-import type { Child } from '../journal';
+import { listOf, type Child } from '../journal';
+import type { ExportTarget } from './export-panel';
+import './export-panel';
 import { formatDate, INVITATION_STATE, invitationLetter, type Invitation } from './invitation-views';
 
 interface Room { id: string; name: string; release_mode: string }
@@ -111,6 +113,25 @@ export class ManageChildrenView extends FormView {
     if (done) { (event.target as HTMLFormElement).reset(); this.notice = 'Child added. Now invite their family and record the consent form.'; }
   }
 
+  // Every leaver of a room in one zip (issue 20): a folder per child with a leaving date.
+  private leaversPanel() {
+    const targets: ExportTarget[] = this.rooms.map((r) => {
+      const leavers = (this.kids ?? []).filter((c) => c.room_id === r.id && c.left_on);
+      return leavers.length
+        ? { label: `Export all leavers of ${r.name}`, roomId: r.id,
+            note: html`${leavers.length === 1 ? '1 child' : `${leavers.length} children`} with a leaving date:
+              ${listOf(leavers.map((c) => bdi(`${c.first_name} ${c.last_name}`)))}.` }
+        : { label: `Export all leavers of ${r.name}`, roomId: r.id,
+            disabled: html`${bdi(r.name)}: no child has a leaving date yet.` };
+    });
+    return html`<nb-export-panel heading="Leavers’ journals" heading-id="leavers-export-title" .targets=${targets}
+      .listHeading=${'Leavers’ exports'}
+      .explanation=${html`<p>Each child who leaves takes their journal with them. One zip holds a folder for every child of the
+        room with a leaving date: an offline web page of the journal, a PDF and the original photos and videos. It opens without
+        Nestbox, so a family can keep their child’s folder on a USB stick or a computer.</p>
+        <p class="meta">Set a child’s leaving date on their page. Only you can download the zip, for 7 days.</p>`}></nb-export-panel>`;
+  }
+
   render() {
     pageTitle('Rooms and children');
     const roomName = new Map(this.rooms.map((r) => [r.id, r.name]));
@@ -133,7 +154,8 @@ export class ManageChildrenView extends FormView {
       <h2>Children</h2>
       ${this.kids === null ? html`<p role="status">Loading…</p>` : this.kids.length === 0 ? html`<div class="empty"><p>No children yet. Add a room first, then the children.</p></div>`
         : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li><div class="card-head">
-            <a class="card-title" href="/manage/children/${c.id}" dir="auto">${c.first_name} ${c.last_name}</a><span dir="auto">${roomName.get(c.room_id) ?? ''}</span></div></li>`)}</ul>`}
+            <a class="card-title" href="/manage/children/${c.id}" dir="auto">${c.first_name} ${c.last_name}</a><span dir="auto">${roomName.get(c.room_id) ?? ''}</span></div>
+            ${c.left_on ? html`<p class="meta">Leaving date: ${c.left_on}</p>` : nothing}</li>`)}</ul>`}
       ${this.rooms.length ? html`<form class="panel" @submit=${this.addChild} novalidate aria-label="Add a child">
         <h3>Add a child</h3>
         <div class="grid-2">
@@ -146,6 +168,7 @@ export class ManageChildrenView extends FormView {
         </div>
         ${this.submitButton('Add child', 'Adding…')}
       </form>` : nothing}
+      ${this.rooms.length && this.kids?.length ? this.leaversPanel() : nothing}
     </section>`;
   }
 }
@@ -262,6 +285,16 @@ export class ManageChildView extends FormView {
     if (done) this.notice = 'Consent recorded.';
   }
 
+  private async saveLeaving(event: Event): Promise<void> {
+    event.preventDefault();
+    const leftOn = this.value('left_on');
+    const done = await this.run(async () => {
+      if (leftOn && !/^\d{4}-\d{2}-\d{2}$/.test(leftOn)) this.fail('left_on', 'Choose a date, for example 2026-07-17.');
+      this.child = (await api<{ child: Child }>('PATCH', `/children/${this.childId}`, { left_on: leftOn })).child;
+    });
+    if (done) this.notice = leftOn ? `Leaving date saved: ${this.child?.left_on ?? leftOn}.` : 'No leaving date: the child is staying.';
+  }
+
   render() {
     const c = this.child;
     pageTitle(c ? `${c.first_name} ${c.last_name}` : 'Child');
@@ -287,6 +320,18 @@ export class ManageChildView extends FormView {
         ${this.history.length ? html`<h3>History</h3><ul class="comments">${this.history.map((h) => html`<li>${h.recorded_at ? formatTime(h.recorded_at) : ''}:
           own journal ${yesNo(h.own_journal_photos)}, other journals ${yesNo(h.other_journals)}, opted out ${yesNo(h.online_journal_opt_out)}${h.note ? html` — ${bdi(h.note)}` : ''}</li>`)}</ul>` : nothing}
       </form>` : nothing}
+      <form class="panel" @submit=${this.saveLeaving} novalidate aria-labelledby="child-leaving-title">
+        <h2 id="child-leaving-title">Leaving</h2>
+        ${this.field('left_on', 'Leaving date', { type: 'date', value: c.left_on ?? '',
+          hint: `Children with a leaving date are in their room’s leavers’ export (under Rooms and children). Leave it empty while ${c.first_name} is staying.` })}
+        <div class="actions"><button type="submit" ?disabled=${this.busy}>Save leaving date</button></div>
+      </form>
+      <nb-export-panel heading="Export the journal" heading-id="child-export-title" .listHeading=${'Exports of this journal'}
+        .targets=${[{ label: 'Export journal', childId: c.id }]}
+        .explanation=${html`<p>Everything in ${bdi(c.first_name)}’s journal in one zip file: an offline web page, a PDF and the
+          original photos and videos. It opens without Nestbox: for a family without an account, or for the records when
+          ${bdi(c.first_name)} leaves.</p>
+          <p class="meta">Only you can download it, for 7 days.</p>`}></nb-export-panel>
     </section>`;
   }
 }

@@ -4,9 +4,13 @@ import { api, ApiError, formatTime, type Session } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
 import '../media';
 import type { MediaUploader } from '../media';
-import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
+import { aspectNames, childNames, KIND_LABEL, listOf, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
+import { formatDay } from '../format';
+import './export-panel';
 
 interface Agreement { version: number; text: string; accepted: boolean }
+// The year-end reminder (issue 20): from the managers' date each year until the family downloads.
+interface ExportReminder { due: boolean; since: string | null }
 // What the setting recorded for one of the family's children (the parent's view of it).
 interface FamilyConsent { own_journal_photos: boolean; other_journals: boolean; online_journal_opt_out: boolean; recorded_at: string | null }
 
@@ -44,7 +48,15 @@ export class FamilyView extends FormView {
   @state() private entries: Entry[] | null = null;
   @state() private next: string | null = null;
   @state() private childFilter = '';
+  @state() private reminder: ExportReminder | null = null;
   protected fieldPrefix = 'family';
+  private reminderChecks: number[] = [];
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.reminderChecks.forEach((t) => window.clearTimeout(t));
+    this.reminderChecks = [];
+  }
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -61,8 +73,57 @@ export class FamilyView extends FormView {
         return;
       }
       [this.kids, this.framework] = await Promise.all([loadChildren(), loadFramework()]);
+      void this.loadReminder();
       await this.page();
     });
+  }
+
+  private async loadReminder(): Promise<void> {
+    try {
+      this.reminder = (await api<{ reminder: ExportReminder }>('GET', '/exports/reminder')).reminder;
+    } catch {
+      // Not essential: the download section is there either way.
+    }
+  }
+
+  // A download started from the link: the box records it as it sends the file, and the
+  // reminder ends then. Ask again shortly (a big zip takes a while on a phone).
+  private downloadStarted(): void {
+    if (!this.reminder?.due) return;
+    this.reminderChecks.forEach((t) => window.clearTimeout(t));
+    this.reminderChecks = [2000, 10000, 30000].map((ms) => window.setTimeout(() => { void this.loadReminder(); }, ms));
+  }
+
+  private toDownloads(event: Event): void {
+    event.preventDefault();
+    const heading = this.querySelector<HTMLElement>('#journal-download-title');
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.scrollIntoView({ block: 'start' });
+    heading.focus({ preventScroll: true });
+  }
+
+  private reminderBanner() {
+    if (!this.reminder?.due || this.kids.size === 0) return nothing;
+    return html`<div class="warning export-reminder" data-testid="export-reminder">
+      <p><strong>It’s the end of the year: download this year’s journal.</strong></p>
+      <p>${this.reminder.since ? `Since ${formatDay(this.reminder.since)}, the setting has asked` : 'The setting asks'} every family
+        to keep a copy of the year’s journal at home. <a href="#journal-download-title" @click=${this.toDownloads}>Download the journal</a></p>
+    </div>`;
+  }
+
+  private downloads() {
+    const kids = [...this.kids.values()];
+    if (kids.length === 0) return nothing;
+    const names = listOf(kids.map((c) => bdi(c.first_name)));
+    return html`<nb-export-panel id="journal-download" heading-id="journal-download-title"
+      .heading=${kids.length > 1 ? 'Download your children’s journals' : 'Download your child’s journal'}
+      .targets=${kids.map((c) => ({ label: `Download ${c.first_name}’s journal`, childId: c.id }))}
+      .explanation=${html`<p>Keep ${names}’s ${kids.length > 1 ? 'journals' : 'journal'} at home, for good. The download is one zip file with an offline web page of
+          the whole journal, a PDF to print or keep, and the original photos and videos.</p>
+        <p class="meta">It opens without Nestbox and without the internet: unzip it and open <code>index.html</code> in any
+          browser. Preparing it takes a minute or two; you may leave this page meanwhile.</p>`}
+      @export-downloaded=${this.downloadStarted}></nb-export-panel>`;
   }
 
   private async page(cursor?: string): Promise<void> {
@@ -111,6 +172,7 @@ export class FamilyView extends FormView {
     const names = [...this.kids.values()].map((c) => bdi(c.first_name));
     return html`<section>
       <h1>${names.length ? html`${names.map((n, i) => (i ? html` and ${n}` : n))}’s journal` : 'Journal'}</h1>
+      ${this.reminderBanner()}
       <nb-lockdown-banner></nb-lockdown-banner>
       <div class="actions"><a class="button" href="/journal/home">Add something from home</a>
         <a class="button" href="/journal/contributions">What I have sent</a></div>
@@ -133,6 +195,7 @@ export class FamilyView extends FormView {
               ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}
             </li>`)}</ul>
             ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.run(() => this.page(this.next!))}>Show older entries</button></div>` : nothing}`}
+      ${this.entries === null ? nothing : this.downloads()}
     </section>`;
   }
 }

@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api } from '../api';
 import { FormView, pageTitle } from '../base';
@@ -15,7 +15,11 @@ interface Setting {
   invitation_days: number;
   idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
   absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
+  export_reminder_on?: string;  // "MM-DD", or "" for no year-end reminder (issue 20)
 }
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 // The zones this browser knows (the box checks the name against its own tz database).
 function timeZones(current: string): string[] {
@@ -57,6 +61,7 @@ export class SettingsView extends FormView {
         password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
         invitation_days: this.number('invitation_days', 'Invitation codes'),
       };
+      body.export_reminder_on = this.reminderDate();
       for (const [role, label] of ROLES) {
         body[`idle_minutes_${role}`] = this.number(`idle_minutes_${role}`, label);
         body[`absolute_hours_${role}`] = this.number(`absolute_hours_${role}`, label);
@@ -64,6 +69,53 @@ export class SettingsView extends FormView {
       this.setting = (await api<{ setting: Setting }>('PATCH', '/settings', body)).setting;
     });
     if (done) this.notice = 'Saved. New timeouts apply to sessions already open.';
+  }
+
+  // The year-end reminder as the box takes it: "MM-DD", or "" when no month is chosen.
+  private reminderDate(): string {
+    const month = this.value('export_reminder_on');
+    if (!month) return '';
+    const day = this.value('export_reminder_day');
+    const m = Number(month);
+    const d = Number(day);
+    if (!/^\d{2}$/.test(month) || m < 1 || m > 12) this.fail('export_reminder_on', 'Choose a month, or “No reminder”.');
+    if (!/^\d{1,2}$/.test(day) || d < 1) this.fail('export_reminder_on', 'Choose the day of the month too.');
+    if (m === 2 && d > 28) this.fail('export_reminder_on', 'February: choose a day up to the 28th, a date that comes every year.');
+    if (d > DAYS_IN_MONTH[m - 1]) this.fail('export_reminder_on', `${MONTHS[m - 1]} has ${DAYS_IN_MONTH[m - 1]} days: choose another day.`);
+    const date = `${month}-${String(d).padStart(2, '0')}`;
+    if (!/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(date)) this.fail('export_reminder_on', 'Choose a month and a day.');
+    return date;
+  }
+
+  // Month and day of the year-end reminder (policy 000), as two lists: no year, no typing.
+  private reminderField(current: string) {
+    const [month, day] = /^\d{2}-\d{2}$/.test(current) ? current.split('-') : ['', ''];
+    const error = this.errors.export_reminder_on;
+    const id = 'setting-export_reminder_on';
+    return html`<fieldset class="reminder-date" aria-describedby="${id}-hint${error ? ` ${id}-error` : ''}">
+      <legend class="legend-title">Year-end reminder to families</legend>
+      <p class="hint" id="${id}-hint">Each year from this date, families are asked to download their child’s journal: their
+        journal shows a reminder until they do. The download is theirs to keep, and opens without Nestbox. Choose
+        “No reminder” to switch it off.</p>
+      <div class="reminder-fields">
+        <div class="field"><label for=${id}>Month</label>
+          <select id=${id} name="export_reminder_on" aria-invalid=${error ? 'true' : 'false'}>
+            <option value="" ?selected=${!month}>No reminder</option>
+            ${MONTHS.map((name, i) => {
+              const v = String(i + 1).padStart(2, '0');
+              return html`<option value=${v} ?selected=${v === month}>${name}</option>`;
+            })}
+          </select></div>
+        <div class="field"><label for="setting-export_reminder_day">Day</label>
+          <select id="setting-export_reminder_day" name="export_reminder_day">
+            ${Array.from({ length: 31 }, (_, i) => {
+              const v = String(i + 1).padStart(2, '0');
+              return html`<option value=${v} ?selected=${v === (day || '01')}>${i + 1}</option>`;
+            })}
+          </select></div>
+      </div>
+      ${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : nothing}
+    </fieldset>`;
   }
 
   render() {
@@ -91,6 +143,7 @@ export class SettingsView extends FormView {
         <fieldset class="panel"><legend><h2>Families</h2></legend>
           ${this.field('invitation_days', 'Invitation codes work for this many days', { type: 'number', inputmode: 'numeric', required: true, min: 1, max: 90, value: String(s.invitation_days ?? 14),
             hint: 'A family joins with the one-time code in the letter you print from their child’s page. 1 to 90 days; 14 by default.' })}
+          ${this.reminderField(s.export_reminder_on ?? '')}
         </fieldset>
         <fieldset class="panel"><legend><h2>Secure network</h2></legend>
           ${this.field('secure_subnets', 'Networks staff may upload from', { required: true, value: s.secure_subnets,
