@@ -163,7 +163,8 @@ test('a parent at phone size downloads their child’s journal: progress while i
   let release;
   const held = new Promise((r) => { release = r; });
   const polled = [];
-  await page.route((url) => EXPORT_ID.test(url.pathname), async (route) => {
+  const exportUrl = (url) => EXPORT_ID.test(url.pathname);
+  await page.route(exportUrl, async (route) => {
     polled.push(route.request().url());
     await held;
     await route.continue();
@@ -201,7 +202,7 @@ test('a parent at phone size downloads their child’s journal: progress while i
     }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
   });
   release();
-  await page.unroute((url) => EXPORT_ID.test(url.pathname));
+  await page.unroute(exportUrl);
 
   const link = item.getByRole('link', { name: /^Download Ava’s journal \(zip, \d+(\.\d)? (KB|MB|GB)\)$/ });
   await link.waitFor({ timeout: 120000 });
@@ -241,11 +242,14 @@ test('the year-end reminder: a manager sets the date in the settings, the parent
   assert.match(await text(group), /Each year from this date, families are asked to download their child’s journal/);
   const month = group.getByLabel('Month', { exact: true });
   const day = group.getByLabel('Day', { exact: true });
+  // Off until a manager chooses a date: no family is reminded.
+  assert.equal(await month.inputValue(), '');
+  assert.deepEqual((await ids.parentB.get('/api/v1/exports/reminder')).json.reminder, { due: false, since: null });
   // A date that does not come every year is refused beside the field, before anything is sent.
   await month.selectOption({ label: 'February' });
   await day.selectOption({ label: '30' });
   await managerPage.getByRole('button', { name: 'Save setting' }).click();
-  await managerPage.locator('#setting-export_reminder_on-error', { hasText: 'February: choose a day up to the 28th' }).waitFor();
+  await managerPage.locator('#setting-export_reminder_on-error', { hasText: 'There is no 30 February: choose another day.' }).waitFor();
   assert.equal(await month.getAttribute('aria-invalid'), 'true');
   assert.equal(await managerPage.evaluate(() => document.activeElement?.id), 'setting-export_reminder_on');
   await checkScreen(managerPage, 'settings-export-reminder-error');

@@ -100,6 +100,7 @@ ExportView ExportService::requestLeavers(const Principal& p, const std::string& 
   children_.requireManager(p);
   storage::ChildQuery q;
   q.roomId = roomId;
+  q.includeLeft = true;
   std::vector<std::string> leavers;
   for (const auto& c : children_.children(p, q)) {
     if (c.leftOn && !c.leftOn->empty()) leavers.push_back(c.id);

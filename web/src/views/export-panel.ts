@@ -110,8 +110,9 @@ export class ExportPanel extends FormView {
       this.exports = exports;
       this.schedule();
     } catch (error) {
+      // Said in the panel, without taking the focus from wherever the person is on the page.
       this.exports ??= [];
-      this.showError(error);
+      this.formError = `Your downloads could not be read: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 

@@ -80,8 +80,7 @@ export class SettingsView extends FormView {
     const d = Number(day);
     if (!/^\d{2}$/.test(month) || m < 1 || m > 12) this.fail('export_reminder_on', 'Choose a month, or “No reminder”.');
     if (!/^\d{1,2}$/.test(day) || d < 1) this.fail('export_reminder_on', 'Choose the day of the month too.');
-    if (m === 2 && d > 28) this.fail('export_reminder_on', 'February: choose a day up to the 28th, a date that comes every year.');
-    if (d > DAYS_IN_MONTH[m - 1]) this.fail('export_reminder_on', `${MONTHS[m - 1]} has ${DAYS_IN_MONTH[m - 1]} days: choose another day.`);
+    if (d > DAYS_IN_MONTH[m - 1]) this.fail('export_reminder_on', `There is no ${d} ${MONTHS[m - 1]}: choose another day.`);
     const date = `${month}-${String(d).padStart(2, '0')}`;
     if (!/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(date)) this.fail('export_reminder_on', 'Choose a month and a day.');
     return date;
