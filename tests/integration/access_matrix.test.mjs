@@ -303,6 +303,33 @@ async function liftAndSignEveryoneIn() {
   await signEveryoneIn();
 }
 
+// Journal exports (issue 20): each is its requester's alone. Waits until `client` has none in
+// progress (a second of the same children is refused meanwhile), then makes one and waits for it.
+async function exportsSettled(client) {
+  for (let i = 0; i < 600; i++) {
+    const list = expectOk(await client.get('/api/v1/exports'), 'exports').exports;
+    if (!list.some((e) => e.state === 'queued' || e.state === 'running')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('an export did not finish');
+}
+async function readyExport(client, childId) {
+  await exportsSettled(client);
+  const made = expectOk(await client.post('/api/v1/exports', { child_id: childId }), 'export').export;
+  await exportsSettled(client);
+  const done = expectOk(await client.get(`/api/v1/exports/${made.id}`), 'export').export;
+  if (done.state !== 'ready') throw new Error(`export ${done.state}: ${JSON.stringify(done.error)}`);
+  return made.id;
+}
+// A ready export of the role's own (a family's of their child, the manager's of A); the others,
+// who cannot make one, are aimed at the manager's.
+const EXPORTERS = { manager: 'A', parentA: 'A', parentB: 'B' };
+const ownExport = async (role) => {
+  const owner = EXPORTERS[role] ? role : 'manager';
+  return { exportId: await readyExport(who[owner], ids[EXPORTERS[owner]]) };
+};
+const exporterSettled = async (role) => { if (EXPORTERS[role]) await exportsSettled(who[role]); return {}; };
+
 async function acceptAgreement(client) {
   const { version } = expectOk(await client.get('/api/v1/agreement'), 'agreement');
   expectOk(await client.post('/api/v1/agreement/accept', { version }), 'accept');
@@ -381,8 +408,12 @@ before(async () => {
   };
   who = { deactivated: leaver.client, none: stack.client() };
   await signEveryoneIn();
+  ids.exportA = await readyExport(who.parentA, ids.A);
+  ids.exportB = await readyExport(who.parentB, ids.B);
   userOf = { manager: (await manager.get('/api/v1/auth/session')).json.user.id, staff: staff.id, parentA: parentA.id,
     parentB: parentB.id, deactivated: leaver.id, childView: staff.id, none: randomId() };
+  A_SECRETS.push(ids.exportA);
+  B_SECRETS.push(ids.exportB);
   A_SECRETS.push(childA.id, A_NAME.first, A_NAME.last, ea.id, ha.id, ma, mg, mh, unfinished, commentA.id, commentA.body,
     'sand tray', 'Planting seeds', parentA.id, `Name ${PARENT_A.username}`);
   B_SECRETS.push(childB.id, B_NAME.first, B_NAME.last, eb.id, hb.id, mb, mhb, commentB.id, commentB.body, commentEB.id,
@@ -749,6 +780,22 @@ const MATRIX = [
     { body: { code: 'AAAA-BBBB-CCCC-DDDD', target: { kind: 'usb' }, key: 'ABCDE-FGHJK-MNPQR-STVWX-YZ012-34567-89ABC-DEFGH' } }),
   row('POST', '/api/v1/setup/restore', everyone('410 setup_complete'), { body: { code: 'AAAA-BBBB-CCCC-DDDD', target: { kind: 'usb' },
     key: 'ABCDE-FGHJK-MNPQR-STVWX-YZ012-34567-89ABC-DEFGH', snapshot: 'latest' } }),
+  // Journal exports: a family of their own child, a manager of any; each export its requester's.
+  row('POST', '/api/v1/exports', { manager: 202, parentA: 202, parentB: '404 not_found', staff: '403 forbidden' },
+    { body: { child_id: '${A}' }, fresh: exporterSettled }),
+  row('POST', '/api/v1/exports', { manager: 202, parentB: 202, parentA: '404 not_found', staff: '403 forbidden' },
+    { body: { child_id: '${B}' }, fresh: exporterSettled }),
+  row('POST', '/api/v1/exports', { manager: '422 no_leavers', parentA: '403 manager_only', parentB: '403 manager_only',
+    staff: '403 manager_only' }, { body: { room_id: '${room2}', leavers: true } }),
+  row('POST', '/api/v1/exports', { manager: '400 invalid_request', parentA: '400 invalid_request', parentB: '400 invalid_request',
+    staff: '400 invalid_request' },
+    { body: {} }),
+  row('GET', '/api/v1/exports', { manager: 200, staff: 200, parentA: 200, parentB: 200 }),
+  row('GET', '/api/v1/exports/reminder', { parentA: 200, parentB: 200, ...PARENTS_ONLY }),
+  row('GET', '/api/v1/exports/${exportId}', { manager: 200, parentA: 200, parentB: 200, staff: '404 not_found' }, { fresh: ownExport }),
+  row('GET', '/api/v1/exports/${exportId}/download', { manager: 200, parentA: 200, parentB: 200, staff: '404 not_found' },
+    { fresh: ownExport }),
+  row('DELETE', '/api/v1/exports/${exportId}', { manager: 204, parentA: 204, parentB: 204, staff: '404 not_found' }, { fresh: ownExport }),
   // A manager's request is not the setup page's: its id answers 404 there, as a random one does.
   row('GET', '/api/v1/setup/restore/requests/${requestId}', everyone('404 not_found'), {
     fresh: async () => ({ requestId: expectOk(await manager.post('/api/v1/backups/disks', {}), 'disks').request.id }) }),
@@ -772,6 +819,9 @@ exempt('POST /api/v1/backups/disks/prepare', ['manager'], 'preparing erases a re
 exempt('POST /api/v1/me/pin', ['parentA', 'parentB'], 'parents have no PIN (PINs are for staff tablets): 400 by design');
 exempt('POST /api/v1/auth/renew', ['manager'], "the manager's office computer is not a registered device, so its session has no proof to renew: tests/integration/devices.test.mjs shows the office sign-in");
 exempt('POST /api/v1/auth/renew', ['parentA', 'parentB'], "parents' sessions are never bound to a device (their own phones), so there is no proof to renew");
+const STAFF_NO_EXPORT = 'staff do not export journals (a family or a manager does), so staff have no export of their own to reach';
+exempt('POST /api/v1/exports', ['staff'], STAFF_NO_EXPORT);
+for (const route of ['GET /api/v1/exports/:id', 'GET /api/v1/exports/:id/download', 'DELETE /api/v1/exports/:id']) exempt(route, ['staff'], STAFF_NO_EXPORT);
 exempt('POST /api/v1/child-view', ['manager'], "child view opens only on a registered tablet; the manager's office computer is not one (403 device_required)");
 const NOT_IN_CHILD_VIEW = 'only a session in child view has a child journal to show or a child view to leave; the childView row gets the 2xx';
 exempt('GET /api/v1/child-view', ['manager', 'staff', 'parentA', 'parentB'], NOT_IN_CHILD_VIEW);
@@ -918,6 +968,7 @@ function probeVariants(pattern, fam, own) {
   if (under('/api/v1/rooms/:id')) return [{ id: S(ids.room), at: K('4070908800') }];
   if (under('/api/v1/me/sessions/:id')) return [{ id: S(fam.session) }];
   if (under('/api/v1/invitations/:id')) return [{ id: S(ids.invitation) }];
+  if (under('/api/v1/exports/:id')) return [{ id: S(fam.export) }];
   // A manager's backup request: no one else learns it exists, not even the setup page.
   if (under('/api/v1/backups/requests/:id') || under('/api/v1/setup/restore/requests/:id')) return [{ id: S(ids.backupRequest) }];
   return null;
@@ -965,8 +1016,8 @@ const comparable = (res) => `${res.status} ${res.text.replace(/"challenge":"[A-Z
 test('no existence oracles: the other family\'s real ids answer exactly like random ones', async (t) => {
   const routes = loadRoutes();
   const families = {
-    A: { child: ids.A, parent: ids.parentAId, entry: ids.EA, home: ids.HA, media: [ids.MA, ids.MG, ids.MH], comments: [ids.commentA], session: ids.sessionA },
-    B: { child: ids.B, parent: ids.parentBId, entry: ids.EB, home: ids.HB, media: [ids.MB, ids.MHB], comments: [ids.commentB, ids.commentEB], session: ids.sessionB },
+    A: { child: ids.A, parent: ids.parentAId, entry: ids.EA, home: ids.HA, media: [ids.MA, ids.MG, ids.MH], comments: [ids.commentA], session: ids.sessionA, export: ids.exportA },
+    B: { child: ids.B, parent: ids.parentBId, entry: ids.EB, home: ids.HB, media: [ids.MB, ids.MHB], comments: [ids.commentB, ids.commentEB], session: ids.sessionB, export: ids.exportB },
   };
   // Parent B probes child A's family; the child view of A probes child B's.
   const callers = [['parentB', families.A, families.B], ['childView', families.B, families.A]];
