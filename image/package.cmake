@@ -25,7 +25,7 @@ set(CPACK_STRIP_FILES ON)
 # Library dependencies from the binaries (dpkg-shlibdeps), and the programs it runs with.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "systemd (>= 247), dbus, nginx-light | nginx, avahi-daemon, openssl, acl, tzdata, restic")
+  "systemd (>= 247), dbus, nginx-light | nginx, avahi-daemon, openssl, acl, tzdata, restic, fonts-dejavu-core")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libnss-mdns, avahi-utils")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   "${CMAKE_SOURCE_DIR}/image/deb/conffiles;${CMAKE_SOURCE_DIR}/image/deb/postinst;${CMAKE_SOURCE_DIR}/image/deb/prerm;${CMAKE_SOURCE_DIR}/image/deb/postrm")
