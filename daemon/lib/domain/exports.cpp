@@ -510,7 +510,8 @@ void ExportService::make(Job& job) {
     }
     checkSpace(printedBytes + (1 << 20));
     const std::string pdf = files_.tempPath("export-" + job.record.id + ".pdf");
-    job.members.push_back({folder + "/journal.pdf", pdf, {}, true, now});
+    // Stored: a PDF of photos is JPEG streams that deflate would only slow down.
+    job.members.push_back({folder + "/journal.pdf", pdf, {}, false, now});
     processor_.renderJournalPdf(document, pdf);
     job.members.push_back({folder + "/index.html", {}, renderExportPage(page), true, now});
   }
