@@ -187,7 +187,7 @@ test('staff approve the home observation into the journal', async () => {
 test('parents cannot open staff pages and staff cannot open the family journal', async () => {
   const page = await openPage(browser, stack);
   await signIn(page, 'parent.b', 'red kite flying');
-  await page.getByRole('heading', { name: /journal/ }).waitFor();
+  await page.getByRole('heading', { name: /journal/, level: 1 }).waitFor();
   await page.goto('/staff/journal');
   await page.getByRole('heading', { name: 'This page is for staff' }).waitFor();
   await page.goto('/manage/children');
