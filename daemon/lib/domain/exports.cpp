@@ -1,5 +1,6 @@
 #include "domain/exports.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/log.hpp"
@@ -423,6 +424,11 @@ void ExportService::make(Job& job) {
         progress(job.record.id, "gathering", static_cast<int64_t>(views.size()), 0);
       }
     }
+
+    // A journal reads by the day things happened: newest first by the day observed (the
+    // gathering order, by journal time, is kept within a day).
+    std::stable_sort(views.begin(), views.end(),
+                     [](const EntryView& a, const EntryView& b) { return a.entry.observedOn > b.entry.observedOn; });
 
     std::map<std::string, std::string> names;  // author id -> name, for comments
     const auto authorName = [&](const std::string& userId) {
