@@ -27,7 +27,7 @@ const rows = stack.sql(`SELECT m.sha256 || ' ' || ifnull(m.redacted_sha256, '') 
   WHERE a.child_id = '${child}'`).split('\n').filter(Boolean);
 const hashes = rows.flatMap((r) => r.split(' ').filter(Boolean));
 const entries = stack.sql(`SELECT count(*) FROM entry_audience WHERE child_id = '${child}' AND journal_at IS NOT NULL`);
-const size = Math.floor((MEDIA_MB << 20) / hashes.length);
+const size = Math.floor((MEDIA_MB * 2 ** 20) / hashes.length);
 const display = path.join(root, 'display.jpg');
 execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=1600x1200', '-frames:v', '1', '-q:v', '12', display]);
 const files = [];
