@@ -64,6 +64,9 @@ TEST_CASE("exports: a family exports only their own child, a manager any child; 
   CHECK(t.s.auditCount("NBX_EXPORT_DOWNLOADED") == 1);
   // A manager may export any child.
   CHECK(t.s.exports.request(t.manager, t.a.id).record.state == "queued");
+  // A family no longer attached to the child downloads nothing more.
+  t.s.children.unlinkCarer(t.manager, t.b.id, t.parentB.userId);
+  CHECK(kindOf([&] { t.s.exports.download(t.parentB, done.id, false); }) == ErrorKind::notFound);
 }
 
 TEST_CASE("exports: a lockdown stops an export before its next step; a cancel does too") {

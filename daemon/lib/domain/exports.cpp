@@ -201,6 +201,12 @@ void ExportService::cancel(const Principal& p, const std::string& exportId) {
 
 ServedExport ExportService::download(const Principal& p, const std::string& exportId, bool resumed) {
   auto r = requireOwn(p, exportId);
+  // A family no longer attached to the child (or a manager no longer one) gets nothing more.
+  if (r.scope == "family") {
+    for (const auto& child : r.childIds) children_.child(p, child);
+  } else {
+    children_.requireManager(p);
+  }
   const int64_t now = ctx_.clock.now();
   const std::string path = files_.exportPath(r.id);
   if (r.state == "ready" && (r.expiresAt.value_or(0) <= now || !std::filesystem::exists(path))) {
