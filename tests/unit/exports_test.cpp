@@ -83,6 +83,17 @@ TEST_CASE("exports: a lockdown stops an export before its next step; a cancel do
   CHECK(t.s.auditCount("NBX_EXPORT_CANCELLED") == 1);
 }
 
+TEST_CASE("exports: one the box's stop interrupted says so, and asks for it again") {
+  ExportSetting t;
+  t.observe({t.b.id});
+  const auto e = t.s.exports.request(t.parentB, t.b.id);
+  t.s.exports.stopAll("box_stopping");
+  t.s.exportWorkers.runAll();
+  CHECK(t.record(e.record.id).state == "cancelled");
+  CHECK(t.record(e.record.id).errorCode == "interrupted");
+  CHECK(t.record(e.record.id).errorMessage.find("Ask for it again") != std::string::npos);
+}
+
 TEST_CASE("exports: the requester cancels one in progress, or removes a finished one") {
   ExportSetting t;
   t.observe({t.b.id});

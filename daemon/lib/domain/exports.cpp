@@ -337,6 +337,17 @@ void ExportService::finish(storage::ExportRecord r, const std::string& state, co
   live_.erase(r.id);
 }
 
+void ExportService::stoppedBy(const storage::ExportRecord& record, const std::string& reason) {
+  if (reason == "lockdown") {
+    finish(record, "cancelled", "lockdown",
+           "A lockdown stopped this export. Ask for it again once a manager has lifted the lockdown.");
+  } else if (reason == "requester") {
+    finish(record, "cancelled", "cancelled", "You stopped this export.");
+  } else {
+    finish(record, "cancelled", "interrupted", "The box was restarting while this export was being made. Ask for it again.");
+  }
+}
+
 void ExportService::run(const std::string& exportId, const Principal& p) {
   auto record = store_.exportById(exportId);
   if (!record || record->state != "queued") return;
@@ -346,20 +357,14 @@ void ExportService::run(const std::string& exportId, const Principal& p) {
   try {
     make(job);
   } catch (const Stopped& s) {
-    const bool lockdown = s.reason == "lockdown";
-    finish(job.record, "cancelled", lockdown ? "lockdown" : "cancelled",
-           lockdown ? "A lockdown stopped this export. Ask for it again once a manager has lifted the lockdown."
-                    : "You stopped this export.");
+    stoppedBy(job.record, s.reason);
   } catch (const storage::ZipCancelled&) {
     std::string reason;
     {
       std::lock_guard lock(mutex_);
       reason = live_[exportId].stopReason;
     }
-    const bool lockdown = reason == "lockdown";
-    finish(job.record, "cancelled", lockdown ? "lockdown" : "cancelled",
-           lockdown ? "A lockdown stopped this export. Ask for it again once a manager has lifted the lockdown."
-                    : "You stopped this export.");
+    stoppedBy(job.record, reason);
   } catch (const DomainError& e) {
     finish(job.record, "failed", e.code, e.what());
   } catch (const std::exception& e) {
@@ -388,10 +393,13 @@ void ExportService::make(Job& job) {
     }
   };
   int64_t sourceBytes = 0;
+  std::set<std::string> folders;
   for (const auto& childId : job.record.childIds) {
     check();
     const auto child = children_.child(p, childId);  // still theirs: else not found, and it fails
-    const std::string folder = safeName(childName(child) + " journal");
+    // Two leavers with the same name get folders of their own.
+    std::string folder = safeName(childName(child) + " journal");
+    for (int n = 2; !folders.insert(folder).second; ++n) folder = safeName(childName(child) + " journal (" + std::to_string(n) + ")");
     ExportedJournal page;
     page.settingName = setting ? setting->name : "";
     page.childName = childName(child);

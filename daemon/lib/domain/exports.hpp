@@ -96,6 +96,7 @@ class ExportService {
                    const std::vector<std::string>& childIds);
   void progress(const std::string& exportId, const std::string& step, int64_t done, int64_t total);
   bool stopped(const std::string& exportId);
+  void stoppedBy(const storage::ExportRecord& record, const std::string& reason);
   void finish(storage::ExportRecord record, const std::string& state, const std::string& code, const std::string& message);
   void checkSpace(int64_t needed);
 
