@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSetUpStack, tusUpload, mediaReady, waitFor, repoRoot, MANAGER_PASSWORD } from './harness.mjs';
+import { startSetUpStack, twoFamilies, tusUpload, mediaReady, waitFor, repoRoot, MANAGER_PASSWORD } from './harness.mjs';
 
 let stack, manager, kate, parentA, parentB, ids, work;
 
@@ -72,27 +72,9 @@ before(async () => {
   ({ stack, manager } = await startSetUpStack());
   work = fs.mkdtempSync(path.join(stack.root, 'exports-'));
   const ok = (res, what) => { if (res.status >= 300) throw new Error(`${what}: ${res.status} ${res.text}`); return res.json; };
-  kate = (await stack.addUser(manager, 'kate', 'staff', 'green apple orchard')).client;
-  const a = await stack.addUser(manager, 'parent.a', 'parent', 'blue whale singing');
-  const b = await stack.addUser(manager, 'parent.b', 'parent', 'red kite flying');
-  parentA = a.client;
-  parentB = b.client;
-  const room = ok(await manager.post('/api/v1/rooms', { name: 'Nursery', release_mode: 'live' }), 'room').room;
-  const child = async (first, last) => ok(await manager.post('/api/v1/children', {
-    first_name: first, last_name: last, date_of_birth: '2022-01-10', room_id: room.id, started_on: '2025-09-01' }), first).child;
-  const childA = await child('Ava', 'Ahmed');
-  const childB = await child('Ben', 'Brown');
-  ok(await manager.request('PUT', `/api/v1/children/${childA.id}/carers/${a.id}`), 'link A');
-  ok(await manager.request('PUT', `/api/v1/children/${childB.id}/carers/${b.id}`), 'link B');
-  for (const c of [childA, childB]) {
-    ok(await manager.request('PUT', `/api/v1/children/${c.id}/consent`, { body: { own_journal_photos: true, other_journals: true, online_journal_opt_out: false } }), 'consent');
-  }
-  for (const p of [parentA, parentB]) {
-    ok(await p.post('/api/v1/agreement/accept', { version: (await p.get('/api/v1/agreement')).json.version }), 'accept');
-  }
+  ({ kate, parentA, parentB, ids } = await twoFamilies(stack, manager));
   // Keep unredacted originals: Ava's family still gets the group photo whole; Ben's only redacted.
   ok(await manager.patch('/api/v1/settings', { keep_unredacted_originals: true }), 'settings');
-  ids = { room: room.id, A: childA.id, B: childB.id };
   const upload = async (bytes) => { const id = await tusUpload(kate, bytes); assert.equal((await mediaReady(kate, id)).state, 'ready'); return id; };
   ids.group = await upload(photo('group.jpg', 'red'));
   ids.onlyA = await upload(photo('ava.jpg', 'green'));

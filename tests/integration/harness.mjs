@@ -239,6 +239,30 @@ export async function startSetUpStack(options) {
 
 export const MANAGER_PASSWORD = 'Correct horse battery 9';
 
+// Two families in one live room: Ava Ahmed (parent.a) and Ben Brown (parent.b), both with
+// consent to everything and the agreement accepted, and Kate (staff, on the tablet).
+export async function twoFamilies(stack, manager) {
+  const ok = (res, what) => { if (res.status >= 300) throw new Error(`${what}: ${res.status} ${res.text}`); return res.json; };
+  const kate = (await stack.addUser(manager, 'kate', 'staff', 'green apple orchard')).client;
+  const a = await stack.addUser(manager, 'parent.a', 'parent', 'blue whale singing');
+  const b = await stack.addUser(manager, 'parent.b', 'parent', 'red kite flying');
+  const room = ok(await manager.post('/api/v1/rooms', { name: 'Nursery', release_mode: 'live' }), 'room').room;
+  const child = async (first, last) => ok(await manager.post('/api/v1/children', {
+    first_name: first, last_name: last, date_of_birth: '2022-01-10', room_id: room.id, started_on: '2025-09-01' }), first).child;
+  const childA = await child('Ava', 'Ahmed');
+  const childB = await child('Ben', 'Brown');
+  ok(await manager.request('PUT', `/api/v1/children/${childA.id}/carers/${a.id}`), 'link A');
+  ok(await manager.request('PUT', `/api/v1/children/${childB.id}/carers/${b.id}`), 'link B');
+  for (const c of [childA, childB]) {
+    ok(await manager.request('PUT', `/api/v1/children/${c.id}/consent`,
+      { body: { own_journal_photos: true, other_journals: true, online_journal_opt_out: false } }), 'consent');
+  }
+  for (const p of [a.client, b.client]) {
+    ok(await p.post('/api/v1/agreement/accept', { version: (await p.get('/api/v1/agreement')).json.version }), 'accept');
+  }
+  return { kate, parentA: a.client, parentB: b.client, ids: { room: room.id, A: childA.id, B: childB.id } };
+}
+
 // Keeps `connections` keep-alive HTTPS connections busy with GETs — `targets` are [client,
 // path] pairs taken in turn — from `settleMs` before `action` runs until `settleMs` after it
 // returns. Gives every request's send time and status, and when `action` returned.

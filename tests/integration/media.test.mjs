@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startSetUpStack, tusUpload, mediaReady, daemonBinary } from './harness.mjs';
+import { startSetUpStack, twoFamilies, tusUpload, mediaReady, daemonBinary } from './harness.mjs';
 
 let stack, manager, kate, parentA, parentB, ids = {}, fixtures;
 
@@ -95,26 +95,7 @@ function makeFixtures(dir) {
 
 before(async () => {
   ({ stack, manager } = await startSetUpStack());
-  const ok = (res, what) => { if (res.status >= 300) throw new Error(`${what}: ${res.status} ${res.text}`); return res.json; };
-  kate = (await stack.addUser(manager, 'kate', 'staff', 'green apple orchard')).client;
-  const a = await stack.addUser(manager, 'parent.a', 'parent', 'blue whale singing');
-  const b = await stack.addUser(manager, 'parent.b', 'parent', 'red kite flying');
-  parentA = a.client;
-  parentB = b.client;
-  const room = ok(await manager.post('/api/v1/rooms', { name: 'Nursery', release_mode: 'live' }), 'room').room;
-  const child = async (first, last) => ok(await manager.post('/api/v1/children', {
-    first_name: first, last_name: last, date_of_birth: '2022-01-10', room_id: room.id, started_on: '2025-09-01' }), first).child;
-  const childA = await child('Ava', 'Ahmed');
-  const childB = await child('Ben', 'Brown');
-  ok(await manager.request('PUT', `/api/v1/children/${childA.id}/carers/${a.id}`), 'link A');
-  ok(await manager.request('PUT', `/api/v1/children/${childB.id}/carers/${b.id}`), 'link B');
-  for (const c of [childA, childB]) {
-    ok(await manager.request('PUT', `/api/v1/children/${c.id}/consent`, { body: { own_journal_photos: true, other_journals: true, online_journal_opt_out: false } }), 'consent');
-  }
-  for (const p of [parentA, parentB]) {
-    ok(await p.post('/api/v1/agreement/accept', { version: (await p.get('/api/v1/agreement')).json.version }), 'accept');
-  }
-  ids = { room: room.id, A: childA.id, B: childB.id };
+  ({ kate, parentA, parentB, ids } = await twoFamilies(stack, manager));
   fixtures = makeFixtures(fs.mkdtempSync(path.join(stack.root, 'fixtures-')));
 });
 after(async () => { await stack?.stop(); });
