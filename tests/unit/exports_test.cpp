@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "domain/calendar.hpp"
+#include "domain/curriculum.hpp"
+#include "media/sniff.hpp"
 #include "domain/errors.hpp"
 #include "journal_setting.hpp"
 #include "storage/zip_archive.hpp"
@@ -158,6 +160,17 @@ TEST_CASE("exports: the year-end reminder, from its date until the family has do
   t.s.exports.download(t.parentB, e.record.id, false);
   CHECK_FALSE(t.s.exports.reminder(t.parentB).due);
   CHECK(t.s.exports.reminder(t.parentA).due);  // another family has not
+}
+
+TEST_CASE("exports: file extensions by type, curriculum aspects in words") {
+  CHECK(media::extensionForMime("image/jpeg") == "jpg");
+  CHECK(media::extensionForMime("video/quicktime") == "mov");
+  CHECK(media::extensionForMime("application/pdf") == "pdf");
+  CHECK(media::extensionForMime("text/html") == "bin");
+  const auto& eyfs = domain::framework("eyfs");
+  CHECK(eyfs.aspectInWords("eyfs.m.n") == "Mathematics: Number");
+  CHECK_FALSE(eyfs.aspectInWords("eyfs.m"));  // an area, not an aspect
+  CHECK_FALSE(eyfs.aspectInWords("nope"));
 }
 
 TEST_CASE("calendar: a day of the year, and its last occurrence") {

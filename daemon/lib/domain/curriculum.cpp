@@ -30,4 +30,12 @@ const Framework& framework(const std::string& id) {
   return all.at(id);
 }
 
+std::optional<std::string> Framework::aspectInWords(const std::string& aspectId) const {
+  const auto aspect = names.find(aspectId);
+  const auto area = areaOfAspect.find(aspectId);
+  if (aspect == names.end() || area == areaOfAspect.end()) return std::nullopt;
+  const auto areaName = names.find(area->second);
+  return areaName == names.end() ? aspect->second : areaName->second + ": " + aspect->second;
+}
+
 }  // namespace nestbox::domain

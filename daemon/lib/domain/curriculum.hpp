@@ -5,6 +5,7 @@
 // aspect ids of the current one.
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/json_input.hpp"
@@ -19,6 +20,8 @@ struct Framework {
 
   bool hasAspect(const std::string& aspectId) const { return areaOfAspect.contains(aspectId); }
   bool hasArea(const std::string& areaId) const { return names.contains(areaId) && !hasAspect(areaId); }
+  // An aspect in words with its area ("Mathematics: Number"); nothing for an unknown id.
+  std::optional<std::string> aspectInWords(const std::string& aspectId) const;
 };
 
 // Throws std::out_of_range for an unknown framework id.

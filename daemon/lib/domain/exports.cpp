@@ -33,16 +33,6 @@ std::string safeName(const std::string& text) {
   return out.empty() ? "child" : out;
 }
 
-std::string extensionOf(const std::string& mime) {
-  if (mime == "image/jpeg") return ".jpg";
-  if (mime == "image/png") return ".png";
-  if (mime == "video/mp4") return ".mp4";
-  if (mime == "video/quicktime") return ".mov";
-  if (mime == "video/webm") return ".webm";
-  if (mime == "application/pdf") return ".pdf";
-  return ".bin";
-}
-
 int64_t sizeOf(const std::string& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
@@ -141,7 +131,7 @@ ExportView ExportService::start(const Principal& p, const std::string& scope, co
   }
   const Principal who = p;
   workers_.post([this, id = r.id, who] { run(id, who); });
-  return viewOf(*store_.exportById(r.id));
+  return viewOf(r);
 }
 
 ExportView ExportService::viewOf(const storage::ExportRecord& record) {
@@ -380,169 +370,30 @@ void ExportService::run(const std::string& exportId, const Principal& p) {
   }
 }
 
+// Stops the job (Stopped) when its requester, a lockdown or the box's stop asked.
+void ExportService::check(Job& job) {
+  if (!stopped(job.record.id)) return;
+  std::lock_guard lock(mutex_);
+  throw Stopped{live_[job.record.id].stopReason};
+}
+
 void ExportService::make(Job& job) {
-  const auto& p = job.who;
-  const auto setting = settings_.current();
-  const auto& fw = framework(setting ? setting->framework : "eyfs");
-  const auto calendar = settings_.calendar();
-  const int64_t now = ctx_.clock.now();
-  const auto check = [&] {
-    if (stopped(job.record.id)) {
-      std::lock_guard lock(mutex_);
-      throw Stopped{live_[job.record.id].stopReason};
-    }
-  };
-  int64_t sourceBytes = 0;
   std::set<std::string> folders;
   for (const auto& childId : job.record.childIds) {
-    check();
-    const auto child = children_.child(p, childId);  // still theirs: else not found, and it fails
+    check(job);
+    const auto child = children_.child(job.who, childId);  // still theirs: else not found, and it fails
     // Two leavers with the same name get folders of their own.
     std::string folder = safeName(childName(child) + " journal");
-    for (int n = 2; !folders.insert(folder).second; ++n) folder = safeName(childName(child) + " journal (" + std::to_string(n) + ")");
-    ExportedJournal page;
-    page.settingName = setting ? setting->name : "";
-    page.childName = childName(child);
-    page.timeZone = calendar.zone();
-    page.madeAt = now;
-    media::JournalDocument document;
-    document.title = childName(child) + " — learning journal";
-    document.subtitle = page.settingName + "\nMade on " + dateInWords(calendar.dateOf(now));
-
-    // The entries, newest first, page by page, as this person sees them.
-    std::vector<EntryView> views;
-    if (p.role == Role::parent) {
-      storage::ParentFeedQuery q;
-      q.childId = childId;
-      q.now = now;
-      q.limit = kPage;
-      for (;;) {
-        check();
-        const auto feed = journal_.feed(p, q);
-        for (const auto& v : feed->views) views.push_back(v);
-        if (static_cast<int>(feed->views.size()) < kPage) break;
-        q.before = storage::EntryCursor{*feed->views.back().entry.journalAt, feed->views.back().entry.id};
-        progress(job.record.id, "gathering", static_cast<int64_t>(views.size()), 0);
-      }
-    } else {
-      storage::EntryQuery q;
-      q.childId = childId;
-      q.status = "journal";
-      q.limit = kPage;
-      for (;;) {
-        check();
-        const auto list = journal_.list(p, q);
-        views.insert(views.end(), list.begin(), list.end());
-        if (static_cast<int>(list.size()) < kPage) break;
-        q.before = storage::EntryCursor{list.back().entry.createdAt, list.back().entry.id};
-        progress(job.record.id, "gathering", static_cast<int64_t>(views.size()), 0);
-      }
+    for (int n = 2; !folders.insert(folder).second; ++n) {
+      folder = safeName(childName(child) + " journal (" + std::to_string(n) + ")");
     }
-
-    // A journal reads by the day things happened: newest first by the day observed (the
-    // gathering order, by journal time, is kept within a day).
-    std::stable_sort(views.begin(), views.end(),
-                     [](const EntryView& a, const EntryView& b) { return a.entry.observedOn > b.entry.observedOn; });
-
-    std::map<std::string, std::string> names;  // author id -> name, for comments
-    const auto authorName = [&](const std::string& userId) {
-      if (const auto it = names.find(userId); it != names.end()) return it->second;
-      const auto user = ctx_.store.userById(userId);
-      return names[userId] = user ? user->displayName : std::string("Someone");
-    };
-    for (const auto& v : views) {
-      check();
-      const auto& e = v.entry;
-      ExportedEntry out;
-      out.date = e.observedOn;
-      out.kind = e.kind;
-      out.title = e.title;
-      out.body = e.body;
-      out.nextSteps = e.nextSteps;
-      out.author = v.authorName;
-      for (const auto& aspect : e.aspectIds) {
-        const auto area = fw.areaOfAspect.find(aspect);
-        const auto name = fw.names.find(aspect);
-        if (name == fw.names.end()) continue;
-        out.areas.push_back(area != fw.areaOfAspect.end() && fw.names.contains(area->second)
-                                ? fw.names.at(area->second) + ": " + name->second
-                                : name->second);
-      }
-      media::JournalDocument::Entry printed;
-      printed.heading = dateInWords(e.observedOn) + " · " + kindInWords(e.kind);
-      printed.title = e.title;
-      printed.body = e.body;
-      printed.nextSteps = e.nextSteps;
-      printed.byline = v.authorName.empty() ? "" : "Recorded by " + v.authorName;
-      for (std::size_t i = 0; i < out.areas.size(); ++i) printed.areas += (i ? "; " : "") + out.areas[i];
-      for (const auto& m : e.media) {
-        // The copy this person may have, by the same rule as the screens; none: left out.
-        ServedMedia original;
-        try {
-          original = media_.locate(p, m.id, MediaVariant::original);
-        } catch (const DomainError&) {
-          continue;
-        }
-        const std::string file = "media/" + e.observedOn + "-" + m.id.substr(0, 12) + extensionOf(original.mime);
-        out.media.push_back({file, original.mime});
-        if (job.mediaInZip.insert(folder + "/" + file).second) {
-          const std::string source = files_.root() + "/" + original.relativePath;
-          sourceBytes += sizeOf(source);
-          job.members.push_back({folder + "/" + file, source, {}, false, e.createdAt});
-        }
-        if (original.mime.rfind("image/", 0) == 0 || original.mime.rfind("video/", 0) == 0) {
-          try {
-            const auto display = media_.locate(p, m.id, MediaVariant::display);
-            printed.images.push_back(files_.root() + "/" + display.relativePath);
-          } catch (const DomainError&) {
-          }
-        }
-      }
-      // The thread of this child on this entry, when the entry reaches the child.
-      try {
-        for (const auto& c : journal_.thread(p, e.id, childId)) {
-          if (c.hiddenAt) continue;
-          out.comments.push_back({authorName(c.authorId), c.body, c.createdAt});
-          printed.comments.push_back(authorName(c.authorId) + ": " + c.body);
-        }
-      } catch (const DomainError&) {
-      }
-      if (document.sections.empty() || document.sections.back().heading != monthInWords(e.observedOn)) {
-        document.sections.push_back({monthInWords(e.observedOn), {}});
-      }
-      document.sections.back().entries.push_back(std::move(printed));
-      page.entries.push_back(std::move(out));
-      ++job.entries;
-      progress(job.record.id, "gathering", job.entries, 0);
-    }
-    if (page.entries.empty()) {
-      document.sections.push_back({"No entries yet", {}});
-    }
-
-    // The printable journal, drawn in the media process.
-    check();
-    progress(job.record.id, "pdf", 0, 0);
-    int64_t printedBytes = 0;
-    for (const auto& s : document.sections) {
-      for (const auto& e : s.entries) {
-        for (const auto& image : e.images) printedBytes += sizeOf(image);
-      }
-    }
-    checkSpace(printedBytes + (1 << 20));
-    const std::string pdf = files_.tempPath("export-" + job.record.id + ".pdf");
-    // Stored: a PDF of photos is JPEG streams that deflate would only slow down.
-    job.members.push_back({folder + "/journal.pdf", pdf, {}, false, now});
-    processor_.renderJournalPdf(document, pdf);
-    job.members.push_back({folder + "/index.html", {}, renderExportPage(page), true, now});
+    addChild(job, child, folder);
   }
 
-  // The zip: everything stored as it is but the text.
-  check();
-  int64_t needed = sourceBytes;
-  for (const auto& m : job.members) needed += m.sourcePath.empty() ? static_cast<int64_t>(m.content.size()) : 0;
-  for (const auto& m : job.members) {
-    if (m.compress && !m.sourcePath.empty()) needed += sizeOf(m.sourcePath);
-  }
+  // The zip: everything stored as it is but the page.
+  check(job);
+  int64_t needed = 0;
+  for (const auto& m : job.members) needed += m.sourcePath.empty() ? static_cast<int64_t>(m.content.size()) : sizeOf(m.sourcePath);
   checkSpace(needed);
   const auto total = static_cast<int64_t>(job.members.size());
   progress(job.record.id, "zip", 0, total);
@@ -555,6 +406,133 @@ void ExportService::make(Job& job) {
   job.record.total = total;
   job.record.step = "";
   finish(job.record, "ready", "", "");
+}
+
+std::vector<EntryView> ExportService::entriesOf(Job& job, const std::string& childId, int64_t now) {
+  std::vector<EntryView> views;
+  if (job.who.role == Role::parent) {
+    storage::ParentFeedQuery q;
+    q.childId = childId;
+    q.now = now;
+    q.limit = kPage;
+    for (;;) {
+      check(job);
+      const auto feed = journal_.feed(job.who, q);
+      views.insert(views.end(), feed->views.begin(), feed->views.end());
+      if (static_cast<int>(feed->views.size()) < kPage) break;
+      q.before = storage::EntryCursor{*feed->views.back().entry.journalAt, feed->views.back().entry.id};
+      progress(job.record.id, "gathering", job.entries + static_cast<int64_t>(views.size()), 0);
+    }
+  } else {
+    storage::EntryQuery q;
+    q.childId = childId;
+    q.status = "journal";
+    q.limit = kPage;
+    for (;;) {
+      check(job);
+      const auto list = journal_.list(job.who, q);
+      views.insert(views.end(), list.begin(), list.end());
+      if (static_cast<int>(list.size()) < kPage) break;
+      q.before = storage::EntryCursor{list.back().entry.createdAt, list.back().entry.id};
+      progress(job.record.id, "gathering", job.entries + static_cast<int64_t>(views.size()), 0);
+    }
+  }
+  // A journal reads by the day things happened: newest first by the day observed (the
+  // gathering order, by journal time, is kept within a day).
+  std::stable_sort(views.begin(), views.end(),
+                   [](const EntryView& a, const EntryView& b) { return a.entry.observedOn > b.entry.observedOn; });
+  return views;
+}
+
+void ExportService::addChild(Job& job, const storage::ChildRecord& child, const std::string& folder) {
+  const auto& p = job.who;
+  const auto setting = settings_.current();
+  const auto& fw = framework(setting ? setting->framework : "eyfs");
+  const auto calendar = settings_.calendar();
+  const int64_t now = ctx_.clock.now();
+  ExportedJournal page;
+  page.settingName = setting ? setting->name : "";
+  page.childName = childName(child);
+  page.timeZone = calendar.zone();
+  page.madeAt = now;
+  media::JournalDocument document;
+  document.title = childName(child) + " — learning journal";
+  document.subtitle = page.settingName + "\nMade on " + dateInWords(calendar.dateOf(now));
+
+  std::map<std::string, std::string> names;  // author id -> name, for comments
+  const auto authorName = [&](const std::string& userId) {
+    if (const auto it = names.find(userId); it != names.end()) return it->second;
+    const auto user = ctx_.store.userById(userId);
+    return names[userId] = user ? user->displayName : std::string("Someone");
+  };
+  for (const auto& v : entriesOf(job, child.id, now)) {
+    check(job);
+    const auto& e = v.entry;
+    ExportedEntry out{e.observedOn, e.kind, e.title, e.body, e.nextSteps, v.authorName, {}, {}, {}};
+    for (const auto& aspect : e.aspectIds) {
+      if (auto words = fw.aspectInWords(aspect)) out.areas.push_back(std::move(*words));
+    }
+    media::JournalDocument::Entry printed;
+    printed.heading = dateInWords(e.observedOn) + " · " + kindInWords(e.kind);
+    printed.title = e.title;
+    printed.body = e.body;
+    printed.nextSteps = e.nextSteps;
+    printed.byline = v.authorName.empty() ? "" : "Recorded by " + v.authorName;
+    for (std::size_t i = 0; i < out.areas.size(); ++i) printed.areas += (i ? "; " : "") + out.areas[i];
+    for (const auto& m : e.media) {
+      // The copy this person may have, by the same rule as the screens; none: left out.
+      ServedMedia original;
+      try {
+        original = media_.locate(p, m.id, MediaVariant::original);
+      } catch (const DomainError&) {
+        continue;
+      }
+      const std::string file = "media/" + e.observedOn + "-" + m.id.substr(0, 12) + "." + media::extensionForMime(original.mime);
+      out.media.push_back({file, original.mime});
+      if (job.mediaInZip.insert(folder + "/" + file).second) {
+        job.members.push_back({folder + "/" + file, files_.root() + "/" + original.relativePath, {}, false, e.createdAt});
+      }
+      if (original.mime.rfind("image/", 0) == 0 || original.mime.rfind("video/", 0) == 0) {
+        try {
+          printed.images.push_back(files_.root() + "/" + media_.locate(p, m.id, MediaVariant::display).relativePath);
+        } catch (const DomainError&) {
+        }
+      }
+    }
+    // The thread of this child on this entry, when the entry reaches the child.
+    try {
+      for (const auto& c : journal_.thread(p, e.id, child.id)) {
+        if (c.hiddenAt) continue;
+        out.comments.push_back({authorName(c.authorId), c.body, c.createdAt});
+        printed.comments.push_back(authorName(c.authorId) + ": " + c.body);
+      }
+    } catch (const DomainError&) {
+    }
+    if (document.sections.empty() || document.sections.back().heading != monthInWords(e.observedOn)) {
+      document.sections.push_back({monthInWords(e.observedOn), {}});
+    }
+    document.sections.back().entries.push_back(std::move(printed));
+    page.entries.push_back(std::move(out));
+    ++job.entries;
+    progress(job.record.id, "gathering", job.entries, 0);
+  }
+  if (page.entries.empty()) document.sections.push_back({"No entries yet", {}});
+
+  // The printable journal, drawn in the media process.
+  check(job);
+  progress(job.record.id, "pdf", 0, 0);
+  int64_t printedBytes = 0;
+  for (const auto& s : document.sections) {
+    for (const auto& e : s.entries) {
+      for (const auto& image : e.images) printedBytes += sizeOf(image);
+    }
+  }
+  checkSpace(printedBytes + (1 << 20));
+  const std::string pdf = files_.tempPath("export-" + job.record.id + ".pdf");
+  // Stored: a PDF of photos is JPEG streams that deflate would only slow down.
+  job.members.push_back({folder + "/journal.pdf", pdf, {}, false, now});
+  processor_.renderJournalPdf(document, pdf);
+  job.members.push_back({folder + "/index.html", {}, renderExportPage(page), true, now});
 }
 
 }  // namespace nestbox::domain

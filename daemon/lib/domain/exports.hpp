@@ -13,7 +13,6 @@
 // running (and the API refuses downloads during one). Every export is audited: asked for,
 // ready (size), failed, cancelled, downloaded (who, which children, size), removed.
 
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -90,6 +89,10 @@ class ExportService {
   struct Job;
   void run(const std::string& exportId, const Principal& p);
   void make(Job& job);
+  // One child's folder: its entries as the requester sees them, the PDF and the page.
+  void addChild(Job& job, const storage::ChildRecord& child, const std::string& folder);
+  std::vector<EntryView> entriesOf(Job& job, const std::string& childId, int64_t now);
+  void check(Job& job);
   ExportView viewOf(const storage::ExportRecord& record);
   storage::ExportRecord requireOwn(const Principal& p, const std::string& exportId);
   ExportView start(const Principal& p, const std::string& scope, const std::optional<std::string>& roomId,

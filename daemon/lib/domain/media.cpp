@@ -474,8 +474,7 @@ ServedMedia MediaService::locate(const Principal& p, const std::string& mediaId,
   }
   const std::string sha = copy == MediaCopy::original ? m->sha256.value_or("") : m->redactedSha256.value_or("");
   if (sha.empty()) throw mediaNotFound();
-  const std::string ext = m->mime == "image/png" ? "png" : m->mime == "video/webm" ? "webm"
-                          : m->mime == "video/mp4" ? "mp4" : m->mime == "application/pdf" ? "pdf" : "jpg";
+  const std::string ext = media::extensionForMime(m->mime);
   if (variant == MediaVariant::original) {
     return {files_.objectRelative(sha), m->mime, "nestbox-" + m->id.substr(0, 8) + "." + ext};
   }

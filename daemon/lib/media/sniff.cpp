@@ -71,4 +71,14 @@ std::optional<Sniffed> sniff(std::string_view head) {
   return std::nullopt;
 }
 
+std::string extensionForMime(std::string_view mime) {
+  if (mime == "image/jpeg") return "jpg";
+  if (mime == "image/png") return "png";
+  if (mime == "video/mp4") return "mp4";
+  if (mime == "video/quicktime") return "mov";
+  if (mime == "video/webm") return "webm";
+  if (mime == "application/pdf") return "pdf";
+  return "bin";
+}
+
 }  // namespace nestbox::media

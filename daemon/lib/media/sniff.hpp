@@ -24,4 +24,8 @@ constexpr std::size_t kSniffBytes = 4096;
 // The format of a file starting with `head`, or nullopt when it is none of the accepted ones.
 std::optional<Sniffed> sniff(std::string_view head);
 
+// The file extension (without the dot) for a stored item's type: "jpg", "png", "mp4", "mov",
+// "webm", "pdf"; "bin" for anything else.
+std::string extensionForMime(std::string_view mime);
+
 }  // namespace nestbox::media
