@@ -17,6 +17,7 @@
 #include "domain/backups.hpp"
 #include "domain/box_clock.hpp"
 #include "domain/capture_station.hpp"
+#include "domain/erasure.hpp"
 #include "domain/jobs.hpp"
 #include "domain/exports.hpp"
 #include "domain/lockdown.hpp"
@@ -242,8 +243,20 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
                                   *exportWorkers, dataDisk);
     exports.recover();
     lockdown.onEngaged([&exports] { exports.stopAll("lockdown"); });
+    // Data has an end (issue 21): leavers archived and erased on the setting's clock; the
+    // erasure ledger, kept in the database and in a file a restore carries over, erases again
+    // whatever a restored backup brought back.
+    domain::ErasureLedger erasureLedger(*store, random, config.dataDir + "/erasure-ledger");
+    domain::ErasureService erasure(ctx, *store, *store, children, settings, mediaFiles, erasureLedger,
+                                   {config.dataDir + "/backup-staging/nestbox.db"});
+    erasure.beforeErasing([&exports] { exports.stopAll("erasure"); });
+    try {
+      erasure.reapplyLedger();
+    } catch (const std::exception& e) {
+      logEvent(Event::ErasureLedgerProblem, {{"error", e.what()}});
+    }
     http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                   invitations, home, boxClock, camera, backupService, exports,
+                   invitations, home, boxClock, camera, backupService, exports, erasure,
                    config.effectiveSetupCodeFile(),
                    system::readFile(tlsDir + "/ca.crt"), tls.caFingerprint, tlsDir});
     http::HttpServer server(config, api);
@@ -312,6 +325,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::JobRunner jobs(ctx);
     domain::addHousekeepingJobs(jobs, ctx);
     jobs.add("exports_expire", 3600, [&exports] { return exports.expire(); });
+    jobs.add("leavers", 3600, [&erasure] { return erasure.runLeavers(); });
     auto certificateChecked = std::chrono::steady_clock::now();
     const int sig = waitForStopSignal(notifier, [&] {
       presence.tick();
@@ -502,6 +516,12 @@ int runRestoredCommand(const Config& config, const std::string& snapshot) {
     offline.audit.record(Event::BackupRestored, {{}, "console", "local", std::nullopt}, std::nullopt,
                          {{"snapshot", snapshot}, {"sessions_ended", ended}});
     std::printf("Every session has ended: everyone signs in again.\n");
+    // What was erased since the snapshot was taken is erased again (the ledger came over).
+    domain::ErasureLedger ledger(offline.store, offline.random, config.dataDir + "/erasure-ledger");
+    domain::ErasureService erasure(offline.ctx, offline.store, offline.store, offline.children, offline.settings,
+                                   offline.mediaFiles, ledger, {});
+    const int again = erasure.reapplyLedger();
+    if (again > 0) std::printf("%d erased children or accounts the backup still held were erased again.\n", again);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nestboxd --restored: %s\n", e.what());

@@ -76,9 +76,14 @@ struct Stack {
     static int count = 0;
     return count;
   }
+  // A store on a file (a path) for tests that look at the file itself; in memory otherwise.
+  explicit Stack(std::string databasePath = ":memory:", std::string erasureLedgerFile = "")
+      : databasePath(std::move(databasePath)), ledgerFile(std::move(erasureLedgerFile)) {}
+  std::string databasePath;
+  std::string ledgerFile;
   system::FakeClock clock;
   system::SeededRandom random{42};
-  storage::SqliteStore store{":memory:"};
+  storage::SqliteStore store{databasePath};
   security::PasswordHasher hasher{{1, 8 * 1024}};
   domain::AuditLog audit{store, clock};
   domain::Throttle throttle{store};
@@ -118,8 +123,10 @@ struct Stack {
   QueuedExecutor exportWorkers;
   domain::ExportService exports{ctx, store, settings, children, journal, media, lockdown, mediaFiles, processor,
                                 exportWorkers, disk};
+  domain::ErasureLedger erasureLedger{store, random, ledgerFile};
+  domain::ErasureService erasure{ctx, store, store, children, settings, mediaFiles, erasureLedger, {}};
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                 invitations, home, boxClock, station, backupService, exports, codeFile, "PEM",
+                 invitations, home, boxClock, station, backupService, exports, erasure, codeFile, "PEM",
                  "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
   domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};

@@ -142,6 +142,16 @@ enum class Severity { debug, info, warning, error };
   X(ExportCancelled, "NBX_EXPORT_CANCELLED", info, true, "a journal export stopped: by its requester, or by a lockdown") \
   X(ExportDownloaded, "NBX_EXPORT_DOWNLOADED", info, true, "a journal export downloaded (who, which children, size)") \
   X(ExportRemoved, "NBX_EXPORT_REMOVED", info, true, "a journal export's file removed: expired after 7 days, or by its requester") \
+  X(ConsentOptedOut, "NBX_CONSENT_OPTED_OUT", info, true, "a family opted their child out of the online journal") \
+  X(ChildArchived, "NBX_CHILD_ARCHIVED", info, true, "a leaver's journal archived: the family's reading window ended") \
+  X(ChildRestored, "NBX_CHILD_RESTORED", info, true, "a leaver's journal restored by a manager: a current child again") \
+  X(ChildErased, "NBX_CHILD_ERASED", warning, true, "a child's data erased (counts only; names no one)") \
+  X(ErasureRefused, "NBX_ERASURE_REFUSED", warning, true, "an erasure refused: wrong password or PIN, or a wrong confirmation") \
+  X(ErasureRequested, "NBX_ERASURE_REQUESTED", info, true, "a family asked for their child's data to be erased") \
+  X(ErasureRequestWithdrawn, "NBX_ERASURE_REQUEST_WITHDRAWN", info, true, "a family withdrew their erasure request") \
+  X(ErasureReviewed, "NBX_ERASURE_REVIEWED", info, true, "a manager reviewed an entry that may have named an erased child") \
+  X(ErasureReapplied, "NBX_ERASURE_REAPPLIED", warning, true, "the erasure ledger erased again what a restored backup brought back") \
+  X(ErasureLedgerProblem, "NBX_ERASURE_LEDGER_PROBLEM", error, false, "the erasure ledger file could not be read or written") \
   X(BackupCheckFailed, "NBX_BACKUP_CHECK_FAILED", error, true, "backups verification (check or test restore) found damage") \
   X(BackupSetUp, "NBX_BACKUP_SET_UP", warning, true, "backups set up: a new recovery key confirmed by a manager and handed to the box's backup service") \
   X(BackupTargetChanged, "NBX_BACKUP_TARGET_CHANGED", info, true, "backup target changed by a manager (same recovery key)") \

@@ -24,10 +24,13 @@ bool isRoomWide(const storage::EntryRecord& e) { return e.kind == "room_post" ||
 constexpr const char* kReleasedForReceiver =
     "(r.release_mode = 'live' OR ea.journal_at <= (SELECT max(p.at) FROM room_release_points p"
     " WHERE p.room_id = ea.room_id AND p.at <= :policy_now))";
-// The family's children who are not opted out of the online journal.
+// The family's children who are not opted out of the online journal, nor archived (left
+// before :policy_read_from, the first leaving date whose family still reads; leaving.hpp).
 constexpr const char* kFamilyChildren =
-    "SELECT cc.child_id FROM child_carers cc LEFT JOIN consents k ON k.child_id = cc.child_id"
-    " WHERE cc.parent_id = :policy_parent AND COALESCE(k.online_journal_opt_out, 0) = 0";
+    "SELECT cc.child_id FROM child_carers cc JOIN children c ON c.id = cc.child_id"
+    " LEFT JOIN consents k ON k.child_id = cc.child_id"
+    " WHERE cc.parent_id = :policy_parent AND COALESCE(k.online_journal_opt_out, 0) = 0"
+    " AND (c.left_on IS NULL OR c.left_on >= :policy_read_from)";
 constexpr const char* kOneChild = " AND cc.child_id = :policy_child";
 
 }  // namespace
@@ -39,9 +42,19 @@ std::set<std::string> AccessPolicy::family(const Principal& p) {
   if (p.childViewOf) {
     family.insert(*p.childViewOf);
   } else if (p.role == Role::parent) {
-    for (const auto& c : journal_.childrenOfParent(p.userId)) family.insert(c.id);
+    for (const auto& c : journal_.childrenOfParent(p.userId)) {
+      if (!isArchived(leavingOf(c))) family.insert(c.id);
+    }
   }
   return family;
+}
+
+std::optional<Leaving> AccessPolicy::leavingOf(const storage::ChildRecord& child) {
+  const auto s = settings_.current();
+  const storage::SettingRecord defaults;
+  const auto& setting = s ? *s : defaults;
+  return domain::leavingOf(child.leftOn, settings_.today(ctx_.clock.now()), setting.leaverReadDays,
+                           setting.leaverArchiveDays);
 }
 
 AccessPolicy::Viewer AccessPolicy::viewer(const Principal& p) {
@@ -70,7 +83,9 @@ storage::SqlFilter AccessPolicy::familyEntries(const Principal& p, const std::op
   f.where = std::string("e.status = 'journal' AND EXISTS (SELECT 1 FROM entry_audience ea JOIN rooms r ON r.id = ea.room_id"
                         " WHERE ea.entry_id = e.id AND ea.journal_at IS NOT NULL AND ea.child_id IN (") +
             kFamilyChildren + (childId ? kOneChild : "") + ") AND " + kReleasedForReceiver + ")";
-  f.params = {{":policy_parent", p.userId}, {":policy_now", now}};
+  const int readDays = settings_.current() ? settings_.current()->leaverReadDays : storage::SettingRecord{}.leaverReadDays;
+  f.params = {{":policy_parent", p.userId}, {":policy_now", now},
+              {":policy_read_from", Calendar::addDays(settings_.today(now), -readDays)}};
   if (childId) f.params.emplace_back(":policy_child", *childId);
   // Lists: one arm per child of the family (the one asked for), opted-out children none.
   int n = 0;
@@ -180,6 +195,7 @@ std::vector<storage::EntryAudienceRecord> AccessPolicy::audienceFor(const storag
     } else {
       storage::ChildQuery q;
       q.roomId = e.roomId;
+      q.presentOn = settings_.today(ctx_.clock.now());
       for (const auto& c : journal_.children(q)) rooms.emplace(c.id, c.roomId);
     }
   }

@@ -7,7 +7,8 @@
 // The rules (PRODUCT.md rules 1, 2, 4, 5 and 9; policies 000–004):
 // - Staff and managers (not in child view) see every child, entry, thread and media item, the
 //   original while it is kept.
-// - A parent sees the children a manager attached to their account, and an entry when it is in
+// - A parent sees the children a manager attached to their account (until a leaver's journal is
+//   archived: leaving.hpp), and an entry when it is in
 //   the journal and one of those children receives it — it is about them, or was posted to the
 //   room they were in when it was posted — that child is not opted out of the online journal,
 //   and it is released for the room the child was in when the entry was made. Also their own
@@ -28,6 +29,7 @@
 
 #include "core/events.hpp"
 #include "domain/context.hpp"
+#include "domain/leaving.hpp"
 #include "domain/media_consent.hpp"
 #include "domain/principal.hpp"
 #include "domain/settings.hpp"
@@ -72,6 +74,9 @@ class AccessPolicy {
   // The children whose journal `p` sees as a family: a parent's own, child view's one child;
   // none for staff (who see everyone's).
   std::set<std::string> family(const Principal& p);
+  // Where a child is in leaving (nothing for a current child), by the setting's today and
+  // windows. Archived children are no family's: they leave family() and the family SQL.
+  std::optional<Leaving> leavingOf(const storage::ChildRecord& child);
 
   bool mayViewChild(const Principal& p, const std::string& childId);
   bool mayViewEntry(const Principal& p, const storage::EntryRecord& entry);

@@ -84,12 +84,22 @@ std::string Calendar::lastOccurrence(const std::string& today, std::pair<int, in
   return date::format("%F", date::sys_days(d));
 }
 
-std::string Calendar::addDays(const std::string& text, int days) {
+namespace {
+date::sys_days parseDay(const std::string& text) {
   date::year_month_day ymd{};
   std::istringstream in(text);
   in >> date::parse("%F", ymd);
   if (in.fail() || !ymd.ok()) throw std::invalid_argument("not a date: " + text);
-  return date::format("%F", date::sys_days(ymd) + date::days(days));
+  return date::sys_days(ymd);
+}
+}  // namespace
+
+std::string Calendar::addDays(const std::string& text, int days) {
+  return date::format("%F", parseDay(text) + date::days(days));
+}
+
+int Calendar::daysBetween(const std::string& from, const std::string& to) {
+  return static_cast<int>((parseDay(to) - parseDay(from)).count());
 }
 
 }  // namespace nestbox::domain

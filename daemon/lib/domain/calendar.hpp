@@ -35,6 +35,8 @@ class Calendar {
   int64_t instantOf(const std::string& date, int minuteOfDay) const;
   // The date `days` after (or before) `date`, both "YYYY-MM-DD".
   static std::string addDays(const std::string& date, int days);
+  // Days from `from` to `to` (negative when `to` is earlier); both "YYYY-MM-DD".
+  static int daysBetween(const std::string& from, const std::string& to);
   // ISO weekday of the local date at `t`: 1 Monday .. 7 Sunday.
   int weekdayOf(int64_t t) const;
 

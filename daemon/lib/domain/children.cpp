@@ -1,5 +1,6 @@
 #include "domain/children.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "domain/errors.hpp"
@@ -156,8 +157,14 @@ void ChildrenService::releaseNow(const Principal& p, const std::string& roomId) 
 }
 
 std::vector<storage::ChildRecord> ChildrenService::children(const Principal& p, const storage::ChildQuery& query) {
-  if (!AccessPolicy::isStaff(p)) return journal_.childrenOfParent(p.userId);  // a family's own (the policy's family)
-  return journal_.children(query);
+  if (!AccessPolicy::isStaff(p)) {  // a family's own (the policy's family: not archived)
+    auto own = journal_.childrenOfParent(p.userId);
+    std::erase_if(own, [&](const storage::ChildRecord& c) { return isArchived(access_.leavingOf(c)); });
+    return own;
+  }
+  auto q = query;
+  if (q.presentOn.empty()) q.presentOn = settings_.today(ctx_.clock.now());
+  return journal_.children(q);
 }
 
 storage::ChildRecord ChildrenService::child(const Principal& p, const std::string& childId) {
@@ -294,6 +301,39 @@ storage::ConsentRecord ChildrenService::recordConsent(const Principal& p, const 
                        {"online_journal_opt_out", record.onlineJournalOptOut}});
   });
   return record;
+}
+
+storage::ConsentRecord ChildrenService::optOut(const Principal& p, const std::string& childId) {
+  if (p.role != Role::parent || p.childViewOf) {
+    throw DomainError(ErrorKind::forbidden, "parents_only", "Only a child's family can opt them out here; managers use the consent register.");
+  }
+  // Their own child, even one already opted out (whom family() no longer lists).
+  if (!isCarer(p.userId, childId)) throw notFound("child");
+  const auto child = requireChild(childId);
+  if (isArchived(leaving(child))) throw notFound("child");
+  auto record = journal_.consent(childId).value_or(storage::ConsentRecord{childId, false, false, false, "", 0, ""});
+  if (record.onlineJournalOptOut) return record;
+  record.onlineJournalOptOut = true;
+  record.recordedBy = p.userId;
+  record.recordedAt = ctx_.clock.now();
+  record.note = "Opted out by the family from their account.";
+  ctx_.store.transaction([&] {
+    journal_.putConsent(record);
+    ctx_.audit.record(Event::ConsentOptedOut, AuditActor::of(p), AuditTarget{"child", childId});
+  });
+  return record;
+}
+
+void ChildrenService::requirePresent(const std::vector<std::string>& childIds, const std::vector<std::string>& already) {
+  for (const auto& id : childIds) {
+    if (std::find(already.begin(), already.end(), id) != already.end()) continue;
+    const auto child = journal_.child(id);
+    if (!child || !hasLeft(leaving(*child))) continue;  // unknown children are the caller's to refuse
+    throw DomainError(ErrorKind::unprocessable, "child_left",
+                      child->firstName + " left on " + *child->leftOn +
+                          ": nothing new is recorded for a child after their leaving date.",
+                      "child_ids");
+  }
 }
 
 std::vector<storage::ConsentRecord> ChildrenService::consentHistory(const Principal& p, const std::string& childId) {

@@ -73,6 +73,10 @@ class ChildrenService {
   // record has consented to nothing.
   storage::ConsentRecord consent(const Principal& p, const std::string& childId);
   storage::ConsentRecord recordConsent(const Principal& p, const std::string& childId, const ConsentChange& change);
+  // A parent opts their own child out of the online journal (policy 000: at any time). It
+  // takes effect at once, as the register's opt-out does; opting back in is the setting's to
+  // record. Already opted out: the record as it is.
+  storage::ConsentRecord optOut(const Principal& parent, const std::string& childId);
   std::vector<storage::ConsentRecord> consentHistory(const Principal& p, const std::string& childId);
 
   Agreement agreement(const Principal& p);
@@ -82,6 +86,11 @@ class ChildrenService {
   void requireAgreement(const Principal& p);
 
   bool isCarer(const std::string& parentId, const std::string& childId);
+  // Where the child is in leaving, by the setting's today and windows (nothing: current).
+  std::optional<Leaving> leaving(const storage::ChildRecord& child) { return access_.leavingOf(child); }
+  // Recording: after a child's leaving date no new entry names them (unprocessable,
+  // child_left). `already` are the children the entry named before (an amendment).
+  void requirePresent(const std::vector<std::string>& childIds, const std::vector<std::string>& already = {});
   void requireStaff(const Principal& p);
   void requireManager(const Principal& p);
   // The record, or not found. No access check: for callers that already made one (an export

@@ -205,6 +205,7 @@ EntryView JournalService::create(const Principal& p, const EntryInput& in) {
   e.createdAt = e.updatedAt = ctx_.clock.now();
   if (e.status == "journal") e.journalAt = e.createdAt;
   validate(e);
+  children_.requirePresent(e.childIds);
   e.audience = access_.audienceFor(e, nullptr);
   e.media = resolveMedia(p, e, in.media);
   ctx_.store.transaction([&] {
@@ -249,6 +250,7 @@ EntryView JournalService::amend(const Principal& p, const std::string& entryId, 
   if (c.childIds) { e.childIds = *c.childIds; changed.push_back("child_ids"); }
   if (c.aspectIds) { e.aspectIds = *c.aspectIds; changed.push_back("aspect_ids"); }
   validate(e);
+  children_.requirePresent(e.childIds, stored.childIds);
   e.audience = access_.audienceFor(e, &stored);  // tags on a room post are checked against it
   if (c.media) {
     e.media = resolveMedia(p, e, *c.media);
@@ -369,6 +371,7 @@ EntryView JournalService::contribute(const Principal& p, const HomeObservation& 
   e.childIds = {o.childId};
   e.createdAt = e.updatedAt = ctx_.clock.now();
   validate(e);
+  children_.requirePresent(e.childIds);
   e.audience = access_.audienceFor(e, nullptr);
   std::vector<MediaAttachment> attachments;
   for (const auto& id : o.mediaIds) attachments.push_back({id, {}});

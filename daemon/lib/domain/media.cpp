@@ -487,7 +487,8 @@ ServedMedia MediaService::locate(const Principal& p, const std::string& mediaId,
 
 storage::MediaRecord MediaService::redact(const Principal& p, const std::string& mediaId,
                                           const std::vector<media::Region>& regions,
-                                          const std::vector<std::string>& obscuredChildIds, bool keepOriginal) {
+                                          const std::vector<std::string>& obscuredChildIds, bool keepOriginal,
+                                          bool obscureErased) {
   children_.requireStaff(p);
   auto m = journal_.media(mediaId);
   if (!m) throw mediaNotFound();
@@ -532,11 +533,14 @@ storage::MediaRecord MediaService::redact(const Principal& p, const std::string&
   for (auto& tag : m->children) {
     tag.obscured = std::find(obscuredChildIds.begin(), obscuredChildIds.end(), tag.childId) != obscuredChildIds.end();
   }
+  // The marker speaks of the redacted copy, which this one replaces.
+  if (!m->erasedChild.empty()) m->erasedChild = obscureErased ? "obscured" : "shown";
   ctx_.store.transaction([&] {
     journal_.updateMedia(*m);
     journal_.setMediaChildren(m->id, m->children);
     ctx_.audit.record(Event::MediaRedacted, AuditActor::of(p), AuditTarget{"media", m->id},
                       {{"regions", regions.size()}, {"obscured", obscuredChildIds.size()},
+                       {"erased_child", m->erasedChild},
                        {"original", keepOriginal ? "kept_for_staff" : "deleted"}});
   });
   // Files go after the rows that named them; a crash in between leaves orphans for check().

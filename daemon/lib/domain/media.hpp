@@ -148,8 +148,11 @@ class MediaService {
   // Staff: writes a copy with `regions` (pixels of the stored original) irreversibly
   // obscured, marks `obscuredChildIds` (children in the item) as hidden in it, and deletes
   // the unredacted original unless `keepOriginal` (then only staff ever see the original).
+  // `obscureErased`: the regions also cover an erased child the item still shows (issue 21),
+  // so other families may have the redacted copy.
   storage::MediaRecord redact(const Principal& p, const std::string& mediaId, const std::vector<media::Region>& regions,
-                              const std::vector<std::string>& obscuredChildIds, bool keepOriginal);
+                              const std::vector<std::string>& obscuredChildIds, bool keepOriginal,
+                              bool obscureErased = false);
 
   // Managers: the data disk's size, free space, reserve and state.
   SpaceReport space(const Principal& p);

@@ -17,12 +17,15 @@ MediaCopy copyForStaff(const storage::MediaRecord& media) {
 MediaCopy copyForFamily(const storage::MediaRecord& media, const std::set<std::string>& family,
                         const ConsentLookup& consentOf) {
   if (media.state == "failed") return MediaCopy::none;
-  if (media.children.empty()) return copyForStaff(media);
+  const bool erased = !media.erasedChild.empty();
+  if (media.children.empty() && !erased) return copyForStaff(media);
   const bool theirs = std::any_of(media.children.begin(), media.children.end(),
                                   [&](const storage::MediaTagRecord& t) { return family.contains(t.childId); });
   if (!theirs) return MediaCopy::none;
-  bool allShown = true;
-  bool hiddenAllObscured = true;
+  // An erased child is shown to no one: like a child without consent, only a copy that
+  // obscures them may go out.
+  bool allShown = !erased;
+  bool hiddenAllObscured = media.erasedChild != "shown";
   for (const auto& tag : media.children) {
     if (mayShowChild(tag.childId, consentOf(tag.childId), family)) continue;
     allShown = false;

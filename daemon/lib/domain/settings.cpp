@@ -114,6 +114,8 @@ storage::SettingRecord SettingsService::update(const Principal& actor, const Set
   }
   apply(c.passwordMaxAgeDays, record->passwordMaxAgeDays, "password_max_age_days", 0, 3650);
   apply(c.invitationDays, record->invitationDays, "invitation_days", 1, 90);
+  apply(c.leaverReadDays, record->leaverReadDays, "leaver_read_days", 7, 365);
+  apply(c.leaverArchiveDays, record->leaverArchiveDays, "leaver_archive_days", 7, 365);
   apply(c.idleMinutesManager, record->idleMinutesManager, "idle_minutes_manager", 1, 240);
   apply(c.idleMinutesStaff, record->idleMinutesStaff, "idle_minutes_staff", 1, 240);
   apply(c.idleMinutesParent, record->idleMinutesParent, "idle_minutes_parent", 1, 1440);

@@ -22,8 +22,10 @@ struct SettingsChange {
   std::optional<std::string> secureSubnets;  // comma- or newline-separated networks
   std::optional<std::string> timeZone;       // an IANA name, e.g. Europe/London
   std::optional<int64_t> storageReserveMiB;  // 0: the default (the larger of 2 GiB and 5 %)
-  std::optional<int> invitationDays;
-  std::optional<std::string> exportReminderOn;  // "MM-DD"; "" turns the reminder off          // how long a family invitation works, 1-90
+  std::optional<int> invitationDays;            // how long a family invitation works, 1-90
+  std::optional<std::string> exportReminderOn;  // "MM-DD"; "" turns the reminder off
+  std::optional<int> leaverReadDays;             // 7-365: a leaver's family reads this long
+  std::optional<int> leaverArchiveDays;          // 7-365: then archived this long, then erased
   std::optional<int> passwordMaxAgeDays;
   std::optional<int> idleMinutesManager, idleMinutesStaff, idleMinutesParent;
   std::optional<int> absoluteHoursManager, absoluteHoursStaff, absoluteHoursParent;

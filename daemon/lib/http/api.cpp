@@ -65,6 +65,8 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
     out["storage_reserve_mib"] = s.storageReserveMiB;
     out["invitation_days"] = s.invitationDays;
     out["export_reminder_on"] = s.exportReminderOn;
+    out["leaver_read_days"] = s.leaverReadDays;
+    out["leaver_archive_days"] = s.leaverArchiveDays;
     out["idle_minutes"] = {{"manager", s.idleMinutesManager}, {"staff", s.idleMinutesStaff}, {"parent", s.idleMinutesParent}};
     out["absolute_hours"] = {
         {"manager", s.absoluteHoursManager}, {"staff", s.absoluteHoursStaff}, {"parent", s.absoluteHoursParent}};
@@ -120,7 +122,8 @@ std::vector<Api::RouteDef> Api::coreRoutes() {
 
 std::vector<Api::RouteDef> Api::routeDefinitions() {
   std::vector<RouteDef> all;
-  for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes(), familyRoutes(), cameraRoutes(), backupRoutes(), exportRoutes()}) {
+  for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes(), familyRoutes(), cameraRoutes(), backupRoutes(), exportRoutes(),
+                    erasureRoutes()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;
@@ -573,6 +576,8 @@ Response Api::updateSettings(Call& call) {
   c.passwordMaxAgeDays = intField("password_max_age_days");
   c.invitationDays = intField("invitation_days");
   c.exportReminderOn = in.optionalString("export_reminder_on", 0, 5);
+  c.leaverReadDays = intField("leaver_read_days");
+  c.leaverArchiveDays = intField("leaver_archive_days");
   c.idleMinutesManager = intField("idle_minutes_manager");
   c.idleMinutesStaff = intField("idle_minutes_staff");
   c.idleMinutesParent = intField("idle_minutes_parent");

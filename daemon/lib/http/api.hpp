@@ -19,6 +19,7 @@
 #include "domain/capture_station.hpp"
 #include "domain/children.hpp"
 #include "domain/devices.hpp"
+#include "domain/erasure.hpp"
 #include "domain/exports.hpp"
 #include "domain/journal.hpp"
 #include "domain/invitations.hpp"
@@ -52,6 +53,7 @@ struct Services {
   domain::CaptureStation& camera;
   domain::BackupService& backups;
   domain::ExportService& exports;
+  domain::ErasureService& erasure;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -158,6 +160,7 @@ class Api {
   static std::vector<RouteDef> cameraRoutes();
   static std::vector<RouteDef> backupRoutes();
   static std::vector<RouteDef> exportRoutes();
+  static std::vector<RouteDef> erasureRoutes();
 
   static std::string sessionCookie(const std::string& token);
   static std::string clearedSessionCookie();
@@ -305,6 +308,17 @@ class Api {
   Response getExport(Call& call);
   Response cancelExport(Call& call);
   Response downloadExport(Call& call);
+  // Leavers, erasure and retention (api_erasure.cpp).
+  Response restoreChild(Call& call);
+  Response eraseChild(Call& call);
+  Response erasureReviews(Call& call);
+  Response erasureReviewed(Call& call);
+  Response erasureRequests(Call& call);
+  Response getErasureRequest(Call& call);
+  Response requestErasure(Call& call);
+  Response withdrawErasureRequest(Call& call);
+  Response optOutChild(Call& call);
+  Response retention(Call& call);
   Response cameraStatus(Call& call);
   Response openCamera(Call& call);
   Response touchCamera(Call& call);

@@ -135,7 +135,10 @@ Response Api::managerSummary(Call& call) {
     release = {{"room_id", c.nextRelease->roomId}, {"room_name", c.nextRelease->roomName},
                {"at", formatTimestamp(c.nextRelease->at)}};
   }
+  const auto [erasureReviews, erasureRequests] = s_.erasure.counts();
   return Response::json(200, {{"summary", {{"entries_awaiting_review", c.entriesAwaitingReview},
+                                           {"erasure_reviews", erasureReviews},
+                                           {"erasure_requests", erasureRequests},
                                            {"contributions_waiting", c.contributionsWaiting},
                                            {"links_waiting", s.linksWaiting},
                                            {"children_without_consent", c.childrenWithoutConsent},

@@ -4,6 +4,7 @@
 
 #include "domain/curriculum.hpp"
 #include "http/api.hpp"
+#include "http/child_json.hpp"
 #include "http/media_json.hpp"
 #include "http/query_params.hpp"
 #include "system/clock.hpp"
@@ -19,24 +20,6 @@ Json optionalJson(const std::optional<std::string>& v) { return v ? Json(*v) : J
 Json roomJson(const storage::RoomRecord& r) {
   return {{"id", r.id}, {"name", r.name}, {"release_mode", r.releaseMode}};
 }
-
-Json childJson(const storage::ChildRecord& c, bool full) {
-  Json out = {{"id", c.id}, {"first_name", c.firstName}, {"last_name", c.lastName}, {"room_id", c.roomId},
-              {"date_of_birth", c.dateOfBirth}, {"left_on", optionalJson(c.leftOn)}};
-  if (full) {
-    out["key_person_id"] = optionalJson(c.keyPersonId);
-    out["started_on"] = c.startedOn;
-  }
-  return out;
-}
-
-Json consentJson(const storage::ConsentRecord& c) {
-  return {{"own_journal_photos", c.ownJournalPhotos}, {"other_journals", c.otherJournals},
-          {"online_journal_opt_out", c.onlineJournalOptOut}, {"note", c.note},
-          {"recorded_by", c.recordedBy.empty() ? Json(nullptr) : Json(c.recordedBy)},
-          {"recorded_at", c.recordedAt ? Json(formatTimestamp(c.recordedAt)) : Json(nullptr)}};
-}
-
 
 // Staff-only fields come from how the domain shaped the view (v.full), never from the role here.
 Json entryJson(const domain::EntryView& v) {
@@ -220,7 +203,7 @@ Response Api::listChildren(Call& call) {
   q.includeLeft = call.request.queryValue("include_left") == "true";
   const bool staff = call.who().role != Role::parent;
   Json list = Json::array();
-  for (const auto& c : s_.children.children(call.who(), q)) list.push_back(childJson(c, staff));
+  for (const auto& c : s_.children.children(call.who(), q)) list.push_back(childJson(c, staff, s_.children.leaving(c)));
   return Response::json(200, {{"children", list}});
 }
 
@@ -236,12 +219,14 @@ Response Api::createChild(Call& call) {
   n.keyPersonId = in.optionalString("key_person_id", 0, 64);
   n.leftOn = in.optionalString("left_on", 0, 10);
   in.finish();
-  return Response::json(201, {{"child", childJson(s_.children.createChild(call.who(), n), true)}});
+  const auto created = s_.children.createChild(call.who(), n);
+  return Response::json(201, {{"child", childJson(created, true, s_.children.leaving(created))}});
 }
 
 Response Api::getChild(Call& call) {
   const bool staff = call.who().role != Role::parent;
-  return Response::json(200, {{"child", childJson(s_.children.child(call.who(), call.params.at("id")), staff)}});
+  const auto child = s_.children.child(call.who(), call.params.at("id"));
+  return Response::json(200, {{"child", childJson(child, staff, s_.children.leaving(child))}});
 }
 
 Response Api::updateChild(Call& call) {
@@ -256,7 +241,8 @@ Response Api::updateChild(Call& call) {
   c.keyPersonId = in.optionalString("key_person_id", 0, 64);
   c.leftOn = in.optionalString("left_on", 0, 10);
   in.finish();
-  return Response::json(200, {{"child", childJson(s_.children.updateChild(call.who(), call.params.at("id"), c), true)}});
+  const auto updated = s_.children.updateChild(call.who(), call.params.at("id"), c);
+  return Response::json(200, {{"child", childJson(updated, true, s_.children.leaving(updated))}});
 }
 
 Response Api::listCarers(Call& call) {

@@ -265,9 +265,10 @@ Response Api::redactMedia(Call& call) {
     regions.push_back(region);
   }
   const auto obscured = in.optionalStringList("obscured_child_ids", 100, 64).value_or(std::vector<std::string>{});
+  const bool obscureErased = in.optionalBool("obscure_erased").value_or(false);
   in.finish();
   const auto m = s_.media.redact(call.who(), call.params.at("id"), regions, obscured,
-                                 s_.settings.current() && s_.settings.current()->keepUnredactedOriginals);
+                                 s_.settings.current() && s_.settings.current()->keepUnredactedOriginals, obscureErased);
   return Response::json(200, {{"media", mediaRecordJson(m, true)}});
 }
 

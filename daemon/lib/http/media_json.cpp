@@ -27,6 +27,7 @@ Json entryMediaJson(const storage::MediaRecord& m, bool staff) {
     out["original_kept"] = m.sha256.has_value();
     out["redacted"] = m.redactedSha256.has_value();
     out["bytes"] = m.bytes;
+    out["erased_child"] = m.erasedChild.empty() ? Json(nullptr) : Json(m.erasedChild);  // issue 21
   }
   return out;
 }
@@ -46,9 +47,9 @@ Json mediaRecordJson(const storage::MediaRecord& m, bool staff) {
     out["obscured_child_ids"] = obscured;
     out["original_kept"] = m.sha256.has_value();
     out["redacted"] = m.redactedSha256.has_value();
+    out["erased_child"] = m.erasedChild.empty() ? Json(nullptr) : Json(m.erasedChild);
   }
   return out;
 }
-
 
 }  // namespace nestbox::http

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cctype>
 #include <stdexcept>
@@ -15,6 +16,16 @@ std::string sha256Hex(const std::string& data) {
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
+  }
+  return system::toHex(digest, length);
+}
+
+std::string hmacSha256Hex(const std::string& key, const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), digest, &length)) {
+    throw std::runtime_error("HMAC-SHA-256 failed");
   }
   return system::toHex(digest, length);
 }

@@ -7,6 +7,8 @@
 namespace nestbox::security {
 
 std::string sha256Hex(const std::string& data);
+// HMAC-SHA-256 of `data` under `key`, lower-case hex (keyed hashes: the erasure ledger).
+std::string hmacSha256Hex(const std::string& key, const std::string& data);
 bool constantTimeEquals(const std::string& a, const std::string& b);
 // Upper-cases and drops spaces and dashes, and maps look-alikes (O->0, I/L->1) so a code
 // typed from paper ("abcd-efgh ...") compares equal to the one issued.

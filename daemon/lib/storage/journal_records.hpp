@@ -33,15 +33,19 @@ struct ChildRecord {
   std::string roomId;
   std::optional<std::string> keyPersonId;
   std::string startedOn;
-  std::optional<std::string> leftOn;
+  std::optional<std::string> leftOn;  // the last day at the setting (domain/leaving.hpp)
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
+  std::optional<int64_t> archivedAt;  // when the leavers job archived the journal (read-only here)
 };
 
 struct ChildQuery {
   std::optional<std::string> roomId;
   std::optional<std::string> keyPersonId;
   bool includeLeft = false;
+  // Without includeLeft: also children whose leaving date is on or after this day (they are
+  // still at the setting). Empty: only children with no leaving date.
+  std::string presentOn;
 };
 
 struct ConsentRecord {
@@ -78,6 +82,9 @@ struct MediaRecord {
   std::string uploadedBy;
   int64_t createdAt = 0;
   std::vector<MediaTagRecord> children;  // ordered by child id
+  // An erased child was in it (issue 21), anonymously: "" none; "shown" not obscured in the
+  // redacted copy (families other than staff get nothing until staff redact); "obscured".
+  std::string erasedChild;
 };
 
 // A resumable upload in progress: `received` of `length` bytes are durable in its part file.

@@ -411,6 +411,52 @@ CREATE TABLE journal_export_children (
 CREATE INDEX journal_export_children_by_child ON journal_export_children(child_id);
 ALTER TABLE setting ADD COLUMN export_reminder_on TEXT NOT NULL DEFAULT '';
 )sql",
+    // 14: data has an end (issue 21) — how long a leaver's family keeps reading, and how long
+    // an archived journal can be restored; when a leaver was archived; the anonymous "an erased
+    // child is in this" marker on shared media; the erasure ledger (keyed hashes, never ids),
+    // the entries a manager reviews after an erasure, parents' erasure requests; and the one
+    // narrow way through the audit log's append-only trigger: while `audit_pseudonymising`
+    // holds a row (inside an erasure's transaction), an update may change who a row names and
+    // its detail — never its time, event or sequence — and deletes stay refused.
+    R"sql(
+ALTER TABLE setting ADD COLUMN leaver_read_days INTEGER NOT NULL DEFAULT 90;
+ALTER TABLE setting ADD COLUMN leaver_archive_days INTEGER NOT NULL DEFAULT 90;
+ALTER TABLE children ADD COLUMN archived_at INTEGER;
+ALTER TABLE media ADD COLUMN erased_child TEXT NOT NULL DEFAULT '' CHECK (erased_child IN ('', 'shown', 'obscured'));
+CREATE INDEX media_by_erased_child ON media(erased_child) WHERE erased_child <> '';
+CREATE TABLE erasure_ledger (
+  hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('child', 'user')),
+  key_id TEXT NOT NULL,
+  erased_at INTEGER NOT NULL
+);
+CREATE TABLE erasure_keys (
+  key_id TEXT PRIMARY KEY,
+  secret TEXT NOT NULL
+);
+CREATE TABLE erasure_reviews (
+  entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+  erasure_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (entry_id, erasure_id)
+);
+CREATE TABLE erasure_requests (
+  id TEXT PRIMARY KEY,
+  child_id TEXT NOT NULL UNIQUE REFERENCES children(id) ON DELETE CASCADE,
+  requested_by TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  requested_at INTEGER NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE audit_pseudonymising (
+  id INTEGER PRIMARY KEY CHECK (id = 1)
+);
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  WHEN NOT EXISTS (SELECT 1 FROM audit_pseudonymising)
+    OR NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at OR NEW.event IS NOT OLD.event
+    OR NEW.address IS NOT OLD.address OR NEW.device_id IS NOT OLD.device_id OR NEW.target_type IS NOT OLD.target_type
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
 };
 
 int currentVersion(Database& db) {

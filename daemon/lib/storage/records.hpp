@@ -36,6 +36,11 @@ struct SettingRecord {
   // From this day each year ("MM-DD"), families are asked to download their child's journal
   // until they have (policy 000; issue 20). Empty: no reminder.
   std::string exportReminderOn;
+  // A leaver's family reads and downloads for this many days after the leaving date; the
+  // journal is then archived (families no longer see it) and erased this many days later,
+  // unless a manager restores it (issue 21).
+  int leaverReadDays = 90;
+  int leaverArchiveDays = 90;
   int64_t createdAt = 0;
   int64_t updatedAt = 0;
 };

@@ -34,6 +34,9 @@ Database::Database(const std::string& path, Role role) {
   // FULL: a commit is on stable storage before we acknowledge it (power cut safety).
   exec("PRAGMA synchronous=FULL");
   exec("PRAGMA foreign_keys=ON");
+  // Deleted rows are overwritten, not left in free pages: an erased child is gone from the
+  // file itself (issue 21).
+  exec("PRAGMA secure_delete=ON");
 }
 
 Database::~Database() {

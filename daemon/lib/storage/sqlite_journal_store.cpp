@@ -25,11 +25,12 @@ ChildRecord readChild(const Statement& s) {
   c.leftOn = s.optionalText(7);
   c.createdAt = s.integer(8);
   c.updatedAt = s.integer(9);
+  c.archivedAt = s.optionalInteger(10);
   return c;
 }
 constexpr const char* kChildColumns =
     "c.id, c.first_name, c.last_name, c.date_of_birth, c.room_id, c.key_person_id, c.started_on, c.left_on, "
-    "c.created_at, c.updated_at";
+    "c.created_at, c.updated_at, c.archived_at";
 
 constexpr const char* kEntryColumns =
     "e.id, e.kind, e.status, e.room_id, e.title, e.body, e.next_steps, e.observed_on, e.author_id, e.version, "
@@ -80,7 +81,7 @@ constexpr const char* kCommentColumns =
 
 constexpr const char* kMediaColumns =
     "m.id, m.entry_id, m.position, m.kind, m.mime, m.bytes, m.sha256, m.redacted_sha256, m.width, m.height, "
-    "m.duration_ms, m.state, m.uploaded_by, m.created_at";
+    "m.duration_ms, m.state, m.uploaded_by, m.created_at, m.erased_child";
 
 // Reads the kMediaColumns starting at column `f`.
 MediaRecord readMedia(const Statement& s, int f = 0) {
@@ -99,6 +100,7 @@ MediaRecord readMedia(const Statement& s, int f = 0) {
   m.state = s.text(f + 11);
   m.uploadedBy = s.text(f + 12);
   m.createdAt = s.integer(f + 13);
+  m.erasedChild = s.text(f + 14);
   return m;
 }
 
@@ -183,7 +185,9 @@ void SqliteStore::updateChild(const ChildRecord& c) {
   Changes changes(*this, {c.id});
   auto s = db_->prepare(
       "UPDATE children SET first_name = ?2, last_name = ?3, date_of_birth = ?4, room_id = ?5, key_person_id = ?6, "
-      "started_on = ?7, left_on = ?8, updated_at = ?9 WHERE id = ?1");
+      "started_on = ?7, left_on = ?8, updated_at = ?9, "
+      // A new leaving date (or none) starts the leaver's clock again.
+      "archived_at = CASE WHEN left_on IS ?8 THEN archived_at ELSE NULL END WHERE id = ?1");
   s.bind(1, c.id).bind(2, c.firstName).bind(3, c.lastName).bind(4, c.dateOfBirth).bind(5, c.roomId);
   s.bind(6, c.keyPersonId).bind(7, c.startedOn).bind(8, c.leftOn).bind(9, c.updatedAt).run();
 }
@@ -200,9 +204,10 @@ std::vector<ChildRecord> SqliteStore::children(const ChildQuery& q) {
   auto reader = reading();
   auto s = reader.db.prepare((std::string("SELECT ") + kChildColumns +
                          " FROM children c WHERE (?1 IS NULL OR c.room_id = ?1) AND (?2 IS NULL OR c.key_person_id = ?2)"
-                         " AND (?3 = 1 OR c.left_on IS NULL) ORDER BY c.first_name COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id")
+                         " AND (?3 = 1 OR c.left_on IS NULL OR c.left_on >= ?4) ORDER BY c.first_name COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id")
                             .c_str());
   s.bind(1, q.roomId).bind(2, q.keyPersonId).bind(3, q.includeLeft);
+  s.bind(4, q.presentOn.empty() ? std::optional<std::string>() : std::optional<std::string>(q.presentOn));
   std::vector<ChildRecord> out;
   while (s.step()) out.push_back(readChild(s));
   return out;
@@ -397,7 +402,7 @@ void SqliteStore::readEntryRelations(Database& db, std::vector<EntryRecord>& ent
     if (it == byId.end()) continue;
     auto& e = *it->second;
     if (e.media.empty() || e.media.back().id != media.text(1)) e.media.push_back(readMedia(media, 1));
-    if (!media.isNull(15)) e.media.back().children.push_back({media.text(15), media.integer(16) != 0});
+    if (!media.isNull(16)) e.media.back().children.push_back({media.text(16), media.integer(17) != 0});
   }
 }
 
@@ -564,12 +569,12 @@ void SqliteStore::updateMedia(const MediaRecord& m) {
   Changes changes(*this, receiversOfMedia(m.id));
   auto s = db_->prepare(
       "UPDATE media SET kind = ?2, mime = ?3, bytes = ?4, sha256 = ?5, redacted_sha256 = ?6, width = ?7, height = ?8, "
-      "duration_ms = ?9, state = ?10 WHERE id = ?1");
+      "duration_ms = ?9, state = ?10, erased_child = ?11 WHERE id = ?1");
   s.bind(1, m.id).bind(2, m.kind).bind(3, m.mime).bind(4, m.bytes).bind(5, m.sha256).bind(6, m.redactedSha256);
   s.bind(7, m.width);
   s.bind(8, m.height);
   s.bind(9, m.durationMs);
-  s.bind(10, m.state).run();
+  s.bind(10, m.state).bind(11, m.erasedChild).run();
 }
 
 std::optional<MediaRecord> SqliteStore::media(const std::string& id) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "storage/device_store.hpp"
+#include "storage/erasure_store.hpp"
 #include "storage/export_store.hpp"
 #include "storage/lockdown_store.hpp"
 #include "storage/sqlite.hpp"
@@ -26,7 +27,7 @@
 namespace nestbox::storage {
 
 class SqliteStore final : public Store, public JournalStore, public DeviceStore, public LockdownStore,
-                          public ExportStore {
+                          public ExportStore, public ErasureStore {
  public:
   // Opens the database and applies pending migrations. ":memory:" works for tests.
   explicit SqliteStore(const std::string& path);
@@ -169,6 +170,26 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   std::vector<std::string> deviceUploads(const std::string& deviceId) override;
   int deviceMediaSince(const std::string& deviceId, int64_t since) override;
 
+  ErasureCounts eraseChildRows(const std::string& childId, const std::vector<std::string>& accountIds,
+                               ErasureFiles& files) override;
+  ErasureCounts eraseAccountRows(const std::string& userId, ErasureFiles& files) override;
+  int pseudonymiseAudit(const std::vector<std::pair<std::string, std::string>>& valueToPseudonym) override;
+  std::vector<std::pair<std::string, std::string>> entriesContaining(const std::string& text) override;
+  void addReview(const std::string& entryId, const std::string& erasureId, int64_t at) override;
+  std::vector<ErasureReviewRecord> reviews() override;
+  bool resolveReview(const std::string& entryId) override;
+  std::vector<ErasedMediaRecord> mediaShowingErased() override;
+  void addLedger(const LedgerRecord& record) override;
+  std::vector<LedgerRecord> ledger() override;
+  void putLedgerKey(const std::string& keyId, const std::string& secret) override;
+  std::vector<std::pair<std::string, std::string>> ledgerKeys() override;
+  void putErasureRequest(const ErasureRequestRecord& request) override;
+  std::optional<ErasureRequestRecord> erasureRequest(const std::string& childId) override;
+  std::vector<ErasureRequestRecord> erasureRequests() override;
+  void deleteErasureRequest(const std::string& childId) override;
+  void markArchived(const std::string& childId, int64_t at) override;
+  void compact() override;
+
   int appliedMigrations() const { return appliedMigrations_; }
 
  private:
@@ -190,6 +211,9 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   std::vector<std::string> receiversOfMedia(const std::string& mediaId);
   // Invitations matching `condition` (fixed SQL on one bound value ?1), newest first.
   std::vector<InvitationRecord> invitationsWhere(const char* condition, const std::string& value);
+  // Erasure: one entry and everything hanging from it; an account's own rows.
+  void eraseEntryRows(const std::string& entryId, ErasureFiles& files, ErasureCounts& counts);
+  void eraseAccountOnly(const std::string& userId, ErasureFiles& files, ErasureCounts& counts);
 
   // A write that changes what families see marks it with a Changes in its scope: everything
   // (rooms, releases, consent, carers, names) or some children (their entries, media). The
