@@ -16,7 +16,9 @@ struct JournalSetting {
   storage::RoomRecord nursery, reception;
   storage::ChildRecord a, b, c;
 
-  JournalSetting() {
+  // `databasePath`: a file instead of memory (tests that look at the file).
+  explicit JournalSetting(const std::string& databasePath = ":memory:", const std::string& ledgerFile = "")
+      : s(databasePath, ledgerFile) {
     manager = s.setUp();
     s.addUser(manager, "kate", domain::Role::staff, "green apple orchard");
     staff = s.signInOnTablet("kate", "green apple orchard").principal;

@@ -25,6 +25,7 @@ import './views/device-views';
 import './views/lockdown-view';
 import './views/it-view';
 import './views/backups-view';
+import './views/erasure-reviews-view';
 
 type Boot = 'loading' | 'setup' | 'ready' | 'offline' | 'lockdown';
 
@@ -36,7 +37,7 @@ const MANAGER_MENU: Array<{ id: string; label: string; links: Array<{ href: stri
     { href: '/staff/journal', label: 'Journal' }, { href: '/staff/contributions', label: 'From families' }] },
   { id: 'children', label: 'Children and families', links: [
     { href: '/manage/children', label: 'Rooms and children' }, { href: '/manage/invitations', label: 'Family links to confirm' },
-    { href: '/staff/children', label: 'Children’s journals' }] },
+    { href: '/staff/children', label: 'Children’s journals' }, { href: '/manage/erasure', label: 'Erasure' }] },
   { id: 'safety', label: 'Setting and safety', links: [
     { href: '/manage/accounts', label: 'Accounts' }, { href: '/devices', label: 'Devices' },
     { href: '/manage/backups', label: 'Backups' }, { href: '/manage/it', label: 'IT details' },
@@ -281,6 +282,7 @@ export class NestboxApp extends LightElement {
       if (path === '/manage/invitations') return html`<nb-invitations-view></nb-invitations-view>`;
       if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view><nb-lockdown-switch></nb-lockdown-switch>`;
       if (path === '/manage/children') return html`<nb-manage-children-view></nb-manage-children-view>`;
+      if (path === '/manage/erasure') return html`<nb-erasure-view></nb-erasure-view>`;
       const child = path.match(/^\/manage\/children\/([0-9a-f]{32})$/);
       if (child) return html`<nb-manage-child-view .childId=${child[1]}></nb-manage-child-view>`;
     }

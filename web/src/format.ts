@@ -50,3 +50,11 @@ export function formatDay(day: string): string {
   if (!y || !m || !d) return day;
   return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, { dateStyle: 'long', timeZone: 'UTC' });
 }
+
+// A moment the box gave, as a calendar day in words ("3 March 2027"): Unix seconds, or an RFC
+// 3339 time (the box has used both for such moments).
+export function formatMomentDay(moment: number | string): string {
+  const ms = typeof moment === 'number' ? moment * 1000 : parseTime(moment);
+  if (!Number.isFinite(ms)) return String(moment);
+  return new Date(ms).toLocaleDateString(undefined, { dateStyle: 'long' });
+}

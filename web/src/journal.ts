@@ -13,6 +13,8 @@ export interface Child {
   date_of_birth: string;
   key_person_id?: string | null;
   left_on: string | null;
+  // Where the child is in leaving (issue 21): null while staying. See leaving.ts.
+  leaving?: import('./leaving').Leaving | null;
 }
 
 export interface Entry {

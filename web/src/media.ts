@@ -23,6 +23,9 @@ export interface MediaItem {
   original_kept?: boolean;
   redacted?: boolean;
   audience?: AudienceAnswer;   // staff answers: who sees it as saved
+  // Staff answers (issue 21): "shown" when a child whose data was erased appears in it
+  // unobscured; other families then see nothing of it until staff redact that child out.
+  erased_child?: 'shown' | 'obscured' | null;
 }
 
 // Who will see an item tagged with some children, as the box decides it from the consent
@@ -686,6 +689,9 @@ export class MediaUploader extends LightElement {
             <button type="button" class="link remove" @click=${() => this.removeItem(item)}>${sending ? 'Cancel' : 'Remove'}<span class="visually-hidden"> ${bdi(item.name)}</span></button>
           </div>
           ${item.notice ? html`<p class="meta ok">${item.notice}</p>` : nothing}
+          ${item.media?.erased_child === 'shown' ? html`<p class="warning erased-shown">A child whose data was erased still shows in
+            this photo: other families see nothing of it until you redact that child out (Redact, then keep “Obscure the erased
+            child” ticked).</p>` : nothing}
           ${this.tagging && item.media && item.status === 'ready' ? (item.tagsPending
             ? html`<p class="meta">Asking the box which children can be tagged…</p>`
             : html`
@@ -823,10 +829,12 @@ export class Redactor extends LightElement {
       return;
     }
     const obscured = [...this.querySelectorAll<HTMLInputElement>('input[name="obscured"]:checked')].map((i) => i.value);
+    const body: Record<string, unknown> = { regions: this.originalRegions(), obscured_child_ids: obscured };
+    if (this.querySelector<HTMLInputElement>('#obscure-erased')?.checked) body.obscure_erased = true;
     this.busy = true;
     this.error = '';
     try {
-      const { media } = await api<{ media: MediaItem }>('POST', `/media/${this.media.id}/redact`, { regions: this.originalRegions(), obscured_child_ids: obscured });
+      const { media } = await api<{ media: MediaItem }>('POST', `/media/${this.media.id}/redact`, body);
       this.dialog.close();
       this.dispatchEvent(new CustomEvent('redacted', { detail: media }));
     } catch (e) {
@@ -869,6 +877,11 @@ export class Redactor extends LightElement {
         ${this.people.map((c) => html`<div class="field-check"><input type="checkbox" name="obscured" id="obscure-${c.id}" value=${c.id} ?checked=${this.needsHiding(c)}>
           <label for="obscure-${c.id}" dir="auto">${c.first_name} ${c.last_name}</label></div>`)}</fieldset>`
         : html`<p class="meta">No child is ticked for this photo. Tick who is in it first if you want to say who these areas hide.</p>`}
+      ${this.media.erased_child === 'shown' ? html`<div class="field-check erased-check"><input type="checkbox" id="obscure-erased" checked
+          aria-describedby="obscure-erased-hint">
+        <label for="obscure-erased">Obscure the erased child (required before other families see this photo)</label>
+        <p class="hint" id="obscure-erased-hint">A child whose data was erased is in this photo. Draw over them: the box then shows
+          other families only this redacted copy.</p></div>` : nothing}
       <p class="warning" id="redact-warning"><strong>Before you press “Redact photo”:</strong> the unredacted original will be deleted and
         cannot be brought back, so every family — those of the children you obscure too — will see the redacted copy. Only if your
         manager has chosen to keep unredacted originals is the original kept, for staff.</p>

@@ -60,7 +60,7 @@ void ErasureService::checkManager(const Principal& p, const ErasureConfirmation&
   const auto user = ctx_.store.userById(p.userId);
   if (!user || !user->pinHash) {
     throw DomainError(ErrorKind::forbidden, "pin_required",
-                      "Erasing needs your password and your PIN. Set a PIN on My account first.");
+                      "Erasing needs your password and your PIN. Set your PIN first: Accounts, your own account, PIN.");
   }
   bool ok = ctx_.hasher.verify(user->passwordHash, c.password);
   ok = ctx_.hasher.verify(*user->pinHash, c.pin) && ok;

@@ -299,27 +299,31 @@ std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const s
   children_.requireAgreement(p);
   storage::ParentFeedQuery q = query;
   q.now = ctx_.clock.now();
-  // The family, remembered while nothing setting-wide (carers among it) has changed.
+  // The family, remembered while nothing setting-wide (carers among it) has changed, and for
+  // the setting's day only: a leaver's journal is archived when a day begins (leaving.hpp).
   const uint64_t settingWide = journal_.feedVersion();
+  const std::string today = settings_.today(q.now);
   std::vector<std::string> family;
   {
     std::lock_guard lock(feedMutex_);
     const auto known = families_.find(p.userId);
-    if (known != families_.end() && known->second.version == settingWide) family = known->second.children;
+    if (known != families_.end() && known->second.version == settingWide && known->second.day == today) {
+      family = known->second.children;
+    }
   }
   if (family.empty()) {
     const auto children = access_.family(p);
     family.assign(children.begin(), children.end());
     std::lock_guard lock(feedMutex_);
     if (families_.size() >= kFeedCacheLimit) families_.clear();
-    families_.insert_or_assign(p.userId, CachedFamily{settingWide, family});
+    families_.insert_or_assign(p.userId, CachedFamily{settingWide, today, family});
   }
   if (q.childId && std::find(family.begin(), family.end(), *q.childId) == family.end()) {
     throw DomainError(ErrorKind::notFound, "not_found", "There is no such child.");
   }
   const std::string key = p.userId + '|' + q.childId.value_or("") + '|' + q.aspectId.value_or("") + '|' +
                           (q.before ? std::to_string(q.before->time) + '.' + q.before->id : "") + '|' +
-                          std::to_string(q.limit);
+                          std::to_string(q.limit) + '|' + today;
   // Read before querying: the store moves versions only after a write commits, so a page
   // computed while a write lands is stored under the older version and recomputed next time
   // — never a stale page that looks fresh. Only this family's children's versions count: a

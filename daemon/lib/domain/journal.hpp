@@ -149,6 +149,7 @@ class JournalService {
   };
   struct CachedFamily {
     uint64_t version = 0;  // the setting-wide feedVersion
+    std::string day;       // the setting's date it was read on
     std::vector<std::string> children;
   };
   static constexpr std::size_t kFeedCacheLimit = 4096;

@@ -2,9 +2,14 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, formatTime, type Session, type User } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
+import { takeFlash } from '../flash';
 import { listOf, type Child } from '../journal';
+import { leavingTag } from '../leaving';
+import { afterErasure, erasurePanel, erasureRequestBanner, erasureRequests, type ErasureRequest } from './child-erasure';
+import type { Erasure } from './erasure-dialog';
 import type { ExportTarget } from './export-panel';
 import './export-panel';
+import './leaving-panel';
 import { formatDate, INVITATION_STATE, invitationLetter, type Invitation } from './invitation-views';
 
 interface Room { id: string; name: string; release_mode: string }
@@ -43,7 +48,7 @@ export class StaffChildrenView extends FormView {
       ${this.kids === null ? html`<p role="status">Loading…</p>`
         : this.kids.length === 0 ? html`<div class="empty"><p>${this.mine ? 'You are not anyone’s key person yet. A manager sets key people.' : 'No children yet. A manager adds them.'}</p></div>`
         : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li>
-            <div class="card-head"><a class="card-title" href="/staff/journal?child=${c.id}" dir="auto">${c.first_name} ${c.last_name}</a><span dir="auto">${this.rooms.get(c.room_id) ?? ''}</span></div>
+            <div class="card-head"><a class="card-title" href="/staff/journal?child=${c.id}" dir="auto">${c.first_name} ${c.last_name}</a>${leavingTag(c)}<span dir="auto">${this.rooms.get(c.room_id) ?? ''}</span></div>
             <p class="meta">Born ${c.date_of_birth}${c.left_on ? ` · left ${c.left_on}` : ''}</p>
             ${this.session.device_id ? html`<nb-child-view-button .child=${c}></nb-child-view-button>` : nothing}</li>`)}</ul>`}
     </section>`;
@@ -61,7 +66,9 @@ export class ManageChildrenView extends FormView {
 
   connectedCallback(): void {
     super.connectedCallback();
-    void this.run(() => this.load());
+    // After an erasure the manager lands here, with a message that names no one.
+    const flash = takeFlash();
+    void this.run(() => this.load()).then(() => { if (flash) this.notice = flash; });
   }
 
   private async load(): Promise<void> {
@@ -154,7 +161,7 @@ export class ManageChildrenView extends FormView {
       <h2>Children</h2>
       ${this.kids === null ? html`<p role="status">Loading…</p>` : this.kids.length === 0 ? html`<div class="empty"><p>No children yet. Add a room first, then the children.</p></div>`
         : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li><div class="card-head">
-            <a class="card-title" href="/manage/children/${c.id}" dir="auto">${c.first_name} ${c.last_name}</a><span dir="auto">${roomName.get(c.room_id) ?? ''}</span></div>
+            <a class="card-title" href="/manage/children/${c.id}" dir="auto">${c.first_name} ${c.last_name}</a>${leavingTag(c)}<span dir="auto">${roomName.get(c.room_id) ?? ''}</span></div>
             ${c.left_on ? html`<p class="meta">Leaving date: ${c.left_on}</p>` : nothing}</li>`)}</ul>`}
       ${this.rooms.length ? html`<form class="panel" @submit=${this.addChild} novalidate aria-label="Add a child">
         <h3>Add a child</h3>
@@ -187,6 +194,8 @@ export class ManageChildView extends FormView {
   @state() private cancelling: string | null = null;
   @state() private consent: Consent | null = null;
   @state() private history: Consent[] = [];
+  @state() private requests: ErasureRequest[] = [];
+  @state() private erasing = false;
   protected fieldPrefix = 'child';
 
   connectedCallback(): void {
@@ -200,6 +209,14 @@ export class ManageChildView extends FormView {
     this.invitations = (await api<{ invitations: Invitation[] }>('GET', `/children/${this.childId}/invitations`)).invitations;
     this.consent = (await api<{ consent: Consent }>('GET', `/children/${this.childId}/consent`)).consent;
     this.history = (await api<{ history: Consent[] }>('GET', `/children/${this.childId}/consent/history`)).history;
+    this.requests = await erasureRequests().catch(() => []);  // the reviews screen lists them too
+  }
+
+  private openErasure = (): void => { this.erasing = true; };
+
+  private closeErasure(): void {
+    this.erasing = false;
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>('.erase-panel .erase-button')?.focus());
   }
 
   private async invite(): Promise<void> {
@@ -285,16 +302,6 @@ export class ManageChildView extends FormView {
     if (done) this.notice = 'Consent recorded.';
   }
 
-  private async saveLeaving(event: Event): Promise<void> {
-    event.preventDefault();
-    const leftOn = this.value('left_on');
-    const done = await this.run(async () => {
-      if (leftOn && !/^\d{4}-\d{2}-\d{2}$/.test(leftOn)) this.fail('left_on', 'Choose a date, for example 2026-07-17.');
-      this.child = (await api<{ child: Child }>('PATCH', `/children/${this.childId}`, { left_on: leftOn })).child;
-    });
-    if (done) this.notice = leftOn ? `Leaving date saved: ${this.child?.left_on ?? leftOn}.` : 'No leaving date: the child is staying.';
-  }
-
   render() {
     const c = this.child;
     pageTitle(c ? `${c.first_name} ${c.last_name}` : 'Child');
@@ -308,6 +315,7 @@ export class ManageChildView extends FormView {
       <p><a href="/manage/children">← Rooms and children</a></p>
       <h1 dir="auto">${c.first_name} ${c.last_name}</h1>
       <p class="lead">Born ${c.date_of_birth}</p>
+      ${erasureRequestBanner(this.requests, c, this.openErasure)}
       ${this.formFeedback()}
       ${this.carersPanel(c)}
       ${this.consent ? html`<form class="panel" @submit=${this.saveConsent} novalidate aria-label="Consent">
@@ -320,18 +328,16 @@ export class ManageChildView extends FormView {
         ${this.history.length ? html`<h3>History</h3><ul class="comments">${this.history.map((h) => html`<li>${h.recorded_at ? formatTime(h.recorded_at) : ''}:
           own journal ${yesNo(h.own_journal_photos)}, other journals ${yesNo(h.other_journals)}, opted out ${yesNo(h.online_journal_opt_out)}${h.note ? html` — ${bdi(h.note)}` : ''}</li>`)}</ul>` : nothing}
       </form>` : nothing}
-      <form class="panel" @submit=${this.saveLeaving} novalidate aria-labelledby="child-leaving-title">
-        <h2 id="child-leaving-title">Leaving</h2>
-        ${this.field('left_on', 'Leaving date', { type: 'date', value: c.left_on ?? '',
-          hint: `Children with a leaving date are in their room’s leavers’ export (under Rooms and children). Leave it empty while ${c.first_name} is staying.` })}
-        <div class="actions"><button type="submit" ?disabled=${this.busy}>Save leaving date</button></div>
-      </form>
+      <nb-leaving-panel .child=${c} @child-changed=${(e: CustomEvent<Child>) => { this.child = e.detail; }}></nb-leaving-panel>
       <nb-export-panel heading="Export the journal" heading-id="child-export-title" .listHeading=${'Exports of this journal'}
         .targets=${[{ label: 'Export journal', childId: c.id }]}
         .explanation=${html`<p>Everything in ${bdi(c.first_name)}’s journal in one zip file: an offline web page, a PDF and the
           original photos and videos. It opens without Nestbox: for a family without an account, or for the records when
           ${bdi(c.first_name)} leaves.</p>
           <p class="meta">Only you can download it, for 7 days.</p>`}></nb-export-panel>
+      ${erasurePanel(c, this.openErasure)}
+      ${this.erasing ? html`<nb-erasure-dialog .child=${c} @close=${this.closeErasure}
+        @erased=${(e: CustomEvent<Erasure>) => { this.erasing = false; void afterErasure(e.detail); }}></nb-erasure-dialog>` : nothing}
     </section>`;
   }
 }

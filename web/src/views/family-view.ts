@@ -7,6 +7,8 @@ import type { MediaUploader } from '../media';
 import { aspectNames, childNames, KIND_LABEL, listOf, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
 import { formatDay } from '../format';
 import './export-panel';
+import { leaverNotice } from './family-choices';
+import './family-choices';
 
 interface Agreement { version: number; text: string; accepted: boolean }
 // The year-end reminder (issue 20): from the managers' date each year until the family downloads.
@@ -116,14 +118,17 @@ export class FamilyView extends FormView {
     const kids = [...this.kids.values()];
     if (kids.length === 0) return nothing;
     const names = listOf(kids.map((c) => bdi(c.first_name)));
-    return html`<nb-export-panel id="journal-download" heading-id="journal-download-title"
+    return html`${kids.map(leaverNotice)}
+      <nb-export-panel id="journal-download" heading-id="journal-download-title"
       .heading=${kids.length > 1 ? 'Download your children’s journals' : 'Download your child’s journal'}
       .targets=${kids.map((c) => ({ label: `Download ${c.first_name}’s journal`, childId: c.id }))}
       .explanation=${html`<p>Keep ${names}’s ${kids.length > 1 ? 'journals' : 'journal'} at home, for good. The download is one zip file with an offline web page of
           the whole journal, a PDF to print or keep, and the original photos and videos.</p>
         <p class="meta">It opens without Nestbox and without the internet: unzip it and open <code>index.html</code> in any
           browser. Preparing it takes a minute or two; you may leave this page meanwhile.</p>`}
-      @export-downloaded=${this.downloadStarted}></nb-export-panel>`;
+      @export-downloaded=${this.downloadStarted}></nb-export-panel>
+      ${kids.map((c) => html`<nb-family-choices .child=${c}
+        @family-choice-changed=${() => this.run(() => this.page())}></nb-family-choices>`)}`;
   }
 
   private async page(cursor?: string): Promise<void> {

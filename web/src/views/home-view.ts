@@ -32,6 +32,8 @@ export interface ManagerSummary {
   lockdown: boolean;
   storage: { state: 'ok' | 'low' | 'full'; free_bytes: number; reserve_bytes: number };
   backups: BackupOverview;
+  erasure_requests?: number;  // families who asked for their child's data to be erased (issue 21)
+  erasure_reviews?: number;   // entries and photos to check after an erasure
 }
 
 interface Todo {
@@ -118,6 +120,12 @@ export class HomeView extends LightElement {
       { id: 'review', count: s.entries_awaiting_review, href: '/staff/journal?status=review',
         text: `${plural(s.entries_awaiting_review, 'journal entry', 'journal entries')} to review`,
         hint: 'Read them and mark them reviewed.' },
+      { id: 'erasure-requests', count: s.erasure_requests ?? 0, href: '/manage/erasure',
+        text: `${plural(s.erasure_requests ?? 0, 'family asks', 'families ask')} for their child’s data to be erased`,
+        hint: 'Erase it from the child’s page, after downloading the journal if the setting must keep it.' },
+      { id: 'erasure-reviews', count: s.erasure_reviews ?? 0, href: '/manage/erasure',
+        text: `${plural(s.erasure_reviews ?? 0, 'entry or photo', 'entries or photos')} to check after an erasure`,
+        hint: 'Words that may name the erased child, and photos that show them until they are redacted.' },
       { id: 'contributions', count: s.contributions_waiting, href: '/staff/contributions',
         text: `${plural(s.contributions_waiting, 'home observation', 'home observations')} from families to approve`,
         hint: 'Approve them into the journal, or return them with a reason.' },

@@ -2,6 +2,8 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api } from '../api';
 import { FormView, pageTitle } from '../base';
+import type { RetentionTable } from './retention-table';
+import './retention-table';
 
 interface Setting {
   name: string;
@@ -16,7 +18,12 @@ interface Setting {
   idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
   absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
   export_reminder_on?: string;  // "MM-DD", or "" for no year-end reminder (issue 20)
+  leaver_read_days?: number;    // a family reads and downloads this long after the leaving date (issue 21)
+  leaver_archive_days?: number; // an archived journal can be restored this long, then it is erased
 }
+
+// The two leavers' periods (issue 21): the box takes 7 to 365 days; 90 by default.
+const LEAVER_DAYS = { min: 7, max: 365, fallback: 90 };
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -47,6 +54,12 @@ export class SettingsView extends FormView {
     return Number(raw);
   }
 
+  private days(name: string, label: string): number {
+    const n = this.number(name, label);
+    if (n < LEAVER_DAYS.min || n > LEAVER_DAYS.max) this.fail(name, `${label}: enter a number of days from ${LEAVER_DAYS.min} to ${LEAVER_DAYS.max}.`);
+    return n;
+  }
+
   private async save(event: Event): Promise<void> {
     event.preventDefault();
     const done = await this.run(async () => {
@@ -60,6 +73,8 @@ export class SettingsView extends FormView {
         storage_reserve_mib: this.number('storage_reserve_mib', 'Space kept free'),
         password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
         invitation_days: this.number('invitation_days', 'Invitation codes'),
+        leaver_read_days: this.days('leaver_read_days', 'Reading after the leaving date'),
+        leaver_archive_days: this.days('leaver_archive_days', 'Archived journals'),
       };
       body.export_reminder_on = this.reminderDate();
       for (const [role, label] of ROLES) {
@@ -68,7 +83,10 @@ export class SettingsView extends FormView {
       }
       this.setting = (await api<{ setting: Setting }>('PATCH', '/settings', body)).setting;
     });
-    if (done) this.notice = 'Saved. New timeouts apply to sessions already open.';
+    if (done) {
+      this.notice = 'Saved. New timeouts apply to sessions already open.';
+      void this.querySelector<RetentionTable>('nb-retention-table')?.load();
+    }
   }
 
   // The year-end reminder as the box takes it: "MM-DD", or "" when no month is chosen.
@@ -144,6 +162,16 @@ export class SettingsView extends FormView {
             hint: 'A family joins with the one-time code in the letter you print from their child’s page. 1 to 90 days; 14 by default.' })}
           ${this.reminderField(s.export_reminder_on ?? '')}
         </fieldset>
+        <fieldset class="panel"><legend><h2>When a child leaves</h2></legend>
+          <p class="meta">After the leaving date the family can still read and download the journal; then it is archived, hidden
+            from the family, and after that erased for good unless you restore it from the child’s page.</p>
+          ${this.field('leaver_read_days', 'Days a family can read and download after the leaving date', { type: 'number', inputmode: 'numeric',
+            required: true, min: LEAVER_DAYS.min, max: LEAVER_DAYS.max, value: String(s.leaver_read_days ?? LEAVER_DAYS.fallback),
+            hint: 'No new entries are written for a child who has left. 7 to 365 days; 90 by default.' })}
+          ${this.field('leaver_archive_days', 'Days an archived journal can be restored, before it is erased', { type: 'number', inputmode: 'numeric',
+            required: true, min: LEAVER_DAYS.min, max: LEAVER_DAYS.max, value: String(s.leaver_archive_days ?? LEAVER_DAYS.fallback),
+            hint: 'Then everything about the child is erased, as on request. 7 to 365 days; 90 by default.' })}
+        </fieldset>
         <fieldset class="panel"><legend><h2>Secure network</h2></legend>
           ${this.field('secure_subnets', 'Networks staff may upload from', { required: true, value: s.secure_subnets,
             hint: 'The staff Wi-Fi, not the guest network: networks like 192.168.10.0/24, separated by commas. Tablets on any other network can read the journal but not send photos or videos.' })}
@@ -162,6 +190,7 @@ export class SettingsView extends FormView {
         </fieldset>
         ${this.submitButton('Save setting', 'Saving…')}
       </form>
+      <nb-retention-table></nb-retention-table>
     </section>`;
   }
 }

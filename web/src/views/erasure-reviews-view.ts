@@ -1,0 +1,185 @@
+// Managers: Erasure (issue 21). Families' requests to erase their child's data; then, after an
+// erasure, what the box cannot judge for itself: other children's entries whose words may
+// name the erased child (staff read them, amend them if needed, and mark them reviewed), and
+// photos in which the erased child still appears unobscured (other families see nothing of
+// them until staff redact the child out).
+
+import { html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { api } from '../api';
+import { bdi, FormView, pageTitle } from '../base';
+import { takeFlash } from '../flash';
+import { count, formatMomentDay } from '../format';
+import { loadChildren, type Child } from '../journal';
+import { mediaUrl, type MediaItem } from '../media';
+import '../media';
+import { erasureRequests, requestWords, type ErasureRequest } from './child-erasure';
+
+interface EntryReview { entry_id: string; title: string; observed_on: string; erased_at?: number | string }
+interface MediaReview { media_id: string; entry_id: string | null; entry_title: string | null; erased_at?: number | string }
+
+@customElement('nb-erasure-view')
+export class ErasureView extends FormView {
+  @state() private requests: ErasureRequest[] | null = null;
+  @state() private entries: EntryReview[] | null = null;
+  @state() private media: MediaReview[] | null = null;
+  @state() private requestsError = '';
+  // The photo being redacted, as the box describes it to staff, and the children it shows.
+  @state() private redacting: { media: MediaItem; people: Child[] } | null = null;
+  @state() private opening: string | null = null;
+  protected fieldPrefix = 'erasure';
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    const flash = takeFlash();
+    void this.run(() => this.load()).then(() => { if (flash) this.notice = flash; });
+  }
+
+  private async load(): Promise<void> {
+    const [reviews] = await Promise.all([
+      api<{ entries: EntryReview[]; media: MediaReview[] }>('GET', '/erasure/reviews'),
+      this.loadRequests(),
+    ]);
+    this.entries = reviews.entries;
+    this.media = reviews.media;
+  }
+
+  private async loadRequests(): Promise<void> {
+    try {
+      this.requests = await erasureRequests();
+      this.requestsError = '';
+    } catch (error) {
+      this.requests = [];
+      this.requestsError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private async reviewed(e: EntryReview): Promise<void> {
+    const done = await this.run(async () => {
+      await api('POST', `/erasure/reviews/entries/${e.entry_id}/done`, {});
+      this.entries = (this.entries ?? []).filter((x) => x.entry_id !== e.entry_id);
+    });
+    if (done) {
+      this.notice = html`“${bdi(e.title)}” is marked as reviewed.`;
+      void this.updateComplete.then(() => this.querySelector<HTMLElement>('.erasure-entries .reviewed-button, .erasure-page h1')?.focus());
+    }
+  }
+
+  private async redact(m: MediaReview): Promise<void> {
+    this.opening = m.media_id;
+    await this.run(async () => {
+      const [{ media }, kids] = await Promise.all([
+        api<{ media: MediaItem }>('GET', `/media/${m.media_id}`),
+        loadChildren(),
+      ]);
+      // The other children tagged in it keep whatever obscuring they had.
+      this.redacting = { media, people: media.child_ids.map((id) => kids.get(id)).filter((c): c is Child => !!c) };
+    });
+    this.opening = null;
+  }
+
+  private async redacted(): Promise<void> {
+    const id = this.redacting?.media.id;
+    this.redacting = null;
+    const done = await this.run(async () => {
+      const reviews = await api<{ entries: EntryReview[]; media: MediaReview[] }>('GET', '/erasure/reviews');
+      this.entries = reviews.entries;
+      this.media = reviews.media;
+    });
+    if (done) {
+      const still = (this.media ?? []).some((x) => x.media_id === id);
+      this.notice = still
+        ? 'Redacted, but the box still finds the erased child shown in this photo: redact it again, ticking “Obscure the erased child”.'
+        : 'Redacted. Other families now see only the redacted copy.';
+    }
+  }
+
+  private closeRedactor(): void {
+    const id = this.redacting?.media.id;
+    this.redacting = null;
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>(`[data-media="${id}"] .redact-button`)?.focus());
+  }
+
+  private requestsSection() {
+    const list = this.requests;
+    return html`<section class="panel erasure-requests" aria-labelledby="erasure-requests-title">
+      <h2 id="erasure-requests-title">Requests from families</h2>
+      ${this.requestsError ? html`<p class="form-error">The requests could not be read: ${this.requestsError}</p>` : nothing}
+      ${list === null ? html`<p role="status">Loading…</p>`
+        : list.length === 0 ? html`<div class="empty"><p>No family has asked for their child’s data to be erased. When a parent
+            asks, from their journal, the request is listed here.</p></div>`
+        : html`<ul class="cards" aria-labelledby="erasure-requests-title">${list.map((r) => html`<li data-request=${r.id}>
+            <p>${requestWords(r)}</p>
+            <div class="actions"><a class="button" href="/manage/children/${r.child_id}">Open ${r.child_name}’s page to erase</a></div>
+          </li>`)}</ul>`}
+    </section>`;
+  }
+
+  private entriesSection(entries: EntryReview[]) {
+    if (!entries.length) return nothing;
+    return html`<section class="erasure-entries" aria-labelledby="erasure-entries-title">
+      <h3 id="erasure-entries-title">Entries that may name an erased child</h3>
+      <p>These entries are about other children, so they stay. Their words may still name the erased child: the box cannot
+        judge what was written. Open each one, amend any words about the erased child, then mark it reviewed.</p>
+      <ul class="cards" aria-labelledby="erasure-entries-title">${entries.map((e) => html`<li data-entry=${e.entry_id}>
+        <div class="card-head"><a class="card-title" href="/staff/entries/${e.entry_id}" dir="auto">${e.title}</a>
+          <span class="meta">${e.observed_on}</span></div>
+        ${e.erased_at ? html`<p class="meta">Erasure on ${formatMomentDay(e.erased_at)}</p>` : nothing}
+        <div class="actions"><button type="button" class="reviewed-button" ?disabled=${this.busy} @click=${() => this.reviewed(e)}
+          aria-label="Reviewed: ${e.title}">Reviewed</button></div>
+      </li>`)}</ul>
+    </section>`;
+  }
+
+  private mediaSection(media: MediaReview[]) {
+    if (!media.length) return nothing;
+    return html`<section class="erasure-media" aria-labelledby="erasure-media-title">
+      <h3 id="erasure-media-title">Photos that still show an erased child</h3>
+      <p>An erased child appears in these photos unobscured. Other families see nothing of them until you redact the erased
+        child out: press Redact, draw over the child and keep “Obscure the erased child” ticked.</p>
+      <ul class="cards review-media" aria-labelledby="erasure-media-title">${media.map((m) => {
+        const what = m.entry_title ? `Photo in “${m.entry_title}”` : 'Photo with no entry';
+        return html`<li data-media=${m.media_id}>
+          <div class="review-photo">
+            <img class="upload-thumb" src=${mediaUrl(m.media_id, 'thumbnail')} alt=${what} width="72" height="72" loading="lazy">
+            <div>
+              <p class="card-title">${m.entry_id && m.entry_title
+                ? html`Photo in <a href="/staff/entries/${m.entry_id}" dir="auto">${m.entry_title}</a>`
+                : 'A photo not in any entry'}</p>
+              ${m.erased_at ? html`<p class="meta">Erasure on ${formatMomentDay(m.erased_at)}</p>` : nothing}
+            </div>
+          </div>
+          <div class="actions"><button type="button" class="primary redact-button" ?disabled=${this.busy}
+            aria-busy=${this.opening === m.media_id ? 'true' : 'false'} @click=${() => this.redact(m)}>Redact<span
+            class="visually-hidden"> ${what}</span>…</button></div>
+        </li>`;
+      })}</ul>
+    </section>`;
+  }
+
+  render() {
+    pageTitle('Erasure');
+    const entries = this.entries;
+    const media = this.media;
+    const toReview = (entries?.length ?? 0) + (media?.length ?? 0);
+    return html`<section class="erasure-page">
+      <h1>Erasure</h1>
+      <p class="lead">Families may ask for their child’s data to be erased; a manager erases it from the child’s page. Afterwards,
+        anything the box cannot judge for itself is listed here to check.</p>
+      ${this.formFeedback()}
+      ${this.requestsSection()}
+      <section class="panel erasure-reviews" aria-labelledby="erasure-review-title">
+        <h2 id="erasure-review-title">To check after an erasure</h2>
+        ${entries === null || media === null
+          ? (this.formError ? nothing : html`<p role="status">Loading…</p>`)
+          : toReview === 0
+            ? html`<div class="empty erasure-empty"><p>Nothing to review. After an erasure, entries that may name the erased child and
+                photos that still show them are listed here.</p></div>`
+            : html`<p class="meta">${count(toReview, 'item', 'items')} to check.</p>
+                ${this.entriesSection(entries)}${this.mediaSection(media)}`}
+      </section>
+      ${this.redacting ? html`<nb-redactor .media=${this.redacting.media} .people=${this.redacting.people}
+          @redacted=${this.redacted} @close=${this.closeRedactor}></nb-redactor>` : nothing}
+    </section>`;
+  }
+}
