@@ -247,8 +247,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     // erasure ledger, kept in the database and in a file a restore carries over, erases again
     // whatever a restored backup brought back.
     domain::ErasureLedger erasureLedger(*store, random, config.dataDir + "/erasure-ledger");
-    domain::ErasureService erasure(ctx, *store, *store, children, settings, mediaFiles, erasureLedger,
-                                   {config.dataDir + "/backup-staging/nestbox.db"});
+    domain::ErasureService erasure(ctx, *store, *store, children, settings, mediaFiles, erasureLedger);
     erasure.beforeErasing([&exports] { exports.stopAll("erasure"); });
     try {
       erasure.reapplyLedger();
@@ -519,7 +518,7 @@ int runRestoredCommand(const Config& config, const std::string& snapshot) {
     // What was erased since the snapshot was taken is erased again (the ledger came over).
     domain::ErasureLedger ledger(offline.store, offline.random, config.dataDir + "/erasure-ledger");
     domain::ErasureService erasure(offline.ctx, offline.store, offline.store, offline.children, offline.settings,
-                                   offline.mediaFiles, ledger, {});
+                                   offline.mediaFiles, ledger);
     const int again = erasure.reapplyLedger();
     if (again > 0) std::printf("%d erased children or accounts the backup still held were erased again.\n", again);
     return 0;

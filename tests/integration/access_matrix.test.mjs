@@ -609,6 +609,68 @@ const MATRIX = [
   row('GET', '/api/v1/manager/summary', { manager: 200, ...MANAGER_ONLY }),
   row('GET', '/api/v1/children/${A}/consent/history', { manager: 200, ...MANAGER_ONLY }),
 
+  // --- Data has an end (issue 21): leavers, erasure, requests, opt-out, retention ----------------
+  // A manager restores a leaver (a throwaway child with a leaving date); a current child has nothing to restore.
+  row('POST', '/api/v1/children/${child}/restore', { manager: 200, ...MANAGER_ONLY }, {
+    fresh: forRoles(['manager'], async () => {
+      const child = await freshChild();
+      expectOk(await manager.request('PATCH', `/api/v1/children/${child}`, { body: { left_on: '2025-12-01' } }), 'leaving date');
+      return { child };
+    }, async () => ({ child: ids.B })),
+    body: {} }),
+  row('POST', '/api/v1/children/${B}/restore', { manager: '409 not_leaving', ...MANAGER_ONLY }, { body: {} }),
+  // Erasing: the manager's password and PIN and the child's name typed; a throwaway child is erased.
+  row('POST', '/api/v1/children/${child}/erase', { manager: 200, ...MANAGER_ONLY }, {
+    fresh: forRoles(['manager'], async () => {
+      const child = await freshChild();
+      const c = expectOk(await manager.get(`/api/v1/children/${child}`), 'child').child;
+      return { child, confirm: `${c.first_name} ${c.last_name}` };
+    }, async () => ({ child: ids.B, confirm: 'x' })),
+    body: { password: MANAGER_PASSWORD, pin: MANAGER_PIN, confirm: '${confirm}' } }),
+  row('POST', '/api/v1/children/${B}/erase', { manager: '422 confirm_mismatch', ...MANAGER_ONLY },
+    { body: { password: MANAGER_PASSWORD, pin: MANAGER_PIN, confirm: 'Not the name' } }),
+  row('POST', '/api/v1/children/${B}/erase', { manager: '401 invalid_credentials', ...MANAGER_ONLY },
+    { body: { password: MANAGER_PASSWORD, pin: '0000', confirm: 'x' } }),
+  row('GET', '/api/v1/erasure/reviews', { manager: 200, ...MANAGER_ONLY }),
+  row('GET', '/api/v1/erasure/requests', { manager: 200, ...MANAGER_ONLY }),
+  // An entry left to review: it names a throwaway child who is then erased.
+  row('POST', '/api/v1/erasure/reviews/entries/${entry}/done', { manager: 204, ...MANAGER_ONLY }, {
+    fresh: forRoles(['manager'], async () => {
+      const named = expectOk(await manager.get(`/api/v1/children/${await freshChild()}`), 'child').child;
+      const entry = expectOk(await who.staff.post('/api/v1/entries', { kind: 'observation', status: 'draft',
+        title: `Played with ${named.first_name}`, observed_on: '2026-05-20', child_ids: [await freshChild()], aspect_ids: [] }), 'entry').entry;
+      expectOk(await manager.post(`/api/v1/children/${named.id}/erase`,
+        { password: MANAGER_PASSWORD, pin: MANAGER_PIN, confirm: `${named.first_name} ${named.last_name}` }), 'erase');
+      return { entry: entry.id };
+    }, async () => ({ entry: ids.EA })),
+    body: {} }),
+  row('POST', '/api/v1/erasure/reviews/entries/${EA}/done', { manager: '404 not_found', ...MANAGER_ONLY }, { body: {} }),
+  row('GET', '/api/v1/retention', { manager: 200, ...MANAGER_ONLY }),
+  // A family asks for their own child's erasure (and withdraws it); another family's child does not exist.
+  row('GET', '/api/v1/children/${A}/erasure-request', { parentA: 200, parentB: '404 not_found', ...PARENTS_ONLY }),
+  row('GET', '/api/v1/children/${B}/erasure-request', { parentA: '404 not_found', parentB: 200, ...PARENTS_ONLY }),
+  row('POST', '/api/v1/children/${A}/erasure-request', { parentA: 201, parentB: '404 not_found', ...PARENTS_ONLY },
+    { body: { note: 'Matrix' }, restore: async () => { await who.parentA.request('DELETE', `/api/v1/children/${ids.A}/erasure-request`); } }),
+  row('POST', '/api/v1/children/${B}/erasure-request', { parentA: '404 not_found', parentB: 201, ...PARENTS_ONLY },
+    { body: {}, restore: async () => { await who.parentB.request('DELETE', `/api/v1/children/${ids.B}/erasure-request`); } }),
+  row('DELETE', '/api/v1/children/${A}/erasure-request', { parentA: 204, parentB: '404 not_found', ...PARENTS_ONLY }, {
+    fresh: forRoles(['parentA'], async () => {
+      expectOk(await who.parentA.post(`/api/v1/children/${ids.A}/erasure-request`, {}), 'ask');
+      return {};
+    }, async () => ({})) }),
+  row('DELETE', '/api/v1/children/${B}/erasure-request', { parentA: '404 not_found', parentB: 204, ...PARENTS_ONLY }, {
+    fresh: forRoles(['parentB'], async () => {
+      expectOk(await who.parentB.post(`/api/v1/children/${ids.B}/erasure-request`, {}), 'ask');
+      return {};
+    }, async () => ({})) }),
+  // A family opts their own child out at once; the register is put back afterwards.
+  row('POST', '/api/v1/children/${A}/opt-out', { parentA: 200, parentB: '404 not_found', ...PARENTS_ONLY }, { body: {},
+    restore: async () => { expectOk(await who.manager.request('PUT', `/api/v1/children/${ids.A}/consent`,
+      { body: { own_journal_photos: true, other_journals: false, online_journal_opt_out: false } }), 'consent A'); } }),
+  row('POST', '/api/v1/children/${B}/opt-out', { parentA: '404 not_found', parentB: 200, ...PARENTS_ONLY }, { body: {},
+    restore: async () => { expectOk(await who.manager.request('PUT', `/api/v1/children/${ids.B}/consent`,
+      { body: { own_journal_photos: true, other_journals: true, online_journal_opt_out: false } }), 'consent B'); } }),
+
   // --- The parent agreement ---------------------------------------------------------------------
   row('GET', '/api/v1/agreement', { manager: 200, staff: 200, parentA: 200, parentB: 200 }),
   // A new version: both families accept it again afterwards.
@@ -969,6 +1031,7 @@ function probeVariants(pattern, fam, own) {
   if (under('/api/v1/me/sessions/:id')) return [{ id: S(fam.session) }];
   if (under('/api/v1/invitations/:id')) return [{ id: S(ids.invitation) }];
   if (under('/api/v1/exports/:id')) return [{ id: S(fam.export) }];
+  if (under('/api/v1/erasure/reviews/entries/:id')) return [{ id: S(fam.entry) }, { id: S(fam.home) }];
   // A manager's backup request: no one else learns it exists, not even the setup page.
   if (under('/api/v1/backups/requests/:id') || under('/api/v1/setup/restore/requests/:id')) return [{ id: S(ids.backupRequest) }];
   return null;

@@ -117,9 +117,15 @@ test('a backup taken while a parent writes restores into a fresh data directory,
   const snapshot = JSON.parse(fs.readFileSync(path.join(stack.dataDir, 'backup-staging/snapshot.json'), 'utf8'));
   assert.ok(snapshot.bytes > 0 && snapshot.schema_version > 0);
 
-  // What was backed up: the checked database copy, and the media as they were.
+  // What was backed up: the checked database copy, read back from the snapshot (a run leaves no
+  // copy of the database in the data directory to outlive an erasure, issue 21), and the media.
+  assert.ok(!fs.existsSync(path.join(stack.dataDir, 'backup-staging/nestbox.db')), 'the run left a copy of the database behind');
   const backedUp = path.join(stack.root, 'backed-up.db');
-  fs.copyFileSync(path.join(stack.dataDir, 'backup-staging/nestbox.db'), backedUp);
+  const dir = env.NESTBOX_BACKUP_DIR;
+  fs.writeFileSync(backedUp, execFileSync('restic', ['dump', 'latest', '/backup-staging/nestbox.db'], {
+    maxBuffer: 1 << 30,
+    env: { ...process.env, RESTIC_CACHE_DIR: env.RESTIC_CACHE_DIR, RESTIC_PASSWORD_FILE: path.join(dir, 'key'),
+      RESTIC_REPOSITORY: fs.readFileSync(path.join(dir, 'repository'), 'utf8').trim() } }));
   const media = objects(path.join(stack.dataDir, 'media/objects'));
   assert.ok(Object.keys(media).length > 5);
 

@@ -211,9 +211,6 @@ TEST_CASE("erasure: the child is in no table, no file, and the shared photo goes
   t.s.exportWorkers.runAll();
   REQUIRE(std::filesystem::exists(t.s.mediaFiles.exportPath(exported.record.id)));
   t.s.erasure.requestErasure(t.parentZ, t.z.id, "We are moving away");
-  // A stale copy of the database, as a backup leaves in its staging folder.
-  std::filesystem::create_directories(dir + "/backup-staging");
-  storage::snapshotDatabase(db, dir + "/backup-staging/nestbox.db");
   REQUIRE_FALSE(cellsContaining(db, t.needles()).empty());  // the walk finds what is there
   CHECK(t.s.access.mediaCopy(t.parentA, *t.s.store.media(shared)) == domain::MediaCopy::original);
 
@@ -226,9 +223,7 @@ TEST_CASE("erasure: the child is in no table, no file, and the shared photo goes
   CHECK(t.s.auditCount("NBX_ERASURE_REFUSED") == 2);
   REQUIRE(t.s.store.child(t.z.id));
 
-  domain::ErasureService withStaleCopy(t.s.ctx, t.s.store, t.s.store, t.s.children, t.s.settings, t.s.mediaFiles,
-                                       t.s.erasureLedger, {dir + "/backup-staging/nestbox.db"});
-  const auto r = withStaleCopy.erase(t.manager, t.z.id, {testing::kManagerPassword, kPin, " zebedee  quillfeather"});
+  const auto r = t.s.erasure.erase(t.manager, t.z.id, {testing::kManagerPassword, kPin, " zebedee  quillfeather"});
   CHECK(r.counts.entriesRemoved == 2);  // his own entry and the home observation
   CHECK(r.counts.mediaRemoved == 1);
   CHECK(r.counts.mediaMarked == 1);
@@ -288,7 +283,6 @@ TEST_CASE("erasure: the child is in no table, no file, and the shared photo goes
   CHECK_FALSE(std::filesystem::exists(t.s.mediaFiles.objectPath(soloHash)));
   CHECK(std::filesystem::exists(t.s.mediaFiles.objectPath(*t.s.store.media(shared)->redactedSha256)));
   CHECK_FALSE(std::filesystem::exists(t.s.mediaFiles.exportPath(exported.record.id)));
-  CHECK_FALSE(std::filesystem::exists(dir + "/backup-staging/nestbox.db"));
   // The ledger file holds hashes only.
   const auto ledger = slurp(dir + "/erasure-ledger");
   CHECK(ledger.find("erased child") != std::string::npos);

@@ -124,7 +124,7 @@ struct Stack {
   domain::ExportService exports{ctx, store, settings, children, journal, media, lockdown, mediaFiles, processor,
                                 exportWorkers, disk};
   domain::ErasureLedger erasureLedger{store, random, ledgerFile};
-  domain::ErasureService erasure{ctx, store, store, children, settings, mediaFiles, erasureLedger, {}};
+  domain::ErasureService erasure{ctx, store, store, children, settings, mediaFiles, erasureLedger};
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
                  invitations, home, boxClock, station, backupService, exports, erasure, codeFile, "PEM",
                  "AA:BB"}};

@@ -152,7 +152,6 @@ void ErasureService::afterCommit(const storage::ErasureFiles& files) {
     system::removeFileIfExists(files_.exportPath(id));
     system::removeFileIfExists(files_.exportPath(id) + ".part");
   }
-  for (const auto& path : staleCopies_) system::removeFileIfExists(path);
   store_.compact();
 }
 
@@ -239,6 +238,8 @@ void ErasureService::reviewed(const Principal& p, const std::string& entryId) {
     }
     ctx_.audit.record(Event::ErasureReviewed, AuditActor::of(p), AuditTarget{"entry", entryId});
   });
+  // The earlier wording may have named the child: not left in the log or a free page either.
+  store_.compact();
 }
 
 std::pair<int, int> ErasureService::counts() {

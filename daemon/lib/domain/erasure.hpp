@@ -15,8 +15,9 @@
 // - the audit log stays append-only except for one narrow path: earlier rows naming the
 //   erased people get a stable pseudonym;
 // - the erasure ledger (erasure_ledger.hpp) gets keyed hashes of the erased ids;
-// - files go after the commit (media no row names, exports, the backup's staging copy of the
-//   database), and the database is compacted so no freed page keeps a name.
+// - files go after the commit (media no row names, exports), and the database is compacted
+//   so no freed page keeps a name. (nestbox-backup leaves no copy of the database behind a run;
+//   backups themselves keep erased data until their retention forgets it.)
 // The erasure itself is audited with counts only.
 
 #include <functional>
@@ -60,13 +61,10 @@ struct ErasureReviews {
 
 class ErasureService {
  public:
-  // `staleCopies`: files that may hold a copy of the database (the backup's staging copy),
-  // removed after every erasure (the next backup makes a fresh one).
   ErasureService(Context& ctx, storage::JournalStore& journal, storage::ErasureStore& store, ChildrenService& children,
-                 SettingsService& settings, storage::MediaFiles& files, ErasureLedger& ledger,
-                 std::vector<std::string> staleCopies)
+                 SettingsService& settings, storage::MediaFiles& files, ErasureLedger& ledger)
       : ctx_(ctx), journal_(journal), store_(store), children_(children), settings_(settings), files_(files),
-        ledger_(ledger), staleCopies_(std::move(staleCopies)) {}
+        ledger_(ledger) {}
 
   // Called before the rows go (the daemon stops exports being made, which may hold the child).
   void beforeErasing(std::function<void()> hook) { beforeErasing_ = std::move(hook); }
@@ -111,7 +109,6 @@ class ErasureService {
   SettingsService& settings_;
   storage::MediaFiles& files_;
   ErasureLedger& ledger_;
-  std::vector<std::string> staleCopies_;
   std::function<void()> beforeErasing_;
   std::mutex mutex_;  // one erasure at a time
 };

@@ -73,7 +73,8 @@ class ErasureStore {
   // The same for one account alone (the ledger met an account a restore brought back).
   virtual ErasureCounts eraseAccountRows(const std::string& userId, ErasureFiles& files) = 0;
   // The one way an audit row changes (the trigger refuses every other): rows that name a
-  // value (an id, a username, a name, an email) as actor, target or within their detail get
+  // value (an id, a username, a name, an email) as actor, within their target (a refused
+  // route's path) or within their detail get
   // its pseudonym instead; time, event, address and sequence stay. In the caller's
   // transaction. Returns how many rows changed.
   virtual int pseudonymiseAudit(const std::vector<std::pair<std::string, std::string>>& valueToPseudonym) = 0;

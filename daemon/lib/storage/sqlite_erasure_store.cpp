@@ -198,7 +198,7 @@ int SqliteStore::pseudonymiseAudit(const std::vector<std::pair<std::string, std:
     if (value.empty()) continue;
     auto s = db_->prepare(
         "SELECT seq, actor_id, actor_name, target_id, detail FROM audit_log WHERE actor_id = ?1 OR actor_name = ?1"
-        " OR target_id = ?1 OR instr(detail, ?1) > 0");
+        " OR instr(target_id, ?1) > 0 OR instr(detail, ?1) > 0");  // a target may be a path naming it
     s.bind(1, value);
     while (s.step()) {
       const int64_t seq = s.integer(0);
