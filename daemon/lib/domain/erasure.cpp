@@ -87,7 +87,7 @@ ErasureResult ErasureService::erase(const Principal& p, const std::string& child
 }
 
 ErasureResult ErasureService::eraseChild(const storage::ChildRecord& child, const AuditActor& actor,
-                                         const std::string& reason) {
+                                         const std::string& reason, bool compact) {
   std::lock_guard lock(mutex_);
   if (beforeErasing_) beforeErasing_();
   // Parents whose last child this is go with the child (policy 000: all stored data).
@@ -139,11 +139,11 @@ ErasureResult ErasureService::eraseChild(const storage::ChildRecord& child, cons
                        {"reviews", result.reviews}});
   });
   ledger_.persist();
-  afterCommit(files);
+  afterCommit(files, compact);
   return result;
 }
 
-void ErasureService::afterCommit(const storage::ErasureFiles& files) {
+void ErasureService::afterCommit(const storage::ErasureFiles& files, bool compact) {
   std::set<std::string> hashes(files.hashes.begin(), files.hashes.end());
   for (const auto& h : hashes) {
     if (!journal_.hashReferenced(h)) files_.removeObject(h);
@@ -152,7 +152,7 @@ void ErasureService::afterCommit(const storage::ErasureFiles& files) {
     system::removeFileIfExists(files_.exportPath(id));
     system::removeFileIfExists(files_.exportPath(id) + ".part");
   }
-  store_.compact();
+  if (compact) store_.compact();
 }
 
 storage::ChildRecord ErasureService::restore(const Principal& p, const std::string& childId) {
@@ -255,7 +255,7 @@ Json ErasureService::runLeavers() {
     const auto leaving = children_.leaving(child);
     if (!leaving) continue;
     if (leaving->phase == LeavingPhase::due) {
-      eraseChild(child, kBox, "countdown");
+      eraseChild(child, kBox, "countdown", false);
       ++erased;
     } else if (leaving->phase == LeavingPhase::archived && !child.archivedAt) {
       ctx_.store.transaction([&] {
@@ -265,6 +265,7 @@ Json ErasureService::runLeavers() {
       ++archived;
     }
   }
+  if (erased) store_.compact();  // once for all of them: a July's leavers do not rebuild it thirty times
   return {{"archived", archived}, {"erased", erased}};
 }
 
@@ -275,7 +276,7 @@ int ErasureService::reapplyLedger() {
   all.includeLeft = true;
   for (const auto& child : journal_.children(all)) {
     if (!ledger_.erased(child.id)) continue;
-    accounts += eraseChild(child, kBox, "ledger").counts.accountsErased;
+    accounts += eraseChild(child, kBox, "ledger", false).counts.accountsErased;
     ++children;
   }
   for (const auto& user : ctx_.store.users({})) {
@@ -290,9 +291,10 @@ int ErasureService::reapplyLedger() {
       if (user.displayName.size() >= 4) pseudonyms.emplace_back(user.displayName, ledger_.pseudonymOf(user.id));
       store_.pseudonymiseAudit(pseudonyms);
     });
-    afterCommit(files);
+    afterCommit(files, false);
   }
   if (children || accounts) {
+    store_.compact();
     ctx_.store.transaction([&] {
       ctx_.audit.record(Event::ErasureReapplied, kBox, std::nullopt, {{"children", children}, {"accounts", accounts}});
     });

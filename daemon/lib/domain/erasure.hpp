@@ -98,8 +98,10 @@ class ErasureService {
   int reapplyLedger();
 
  private:
-  ErasureResult eraseChild(const storage::ChildRecord& child, const AuditActor& actor, const std::string& reason);
-  void afterCommit(const storage::ErasureFiles& files);
+  // `compact`: rebuild the database afterwards (a job erasing several compacts once, at the end).
+  ErasureResult eraseChild(const storage::ChildRecord& child, const AuditActor& actor, const std::string& reason,
+                           bool compact = true);
+  void afterCommit(const storage::ErasureFiles& files, bool compact);
   void checkManager(const Principal& manager, const ErasureConfirmation& confirmation, const std::string& childName);
 
   Context& ctx_;

@@ -1,0 +1,89 @@
+// Erasure (issue 21) on a large generated setting (make_setting.py: 5 years, 150,000 entries,
+// 400,000 media rows, 300,000 comments): how long erasing one child takes through the API
+// (the transaction over every table, the audit log's pseudonyms, the ledger, then the
+// checkpoint and VACUUM), against a plain `sqlite3 VACUUM` of a copy of the same database in
+// the same run; and how long a parent's comments wait meanwhile, against the same writes with
+// nothing running. Then the leavers job erasing ten children at once (one VACUUM for all).
+//   node tests/bench/erasure_bench.mjs            (tests/bench/run)
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { benchSetup, repo } from './bench_stack.mjs';
+
+const PASSWORD = 'Correct horse battery 9';
+const PIN = '4826';
+const { root, Stack } = await benchSetup('nestbox-erasure-bench-');
+const stack = await Stack.start();
+const manager = await stack.setUp();
+const parent = await stack.addUser(manager, 'bench.parent', 'parent', 'blue whale singing');
+await stack.daemon.stop();
+const t0 = Date.now();
+execFileSync('python3', [path.join(repo, 'tests/bench/make_setting.py'), path.join(stack.dataDir, 'nestbox.db'), '--parent', parent.id,
+  '--entries', '150000', '--media', '400000', '--comments', '300000']);
+const dbFile = path.join(stack.dataDir, 'nestbox.db');
+const dbMb = () => fs.statSync(dbFile).size / 2 ** 20;
+console.log(`setting: database ${dbMb().toFixed(0)} MiB (made in ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+await stack.daemon.start();
+await manager.signIn('manager', PASSWORD);
+await manager.post('/api/v1/me/pin', { password: PASSWORD, pin: PIN });
+
+// Reference: VACUUM of a copy of the same database, by the sqlite3 shell.
+const copy = path.join(root, 'copy.db');
+execFileSync('sqlite3', [dbFile, `VACUUM INTO '${copy}'`]);
+let started = Date.now();
+execFileSync('sqlite3', [copy, 'VACUUM']);
+const vacuumS = (Date.now() - started) / 1000;
+fs.rmSync(copy);
+console.log(`${'reference: sqlite3 VACUUM of a copy'.padEnd(46)} ${vacuumS.toFixed(1).padStart(6)} s`);
+
+// A parent writes comments throughout; each wait is measured.
+const entry = JSON.parse(stack.sql("SELECT json_object('e', e.id, 'c', a.child_id) FROM entries e JOIN entry_audience a ON a.entry_id = e.id JOIN child_carers cc ON cc.child_id = a.child_id WHERE cc.parent_id = (SELECT id FROM users WHERE username = 'bench.parent') AND a.journal_at IS NOT NULL AND a.journal_at <= strftime('%s','now') ORDER BY a.journal_at DESC LIMIT 1"));
+const writer = parent.client;
+await writer.post('/api/v1/agreement/accept', { version: (await writer.get('/api/v1/agreement')).json.version });
+async function writes(during) {
+  const waits = [];
+  let going = true;
+  const loop = (async () => {
+    while (going) {
+      const s = Date.now();
+      const res = await writer.post(`/api/v1/entries/${entry.e}/threads/${entry.c}`, { body: 'Lovely!' });
+      if (res.status !== 201) throw new Error(`comment: ${res.status} ${res.text}`);
+      waits.push(Date.now() - s);
+    }
+  })();
+  const seconds = await during();
+  going = false;
+  await loop;
+  waits.sort((a, b) => a - b);
+  return { seconds, n: waits.length, median: waits[waits.length >> 1], p99: waits[Math.floor(waits.length * 0.99)], max: waits.at(-1) };
+}
+const show = (label, w) => console.log(`${label.padEnd(46)} ${w.seconds.toFixed(1).padStart(6)} s; writes ${w.n}, median ${w.median} ms, p99 ${w.p99} ms, max ${w.max} ms`);
+const children = JSON.parse(stack.sql(`SELECT json_group_array(json_object('id', id, 'name', first_name || ' ' || last_name)) FROM
+  (SELECT id, first_name, last_name FROM children WHERE id NOT IN (SELECT child_id FROM child_carers WHERE parent_id = '${parent.id}') ORDER BY id LIMIT 11)`));
+const counts = JSON.parse(stack.sql(`SELECT json_object('entries', (SELECT count(*) FROM entry_children WHERE child_id = '${children[0].id}'),
+  'media', (SELECT count(*) FROM media_children WHERE child_id = '${children[0].id}'))`));
+
+show('nothing running (10 s of writes)', await writes(() => new Promise((r) => setTimeout(() => r(10), 10000))));
+let answer;
+show(`one child erased (${counts.entries} entries, ${counts.media} media)`, await writes(async () => {
+  const s = Date.now();
+  answer = await manager.post(`/api/v1/children/${children[0].id}/erase`, { password: PASSWORD, pin: PIN, confirm: children[0].name });
+  if (answer.status !== 200) throw new Error(`erase: ${answer.status} ${answer.text}`);
+  return (Date.now() - s) / 1000;
+}));
+console.log(`  ${JSON.stringify(answer.json.erasure)}`);
+
+// The leavers job: ten children whose countdown has ended, erased in one run.
+for (const c of children.slice(1)) stack.sql(`UPDATE children SET left_on = '2020-01-01' WHERE id = '${c.id}'`);
+stack.advanceClock(3600);
+await manager.signIn('manager', PASSWORD);
+await writer.signIn('bench.parent', 'blue whale singing');
+const left = () => Number(stack.sql(`SELECT count(*) FROM children WHERE left_on = '2020-01-01'`));
+show('leavers job: ten children erased in one run', await writes(async () => {
+  const s = Date.now();
+  while (left() > 0) await new Promise((r) => setTimeout(r, 100));
+  return (Date.now() - s) / 1000;
+}));
+console.log(`database after: ${dbMb().toFixed(0)} MiB`);
+await stack.stop();
+fs.rmSync(root, { recursive: true, force: true });
