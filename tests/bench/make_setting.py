@@ -60,7 +60,8 @@ for i in range(a.children):
     cid = hexid()
     room = rooms[i % len(rooms)][0]
     children.append((cid, room))
-    cur.execute("INSERT INTO children VALUES (?,?,?,?,?,?,?,?,?,?)",
+    cur.execute("INSERT INTO children (id, first_name, last_name, date_of_birth, room_id, key_person_id, started_on, left_on,"
+                " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (cid, f"Child{i}", f"Family{i}", "2021-01-01", room, rng.choice(staff), "2021-09-01", None, start, start))
     for j in range(2):
         pid = hexid()
