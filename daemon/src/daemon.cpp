@@ -248,7 +248,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     // whatever a restored backup brought back.
     domain::ErasureLedger erasureLedger(*store, random, config.dataDir + "/erasure-ledger");
     domain::ErasureService erasure(ctx, *store, *store, children, settings, mediaFiles, erasureLedger);
-    erasure.beforeErasing([&exports] { exports.stopAll("erasure"); });
+    erasure.beforeErasing([&exports](const std::string& childId) { exports.stopChild(childId); });
     try {
       erasure.reapplyLedger();
     } catch (const std::exception& e) {

@@ -4,7 +4,8 @@
 // backup → a snapshot → the data directory deleted → restore into a fresh one → every table
 // equal row for row to the database copy that was backed up (except sessions, and the
 // restore's own audit row), every media file there with its hash, every session ended, and
-// the parent, signed in again, sees the same feed. Also: a wrong recovery key is a clear error.
+// the parent, signed in again, sees the same feed. A backup taken before an erasure, restored,
+// does not bring the child back. Also: a wrong recovery key is a clear error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -184,6 +185,25 @@ test('the monthly test restore brings back the latest database and a sample of i
   assert.match(restored.out, /the database and 10 media files are as backed up/);
   const result = JSON.parse(fs.readFileSync(path.join(stack.dataDir, 'backup-check.json'), 'utf8'));
   assert.deepEqual([result.kind, result.ok, result.sample], ['test_restore', true, 10]);
+});
+
+// Issue 21: the erasure ledger is the box's own, carried into the restored data directory.
+test('restoring a backup taken before an erasure does not bring the child back: the ledger erases them again', async () => {
+  const beth = await signedIn(DEMO.manager);
+  const child = (await beth.get('/api/v1/children')).json.children.at(-1);
+  const run = await backup(['run']);
+  assert.equal(run.code, 0, run.out);
+  const erased = await beth.post(`/api/v1/children/${child.id}/erase`,
+    { password: DEMO.manager.password, pin: DEMO.manager.pin, confirm: `${child.first_name} ${child.last_name}` });
+  assert.equal(erased.status, 200, erased.text);
+  await stack.daemon.stop();
+  const restore = await backup(['restore', 'latest']);
+  assert.equal(restore.code, 0, restore.out);
+  assert.match(restore.out, /erased again/);
+  assert.equal(stack.sql(`SELECT count(*) FROM children WHERE id = '${child.id}'`), '0');
+  assert.equal(stack.sql("SELECT count(*) FROM audit_log WHERE event = 'NBX_ERASURE_REAPPLIED'"), '1');
+  await stack.daemon.start();
+  assert.equal((await (await signedIn(DEMO.manager)).get(`/api/v1/children/${child.id}`)).status, 404);
 });
 
 test('a damaged pack file: the check reports it, and the managers’ home says so', async () => {

@@ -452,3 +452,17 @@ TEST_CASE("erasure requests and opt-out: a family asks and opts out from their a
   t.s.children.optOut(t.parentZ, t.z.id);  // again: as it is, not audited twice
   CHECK(t.s.auditCount("NBX_CONSENT_OPTED_OUT") == 1);
 }
+
+TEST_CASE("erasure: an export of the child still being made stops and leaves nothing; other exports go on") {
+  ErasureSetting t;
+  t.observeWith({t.z.id}, "Sand play");
+  t.observeWith({t.a.id}, "Water play");
+  t.s.erasure.beforeErasing([&](const std::string& childId) { t.s.exports.stopChild(childId); });
+  const auto other = t.s.exports.request(t.parentA, t.a.id);
+  const auto queued = t.s.exports.request(t.parentZ, t.z.id);
+  t.erase(t.z);
+  CHECK_FALSE(t.s.store.exportById(queued.record.id));
+  t.s.exportWorkers.runAll();
+  CHECK_FALSE(std::filesystem::exists(t.s.mediaFiles.exportPath(queued.record.id)));
+  CHECK(t.s.store.exportById(other.record.id)->state == "ready");
+}

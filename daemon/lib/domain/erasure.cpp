@@ -89,7 +89,7 @@ ErasureResult ErasureService::erase(const Principal& p, const std::string& child
 ErasureResult ErasureService::eraseChild(const storage::ChildRecord& child, const AuditActor& actor,
                                          const std::string& reason, bool compact) {
   std::lock_guard lock(mutex_);
-  if (beforeErasing_) beforeErasing_();
+  if (beforeErasing_) beforeErasing_(child.id);
   // Parents whose last child this is go with the child (policy 000: all stored data).
   std::vector<storage::UserRecord> accounts;
   for (const auto& parentId : journal_.carersOf(child.id)) {

@@ -66,8 +66,9 @@ class ErasureService {
       : ctx_(ctx), journal_(journal), store_(store), children_(children), settings_(settings), files_(files),
         ledger_(ledger) {}
 
-  // Called before the rows go (the daemon stops exports being made, which may hold the child).
-  void beforeErasing(std::function<void()> hook) { beforeErasing_ = std::move(hook); }
+  // Called with the child's id before the rows go (the daemon stops exports being made that
+  // hold the child).
+  void beforeErasing(std::function<void(const std::string& childId)> hook) { beforeErasing_ = std::move(hook); }
 
   // A manager, with their password, PIN and the child's name typed (401 wrong credentials,
   // 403 no PIN, 422 wrong name, 429 after repeated failures).
@@ -111,7 +112,7 @@ class ErasureService {
   SettingsService& settings_;
   storage::MediaFiles& files_;
   ErasureLedger& ledger_;
-  std::function<void()> beforeErasing_;
+  std::function<void(const std::string&)> beforeErasing_;
   std::mutex mutex_;  // one erasure at a time
 };
 

@@ -287,6 +287,14 @@ void ExportService::stopAll(const std::string& reason) {
   for (auto& [id, live] : live_) live.stopReason = reason;
 }
 
+void ExportService::stopChild(const std::string& childId) {
+  const auto holding = store_.exportsOfChild(childId);
+  std::lock_guard lock(mutex_);
+  for (const auto& e : holding) {
+    if (const auto live = live_.find(e.id); live != live_.end()) live->second.stopReason = "erasure";
+  }
+}
+
 void ExportService::progress(const std::string& exportId, const std::string& step, int64_t done, int64_t total) {
   std::lock_guard lock(mutex_);
   auto& live = live_[exportId];
@@ -333,6 +341,8 @@ void ExportService::stoppedBy(const storage::ExportRecord& record, const std::st
            "A lockdown stopped this export. Ask for it again once a manager has lifted the lockdown.");
   } else if (reason == "requester") {
     finish(record, "cancelled", "cancelled", "You stopped this export.");
+  } else if (reason == "erasure") {
+    finish(record, "cancelled", "erased", "A child in this export was erased: it was stopped and removed.");
   } else {
     finish(record, "cancelled", "interrupted", "The box was restarting while this export was being made. Ask for it again.");
   }

@@ -84,6 +84,8 @@ class ExportService {
   Json expire();
   // A lockdown: every export being made stops.
   void stopAll(const std::string& reason);
+  // An erasure: exports being made that hold the child stop (their rows and files go with it).
+  void stopChild(const std::string& childId);
 
  private:
   struct Job;
