@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchSetup, repo } from './bench_stack.mjs';
+import { benchSetup, repo, parentWrites, showWrites } from './bench_stack.mjs';
 
 const MEDIA_MB = Number(process.env.MEDIA_MB || 2048);
 const FILE_MB = 4;
@@ -54,28 +54,8 @@ const plainRepo = { RESTIC_REPOSITORY: path.join(root, 'plain-repo'), RESTIC_PAS
 await run('restic', ['init'], plainRepo);
 
 // Journal writes (a parent's comments) with and without a backup running.
-const entry = JSON.parse(stack.sql("SELECT json_object('e', e.id, 'c', a.child_id) FROM entries e JOIN entry_audience a ON a.entry_id = e.id JOIN child_carers cc ON cc.child_id = a.child_id WHERE cc.parent_id = (SELECT id FROM users WHERE username = 'bench.parent') AND a.journal_at IS NOT NULL AND a.journal_at <= strftime('%s','now') ORDER BY a.journal_at DESC LIMIT 1"));
-const writer = parent.client;
-const agreement = (await writer.get('/api/v1/agreement')).json;
-await writer.post('/api/v1/agreement/accept', { version: agreement.version });
-async function writes(during) {
-  const waits = [];
-  let going = true;
-  const loop = (async () => {
-    while (going) {
-      const started = Date.now();
-      const res = await writer.post(`/api/v1/entries/${entry.e}/threads/${entry.c}`, { body: 'Lovely!' });
-      if (res.status !== 201) throw new Error(`comment: ${res.status} ${res.text}`);
-      waits.push(Date.now() - started);
-    }
-  })();
-  const seconds = await during();
-  going = false;
-  await loop;
-  waits.sort((a, b) => a - b);
-  return { seconds, n: waits.length, median: waits[waits.length >> 1], p99: waits[Math.floor(waits.length * 0.99)], max: waits.at(-1) };
-}
-const show = (label, w) => console.log(`${label.padEnd(44)} ${w.seconds.toFixed(1).padStart(6)} s; writes ${w.n}, median ${w.median} ms, p99 ${w.p99} ms, max ${w.max} ms`);
+const writes = await parentWrites(stack, parent.client, 'bench.parent');
+const show = showWrites;
 
 const cpTime = await run('cp', ['-a', stack.dataDir, path.join(root, 'cp-copy')]);
 console.log(`${'reference: cp -a of the data directory'.padEnd(44)} ${cpTime.toFixed(1).padStart(6)} s`);

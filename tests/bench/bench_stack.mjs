@@ -16,3 +16,29 @@ export async function benchSetup(prefix) {
   const { Stack } = await import('../integration/harness.mjs');
   return { root, webRoot, Stack };
 }
+
+// A parent (`writer`, signed in as `username`, carer in a make_setting.py setting) writing
+// comments on their newest released entry for as long as `during()` runs; how long each
+// waited. Used to measure what backups and erasures make journal writes wait.
+export async function parentWrites(stack, writer, username) {
+  const entry = JSON.parse(stack.sql("SELECT json_object('e', e.id, 'c', a.child_id) FROM entries e JOIN entry_audience a ON a.entry_id = e.id JOIN child_carers cc ON cc.child_id = a.child_id WHERE cc.parent_id = (SELECT id FROM users WHERE username = '" + username + "') AND a.journal_at IS NOT NULL AND a.journal_at <= strftime('%s','now') ORDER BY a.journal_at DESC LIMIT 1"));
+  await writer.post('/api/v1/agreement/accept', { version: (await writer.get('/api/v1/agreement')).json.version });
+  return async (during) => {
+    const waits = [];
+    let going = true;
+    const loop = (async () => {
+      while (going) {
+        const started = Date.now();
+        const res = await writer.post(`/api/v1/entries/${entry.e}/threads/${entry.c}`, { body: 'Lovely!' });
+        if (res.status !== 201) throw new Error(`comment: ${res.status} ${res.text}`);
+        waits.push(Date.now() - started);
+      }
+    })();
+    const seconds = await during();
+    going = false;
+    await loop;
+    waits.sort((a, b) => a - b);
+    return { seconds, n: waits.length, median: waits[waits.length >> 1], p99: waits[Math.floor(waits.length * 0.99)], max: waits.at(-1) };
+  };
+}
+export const showWrites = (label, w, width = 44) => console.log(`${label.padEnd(width)} ${w.seconds.toFixed(1).padStart(6)} s; writes ${w.n}, median ${w.median} ms, p99 ${w.p99} ms, max ${w.max} ms`);

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchSetup, repo } from './bench_stack.mjs';
+import { benchSetup, repo, parentWrites, showWrites } from './bench_stack.mjs';
 
 const PASSWORD = 'Correct horse battery 9';
 const PIN = '4826';
@@ -37,27 +37,9 @@ fs.rmSync(copy);
 console.log(`${'reference: sqlite3 VACUUM of a copy'.padEnd(46)} ${vacuumS.toFixed(1).padStart(6)} s`);
 
 // A parent writes comments throughout; each wait is measured.
-const entry = JSON.parse(stack.sql("SELECT json_object('e', e.id, 'c', a.child_id) FROM entries e JOIN entry_audience a ON a.entry_id = e.id JOIN child_carers cc ON cc.child_id = a.child_id WHERE cc.parent_id = (SELECT id FROM users WHERE username = 'bench.parent') AND a.journal_at IS NOT NULL AND a.journal_at <= strftime('%s','now') ORDER BY a.journal_at DESC LIMIT 1"));
 const writer = parent.client;
-await writer.post('/api/v1/agreement/accept', { version: (await writer.get('/api/v1/agreement')).json.version });
-async function writes(during) {
-  const waits = [];
-  let going = true;
-  const loop = (async () => {
-    while (going) {
-      const s = Date.now();
-      const res = await writer.post(`/api/v1/entries/${entry.e}/threads/${entry.c}`, { body: 'Lovely!' });
-      if (res.status !== 201) throw new Error(`comment: ${res.status} ${res.text}`);
-      waits.push(Date.now() - s);
-    }
-  })();
-  const seconds = await during();
-  going = false;
-  await loop;
-  waits.sort((a, b) => a - b);
-  return { seconds, n: waits.length, median: waits[waits.length >> 1], p99: waits[Math.floor(waits.length * 0.99)], max: waits.at(-1) };
-}
-const show = (label, w) => console.log(`${label.padEnd(46)} ${w.seconds.toFixed(1).padStart(6)} s; writes ${w.n}, median ${w.median} ms, p99 ${w.p99} ms, max ${w.max} ms`);
+const writes = await parentWrites(stack, writer, 'bench.parent');
+const show = (label, w) => showWrites(label, w, 46);
 const children = JSON.parse(stack.sql(`SELECT json_group_array(json_object('id', id, 'name', first_name || ' ' || last_name)) FROM
   (SELECT id, first_name, last_name FROM children WHERE id NOT IN (SELECT child_id FROM child_carers WHERE parent_id = '${parent.id}') ORDER BY id LIMIT 11)`));
 const counts = JSON.parse(stack.sql(`SELECT json_object('entries', (SELECT count(*) FROM entry_children WHERE child_id = '${children[0].id}'),
