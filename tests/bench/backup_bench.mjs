@@ -8,18 +8,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchSetup, repo, parentWrites, showWrites } from './bench_stack.mjs';
+import { generatedSetting, repo, parentWrites, showWrites } from './bench_stack.mjs';
 
 const MEDIA_MB = Number(process.env.MEDIA_MB || 2048);
 const FILE_MB = 4;
-const { root, Stack } = await benchSetup('nestbox-backup-bench-');
-const stack = await Stack.start();
-const manager = await stack.setUp();
-const parent = await stack.addUser(manager, 'bench.parent', 'parent', 'blue whale singing');
-await stack.daemon.stop();
-const t0 = Date.now();
-execFileSync('python3', [path.join(repo, 'tests/bench/make_setting.py'), path.join(stack.dataDir, 'nestbox.db'), '--parent', parent.id,
-  '--entries', '150000', '--media', '400000', '--comments', '300000']);
+const { root, stack, manager, parent, made } = await generatedSetting('nestbox-backup-bench-');
 const objects = path.join(stack.dataDir, 'media/objects');
 const addMedia = (mb) => {  // incompressible files named by their SHA-256, as the box stores them
   for (let i = 0; i < mb / FILE_MB; ++i) {
@@ -32,7 +25,7 @@ const addMedia = (mb) => {  // incompressible files named by their SHA-256, as t
 addMedia(MEDIA_MB);
 execFileSync('sync');
 const dbMb = fs.statSync(path.join(stack.dataDir, 'nestbox.db')).size / 2 ** 20;
-console.log(`setting: database ${dbMb.toFixed(0)} MiB, media ${MEDIA_MB} MiB (made in ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+console.log(`setting: database ${dbMb.toFixed(0)} MiB, media ${MEDIA_MB} MiB (made in ${made.toFixed(0)} s)`);
 await stack.daemon.start();
 
 const settings = path.join(root, 'backup-settings');

@@ -42,3 +42,19 @@ export async function parentWrites(stack, writer, username) {
   };
 }
 export const showWrites = (label, w, width = 44) => console.log(`${label.padEnd(width)} ${w.seconds.toFixed(1).padStart(6)} s; writes ${w.n}, median ${w.median} ms, p99 ${w.p99} ms, max ${w.max} ms`);
+
+// A stack whose database holds a generated 5-year setting (make_setting.py: 150,000 entries,
+// 400,000 media rows, 300,000 comments), its manager, and `bench.parent`, carer of the first
+// child; the daemon is stopped (the caller adds what it needs, then starts it). `made`: seconds.
+export async function generatedSetting(prefix) {
+  const { execFileSync } = await import('node:child_process');
+  const { root, Stack } = await benchSetup(prefix);
+  const stack = await Stack.start();
+  const manager = await stack.setUp();
+  const parent = await stack.addUser(manager, 'bench.parent', 'parent', 'blue whale singing');
+  await stack.daemon.stop();
+  const t0 = Date.now();
+  execFileSync('python3', [path.join(repo, 'tests/bench/make_setting.py'), path.join(stack.dataDir, 'nestbox.db'), '--parent', parent.id,
+    '--entries', '150000', '--media', '400000', '--comments', '300000']);
+  return { root, stack, manager, parent, made: (Date.now() - t0) / 1000 };
+}

@@ -8,21 +8,14 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchSetup, repo, parentWrites, showWrites } from './bench_stack.mjs';
+import { generatedSetting, parentWrites, showWrites } from './bench_stack.mjs';
 
 const PASSWORD = 'Correct horse battery 9';
 const PIN = '4826';
-const { root, Stack } = await benchSetup('nestbox-erasure-bench-');
-const stack = await Stack.start();
-const manager = await stack.setUp();
-const parent = await stack.addUser(manager, 'bench.parent', 'parent', 'blue whale singing');
-await stack.daemon.stop();
-const t0 = Date.now();
-execFileSync('python3', [path.join(repo, 'tests/bench/make_setting.py'), path.join(stack.dataDir, 'nestbox.db'), '--parent', parent.id,
-  '--entries', '150000', '--media', '400000', '--comments', '300000']);
+const { root, stack, manager, parent, made } = await generatedSetting('nestbox-erasure-bench-');
 const dbFile = path.join(stack.dataDir, 'nestbox.db');
 const dbMb = () => fs.statSync(dbFile).size / 2 ** 20;
-console.log(`setting: database ${dbMb().toFixed(0)} MiB (made in ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+console.log(`setting: database ${dbMb().toFixed(0)} MiB (made in ${made.toFixed(0)} s)`);
 await stack.daemon.start();
 await manager.signIn('manager', PASSWORD);
 await manager.post('/api/v1/me/pin', { password: PASSWORD, pin: PIN });
