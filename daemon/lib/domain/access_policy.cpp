@@ -83,7 +83,8 @@ storage::SqlFilter AccessPolicy::familyEntries(const Principal& p, const std::op
   f.where = std::string("e.status = 'journal' AND EXISTS (SELECT 1 FROM entry_audience ea JOIN rooms r ON r.id = ea.room_id"
                         " WHERE ea.entry_id = e.id AND ea.journal_at IS NOT NULL AND ea.child_id IN (") +
             kFamilyChildren + (childId ? kOneChild : "") + ") AND " + kReleasedForReceiver + ")";
-  const int readDays = settings_.current() ? settings_.current()->leaverReadDays : storage::SettingRecord{}.leaverReadDays;
+  const auto setting = settings_.current();
+  const int readDays = (setting ? *setting : storage::SettingRecord{}).leaverReadDays;
   f.params = {{":policy_parent", p.userId}, {":policy_now", now},
               {":policy_read_from", Calendar::addDays(settings_.today(now), -readDays)}};
   if (childId) f.params.emplace_back(":policy_child", *childId);

@@ -100,19 +100,10 @@ ErasureResult ErasureService::eraseChild(const storage::ChildRecord& child, cons
   }
   std::vector<std::string> accountIds;
   for (const auto& a : accounts) accountIds.push_back(a.id);
-  // What names them in the audit log, and the pseudonym each gets. Short names would match
-  // unrelated text, so names shorter than four characters are left (ids and usernames never).
-  std::vector<std::pair<std::string, std::string>> pseudonyms;
-  const auto add = [&](const std::string& value, const std::string& person, std::size_t minLength) {
-    if (value.size() >= minLength) pseudonyms.emplace_back(value, ledger_.pseudonymOf(person));
-  };
-  add(child.id, child.id, 1);
-  add(child.firstName + " " + child.lastName, child.id, 4);
+  auto pseudonyms = pseudonymsOf(child.id, {child.firstName + " " + child.lastName});
   for (const auto& a : accounts) {
-    add(a.id, a.id, 1);
-    add(a.username, a.id, 1);
-    add(a.displayName, a.id, 4);
-    if (a.email) add(*a.email, a.id, 4);
+    const auto more = pseudonymsOf(a);
+    pseudonyms.insert(pseudonyms.end(), more.begin(), more.end());
   }
   ErasureResult result;
   result.id = newId(ctx_.random);
@@ -141,6 +132,24 @@ ErasureResult ErasureService::eraseChild(const storage::ChildRecord& child, cons
   ledger_.persist();
   afterCommit(files, compact);
   return result;
+}
+
+std::vector<std::pair<std::string, std::string>> ErasureService::pseudonymsOf(const std::string& id,
+                                                                            const std::vector<std::string>& names) {
+  // The id (and a username) always; names only from four characters, as shorter ones would
+  // match unrelated text.
+  const std::string pseudonym = ledger_.pseudonymOf(id);
+  std::vector<std::pair<std::string, std::string>> out = {{id, pseudonym}};
+  for (const auto& n : names) {
+    if (n.size() >= 4) out.emplace_back(n, pseudonym);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> ErasureService::pseudonymsOf(const storage::UserRecord& user) {
+  auto out = pseudonymsOf(user.id, {user.displayName, user.email.value_or("")});
+  out.emplace_back(user.username, out.front().second);
+  return out;
 }
 
 void ErasureService::afterCommit(const storage::ErasureFiles& files, bool compact) {
@@ -285,11 +294,7 @@ int ErasureService::reapplyLedger() {
     storage::ErasureFiles files;
     ctx_.store.transaction([&] {
       accounts += store_.eraseAccountRows(user.id, files).accountsErased;
-      std::vector<std::pair<std::string, std::string>> pseudonyms = {{user.id, ledger_.pseudonymOf(user.id)},
-                                                                       {user.username, ledger_.pseudonymOf(user.id)}};
-      if (user.email && user.email->size() >= 4) pseudonyms.emplace_back(*user.email, ledger_.pseudonymOf(user.id));
-      if (user.displayName.size() >= 4) pseudonyms.emplace_back(user.displayName, ledger_.pseudonymOf(user.id));
-      store_.pseudonymiseAudit(pseudonyms);
+      store_.pseudonymiseAudit(pseudonymsOf(user));
     });
     afterCommit(files, false);
   }

@@ -103,6 +103,11 @@ class ErasureService {
   ErasureResult eraseChild(const storage::ChildRecord& child, const AuditActor& actor, const std::string& reason,
                            bool compact = true);
   void afterCommit(const storage::ErasureFiles& files, bool compact);
+  // What names a person in the audit log (their id, and `names`), each with their pseudonym.
+  std::vector<std::pair<std::string, std::string>> pseudonymsOf(const std::string& id,
+                                                                const std::vector<std::string>& names);
+  // An account: its id, username, display name and email.
+  std::vector<std::pair<std::string, std::string>> pseudonymsOf(const storage::UserRecord& user);
   void checkManager(const Principal& manager, const ErasureConfirmation& confirmation, const std::string& childName);
 
   Context& ctx_;

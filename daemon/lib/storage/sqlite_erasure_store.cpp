@@ -1,5 +1,6 @@
 // The erasure half of SqliteStore (see erasure_store.hpp).
 #include <algorithm>
+#include <set>
 
 #include "core/json_input.hpp"
 #include "storage/sqlite_store.hpp"
@@ -194,6 +195,7 @@ int SqliteStore::pseudonymiseAudit(const std::vector<std::pair<std::string, std:
     std::string detail;
   };
   std::vector<Row> rows;
+  std::set<int64_t> seen;
   for (const auto& [value, pseudonym] : map) {
     if (value.empty()) continue;
     auto s = db_->prepare(
@@ -201,9 +203,8 @@ int SqliteStore::pseudonymiseAudit(const std::vector<std::pair<std::string, std:
         " OR instr(target_id, ?1) > 0 OR instr(detail, ?1) > 0");  // a target may be a path naming it
     s.bind(1, value);
     while (s.step()) {
-      const int64_t seq = s.integer(0);
-      if (std::any_of(rows.begin(), rows.end(), [&](const Row& r) { return r.seq == seq; })) continue;
-      rows.push_back({seq, s.optionalText(1), s.optionalText(2), s.optionalText(3), s.text(4)});
+      if (!seen.insert(s.integer(0)).second) continue;
+      rows.push_back({s.integer(0), s.optionalText(1), s.optionalText(2), s.optionalText(3), s.text(4)});
     }
   }
   const auto swap = [&](std::optional<std::string>& field) {
