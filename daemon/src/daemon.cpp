@@ -17,7 +17,9 @@
 #include "domain/backups.hpp"
 #include "domain/box_clock.hpp"
 #include "domain/capture_station.hpp"
+#include "domain/engagement.hpp"
 #include "domain/erasure.hpp"
+#include "domain/templates.hpp"
 #include "domain/jobs.hpp"
 #include "domain/exports.hpp"
 #include "domain/lockdown.hpp"
@@ -184,7 +186,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::SetupService setup(ctx, settings, boxClock);
     domain::AccessPolicy access(ctx, *store, settings);
     domain::ChildrenService children(ctx, *store, settings, access);
-    domain::JournalService journal(ctx, *store, settings, children, access);
+    domain::JournalService journal(ctx, *store, *store, settings, children, access);
     storage::MediaFiles mediaFiles(config.dataDir + "/media");
     auto processor = media::makeSubprocessMediaProcessor({media::defaultWorkerProgram(), {}, std::chrono::seconds(600)});
     auto mediaWorkers = std::make_unique<system::ThreadPool>(config.mediaWorkers);
@@ -254,8 +256,10 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     } catch (const std::exception& e) {
       logEvent(Event::ErasureLedgerProblem, {{"error", e.what()}});
     }
+    domain::EngagementService engagement(ctx, *store, *store, children, access);
+    domain::TemplateService templates(ctx, *store, settings, children);
     http::Api api({settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                   invitations, home, boxClock, camera, backupService, exports, erasure,
+                   invitations, home, boxClock, camera, backupService, exports, erasure, engagement, templates,
                    config.effectiveSetupCodeFile(),
                    system::readFile(tlsDir + "/ca.crt"), tls.caFingerprint, tlsDir});
     http::HttpServer server(config, api);

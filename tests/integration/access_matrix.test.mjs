@@ -405,6 +405,7 @@ before(async () => {
     MA: ma, MB: mb, MG: mg, MH: mh, MHB: mhb, U: unfinished, commentA: commentA.id, commentB: commentB.id,
     commentEB: commentEB.id, staffId: staff.id, parentAId: parentA.id, parentBId: parentB.id, visitorId: visitor.id,
     redeemerId: redeemer.id, tablet: tablet.id, spare: spare.id, invitation: invitation.id, backupRequest: backupRequest.id,
+    template: expectOk(await manager.get('/api/v1/templates'), 'templates').templates[0].id,
   };
   who = { deactivated: leaver.client, none: stack.client() };
   await signEveryoneIn();
@@ -716,6 +717,28 @@ const MATRIX = [
     fresh: async () => ({ comment: expectOk(await who.parentA.post(`/api/v1/entries/${ids.EG}/threads/${ids.A}`, { body: 'Rude words' }), 'comment').comment.id }),
     body: { reason: 'Not kind' } }),
   row('POST', '/api/v1/comments/${commentB}/hide', { manager: '400 invalid', staff: '400 invalid', ...STAFF_ONLY }, { body: { reason: '' } }),
+
+  // --- Around an entry (issue 22): hearts, visits, recently tagged children, templates ----------
+  // A heart goes on a family's own thread only; staff see who hearted, families never do.
+  row('PUT', '/api/v1/entries/${EG}/threads/${A}/heart', { ...PARENTS_ONLY, parentA: 200, parentB: '404 not_found' }),
+  row('PUT', '/api/v1/entries/${EG}/threads/${B}/heart', { ...PARENTS_ONLY, parentA: '404 not_found', parentB: 200 }),
+  row('PUT', '/api/v1/entries/${EA}/threads/${B}/heart', { ...PARENTS_ONLY, parentA: '404 not_found', parentB: '404 not_found' }),
+  row('DELETE', '/api/v1/entries/${EG}/threads/${A}/heart', { ...PARENTS_ONLY, parentA: 200, parentB: '404 not_found' }),
+  row('DELETE', '/api/v1/entries/${EG}/threads/${B}/heart', { ...PARENTS_ONLY, parentA: '404 not_found', parentB: 200 }),
+  row('GET', '/api/v1/entries/${EG}/hearts', { manager: 200, staff: 200, ...STAFF_ONLY }),
+  row('POST', '/api/v1/feed/visit', { ...PARENTS_ONLY, parentA: 200, parentB: 200 }, { body: {} }),
+  row('GET', '/api/v1/feed?month=2026-13', { ...PARENTS_ONLY, parentA: '400 invalid_request', parentB: '400 invalid_request' }),
+  row('GET', '/api/v1/me/recent-children', { manager: 200, staff: 200, ...STAFF_ONLY }),
+  row('GET', '/api/v1/templates', { manager: 200, staff: 200, ...STAFF_ONLY }),
+  row('POST', '/api/v1/templates', { manager: 201, ...MANAGER_ONLY },
+    { fresh: async () => ({ name: unique('Template') }), body: { name: '${name}', title: 'From the matrix' } }),
+  row('POST', '/api/v1/templates', { manager: '400 invalid', ...MANAGER_ONLY },
+    { fresh: async () => ({ name: unique('Template') }), body: { name: '${name}', kind: 'newsletter' } }),
+  row('PATCH', '/api/v1/templates/${template}', { manager: 200, ...MANAGER_ONLY }, { body: { next_steps: 'Next time: ' } }),
+  row('DELETE', '/api/v1/templates/${tpl}', { manager: 204, ...MANAGER_ONLY }, {
+    fresh: forRoles(['manager'], async () => ({ tpl: expectOk(await who.manager.post('/api/v1/templates',
+      { name: unique('Spare template') }), 'template').template.id }), async () => ({ tpl: ids.template })) }),
+  row('DELETE', '/api/v1/templates/${EA}', { manager: '404 not_found', ...MANAGER_ONLY }),
 
   // --- Parents' contributions -------------------------------------------------------------------
   row('GET', '/api/v1/contributions', { manager: 200, staff: 200, parentA: 200, parentB: 200 }),
@@ -1032,6 +1055,8 @@ function probeVariants(pattern, fam, own) {
   if (under('/api/v1/invitations/:id')) return [{ id: S(ids.invitation) }];
   if (under('/api/v1/exports/:id')) return [{ id: S(fam.export) }];
   if (under('/api/v1/erasure/reviews/entries/:id')) return [{ id: S(fam.entry) }, { id: S(fam.home) }];
+  // Templates are the setting's own wording, not a family's; probed all the same.
+  if (under('/api/v1/templates/:id')) return [{ id: S(ids.template) }];
   // A manager's backup request: no one else learns it exists, not even the setup page.
   if (under('/api/v1/backups/requests/:id') || under('/api/v1/setup/restore/requests/:id')) return [{ id: S(ids.backupRequest) }];
   return null;
@@ -1053,6 +1078,7 @@ function probeRequest(route) {
     'PATCH /api/v1/entries/:id': { next_steps: 'Probe' },
     'POST /api/v1/entries/:id/review': { action: 'reviewed' },
     'POST /api/v1/entries/:id/threads/:child': { body: 'Probe' },
+    'PATCH /api/v1/templates/:id': { body: 'Probe' },
     'POST /api/v1/comments/:id/hide': { reason: 'Probe' },
     'POST /api/v1/contributions/:id/return': { reason: 'Probe' },
     'POST /api/v1/media/:id/redact': { regions: [{ x: 1, y: 1, width: 5, height: 5 }] },

@@ -68,6 +68,10 @@ test('an erased child is in no table, file or later log line; the shared photo g
   const shared = await entry([z.id, ids.A], 'Den building', [{ id: group, child_ids: [z.id, ids.A] }]);
   const mention = await entry([ids.A], 'Ava and Zebedee played tag');
   ok(await morwenna.post(`/api/v1/entries/${own.id}/threads/${z.id}`, { body: 'Lovely painting, Zebedee!' }), 'comment');
+  // Hearts and visits are the family's too (issue 22).
+  for (const e of [own, shared]) ok(await morwenna.request('PUT', `/api/v1/entries/${e.id}/threads/${z.id}/heart`), 'heart');
+  ok(await morwenna.post('/api/v1/feed/visit', {}), 'visit');
+  assert.equal(stack.sql(`SELECT count(*) FROM entry_hearts WHERE child_id = '${z.id}'`), '2');
   const exported = ok(await morwenna.post('/api/v1/exports', { child_id: z.id }), 'export').export;
   await waitFor(async () => (await morwenna.get(`/api/v1/exports/${exported.id}`)).json.export.state === 'ready', 'the export', 120000);
   assert.ok(fs.existsSync(path.join(stack.dataDir, `media/exports/${exported.id}.zip`)));

@@ -204,6 +204,9 @@ TEST_CASE("erasure: the child is in no table, no file, and the shared photo goes
   const auto mention = t.observeWith({t.a.id}, "Ava and Zebedee played tag");
   t.s.journal.addComment(t.parentZ, own.entry.id, t.z.id, "Lovely! From Morwenna");
   t.s.journal.addComment(t.parentZ, both.entry.id, t.z.id, "He talked about the den all evening");
+  t.s.engagement.heart(t.parentZ, own.entry.id, t.z.id, true);
+  t.s.engagement.heart(t.parentZ, both.entry.id, t.z.id, true);
+  t.s.engagement.visit(t.parentZ);
   t.s.journal.contribute(t.parentZ, {t.z.id, "Zebedee at the beach", "Built a sandcastle.", "2026-05-21", {}});
   t.s.children.recordConsent(t.manager, t.z.id, {true, true, false, "Form signed by Morwenna Quillfeather"});
   t.s.invitations.create(t.manager, t.z.id);

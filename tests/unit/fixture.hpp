@@ -95,7 +95,7 @@ struct Stack {
   domain::SetupService setup{ctx, settings, boxClock};
   domain::AccessPolicy access{ctx, store, settings};
   domain::ChildrenService children{ctx, store, settings, access};
-  domain::JournalService journal{ctx, store, settings, children, access};
+  domain::JournalService journal{ctx, store, store, settings, children, access};
   storage::MediaFiles mediaFiles{tempDir("media-" + std::to_string(++stacks())) + "/media"};
   FakeMediaProcessor processor;
   system::InlineExecutor workers;
@@ -125,9 +125,11 @@ struct Stack {
                                 exportWorkers, disk};
   domain::ErasureLedger erasureLedger{store, random, ledgerFile};
   domain::ErasureService erasure{ctx, store, store, children, settings, mediaFiles, erasureLedger};
+  domain::EngagementService engagement{ctx, store, store, children, access};
+  domain::TemplateService templates{ctx, store, settings, children};
   http::Api api{{settings, accounts, sessions, setup, audit, children, journal, media, devices, lockdown, presence,
-                 invitations, home, boxClock, station, backupService, exports, erasure, codeFile, "PEM",
-                 "AA:BB"}};
+                 invitations, home, boxClock, station, backupService, exports, erasure, engagement, templates,
+                 codeFile, "PEM", "AA:BB"}};
   // On the staff network: inside the setting's default secure subnets.
   domain::RequestOrigin origin{"192.168.1.10", "unit-test", std::nullopt};
 

@@ -76,6 +76,8 @@ enum class Severity { debug, info, warning, error };
   X(ContributionApproved, "NBX_CONTRIBUTION_APPROVED", info, true, "parent contribution approved") \
   X(ContributionReturned, "NBX_CONTRIBUTION_RETURNED", info, true, "parent contribution returned") \
   X(CommentHidden, "NBX_COMMENT_HIDDEN", info, true, "comment hidden by staff")                    \
+  X(TemplateSaved, "NBX_TEMPLATE_SAVED", info, true, "an entry template added or changed by a manager") \
+  X(TemplateDeleted, "NBX_TEMPLATE_DELETED", info, true, "an entry template deleted by a manager") \
   X(UploadCreated, "NBX_UPLOAD_CREATED", info, false, "resumable upload started")                  \
   X(UploadRejected, "NBX_UPLOAD_REJECTED", warning, true, "upload refused: type, size or limits")   \
   X(UploadTerminated, "NBX_UPLOAD_TERMINATED", info, false, "upload cancelled by its sender")       \

@@ -286,6 +286,19 @@ storage::ConsentRecord ChildrenService::consent(const Principal& p, const std::s
   return journal_.consent(childId).value_or(storage::ConsentRecord{childId, false, false, false, "", 0, ""});
 }
 
+std::map<std::string, storage::ConsentRecord> ChildrenService::consents(const Principal& p,
+                                                                      const std::vector<storage::ChildRecord>& children) {
+  requireStaff(p);
+  std::vector<std::string> ids;
+  std::map<std::string, storage::ConsentRecord> out;
+  for (const auto& c : children) {
+    ids.push_back(c.id);
+    out[c.id] = storage::ConsentRecord{c.id, false, false, false, "", 0, ""};
+  }
+  for (auto& r : journal_.consents(ids)) out[r.childId] = std::move(r);
+  return out;
+}
+
 storage::ConsentRecord ChildrenService::recordConsent(const Principal& p, const std::string& childId,
                                                       const ConsentChange& change) {
   requireManager(p);

@@ -5,6 +5,7 @@
 // them; a parent sees only their own children.
 
 #include <mutex>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -72,6 +73,9 @@ class ChildrenService {
   // Staff and managers read; a parent their own child's; managers record. A child with no
   // record has consented to nothing.
   storage::ConsentRecord consent(const Principal& p, const std::string& childId);
+  // Staff: the current consent of each of `children` (recordedAt 0 where none is recorded).
+  std::map<std::string, storage::ConsentRecord> consents(const Principal& p,
+                                                         const std::vector<storage::ChildRecord>& children);
   storage::ConsentRecord recordConsent(const Principal& p, const std::string& childId, const ConsentChange& change);
   // A parent opts their own child out of the online journal (policy 000: at any time). It
   // takes effect at once, as the register's opt-out does; opting back in is the setting's to

@@ -160,6 +160,13 @@ std::string renderExportPage(const ExportedJournal& j) {
       out += "</ul>";
     }
     if (!e.nextSteps.empty()) out += "<div class=\"next\"><strong>Next steps</strong>" + paragraphs(e.nextSteps) + "</div>";
+    if (!e.likedBy.empty()) {
+      std::string who;
+      for (std::size_t i = 0; i < e.likedBy.size(); ++i) {
+        who += (i == 0 ? "" : i + 1 == e.likedBy.size() ? " and " : ", ") + escapeHtml(e.likedBy[i]);
+      }
+      out += "<p class=\"meta liked\">&#9829; Liked by " + who + "</p>";
+    }
     if (!e.comments.empty()) {
       out += "<ul class=\"comments\" aria-label=\"Comments\">";
       for (const auto& c : e.comments) {

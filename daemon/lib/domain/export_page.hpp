@@ -32,6 +32,7 @@ struct ExportedEntry {
   std::vector<std::string> areas;  // curriculum, in words ("Mathematics: Number")
   std::vector<ExportedMedia> media;
   std::vector<ExportedComment> comments;  // that family's thread, oldest first
+  std::vector<std::string> likedBy;       // the family's members who hearted it (issue 22)
 };
 
 struct ExportedJournal {

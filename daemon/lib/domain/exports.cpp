@@ -475,10 +475,11 @@ void ExportService::addChild(Job& job, const storage::ChildRecord& child, const 
     const auto user = ctx_.store.userById(userId);
     return names[userId] = user ? user->displayName : std::string("Someone");
   };
+  const auto hearts = journal_.heartsOf(p, child.id);
   for (const auto& v : entriesOf(job, child.id, now)) {
     check(job);
     const auto& e = v.entry;
-    ExportedEntry out{e.observedOn, e.kind, e.title, e.body, e.nextSteps, v.authorName, {}, {}, {}};
+    ExportedEntry out{e.observedOn, e.kind, e.title, e.body, e.nextSteps, v.authorName, {}, {}, {}, {}};
     for (const auto& aspect : e.aspectIds) {
       if (auto words = fw.aspectInWords(aspect)) out.areas.push_back(std::move(*words));
     }
@@ -517,6 +518,9 @@ void ExportService::addChild(Job& job, const storage::ChildRecord& child, const 
         printed.comments.push_back(authorName(c.authorId) + ": " + c.body);
       }
     } catch (const DomainError&) {
+    }
+    if (const auto h = hearts.find(e.id); h != hearts.end()) {
+      for (const auto& userId : h->second) out.likedBy.push_back(authorName(userId));
     }
     if (document.sections.empty() || document.sections.back().heading != monthInWords(e.observedOn)) {
       document.sections.push_back({monthInWords(e.observedOn), {}});

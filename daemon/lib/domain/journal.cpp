@@ -50,7 +50,10 @@ storage::EntryRecord JournalService::requireEntry(const std::string& entryId) {
 }
 
 void JournalService::validate(const storage::EntryRecord& e) {
-  checkText(e.title, "title", 1, 200);
+  // A draft is work in progress, saved on the box as staff go (issue 22): it may have no
+  // title and no children yet. Everything else holds; the rest, once it leaves draft.
+  const bool draft = e.status == "draft";
+  checkText(e.title, "title", draft ? 0 : 1, 200);
   checkText(e.body, "body", 0, 20000);
   checkText(e.nextSteps, "next_steps", 0, 5000);
   if (!isDate(e.observedOn)) throw invalid("observed_on", "Give the date observed, e.g. 2026-11-20.");
@@ -58,7 +61,7 @@ void JournalService::validate(const storage::EntryRecord& e) {
   const bool roomWide = e.kind == "room_post" || e.kind == "newsletter";
   if (roomWide) {
     if (!e.roomId || !journal_.room(*e.roomId)) throw invalid("room_id", "Choose the room this post is for.");
-  } else if (e.childIds.empty()) {
+  } else if (e.childIds.empty() && !draft) {
     throw invalid("child_ids", "Choose at least one child.");
   }
   for (const auto& childId : e.childIds) {
@@ -219,12 +222,17 @@ EntryView JournalService::create(const Principal& p, const EntryInput& in) {
 void JournalService::saveAmendment(const Principal& p, storage::EntryRecord& e, Event event, const Json& detail) {
   const auto before = requireEntry(e.id);
   e.audience = access_.audienceFor(e, &before);
-  e.version = before.version + 1;
   e.updatedAt = ctx_.clock.now();
+  // A draft that no one but staff has seen is saved in place as it is written, every few
+  // seconds: no version (there is nothing yet to account for) and no audit row per save. It
+  // is audited when it leaves draft, and versioned from then on.
+  const bool autosave = before.status == "draft" && !before.journalAt;
+  const bool audited = !autosave || e.status != before.status;
+  e.version = autosave ? before.version : before.version + 1;
   ctx_.store.transaction([&] {
-    journal_.appendEntryVersion({before.id, before.version, p.userId, e.updatedAt, entrySnapshot(before)});
+    if (!autosave) journal_.appendEntryVersion({before.id, before.version, p.userId, e.updatedAt, entrySnapshot(before)});
     journal_.updateEntry(e);
-    ctx_.audit.record(event, AuditActor::of(p), AuditTarget{"entry", e.id}, detail);
+    if (audited) ctx_.audit.record(event, AuditActor::of(p), AuditTarget{"entry", e.id}, detail);
   });
 }
 
@@ -289,7 +297,7 @@ std::vector<storage::EntryVersionRecord> JournalService::versions(const Principa
 std::vector<EntryView> JournalService::childJournal(const Principal& p, const std::optional<storage::EntryCursor>& before,
                                                    int limit) {
   if (!p.childViewOf) throw DomainError(ErrorKind::forbidden, "not_in_child_view", "This is only shown in child view.");
-  return viewsFor(p, journal_.visibleEntries(access_.childViewEntries(*p.childViewOf), {std::nullopt, before, limit}));
+  return viewsFor(p, journal_.visibleEntries(access_.childViewEntries(*p.childViewOf), {std::nullopt, before, limit, std::nullopt}));
 }
 
 std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const storage::ParentFeedQuery& query) {
@@ -323,7 +331,7 @@ std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const s
   }
   const std::string key = p.userId + '|' + q.childId.value_or("") + '|' + q.aspectId.value_or("") + '|' +
                           (q.before ? std::to_string(q.before->time) + '.' + q.before->id : "") + '|' +
-                          std::to_string(q.limit) + '|' + today;
+                          std::to_string(q.limit) + '|' + q.month.value_or("") + '|' + today;
   // Read before querying: the store moves versions only after a write commits, so a page
   // computed while a write lands is stored under the older version and recomputed next time
   // — never a stale page that looks fresh. Only this family's children's versions count: a
@@ -337,14 +345,39 @@ std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const s
       return hit->second.page;
     }
   }
+  storage::VisibleEntryQuery visible{q.aspectId, q.before, q.limit, std::nullopt};
+  if (q.month) {
+    // Shared in that month of the setting's calendar: from its first midnight to the next
+    // month's, the end as a cursor bound (exclusive).
+    const auto calendar = settings_.calendar();
+    const std::string first = *q.month + "-01";
+    const int64_t end = calendar.startOfDay(Calendar::addDays(first, 31).substr(0, 7) + "-01");
+    visible.since = calendar.startOfDay(first);
+    if (!visible.before || visible.before->time > end) visible.before = storage::EntryCursor{end, ""};
+  }
   auto page = std::make_shared<FeedPage>();
-  page->views = viewsFor(p, journal_.visibleEntries(access_.familyEntries(p, q.childId, q.now),
-                                                    {q.aspectId, q.before, q.limit}));
+  page->views = viewsFor(p, journal_.visibleEntries(access_.familyEntries(p, q.childId, q.now), visible));
+  annotateCards(p, family, page->views);
   CachedFeed fresh{version, journal_.nextReleaseAfter(q.now), page};
   std::lock_guard lock(feedMutex_);
   if (feedCache_.size() >= kFeedCacheLimit) feedCache_.clear();
   feedCache_.insert_or_assign(key, std::move(fresh));
   return page;
+}
+
+// The family's own comment counts and this parent's hearts, read for the whole page at once.
+// Both move the children's feed versions when written, so the page stays valid meanwhile.
+void JournalService::annotateCards(const Principal& p, const std::vector<std::string>& family,
+                                   std::vector<EntryView>& views) {
+  std::vector<std::string> ids;
+  for (const auto& v : views) ids.push_back(v.entry.id);
+  const auto counts = engagement_.commentCounts(ids, family);
+  const auto hearts = engagement_.heartsBy(p.userId, ids);
+  for (auto& v : views) {
+    const auto c = counts.find(v.entry.id);
+    v.commentCount = c == counts.end() ? 0 : c->second;
+    if (const auto h = hearts.find(v.entry.id); h != hearts.end()) v.heartedChildIds = h->second;
+  }
 }
 
 EntryView JournalService::review(const Principal& p, const std::string& entryId, bool returnToAuthor,
@@ -481,6 +514,15 @@ void JournalService::hideComment(const Principal& p, const std::string& commentI
     journal_.hideComment(commentId, p.userId, ctx_.clock.now(), reason);
     ctx_.audit.record(Event::CommentHidden, AuditActor::of(p), AuditTarget{"comment", commentId}, {{"reason", reason}});
   });
+}
+
+std::map<std::string, std::vector<std::string>> JournalService::heartsOf(const Principal& p, const std::string& childId) {
+  if (!AccessPolicy::isStaff(p) && !access_.mayViewChild(p, childId)) {
+    throw DomainError(ErrorKind::notFound, "not_found", "There is no such child.");
+  }
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& h : engagement_.heartsOfChild(childId)) out[h.entryId].push_back(h.userId);
+  return out;
 }
 
 }  // namespace nestbox::domain

@@ -19,6 +19,7 @@
 #include "domain/children.hpp"
 #include "domain/context.hpp"
 #include "domain/settings.hpp"
+#include "storage/engagement_store.hpp"
 #include "storage/journal_store.hpp"
 
 namespace nestbox::domain {
@@ -64,6 +65,10 @@ struct EntryView {
   bool full = false;  // shaped for staff: every field; otherwise as a family sees it
   // Staff, one entry (the editor's data): who will see each media item, by media id.
   std::map<std::string, MediaAudience> mediaAudiences;
+  // A family's feed card (issue 22): visible comments in the family's threads, and the
+  // family's children for whom this parent hearted the entry. Unset outside the feed.
+  std::optional<int> commentCount;
+  std::vector<std::string> heartedChildIds;
 };
 
 // One page of a family's feed, shared by every request that gets the same page while it is
@@ -82,9 +87,9 @@ struct FeedPage {
 
 class JournalService {
  public:
-  JournalService(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children,
-                 AccessPolicy& access)
-      : ctx_(ctx), journal_(journal), settings_(settings), children_(children), access_(access) {}
+  JournalService(Context& ctx, storage::JournalStore& journal, storage::EngagementStore& engagement,
+                 SettingsService& settings, ChildrenService& children, AccessPolicy& access)
+      : ctx_(ctx), journal_(journal), engagement_(engagement), settings_(settings), children_(children), access_(access) {}
 
   std::vector<EntryView> list(const Principal& p, const storage::EntryQuery& query);
   EntryView create(const Principal& p, const EntryInput& input);
@@ -110,6 +115,9 @@ class JournalService {
   storage::CommentRecord addComment(const Principal& p, const std::string& entryId, const std::string& childId,
                                     const std::string& body);
   void hideComment(const Principal& p, const std::string& commentId, const std::string& reason);
+  // Who hearted which entry of the child's (entry id -> parent user ids, oldest first), for
+  // the child's export: the child's own family or staff; another child is "not found".
+  std::map<std::string, std::vector<std::string>> heartsOf(const Principal& p, const std::string& childId);
 
  private:
   using Viewer = AccessPolicy::Viewer;
@@ -129,10 +137,12 @@ class JournalService {
                                                  const std::vector<MediaAttachment>& attachments);
   // The entry, when `p` may use its thread for `childId`; else one "not found" for every case.
   storage::EntryRecord requireThread(const Principal& p, const std::string& entryId, const std::string& childId);
+  void annotateCards(const Principal& p, const std::vector<std::string>& family, std::vector<EntryView>& views);
   void saveAmendment(const Principal& p, storage::EntryRecord& entry, Event event, const Json& detail);
 
   Context& ctx_;
   storage::JournalStore& journal_;
+  storage::EngagementStore& engagement_;
   SettingsService& settings_;
   ChildrenService& children_;
   AccessPolicy& access_;

@@ -123,7 +123,7 @@ std::vector<Api::RouteDef> Api::coreRoutes() {
 std::vector<Api::RouteDef> Api::routeDefinitions() {
   std::vector<RouteDef> all;
   for (auto part : {coreRoutes(), journalRoutes(), mediaRoutes(), deviceRoutes(), lockdownRoutes(), familyRoutes(), cameraRoutes(), backupRoutes(), exportRoutes(),
-                    erasureRoutes()}) {
+                    erasureRoutes(), engagementRoutes()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;

@@ -19,7 +19,9 @@
 #include "domain/capture_station.hpp"
 #include "domain/children.hpp"
 #include "domain/devices.hpp"
+#include "domain/engagement.hpp"
 #include "domain/erasure.hpp"
+#include "domain/templates.hpp"
 #include "domain/exports.hpp"
 #include "domain/journal.hpp"
 #include "domain/invitations.hpp"
@@ -54,6 +56,8 @@ struct Services {
   domain::BackupService& backups;
   domain::ExportService& exports;
   domain::ErasureService& erasure;
+  domain::EngagementService& engagement;
+  domain::TemplateService& templates;
   std::string setupCodeFile;
   std::string caCertificatePem;  // public: devices download it to trust the box
   std::string caFingerprint;     // SHA-256, "AB:CD:..."
@@ -161,6 +165,7 @@ class Api {
   static std::vector<RouteDef> backupRoutes();
   static std::vector<RouteDef> exportRoutes();
   static std::vector<RouteDef> erasureRoutes();
+  static std::vector<RouteDef> engagementRoutes();
 
   static std::string sessionCookie(const std::string& token);
   static std::string clearedSessionCookie();
@@ -319,6 +324,16 @@ class Api {
   Response withdrawErasureRequest(Call& call);
   Response optOutChild(Call& call);
   Response retention(Call& call);
+  // Hearts, visits, recently tagged children and entry templates (api_engagement.cpp).
+  Response putHeart(Call& call);
+  Response deleteHeart(Call& call);
+  Response entryHearts(Call& call);
+  Response feedVisit(Call& call);
+  Response recentChildren(Call& call);
+  Response listTemplates(Call& call);
+  Response createTemplate(Call& call);
+  Response updateTemplate(Call& call);
+  Response deleteTemplate(Call& call);
   Response cameraStatus(Call& call);
   Response openCamera(Call& call);
   Response touchCamera(Call& call);

@@ -42,6 +42,10 @@ Json entryJson(const domain::EntryView& v) {
               {"created_at", formatTimestamp(e.createdAt)},
               {"journal_at", e.journalAt ? Json(formatTimestamp(*e.journalAt)) : Json(nullptr)}};
   if (e.kind == "home") out["returned_reason"] = e.returnedReason;
+  if (v.commentCount) {
+    out["comment_count"] = *v.commentCount;
+    out["hearted_child_ids"] = v.heartedChildIds;
+  }
   if (staff) {
     out["author_id"] = e.authorId;
     out["version"] = e.version;
@@ -92,6 +96,15 @@ std::optional<storage::EntryCursor> parseCursor(const std::optional<std::string>
 std::optional<std::string> dateParam(const Request& r, const std::string& name) {
   auto v = r.queryValue(name);
   if (v && !domain::isDate(*v)) throw InputError(name, "'" + name + "' must be a date like 2026-11-22.");
+  return v;
+}
+
+// A month, "2026-11".
+std::optional<std::string> monthParam(const Request& r, const std::string& name) {
+  auto v = r.queryValue(name);
+  if (v && (v->size() != 7 || !domain::isDate(*v + "-01"))) {
+    throw InputError(name, "'" + name + "' must be a month like 2026-11.");
+  }
   return v;
 }
 
@@ -202,8 +215,19 @@ Response Api::listChildren(Call& call) {
   if (call.request.queryValue("mine") == "true") q.keyPersonId = call.who().userId;
   q.includeLeft = call.request.queryValue("include_left") == "true";
   const bool staff = call.who().role != Role::parent;
+  const auto children = s_.children.children(call.who(), q);
+  // Staff see each child's consent beside the name (the recording picker), read at once.
+  const auto consents = staff ? s_.children.consents(call.who(), children)
+                              : std::map<std::string, storage::ConsentRecord>{};
   Json list = Json::array();
-  for (const auto& c : s_.children.children(call.who(), q)) list.push_back(childJson(c, staff, s_.children.leaving(c)));
+  for (const auto& c : children) {
+    Json child = childJson(c, staff, s_.children.leaving(c));
+    if (const auto k = consents.find(c.id); k != consents.end()) {
+      child["consent"] = {{"recorded", k->second.recordedAt != 0}, {"own_journal_photos", k->second.ownJournalPhotos},
+                          {"other_journals", k->second.otherJournals}};
+    }
+    list.push_back(std::move(child));
+  }
   return Response::json(200, {{"children", list}});
 }
 
@@ -357,7 +381,7 @@ Response Api::createEntry(Call& call) {
   e.kind = in.requiredString("kind", 1, 16);
   e.status = in.optionalString("status", 1, 16).value_or("journal");
   e.roomId = in.optionalString("room_id", 1, 64);
-  e.title = in.requiredString("title", 1, 200);
+  e.title = in.requiredString("title", 0, 200);  // a draft may have none yet (the service checks)
   e.body = in.optionalString("body", 0, 20000).value_or("");
   e.nextSteps = in.optionalString("next_steps", 0, 5000).value_or("");
   e.observedOn = in.requiredString("observed_on", 1, 10);
@@ -378,7 +402,7 @@ Response Api::amendEntry(Call& call) {
   JsonReader in(body);
   domain::EntryChange c;
   c.status = in.optionalString("status", 1, 16);
-  c.title = in.optionalString("title", 1, 200);
+  c.title = in.optionalString("title", 0, 200);
   c.body = in.optionalString("body", 0, 20000);
   c.nextSteps = in.optionalString("next_steps", 0, 5000);
   c.observedOn = in.optionalString("observed_on", 1, 10);
@@ -416,6 +440,7 @@ Response Api::familyFeed(Call& call) {
   q.aspectId = call.request.queryValue("area");
   q.before = parseCursor(call.request.queryValue("cursor"));
   q.limit = parseLimitParam(call.request.queryValue("limit"), 20, 100);
+  q.month = monthParam(call.request, "month");
   const auto page = s_.journal.feed(call.who(), q);
   const int limit = q.limit;
   Response response;

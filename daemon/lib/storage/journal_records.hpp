@@ -165,6 +165,7 @@ struct ParentFeedQuery {
   std::optional<std::string> aspectId;
   int64_t now = 0;
   std::optional<EntryCursor> before;  // by journal_at, id, newest first
+  std::optional<std::string> month;   // YYYY-MM: shared in that month of the setting's calendar
   int limit = 20;
 };
 
@@ -187,6 +188,7 @@ struct VisibleEntryQuery {
   std::optional<std::string> aspectId;
   std::optional<EntryCursor> before;  // by journal_at, id
   int limit = 20;
+  std::optional<int64_t> since;       // journal_at at or after
 };
 
 // A family invitation (issue 16): a one-time code bound to one child. Stored states are open,

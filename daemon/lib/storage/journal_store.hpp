@@ -40,6 +40,8 @@ class JournalStore {
   // Replaces the current consent and appends the same record to the history.
   virtual void putConsent(const ConsentRecord& consent) = 0;
   virtual std::vector<ConsentRecord> consentHistory(const std::string& childId) = 0;
+  // The current consent of each of `childIds` that has one (the staff picker's 150 at once).
+  virtual std::vector<ConsentRecord> consents(const std::vector<std::string>& childIds) = 0;
 
   virtual void acceptAgreement(const std::string& userId, int version, int64_t at) = 0;
   virtual bool hasAcceptedAgreement(const std::string& userId, int version) = 0;

@@ -457,6 +457,44 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
     OR NEW.address IS NOT OLD.address OR NEW.device_id IS NOT OLD.device_id OR NEW.target_type IS NOT OLD.target_type
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    // 15: photo-first recording and feed (issue 22) — entry templates managers edit (two to
+    // start with); hearts, by which a parent tells staff they saw and liked an entry (per
+    // entry, child and parent: staff see which family, other families never do); and when
+    // each parent last opened the journal, for "new since your last visit".
+    R"sql(
+CREATE TABLE entry_templates (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  kind TEXT NOT NULL CHECK (kind IN ('observation', 'snapshot')),
+  title TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  next_steps TEXT NOT NULL DEFAULT '',
+  aspect_ids TEXT NOT NULL DEFAULT '[]',
+  updated_at INTEGER NOT NULL,
+  updated_by TEXT REFERENCES users(id) ON DELETE SET NULL
+);
+INSERT INTO entry_templates (id, name, kind, title, body, next_steps, aspect_ids, updated_at) VALUES
+  (lower(hex(randomblob(16))), 'WOW moment', 'observation', 'WOW moment',
+   'Today I saw something new: ', 'How we will build on it: ', '[]', 0),
+  (lower(hex(randomblob(16))), 'Two-year progress check', 'observation', 'Two-year progress check',
+   'Communication and language: ' || char(10) || 'Personal, social and emotional development: ' || char(10) ||
+   'Physical development: ' || char(10) || 'What the family told us: ',
+   'Agreed with the family: ', '["eyfs.cl.sp","eyfs.psed.br","eyfs.pd.gm"]', 0);
+CREATE TABLE entry_hearts (
+  entry_id TEXT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+  child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (entry_id, child_id, user_id)
+);
+CREATE INDEX entry_hearts_by_child ON entry_hearts(child_id);
+CREATE INDEX entry_hearts_by_user ON entry_hearts(user_id);
+CREATE TABLE feed_visits (
+  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  visited_at INTEGER NOT NULL,
+  previous_at INTEGER
+);
+)sql",
 };
 
 int currentVersion(Database& db) {

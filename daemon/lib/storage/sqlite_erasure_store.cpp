@@ -85,6 +85,8 @@ void SqliteStore::eraseAccountOnly(const std::string& userId, ErasureFiles& file
   db_->prepare("DELETE FROM media WHERE uploaded_by = ?1").bind(1, userId).run();
   counts.mediaRemoved += db_->changes();
   db_->prepare("DELETE FROM comments WHERE author_id = ?1").bind(1, userId).run();
+  db_->prepare("DELETE FROM entry_hearts WHERE user_id = ?1").bind(1, userId).run();
+  db_->prepare("DELETE FROM feed_visits WHERE user_id = ?1").bind(1, userId).run();
   for (const auto& id :
        column(std::move(db_->prepare("SELECT id FROM journal_exports WHERE requested_by = ?1").bind(1, userId)))) {
     files.exportIds.push_back(id);
@@ -164,6 +166,7 @@ ErasureCounts SqliteStore::eraseChildRows(const std::string& childId, const std:
   db_->prepare("DELETE FROM entry_children WHERE child_id = ?1").bind(1, childId).run();
   db_->prepare("DELETE FROM entry_audience WHERE child_id = ?1").bind(1, childId).run();
   db_->prepare("DELETE FROM comments WHERE child_id = ?1").bind(1, childId).run();
+  db_->prepare("DELETE FROM entry_hearts WHERE child_id = ?1").bind(1, childId).run();
   // Everything else about the child.
   db_->prepare("UPDATE sessions SET child_view_child_id = NULL WHERE child_view_child_id = ?1").bind(1, childId).run();
   db_->prepare("DELETE FROM invitations WHERE child_id = ?1").bind(1, childId).run();

@@ -256,6 +256,18 @@ std::optional<ConsentRecord> SqliteStore::consent(const std::string& childId) {
   return readConsent(s);
 }
 
+std::vector<ConsentRecord> SqliteStore::consents(const std::vector<std::string>& childIds) {
+  std::vector<ConsentRecord> out;
+  if (childIds.empty()) return out;
+  auto reader = reading();
+  auto s = reader.db.prepare(
+      "SELECT child_id, own_journal_photos, other_journals, online_journal_opt_out, recorded_by, recorded_at, note "
+      "FROM consents WHERE child_id IN (SELECT value FROM json_each(?1))");
+  s.bind(1, Json(childIds).dump());
+  while (s.step()) out.push_back(readConsent(s));
+  return out;
+}
+
 void SqliteStore::putConsent(const ConsentRecord& c) {
   Lock lock(mutex_);
   Changes changes(*this);
@@ -504,6 +516,7 @@ std::vector<EntryRecord> SqliteStore::visibleEntries(const SqlFilter& visible, c
     arms += "SELECT * FROM (SELECT ea.entry_id AS entry_id, ea.journal_at AS journal_at " + arm;
     if (q.aspectId) arms += " AND EXISTS (SELECT 1 FROM entry_links l WHERE l.entry_id = ea.entry_id AND l.aspect_id = :aspect)";
     if (q.before) arms += " AND (ea.journal_at < :before_time OR (ea.journal_at = :before_time AND ea.entry_id < :before_id))";
+    if (q.since) arms += " AND ea.journal_at >= :since";
     arms += " ORDER BY ea.journal_at DESC, ea.entry_id DESC LIMIT :limit)";
   }
   const std::string page = visible.listing.size() == 1
@@ -515,6 +528,7 @@ std::vector<EntryRecord> SqliteStore::visibleEntries(const SqlFilter& visible, c
                               ") v JOIN entries e ON e.id = v.entry_id ORDER BY v.journal_at DESC, v.entry_id DESC").c_str());
   bindFilter(s, visible);
   if (q.aspectId) s.bind(s.parameterIndex(":aspect"), *q.aspectId);
+  if (q.since) s.bind(s.parameterIndex(":since"), *q.since);
   return readPage(reader.db, s, q.before, q.limit);
 }
 
@@ -780,6 +794,7 @@ std::vector<InvitationRecord> SqliteStore::invitationsInState(const std::string&
 
 void SqliteStore::insertComment(const CommentRecord& c) {
   Lock lock(mutex_);
+  Changes changes(*this, {c.childId});  // the family's cards count comments
   db_->prepare("INSERT INTO comments (id, entry_id, child_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
       .bind(1, c.id).bind(2, c.entryId).bind(3, c.childId).bind(4, c.authorId).bind(5, c.body).bind(6, c.createdAt).run();
 }
@@ -804,6 +819,9 @@ std::vector<CommentRecord> SqliteStore::thread(const std::string& entryId, const
 
 void SqliteStore::hideComment(const std::string& id, const std::string& by, int64_t at, const std::string& reason) {
   Lock lock(mutex_);
+  auto thread = db_->prepare("SELECT child_id FROM comments WHERE id = ?1");
+  thread.bind(1, id);
+  Changes changes(*this, thread.step() ? std::vector<std::string>{thread.text(0)} : std::vector<std::string>{});
   db_->prepare("UPDATE comments SET hidden_at = ?2, hidden_by = ?3, hidden_reason = ?4 WHERE id = ?1 AND hidden_at IS NULL")
       .bind(1, id).bind(2, at).bind(3, by).bind(4, reason).run();
 }

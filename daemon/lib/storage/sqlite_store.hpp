@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <exception>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "storage/device_store.hpp"
+#include "storage/engagement_store.hpp"
 #include "storage/erasure_store.hpp"
 #include "storage/export_store.hpp"
 #include "storage/lockdown_store.hpp"
@@ -27,7 +29,7 @@
 namespace nestbox::storage {
 
 class SqliteStore final : public Store, public JournalStore, public DeviceStore, public LockdownStore,
-                          public ExportStore, public ErasureStore {
+                          public ExportStore, public ErasureStore, public EngagementStore {
  public:
   // Opens the database and applies pending migrations. ":memory:" works for tests.
   explicit SqliteStore(const std::string& path);
@@ -93,6 +95,7 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   std::optional<ConsentRecord> consent(const std::string& childId) override;
   void putConsent(const ConsentRecord& consent) override;
   std::vector<ConsentRecord> consentHistory(const std::string& childId) override;
+  std::vector<ConsentRecord> consents(const std::vector<std::string>& childIds) override;
 
   void acceptAgreement(const std::string& userId, int version, int64_t at) override;
   bool hasAcceptedAgreement(const std::string& userId, int version) override;
@@ -189,6 +192,23 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void deleteErasureRequest(const std::string& childId) override;
   void markArchived(const std::string& childId, int64_t at) override;
   void compact() override;
+
+  // EngagementStore
+  void putHeart(const HeartRecord& heart) override;
+  void deleteHeart(const std::string& entryId, const std::string& childId, const std::string& userId) override;
+  std::vector<HeartRecord> heartsOn(const std::string& entryId) override;
+  std::map<std::string, std::vector<std::string>> heartsBy(const std::string& userId,
+                                                           const std::vector<std::string>& entryIds) override;
+  std::vector<HeartRecord> heartsOfChild(const std::string& childId) override;
+  std::map<std::string, int> commentCounts(const std::vector<std::string>& entryIds,
+                                           const std::vector<std::string>& childIds) override;
+  std::optional<int64_t> recordVisit(const std::string& userId, int64_t now, int64_t gap) override;
+  std::vector<std::string> recentlyTagged(const std::string& authorId, int64_t since, int limit) override;
+  std::vector<TemplateRecord> templates() override;
+  std::optional<TemplateRecord> entryTemplate(const std::string& id) override;
+  void insertTemplate(const TemplateRecord& t) override;
+  void updateTemplate(const TemplateRecord& t) override;
+  bool deleteTemplate(const std::string& id) override;
 
   int appliedMigrations() const { return appliedMigrations_; }
 
