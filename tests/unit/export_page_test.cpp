@@ -26,6 +26,7 @@ domain::ExportedJournal journal() {
   first.areas = {"Mathematics: Number"};
   first.media = {{"media/1a2b.jpg", "image/jpeg"}, {"media/3c4d.mp4", "video/mp4"}, {"media/5e6f.pdf", "application/pdf"}};
   first.comments = {{"Sam (Ava-Rose's family)", "Lovely! <b>thanks</b>", *system::parseTimestamp("2026-12-01T23:59:00Z")}};
+  first.likedBy = {"Sam <Dad>", "Priya"};
   domain::ExportedEntry second;
   second.date = "2026-11-28";
   second.kind = "home";
@@ -72,6 +73,7 @@ TEST_CASE("the export page: entries by month, newest first, with human dates, me
   CHECK(html.find("<strong>Next steps</strong><p>Count backwards</p>") != std::string::npos);
   // A comment at 23:59 UTC on 1 December is still 1 December in London; downloaded that day.
   CHECK(html.find("Sam (Ava-Rose&#39;s family), Tuesday 1 December 2026") != std::string::npos);
+  CHECK(html.find("Liked by Sam &lt;Dad&gt; and Priya") != std::string::npos);  // the family's hearts (issue 22)
   CHECK(html.find("downloaded on Tuesday 1 December 2026 · 2 entries") != std::string::npos);
 }
 
