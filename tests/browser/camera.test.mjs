@@ -97,7 +97,7 @@ function cameraEvents() {
 async function openCapture(page, who) {
   await signIn(page, ...who);
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
-  await page.goto('/staff/entries/new');
+  await page.goto('/staff/entries/new/form');
   await page.getByLabel('Title').fill(TITLE);
   await page.getByRole('button', { name: 'Capture artwork with the box camera' }).click();
   const dialog = page.getByRole('dialog', { name: 'Capture artwork with the box camera' });
@@ -120,7 +120,7 @@ test('staff capture artwork with the box camera; the still joins the entry and t
   const page = await openPage(browser, stack, TABLET);
   await signIn(page, ...KATE);
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
-  await page.goto('/staff/entries/new');
+  await page.goto('/staff/entries/new/form');
   await page.getByLabel('Title').fill(TITLE);
   await page.locator('#entry-body').fill('Ava painted a rainbow with big brushes.');
   await page.getByLabel('Ava Ahmed').check();
@@ -209,10 +209,10 @@ test('staff capture artwork with the box camera; the still joins the entry and t
   const family = await openPage(browser, stack);
   await signIn(family, ...PARENT_A);
   await family.getByRole('heading', { name: /Ava’s journal/ }).waitFor();
-  const card = family.locator('ul.cards > li', { hasText: TITLE });
+  const card = family.locator('.feed-list > li', { hasText: TITLE });
   await card.getByRole('button', { name: 'Open Photo of Ava' }).waitFor();
-  await card.locator('.gallery img').evaluate((img) => img.decode());
-  assert.ok(await card.locator('.gallery img').evaluate((img) => img.naturalWidth > 0));
+  await card.locator('.photo-large img').evaluate((img) => img.decode());
+  assert.ok(await card.locator('.photo-large img').evaluate((img) => img.naturalWidth > 0));
   assertNoPageErrors(family);
   await family.context().close();
 
@@ -283,7 +283,7 @@ test('the camera stops by a manager, after a minute untouched and when unplugged
   // Leaving the page altogether (closed, reloaded, gone elsewhere): the page's last request
   // may never leave the browser (Chromium aborts it here), so the box frees the camera itself
   // 15 s after the screen last asked for a frame.
-  await page.goto('/staff/entries/new');
+  await page.goto('/staff/entries/new/form');
   await page.getByRole('button', { name: 'Capture artwork with the box camera' }).click();
   await page.getByRole('dialog').getByText(LIVE).waitFor();
   await waitForPicture(page);

@@ -35,7 +35,7 @@ test('a manager adds a room and a child, invites the parent and records consent'
   await page.getByText('Released on set dates').waitFor();
   await page.getByLabel('Add a release date for Reception').fill('2027-02-12');
   await page.getByRole('button', { name: 'Add date' }).click();
-  await page.getByText(/Release dates: 12 Feb 2027/).waitFor();
+  await page.getByText(/Release dates: Fri 12 Feb 2027/).waitFor();
 
   await page.getByLabel('First name').fill('Ava');
   await page.getByLabel('Last name').fill('Ahmed');
@@ -82,17 +82,30 @@ test('staff record an observation about two children, linked to the curriculum',
   await page.getByRole('link', { name: 'Ava Ahmed' }).waitFor();
   await checkScreen(page, 'staff-children');
 
+  // Observations are recorded photo first (tests/browser/recording.test.mjs has the rest).
   await page.goto('/staff/entries/new');
   await page.getByLabel('Title').fill('Tower of ten blocks');
   await page.getByLabel('What happened').fill('Built a tower together and counted the blocks.');
-  await page.getByRole('button', { name: 'Save entry' }).click();
+  await page.getByRole('button', { name: 'Save to journal' }).click();
   assert.match(await page.locator('.form-error, .field-error').first().textContent(), /at least one child/);
-  await page.getByLabel('Ava Ahmed').check();
-  await page.getByLabel('Ben Brown').check();
-  await page.getByLabel('Number', { exact: true }).check();
+  const picker = page.locator('nb-child-picker');
+  // Kate is Ava's key person; Ava may not be in other children's photos, Ben has no consent form.
+  const ava = picker.getByRole('button', { name: /^Ava Ahmed/ }).first();
+  assert.match(await ava.textContent(), /Key child/);
+  assert.match(await ava.textContent(), /Not in others’ photos/);
+  await ava.click();
+  const ben = picker.getByRole('button', { name: /^Ben Brown/ }).first();
+  assert.match(await ben.textContent(), /No consent form/);
+  await ben.click();
+  await page.getByLabel(/Find an area or aspect/).fill('number');
+  await page.getByRole('button', { name: 'Mathematics: Number', exact: true }).click();
+  await page.getByText('Next steps (optional)').click();
   await page.getByLabel('Next steps').fill('Count to twenty');
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));  // the save bar at rest
   await checkScreen(page, 'entry-editor');
-  await page.getByRole('button', { name: 'Save entry' }).click();
+  await page.getByRole('button', { name: 'Save to journal' }).click();
+  await page.getByRole('heading', { name: 'Saved to the journal ✓' }).waitFor();
+  await page.getByRole('link', { name: 'See the entry' }).click();
   await page.getByRole('heading', { name: 'Tower of ten blocks' }).waitFor();
   await page.getByText('Mathematics: Number').waitFor();
   // Text people typed takes its direction from itself (a title or body in Arabic or Hebrew).

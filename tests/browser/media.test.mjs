@@ -81,7 +81,7 @@ test('staff attach a photo, tick who is in it, are warned about consent, redact,
   const page = await openPage(browser, stack, TABLET);
   await signIn(page, ...KATE);
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
-  await page.goto('/staff/entries/new');
+  await page.goto('/staff/entries/new/form');
   await page.getByLabel('Title').fill('Building a den');
   await page.locator('#entry-body').fill('Building a den from blankets with a friend.');
   await page.getByLabel('Ava Ahmed').check();
@@ -219,7 +219,7 @@ test('an upload pauses when the network drops halfway and resumes where it stopp
   const context = page.context();
   await signIn(page, ...KATE);
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
-  await page.goto('/staff/entries/new');
+  await page.goto('/staff/entries/new/form');
   await page.getByLabel('Title').fill('Noise');
   await page.getByLabel('Ava Ahmed').check();
 
@@ -327,14 +327,16 @@ test('the family sees the photo in the feed and opens it in the lightbox', async
   const page = await openPage(browser, stack);
   await signIn(page, ...PARENT_A);
   await page.getByRole('heading', { name: /Ava’s journal/ }).waitFor();
-  const card = page.locator('ul.cards > li', { hasText: 'Building a den' });
+  const card = page.locator('.feed-list > li', { hasText: 'Building a den' });
   const thumb = card.getByRole('button', { name: 'Open Photo of Ava' });
   await thumb.waitFor();
-  const img = card.locator('.gallery img');
+  // The photo the card's full width (issue 22): the thumbnail, or the display copy where wider.
+  const img = card.locator('.photo-large img');
   await img.evaluate((i) => i.decode());
   assert.equal(await img.getAttribute('alt'), 'Photo of Ava', 'only their own child is named');
-  assert.equal(await img.getAttribute('loading'), 'lazy');
-  assert.deepEqual([await img.getAttribute('width'), await img.getAttribute('height')], ['400', '267']);
+  assert.match(await img.getAttribute('src'), /\/thumbnail$/);
+  assert.match(await img.getAttribute('srcset'), /\/thumbnail 400w, \/api\/v1\/media\/[0-9a-f]{32}\/display 1200w$/);
+  assert.deepEqual([await img.getAttribute('width'), await img.getAttribute('height')], ['1200', '800']);
   await checkScreen(page, 'media-family-feed');
   await thumb.click();
   const lightbox = page.getByRole('dialog', { name: 'Photo of Ava' });

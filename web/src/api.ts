@@ -3,6 +3,8 @@
 // the structured details it gave (decisions are made on the code and details, never on the
 // message, which is only for showing).
 
+import { humanMoment } from './dates';
+
 export interface User {
   id: string;
   username: string;
@@ -122,7 +124,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   return data as T;
 }
 
+// A moment the box gave, in the app's one date style and the setting's time zone: "Today,
+// 14:05", "Tue 1 Dec, 14:05" (dates.ts).
 export function formatTime(iso: string): string {
-  const date = new Date(iso);
-  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return humanMoment(iso);
 }

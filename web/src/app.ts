@@ -5,6 +5,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api, ApiError, sessionEvents, setCsrfToken, setDeviceProofRenewer, type Session } from './api';
+import { loadTimeZone } from './dates';
 import { deviceProof } from './device';
 import { LightElement } from './base';
 import { currentPath, navigate, onRouteChange } from './router';
@@ -20,6 +21,8 @@ import './views/audit-view';
 import './views/settings-view';
 import './views/family-view';
 import './views/staff-views';
+import './views/observation-view';
+import './views/templates-view';
 import './views/children-views';
 import './views/device-views';
 import './views/lockdown-view';
@@ -34,7 +37,8 @@ const PUBLIC_PATHS = new Set(['/sign-in', '/set-password', '/enrol', '/lockdown'
 // The manager's menu in groups (issue 16): what they do, not how the box is built.
 const MANAGER_MENU: Array<{ id: string; label: string; links: Array<{ href: string; label: string }> }> = [
   { id: 'journal', label: 'Journal', links: [
-    { href: '/staff/journal', label: 'Journal' }, { href: '/staff/contributions', label: 'From families' }] },
+    { href: '/staff/journal', label: 'Journal' }, { href: '/staff/contributions', label: 'From families' },
+    { href: '/manage/templates', label: 'Templates' }] },
   { id: 'children', label: 'Children and families', links: [
     { href: '/manage/children', label: 'Rooms and children' }, { href: '/manage/invitations', label: 'Family links to confirm' },
     { href: '/staff/children', label: 'Children’s journals' }, { href: '/manage/erasure', label: 'Erasure' }] },
@@ -46,6 +50,12 @@ const MANAGER_MENU: Array<{ id: string; label: string; links: Array<{ href: stri
   { id: 'account', label: 'My account', links: [
     { href: '/account/sessions', label: 'My account' }, { href: '/account/password', label: 'Change password' }] },
 ];
+
+// The setting's time zone for a session that may ask for it (not in child view, where the box
+// refuses and audits it, nor before an expired password is changed).
+async function zoneFor(session: Session | null, fresh = false): Promise<void> {
+  if (session && !session.child_view && !session.must_change_password) await loadTimeZone(fresh);
+}
 
 @customElement('nb-app')
 export class NestboxApp extends LightElement {
@@ -73,7 +83,11 @@ export class NestboxApp extends LightElement {
       const target = e.target as Element | null;
       if (!target?.closest?.('nav.main-nav') || target.closest('nav.main-nav a')) { this.menuOpen = false; this.openGroup = null; }
     });
-    this.addEventListener('session-changed', (e) => this.adoptSession((e as CustomEvent<Session | null>).detail));
+    // A new session: the setting's time zone first (dates.ts), so the next screen shows its times in it.
+    this.addEventListener('session-changed', (e) => {
+      const session = (e as CustomEvent<Session | null>).detail;
+      void zoneFor(session, true).then(() => this.adoptSession(session));
+    });
     // Child view starts and ends on the box; the session says which, so read it again.
     const reload = async () => {
       try {
@@ -114,11 +128,15 @@ export class NestboxApp extends LightElement {
         return;
       }
     }
+    let session: Session | null = null;
     try {
-      this.adoptSession(await api<Session>('GET', '/auth/session'), false);
+      session = await api<Session>('GET', '/auth/session');
     } catch {
-      this.adoptSession(null, false);
+      session = null;
     }
+    // Every time on every screen is in the setting's time zone: known before the first one shows.
+    await zoneFor(session);
+    this.adoptSession(session, false);
     this.boot = 'ready';
   }
 
@@ -257,9 +275,11 @@ export class NestboxApp extends LightElement {
       if (path === '/staff/journal') return html`<nb-staff-journal-view .session=${s}></nb-staff-journal-view>`;
       if (path === '/staff/children') return html`<nb-staff-children-view .session=${s}></nb-staff-children-view>`;
       if (path === '/staff/contributions') return html`<nb-contributions-view></nb-contributions-view>`;
-      if (path === '/staff/entries/new') {
+      if (path === '/staff/entries/new' || path === '/staff/entries/new/form') {
         // Recording happens on the setting's registered tablets (policies 002, 004); the box refuses it elsewhere.
         if (!s.device_id) return this.onlyFor('registered tablets', 'Observations are recorded on the setting’s registered tablets. From this computer you can read, review and manage the journal.');
+        // Observations photo first (issue 22); every other kind of entry with the full form.
+        if (path === '/staff/entries/new') return html`<nb-observation-view .session=${s}></nb-observation-view>`;
         return html`<nb-entry-editor-view></nb-entry-editor-view>`;
       }
       const entry = path.match(/^\/staff\/entries\/([0-9a-f]{32})$/);
@@ -283,6 +303,7 @@ export class NestboxApp extends LightElement {
       if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view><nb-lockdown-switch></nb-lockdown-switch>`;
       if (path === '/manage/children') return html`<nb-manage-children-view></nb-manage-children-view>`;
       if (path === '/manage/erasure') return html`<nb-erasure-view></nb-erasure-view>`;
+      if (path === '/manage/templates') return html`<nb-templates-view></nb-templates-view>`;
       const child = path.match(/^\/manage\/children\/([0-9a-f]{32})$/);
       if (child) return html`<nb-manage-child-view .childId=${child[1]}></nb-manage-child-view>`;
     }

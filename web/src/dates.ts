@@ -8,11 +8,13 @@ import { api } from './api';
 let zone: string | null = null;
 let loading: Promise<string | null> | null = null;
 
-// The setting's IANA time zone, asked of the box once.
-export function loadTimeZone(): Promise<string | null> {
+// The setting's IANA time zone, asked of the box once; again after a failure (e.g. before
+// sign-in, when the box does not answer), or when `fresh` (a new session).
+export function loadTimeZone(fresh = false): Promise<string | null> {
+  if (fresh) loading = null;
   loading ??= api<{ setting: { time_zone?: string } }>('GET', '/settings')
-    .then((r) => { zone = r.setting.time_zone ?? null; return zone; })
-    .catch(() => null);
+    .then((r) => { zone = r.setting.time_zone ?? zone; return zone; })
+    .catch(() => { loading = null; return zone; });
   return loading;
 }
 
@@ -83,6 +85,31 @@ export function humanMoment(moment: string | number, now = Date.now()): string {
   const yesterday = today(now - 86400000);
   const label = day === t ? 'Today' : day === yesterday ? 'Yesterday' : humanDay(day, now);
   return `${label}, ${p.hour}:${p.minute}`;
+}
+
+// The same inside a sentence: "until today, 14:05", "signed in Tue 1 Dec, 14:05".
+export function humanMomentInText(moment: string | number, now = Date.now()): string {
+  return humanMoment(moment, now).replace(/^(Today|Yesterday),/, (w) => w.toLowerCase());
+}
+
+// A moment with its year, never "Today": for pages that are printed and kept ("Tue 1 Dec 2026, 14:05").
+export function fullMoment(moment: string | number): string {
+  return humanMoment(moment, 0);
+}
+
+// The moment (milliseconds) a calendar day starts in the setting's zone: the day "2026-12-01"
+// typed into a date filter means that day where the setting is, not in UTC.
+export function startOfDay(day: string): number {
+  const [y, m, d] = day.split('-').map(Number);
+  if (!y || !m || !d) return NaN;
+  const utc = Date.UTC(y, m - 1, d);
+  const offset = (ms: number) => {
+    const p = parts(ms, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+      second: '2-digit', hourCycle: 'h23' });
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - ms;
+  };
+  const guess = utc - offset(utc);
+  return utc - offset(guess);  // the offset at the start itself (a clock change that day)
 }
 
 // A moment's day only ("Tue 1 Dec"), in the setting's zone.

@@ -1,5 +1,7 @@
 // Numbers, sizes, durations and times in words people read: shared by the manager's home and
-// the Backups screen.
+// the Backups screen. Dates and times come from dates.ts, the app's one date style.
+
+import { humanDay, humanMoment, humanMomentDay, parseMoment, setTimeZone, timeZone as currentZone } from './dates';
 
 // "1 child", "3 children": the count and the noun it goes with.
 export function count(n: number, one: string, many: string): string {
@@ -25,18 +27,15 @@ export function formatDuration(seconds: number): string {
 // An RFC 3339 time as milliseconds. Fractions finer than a millisecond (restic writes
 // nanoseconds) are cut first: not every browser reads them.
 export function parseTime(iso: string): number {
-  return Date.parse(iso.replace(/(\.\d{3})\d+/, '$1'));
+  return parseMoment(iso);
 }
 
-// A date and time in the setting's own time zone when the box gave it, else the browser's.
+// A date and time in the setting's time zone, in the app's one style (dates.ts): "Today,
+// 14:05", "Tue 1 Dec, 14:05". `timeZone` is the setting's zone where a screen holds it; the
+// app loads the same zone at start, so it only stands in until then.
 export function formatInZone(iso: string, timeZone: string | null): string {
-  const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
-  const date = new Date(parseTime(iso));
-  try {
-    return date.toLocaleString(undefined, timeZone ? { ...options, timeZone } : options);
-  } catch {
-    return date.toLocaleString(undefined, options);  // a zone this browser does not know
-  }
+  if (timeZone && !currentZone()) setTimeZone(timeZone);
+  return humanMoment(iso);
 }
 
 // A message for people used inside a sentence of the app's: without its own full stop.
@@ -44,17 +43,14 @@ export function clause(text: string): string {
   return text.trim().replace(/[\s.]+$/, '');
 }
 
-// A calendar day ("2026-07-20") in words ("20 July 2026"), the same day in every time zone.
+// A calendar day ("2026-07-20") in the app's one style: "Mon 20 Jul" (the year when not this
+// year), the same day in every time zone.
 export function formatDay(day: string): string {
-  const [y, m, d] = day.split('-').map(Number);
-  if (!y || !m || !d) return day;
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, { dateStyle: 'long', timeZone: 'UTC' });
+  return humanDay(day);
 }
 
-// A moment the box gave, as a calendar day in words ("3 March 2027"): Unix seconds, or an RFC
-// 3339 time (the box has used both for such moments).
+// A moment the box gave (Unix seconds, or an RFC 3339 time: the box has used both for such
+// moments) as the setting's calendar day in the app's one style: "Wed 3 Mar 2027".
 export function formatMomentDay(moment: number | string): string {
-  const ms = typeof moment === 'number' ? moment * 1000 : parseTime(moment);
-  if (!Number.isFinite(ms)) return String(moment);
-  return new Date(ms).toLocaleDateString(undefined, { dateStyle: 'long' });
+  return humanMomentDay(moment);
 }

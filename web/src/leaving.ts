@@ -3,7 +3,8 @@
 // archived (hidden from the family, erased on erase_on unless a manager restores it). The
 // phase and its countdown are the box's; this only puts them into words.
 import { html, nothing, type TemplateResult } from 'lit';
-import { count, formatDay } from './format';
+import { humanDay } from './dates';
+import { count } from './format';
 import type { Child } from './journal';
 
 export type LeavingPhase = 'leaving' | 'left' | 'archived';
@@ -32,11 +33,11 @@ export function leavingTag(c: Child): TemplateResult | typeof nothing {
   return nothing;
 }
 
-// One line for staff and managers: "Leaving on 17 July 2026 (in 12 days)", "Left on …", "Archived: …".
+// One line for staff and managers: "Leaving on Fri 17 Jul (in 12 days)", "Left on …", "Archived: …".
 export function leavingSummary(l: Leaving): string {
   switch (l.phase) {
-    case 'leaving': return `Leaving on ${formatDay(l.left_on)} (${l.days_left <= 0 ? 'today' : `in ${daysLeft(l.days_left)}`})`;
-    case 'left': return `Left on ${formatDay(l.left_on)}: the family reads the journal until ${formatDay(l.read_until)} (${daysLeft(l.days_left)})`;
-    case 'archived': return `Archived: erased on ${formatDay(l.erase_on)} (${daysLeft(l.days_left)})`;
+    case 'leaving': return `Leaving on ${humanDay(l.left_on)} (${l.days_left <= 0 ? 'today' : `in ${daysLeft(l.days_left)}`})`;
+    case 'left': return `Left on ${humanDay(l.left_on)}: the family reads the journal until ${humanDay(l.read_until)} (${daysLeft(l.days_left)})`;
+    case 'archived': return `Archived: erased on ${humanDay(l.erase_on)} (${daysLeft(l.days_left)})`;
   }
 }

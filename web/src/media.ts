@@ -8,6 +8,8 @@ import type { DetailedError, Upload } from 'tus-js-client';
 import { api, ApiError, csrf, sessionEvents } from './api';
 import { bdi, LightElement } from './base';
 import './camera';
+import './lightbox';
+import type { Lightbox, LightboxItem } from './lightbox';
 import { listOf, type Child } from './journal';
 
 export interface MediaItem {
@@ -220,6 +222,12 @@ export class MediaUploader extends LightElement {
   @property() accept = 'image/*,video/*,application/pdf';
   @property() label = 'Photos, videos and documents';
   @property() hint = 'Take a photo or video, or choose from the library. Files go straight to the box; nothing is kept on the tablet.';
+  // Recording photo first (issue 22): two big buttons, "Take photo" (the tablet's camera) and
+  // "Choose from library" (several at once), photos and videos only.
+  @property({ type: Boolean }) photoFirst = false;
+  // A draft's items saved before anyone was chosen (tagged with nobody) follow the entry's
+  // children like new ones, instead of keeping their empty ticks.
+  @property({ type: Boolean }) untaggedFollow = false;
   @state() private items: Pending[] = [];
   @state() private redacting: Pending | null = null;
   @state() private capturing = false;   // the box camera's screen is open
@@ -319,13 +327,15 @@ export class MediaUploader extends LightElement {
     const item: Pending = {
       key: `f${++this.counter}`, name: m.kind === 'document' ? 'Document' : m.kind === 'video' ? 'Video' : 'Photo',
       percent: 100, status: m.state, message: m.state === 'failed' ? 'The box could not read this file. Remove it.' : '',
-      serverError: '', refusedIds: [], notice: '', stalled: false, media: m, tags: [...m.child_ids], tagsTouched: true,
+      serverError: '', refusedIds: [], notice: '', stalled: false, media: m, tags: [...m.child_ids],
+      tagsTouched: !(this.untaggedFollow && m.child_ids.length === 0),
       tagsPending: false, version: 0, audienceAsked: 0, audienceError: '',
     };
     // The entry came with the box's answer for the saved tags: asked again only if it is not
     // for these ticks.
     if (m.audience) item.audience = { key: audienceKey(m.audience.tagged ?? [], 0), answer: m.audience };
     if (m.state === 'processing') void this.process(item, m.id);
+    else if (!item.tagsTouched) this.tagWhenReady(item);
     else this.refreshAudience(item, 0);
     return item;
   }
@@ -395,6 +405,8 @@ export class MediaUploader extends LightElement {
       item.audienceError = `The box could not say who will see this ${WHAT[item.media.kind]}: ${e instanceof Error ? e.message : String(e)}`;
     }
     this.requestUpdate();
+    // The ticks the box chose: a screen keeping a draft saves them.
+    this.dispatchEvent(new CustomEvent('tags-change', { bubbles: true }));
   }
 
   // A new item has become ready, or an existing one has finished processing.
@@ -664,9 +676,26 @@ export class MediaUploader extends LightElement {
         <button type="button" class="link" @click=${() => this.refreshAudience(item, 0)}>Check again</button></p>` : nothing}`;
   }
 
+  // The photo-first buttons: the camera (one photo or video at a time) and the library (several).
+  private photoFirstPick(): TemplateResult {
+    const icon = (d: string) => html`<svg class="pick-icon" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">${svg`<path d=${d}></path>`}</svg>`;
+    return html`<legend class="visually-hidden">${this.label}</legend>
+      <div class="file-pick capture-pick">
+        <input class="file-input" type="file" id="${this.uid}-camera" accept="image/*,video/*" capture="environment"
+          aria-describedby="${this.uid}-hint" @change=${this.choose}>
+        <label class="button primary capture-button" for="${this.uid}-camera">${icon('M4 7h3l2-3h6l2 3h3v13H4z M12 10a4 4 0 1 0 0 8a4 4 0 1 0 0-8')}Take photo</label>
+        <input class="file-input" type="file" id="${this.uid}-files" multiple accept="image/*,video/*"
+          aria-describedby="${this.uid}-hint" @change=${this.choose}>
+        <label class="button capture-button" for="${this.uid}-files">${icon('M3 5h18v14H3z M3 16l5-5l4 4l3-3l6 6')}Choose from library</label>
+      </div>
+      <p class="hint" id="${this.uid}-hint">${this.hint}</p>
+      ${this.tagging ? html`<button type="button" class="camera-open" @click=${() => { this.capturing = true; }}>Capture artwork with the box camera</button>` : nothing}`;
+  }
+
   render() {
     const kids = new Map(this.people.map((c) => [c.id, c]));
-    return html`<fieldset class="uploader">
+    return html`<fieldset class="uploader ${this.photoFirst ? 'photo-first' : ''}">
+      ${this.photoFirst ? this.photoFirstPick() : html`
       <legend>${this.label} <span class="optional">(optional)</span></legend>
       <p class="hint" id="${this.uid}-hint">${this.hint}</p>
       <div class="file-pick">
@@ -674,7 +703,7 @@ export class MediaUploader extends LightElement {
           aria-describedby="${this.uid}-hint" @change=${this.choose}>
         <label class="button" for="${this.uid}-files">${this.items.length ? 'Add more' : 'Choose files'}</label>
         ${this.tagging ? html`<button type="button" class="camera-open" @click=${() => { this.capturing = true; }}>Capture artwork with the box camera</button>` : nothing}
-      </div>
+      </div>`}
       ${this.items.length ? html`<ul class="upload-list" aria-label="Attached">${this.items.map((item) => {
         const sending = item.status === 'uploading' || item.status === 'waiting';
         return html`<li class="upload-item" data-key=${item.key} data-state=${item.status}>
@@ -695,7 +724,9 @@ export class MediaUploader extends LightElement {
           ${this.tagging && item.media && item.status === 'ready' ? (item.tagsPending
             ? html`<p class="meta">Asking the box which children can be tagged…</p>`
             : html`
-            ${this.people.length ? this.tagList(item) : html`<p class="meta">Choose the children in this entry first, then tick who is in it.</p>`}
+            ${this.people.length ? this.tagList(item) : html`<p class="meta">${this.photoFirst
+              ? 'Choose who is in it below: each photo is tagged with them, and you can untick anyone here.'
+              : 'Choose the children in this entry first, then tick who is in it.'}</p>`}
             ${this.audienceText(item, kids)}
             ${item.serverError ? html`<p class="field-error server" id="${this.uid}-${item.key}-error" role="alert" tabindex="-1">${item.serverError}</p>` : nothing}
             ${item.media.kind === 'image' ? html`<div class="actions"><button type="button" class="redact-button" @click=${() => { this.redacting = item; }}>
@@ -894,89 +925,62 @@ export class Redactor extends LightElement {
   }
 }
 
-// Thumbnails of an entry's media; photos open in a lightbox, videos play, documents download.
+// How a photo or video is named to people: "Photo of Ava", "Video of Ava and Ben", "Photo"
+// (only the children in `people`, this person's own, are named).
+export function describeMedia(m: MediaItem, people: Map<string, Child>): string {
+  const who = firstNames(people, m.child_ids.filter((id) => people.has(id)));
+  const what = m.kind === 'video' ? 'Video' : 'Photo';
+  return who ? `${what} of ${who}` : what;
+}
+
+// Pixel sizes of a derivative whose longest side is at most `longest` (never enlarged).
+export function mediaSize(m: MediaItem, longest: number): { width: number; height: number } {
+  if (!m.width || !m.height) return { width: longest, height: Math.round(longest * 0.75) };
+  const scale = Math.min(1, longest / Math.max(m.width, m.height));
+  return { width: Math.round(m.width * scale), height: Math.round(m.height * scale) };
+}
+
+// Photos and videos ready to be seen (not documents, nothing still being prepared).
+export function viewableMedia(media: MediaItem[]): MediaItem[] {
+  return media.filter((m) => m.kind !== 'document' && m.state === 'ready');
+}
+
+// The full-screen viewer's items for these photos and videos, each under `caption`.
+export function lightboxItems(media: MediaItem[], people: Map<string, Child>, caption?: string): LightboxItem[] {
+  return viewableMedia(media).map((m) => ({
+    id: m.id, label: describeMedia(m, people), src: mediaUrl(m.id, 'display'), ...mediaSize(m, 1600), caption,
+    video: m.kind === 'video' ? mediaUrl(m.id, 'original') : undefined,
+  }));
+}
+
+// Thumbnails of an entry's media; photos and videos open in the full-screen viewer
+// (<nb-lightbox>), documents download.
 @customElement('nb-media-gallery')
 export class MediaGallery extends LightElement {
   @property({ attribute: false }) media: MediaItem[] = [];
   @property({ attribute: false }) people = new Map<string, Child>();
-  @state() private open = -1;
-  @query('dialog') private dialog?: HTMLDialogElement;
-  private opener: HTMLElement | null = null;
+  @query('nb-lightbox') private lightbox?: Lightbox;
 
-  private viewable(): MediaItem[] {
-    return this.media.filter((m) => m.kind !== 'document' && m.state === 'ready');
-  }
-
-  private show(index: number, event: Event): void {
-    this.opener = event.currentTarget as HTMLElement;
-    this.open = index;
-    void this.updateComplete.then(() => {
-      if (this.dialog && !this.dialog.open) this.dialog.showModal();
-      this.querySelector<HTMLElement>('.lightbox .close')?.focus();
-    });
-  }
-
-  private close(): void {
-    this.dialog?.close();
-    this.open = -1;
-    this.opener?.focus();
-  }
-
-  private step(by: number): void {
-    const viewable = this.viewable();
-    const current = viewable.indexOf(this.media[this.open]);
-    const next = viewable[(current + by + viewable.length) % viewable.length];
-    // The thumbnail of what is shown gets focus back when the lightbox closes.
-    this.opener = this.querySelector<HTMLElement>(`.gallery-item[data-id="${next.id}"]`) ?? this.opener;
-    this.open = this.media.indexOf(next);
-  }
-
-  private describe(m: MediaItem): string {
-    const who = firstNames(this.people, m.child_ids.filter((id) => this.people.has(id)));
-    const what = m.kind === 'video' ? 'Video' : 'Photo';
-    return who ? `${what} of ${who}` : what;
-  }
-
-  // Pixel sizes of a derivative whose longest side is at most `longest` (never enlarged).
-  private size(m: MediaItem, longest: number): { width: number; height: number } {
-    if (!m.width || !m.height) return { width: longest, height: Math.round(longest * 0.75) };
-    const scale = Math.min(1, longest / Math.max(m.width, m.height));
-    return { width: Math.round(m.width * scale), height: Math.round(m.height * scale) };
+  private show(m: MediaItem, event: Event): void {
+    this.lightbox?.show(viewableMedia(this.media).indexOf(m), event.currentTarget as HTMLElement);
   }
 
   render() {
     if (!this.media.length) return nothing;
-    const current = this.open >= 0 ? this.media[this.open] : null;
-    const viewable = this.viewable();
-    const position = current ? viewable.indexOf(current) + 1 : 0;
-    return html`<ul class="gallery" aria-label="Photos and videos">${this.media.map((m, i) => {
-        const thumb = this.size(m, 400);
+    return html`<ul class="gallery" aria-label="Photos and videos">${this.media.map((m) => {
+        const thumb = mediaSize(m, 400);
+        const label = describeMedia(m, this.people);
         return html`<li>
         ${m.state === 'processing' ? html`<span class="gallery-placeholder">Being prepared…</span>`
           : m.state === 'failed' ? nothing
           : m.kind === 'document' ? html`<a class="gallery-doc" href=${mediaUrl(m.id, 'original')} download>Download the document (PDF)</a>`
-          : html`<button type="button" class="gallery-item" data-id=${m.id} @click=${(e: Event) => this.show(i, e)} aria-label="Open ${this.describe(m)}">
-              <img src=${mediaUrl(m.id, 'thumbnail')} alt=${this.describe(m)} loading="lazy" width=${thumb.width} height=${thumb.height}>
+          : html`<button type="button" class="gallery-item" data-id=${m.id} @click=${(e: Event) => this.show(m, e)} aria-label="Open ${label}">
+              <img src=${mediaUrl(m.id, 'thumbnail')} alt=${label} loading="lazy" width=${thumb.width} height=${thumb.height}>
               ${m.kind === 'video' ? html`<span class="play-badge" aria-hidden="true">▶ Video</span>` : nothing}
             </button>`}
       </li>`;
       })}</ul>
-      ${current ? html`<dialog class="lightbox" aria-label=${this.describe(current)} @cancel=${(e: Event) => { e.preventDefault(); this.close(); }}
-          @keydown=${(e: KeyboardEvent) => {
-            if ((e.target as Element).tagName === 'VIDEO' || viewable.length < 2) return;  // arrows seek in a video
-            if (e.key === 'ArrowRight') this.step(1);
-            if (e.key === 'ArrowLeft') this.step(-1);
-          }}>
-        ${current.kind === 'video'
-          ? html`<video controls preload="metadata" playsinline src=${mediaUrl(current.id, 'original')} poster=${mediaUrl(current.id, 'display')}
-              aria-label=${this.describe(current)}></video>`
-          : html`<img src=${mediaUrl(current.id, 'display')} alt=${this.describe(current)} width=${this.size(current, 1600).width} height=${this.size(current, 1600).height}>`}
-        <div class="actions lightbox-actions">
-          ${viewable.length > 1 ? html`<button type="button" @click=${() => this.step(-1)}>Previous</button>
-            <span class="lightbox-count" aria-live="polite">${position} of ${viewable.length}</span>
-            <button type="button" @click=${() => this.step(1)}>Next</button>` : nothing}
-          <button type="button" class="primary close" @click=${this.close}>Close</button>
-        </div>
-      </dialog>` : nothing}`;
+      <nb-lightbox .items=${lightboxItems(this.media, this.people)}
+        .focusTarget=${(item: LightboxItem) => this.querySelector<HTMLElement>(`.gallery-item[data-id="${item.id}"]`)}></nb-lightbox>`;
   }
 }

@@ -29,6 +29,9 @@ document.addEventListener('click', (event) => {
   if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
   const url = new URL(anchor.href, window.location.href);
   if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
+  // A place on this same page (#main, #comments): the browser's own jump.
+  if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) return;
   event.preventDefault();
-  navigate(url.pathname + url.search);
+  // The place on the new page (e.g. #comments) goes along; the view reads it once it has loaded.
+  navigate(url.pathname + url.search + url.hash);
 });

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, formatTime, type Session, type User } from '../api';
+import { api, type Session, type User } from '../api';
+import { humanMomentInText } from '../dates';
 import { bdi, FormView, pageTitle } from '../base';
 import { codeHandOver, type OneTimeCode } from './accounts-view';
 
@@ -67,7 +68,7 @@ export class AccountView extends FormView {
     return html`<section>
       <p><a href="/manage/accounts">← All accounts</a></p>
       <h1><bdi>${u.display_name}</bdi> ${u.active ? nothing : html`<span class="tag inactive">Deactivated</span>`}</h1>
-      <p class="lead">Created ${formatTime(u.created_at)} · password changed ${formatTime(u.password_changed_at)}</p>
+      <p class="lead">Created ${humanMomentInText(u.created_at)} · password changed ${humanMomentInText(u.password_changed_at)}</p>
       ${this.formFeedback()}
       ${this.code ? codeHandOver(u.display_name, this.code, 'Reset code issued.') : nothing}
       <form class="panel" @submit=${this.save} novalidate aria-label="Details">

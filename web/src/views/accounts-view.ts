@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, formatTime, type User } from '../api';
+import { api, type User } from '../api';
+import { humanMomentInText } from '../dates';
 import { bdi, FormView, pageTitle } from '../base';
 import '../copy-code';
 
@@ -11,7 +12,7 @@ export interface OneTimeCode {
 
 export function codeHandOver(name: string, code: OneTimeCode, what: string | TemplateResult) {
   return html`<div class="panel" role="status">
-    <p><strong>${what}</strong> Give this code to ${bdi(name)} in person. It works once, until ${formatTime(code.expires_at)}:</p>
+    <p><strong>${what}</strong> Give this code to ${bdi(name)} in person. It works once, until ${humanMomentInText(code.expires_at)}:</p>
     <nb-copy-code .code=${code.code} label="one-time code"></nb-copy-code>
     <p class="meta">They open “Set your password” on the sign-in page and enter it with their username.
       It will not be shown again.</p>

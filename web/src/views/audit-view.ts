@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, formatTime, type User } from '../api';
+import { api, type User } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
+import { humanMoment, startOfDay } from '../dates';
 
 interface Entry {
   seq: number;
@@ -15,18 +16,44 @@ interface Entry {
   detail: Record<string, unknown>;
 }
 
-// Managers: the append-only audit log, filtered by who, what and when, newest first.
+interface AuditEvent { id: string; description: string }
+
+// An event as a manager reads it: the catalogue's description in sentence case ("Sign-in
+// failed"), not its id (NBX_AUTH_SIGNIN_FAILED), which stays on the entry for IT support.
+export function eventName(description: string): string {
+  const text = description.trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// The day after a calendar day ("2026-12-31" → "2027-01-01").
+function nextDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+// A day typed into a date filter as the moment it starts in the setting's time zone, in Unix
+// seconds as the box takes it; the day itself if it is not a date.
+function dayStart(day: string): string {
+  const ms = startOfDay(day);
+  return Number.isFinite(ms) ? String(Math.floor(ms / 1000)) : day;
+}
+
+// Managers: the append-only audit log, filtered by who, what and when, newest first. Events by
+// name, times in the one date style (dates.ts) and days from and to in the setting's zone.
 @customElement('nb-audit-view')
 export class AuditView extends FormView {
   @state() private entries: Entry[] | null = null;
   @state() private next: string | null = null;
-  @state() private events: Array<{ id: string; description: string }> = [];
+  @state() private events: AuditEvent[] = [];
   @state() private users: User[] = [];
   protected fieldPrefix = 'audit';
 
   connectedCallback(): void {
     super.connectedCallback();
-    api<{ events: Array<{ id: string; description: string }> }>('GET', '/audit/events').then((r) => { this.events = r.events; }).catch(() => {});
+    api<{ events: AuditEvent[] }>('GET', '/audit/events').then((r) => {
+      this.events = r.events.map((e) => ({ id: e.id, description: eventName(e.description) }))
+        .sort((a, b) => a.description.localeCompare(b.description, 'en-GB'));
+    }).catch(() => {});
     api<{ users: User[] }>('GET', '/users').then((r) => { this.users = r.users; }).catch(() => {});
     void this.search();
   }
@@ -41,8 +68,8 @@ export class AuditView extends FormView {
       const until = this.value('until');
       if (event) q.set('event', event);
       if (actor) q.set('actor', actor);
-      if (since) q.set('since', since);
-      if (until) q.set('until', new Date(Date.parse(until) + 86400000).toISOString().slice(0, 10));
+      if (since) q.set('since', dayStart(since));
+      if (until) q.set('until', dayStart(nextDay(until)));
     }
     if (cursor) q.set('cursor', cursor);
     q.set('limit', '50');
@@ -90,8 +117,9 @@ export class AuditView extends FormView {
         : this.entries.length === 0
           ? html`<div class="empty"><p>No entries match. Widen the dates or choose “Any event” and “Anyone”.</p></div>`
           : html`<ul class="cards" aria-label="Audit entries">${this.entries.map((e) => html`<li>
-              <div class="card-head"><span class="card-title">${e.description}</span><span class="meta">${formatTime(e.at)}</span></div>
-              <p class="meta">${e.actor_name ? bdi(e.actor_name) : 'Unknown or signed-out person'} · from ${e.address ?? 'the box'} · <code>${e.event}</code></p>
+              <div class="card-head"><span class="card-title" title=${e.event} data-event=${e.event}>${eventName(e.description)}</span>
+                <span class="meta"><time datetime=${e.at}>${humanMoment(e.at)}</time></span></div>
+              <p class="meta">${e.actor_name ? bdi(e.actor_name) : 'Unknown or signed-out person'} · from ${e.address ?? 'the box'}</p>
               ${Object.keys(e.detail ?? {}).length ? html`<p class="meta">${this.detail(e)}</p>` : nothing}
             </li>`)}</ul>
             ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${this.more}>Show older entries</button></div>` : nothing}`}

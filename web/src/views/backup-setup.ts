@@ -8,7 +8,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { api, ApiError } from '../api';
 import { bdi, FormView } from '../base';
 import { managerRequests, startRequest, type BackupTarget, type Disk, type TargetTest } from '../backup-requests';
-import { formatInZone } from '../format';
+import { fullMoment } from '../dates';
 import { qrCode } from '../qr';
 import type { BackupTargetPicker } from './backup-target';
 import './backup-target';
@@ -139,7 +139,7 @@ export class BackupSetup extends FormView {
     return html`<article class="recovery-sheet" aria-labelledby="sheet-title">
       <p class="letter-setting" dir="auto">${this.settingName}</p>
       <h3 id="sheet-title">Nestbox backups: the recovery key</h3>
-      <p class="meta">Made on ${formatInZone(this.madeAt, this.timeZone)}. The backups go to ${this.where()}, every day at ${this.time}.</p>
+      <p class="meta">Made on ${fullMoment(this.madeAt)}. The backups go to ${this.where()}, every day at ${this.time}.</p>
       <div class="sheet-key">
         <ol class="recovery-key" translate="no" aria-label="Recovery key, ${groups.length} groups" data-testid="recovery-key"
           data-key=${setup.key}>${groups.map((g) => html`<li>${g}</li>`)}</ol>

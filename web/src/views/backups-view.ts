@@ -14,7 +14,8 @@ import {
   type BackupCheck, type BackupOverview, type BackupRequest, type BackupRun, type BackupTarget, type Disk, type Snapshot,
   type TargetTest, type Waiting,
 } from '../backup-requests';
-import { clause, count, formatBytes, formatDuration, formatInZone, parseTime } from '../format';
+import { humanMoment, humanMomentInText } from '../dates';
+import { clause, count, formatBytes, formatDuration, parseTime } from '../format';
 import type { BackupTargetPicker } from './backup-target';
 import './backup-setup';
 import './backup-target';
@@ -51,8 +52,13 @@ export class BackupsView extends FormView {
     return this.o?.schedule?.time_zone ?? null;
   }
 
+  // A moment in the setting's time zone, on its own ("Today, 02:00") or inside a sentence ("today, 02:00").
   private when(iso: string): string {
-    return formatInZone(iso, this.zone);
+    return humanMoment(iso);
+  }
+
+  private whenInText(iso: string): string {
+    return humanMomentInText(iso);
   }
 
   private waiting<T>(): Waiting<T> {
@@ -173,7 +179,7 @@ export class BackupsView extends FormView {
       this.o = (await api<{ backups: BackupOverview }>('PUT', '/backups/schedule', { time })).backups;
     });
     if (done && this.o) {
-      this.notice = `Backups now run every day at ${this.o.schedule?.time ?? ''}.${this.o.next_at ? ` The next is on ${this.when(this.o.next_at)}.` : ''}`;
+      this.notice = `Backups now run every day at ${this.o.schedule?.time ?? ''}.${this.o.next_at ? ` The next is ${this.whenInText(this.o.next_at)}.` : ''}`;
     }
   }
 
@@ -198,23 +204,23 @@ export class BackupsView extends FormView {
     const alert = (body: TemplateResult) => html`<div class="warning backup-banner" role="alert" data-state=${o.state}>${body}</div>`;
     switch (o.state) {
       case 'failed':
-        return alert(html`<p><strong>The last backup failed</strong>${o.last ? ` (${this.when(o.last.finished_at)})` : ''}:
+        return alert(html`<p><strong>The last backup failed</strong>${o.last ? ` (${this.whenInText(o.last.finished_at)})` : ''}:
           ${clause(o.last?.error || 'no reason was given')}.</p>
           <p>The journal carries on as normal. Check the backup disk is plugged in and press “Test the target”, then “Back up now”.</p>`);
       case 'check_failed': {
         const bad = [o.last_check, o.last_test_restore].filter((c): c is BackupCheck => Boolean(c && !c.ok))
           .sort((a, b) => parseTime(b.finished_at) - parseTime(a.finished_at))[0];
         return alert(html`<p><strong>The ${bad?.kind === 'test_restore' ? 'monthly test restore' : 'weekly check'} of the backups found a
-          problem</strong>${bad ? html` (${this.when(bad.finished_at)}): ${clause(bad.error || 'no detail was given')}` : nothing}.</p>
+          problem</strong>${bad ? html` (${this.whenInText(bad.finished_at)}): ${clause(bad.error || 'no detail was given')}` : nothing}.</p>
           <p>Older backups may not restore. Press “Back up now” for a fresh backup, and ask IT support to look at the backup disk today.</p>`);
       }
       case 'stale':
         return alert(html`<p><strong>There has been no good backup for more than 48 hours</strong>${o.last_good
-          ? ` (the last: ${this.when(o.last_good.finished_at)})` : ''}.</p>
+          ? ` (the last: ${this.whenInText(o.last_good.finished_at)})` : ''}.</p>
           <p>Check the backup disk is plugged in and the box was on at the backup time, then press “Back up now”.</p>`);
       case 'disk_missing':
         return alert(html`<p><strong>The backup disk is not plugged in.</strong></p>
-          <p>Plug one of the Nestbox backup disks into the box${o.next_at ? ` before the next backup (${this.when(o.next_at)})` : ''}.
+          <p>Plug one of the Nestbox backup disks into the box${o.next_at ? ` before the next backup (${this.whenInText(o.next_at)})` : ''}.
             If both are lost, prepare a new disk with “Use another disk or folder”.</p>`);
       case 'nearly_full':
         return alert(html`<p><strong>The backup disk is nearly full</strong>${o.disk
@@ -261,7 +267,7 @@ export class BackupsView extends FormView {
               ${count(good.snapshots, 'snapshot', 'snapshots')} kept`
           : 'None yet'}</dd>
         ${failed ? html`<dt>Last backup</dt>
-          <dd data-testid="last-failed"><span class="warning-text">Failed on ${this.when(failed.finished_at)}: ${failed.error || 'no reason given'}</span></dd>` : nothing}
+          <dd data-testid="last-failed"><span class="warning-text">Failed ${this.whenInText(failed.finished_at)}: ${failed.error || 'no reason given'}</span></dd>` : nothing}
         <dt>Next backup</dt>
         <dd data-testid="next-at">${o.next_at ? this.when(o.next_at) : 'Not scheduled'}</dd>
         <dt>Weekly check</dt>
@@ -276,7 +282,7 @@ export class BackupsView extends FormView {
           : 'Not known yet'}</dd>
       </dl>
       ${o.state === 'none' ? html`<p class="notice-plain">No backup has been made yet.${o.next_at
-        ? ` The first is due on ${this.when(o.next_at)}, or press “Back up now”.` : ' Press “Back up now”.'}</p>` : nothing}
+        ? ` The first is due ${this.whenInText(o.next_at)}, or press “Back up now”.` : ' Press “Back up now”.'}</p>` : nothing}
     </section>`;
   }
 

@@ -6,7 +6,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { api } from '../api';
 import { bdi } from '../base';
 import { setFlash } from '../flash';
-import { formatMomentDay } from '../format';
+import { humanMomentDay } from '../dates';
 import type { Child } from '../journal';
 import { navigate } from '../router';
 import type { Erasure } from './erasure-dialog';
@@ -28,7 +28,7 @@ export async function erasureRequests(): Promise<ErasureRequest[]> {
 
 // "<parent> asked for <child>'s data to be erased on <date>", with their note.
 export function requestWords(r: ErasureRequest): TemplateResult {
-  return html`${bdi(r.requested_by_name)} asked for ${bdi(r.child_name)}’s data to be erased on ${formatMomentDay(r.requested_at)}.
+  return html`${bdi(r.requested_by_name)} asked for ${bdi(r.child_name)}’s data to be erased on ${humanMomentDay(r.requested_at)}.
     ${r.note ? html`<span class="request-note">Their note: “${bdi(r.note)}”</span>` : nothing}`;
 }
 

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, formatTime, type Session, type User } from '../api';
+import { api, type Session, type User } from '../api';
+import { humanDay, humanMoment, humanMomentDay, humanMomentInText } from '../dates';
 import { bdi, FormView, pageTitle } from '../base';
 import { takeFlash } from '../flash';
 import { listOf, type Child } from '../journal';
@@ -10,11 +11,18 @@ import type { Erasure } from './erasure-dialog';
 import type { ExportTarget } from './export-panel';
 import './export-panel';
 import './leaving-panel';
-import { formatDate, INVITATION_STATE, invitationLetter, type Invitation } from './invitation-views';
+import { INVITATION_STATE, invitationLetter, type Invitation } from './invitation-views';
 
 interface Room { id: string; name: string; release_mode: string }
 interface Release { at: string; at_unix: number; kind: string }
 interface Consent { own_journal_photos: boolean; other_journals: boolean; online_journal_opt_out: boolean; note: string; recorded_at: string | null }
+
+// A release date as its day ("Tue 12 Feb 2027"): a date set ahead opens at the start of that
+// day in the setting's zone; an early release says its time too.
+function releaseWhen(at: string): string {
+  const moment = humanMomentInText(at);
+  return moment.endsWith(', 00:00') ? humanMomentDay(at) : moment;
+}
 
 // Staff: every child, or only my key children.
 @customElement('nb-staff-children-view')
@@ -49,7 +57,7 @@ export class StaffChildrenView extends FormView {
         : this.kids.length === 0 ? html`<div class="empty"><p>${this.mine ? 'You are not anyone’s key person yet. A manager sets key people.' : 'No children yet. A manager adds them.'}</p></div>`
         : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li>
             <div class="card-head"><a class="card-title" href="/staff/journal?child=${c.id}" dir="auto">${c.first_name} ${c.last_name}</a>${leavingTag(c)}<span dir="auto">${this.rooms.get(c.room_id) ?? ''}</span></div>
-            <p class="meta">Born ${c.date_of_birth}${c.left_on ? ` · left ${c.left_on}` : ''}</p>
+            <p class="meta">Born ${humanDay(c.date_of_birth)}${c.left_on ? ` · left ${humanDay(c.left_on)}` : ''}</p>
             ${this.session.device_id ? html`<nb-child-view-button .child=${c}></nb-child-view-button>` : nothing}</li>`)}</ul>`}
     </section>`;
   }
@@ -148,7 +156,7 @@ export class ManageChildrenView extends FormView {
       <h2>Rooms</h2>
       ${this.rooms.length === 0 ? html`<div class="empty"><p>No rooms yet. Add your first room below, e.g. Nursery.</p></div>` : html`<ul class="cards" aria-label="Rooms">${this.rooms.map((r) => html`<li>
         <div class="card-head"><span class="card-title" dir="auto">${r.name}</span><span>${r.release_mode === 'live' ? 'Live: families see entries at once' : 'Released on set dates'}</span></div>
-        ${r.release_mode === 'scheduled' ? html`<p class="meta">Release dates: ${(this.releases.get(r.id) ?? []).map((p) => `${formatTime(p.at)}${p.kind === 'early' ? ' (early)' : ''}`).join(', ') || 'none yet'}</p>
+        ${r.release_mode === 'scheduled' ? html`<p class="meta">Release dates: ${(this.releases.get(r.id) ?? []).map((p) => `${releaseWhen(p.at)}${p.kind === 'early' ? ' (early)' : ''}`).join(', ') || 'none yet'}</p>
           <div class="inline-hide">${this.field(`release-${r.id}`, html`Add a release date for ${bdi(r.name)}`, { type: 'date' })}
             <button type="button" @click=${() => this.schedule(r)}>Add date</button>
             <button type="button" @click=${() => this.releaseNow(r)}>Release ${r.name} now</button></div>` : nothing}
@@ -162,7 +170,7 @@ export class ManageChildrenView extends FormView {
       ${this.kids === null ? html`<p role="status">Loading…</p>` : this.kids.length === 0 ? html`<div class="empty"><p>No children yet. Add a room first, then the children.</p></div>`
         : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li><div class="card-head">
             <a class="card-title" href="/manage/children/${c.id}" dir="auto">${c.first_name} ${c.last_name}</a>${leavingTag(c)}<span dir="auto">${roomName.get(c.room_id) ?? ''}</span></div>
-            ${c.left_on ? html`<p class="meta">Leaving date: ${c.left_on}</p>` : nothing}</li>`)}</ul>`}
+            ${c.left_on ? html`<p class="meta">Leaving date: ${humanDay(c.left_on)}</p>` : nothing}</li>`)}</ul>`}
       ${this.rooms.length ? html`<form class="panel" @submit=${this.addChild} novalidate aria-label="Add a child">
         <h3>Add a child</h3>
         <div class="grid-2">
@@ -236,7 +244,7 @@ export class ManageChildView extends FormView {
     const expires = this.letter?.invitation.expires_at;
     this.letter = null;
     const done = await this.run(() => this.load());
-    if (done && expires) this.notice = `The invitation is open until ${formatDate(expires)}. It is listed under “Invitations” below.`;
+    if (done && expires) this.notice = `The invitation is open until ${humanMomentDay(expires)}. It is listed under “Invitations” below.`;
   }
 
   private async cancelInvitation(invitation: Invitation): Promise<void> {
@@ -265,16 +273,16 @@ export class ManageChildView extends FormView {
       const live = i.state === 'open' || i.state === 'waiting';
       return html`<li>
         <span class="tag ${i.state}">${INVITATION_STATE[i.state] ?? i.state}</span>
-        Made ${formatTime(i.created_at)}${i.state === 'open' ? html` · works until ${formatTime(i.expires_at)}` : nothing}
+        Made ${humanMomentInText(i.created_at)}${i.state === 'open' ? html` · works until ${humanMomentInText(i.expires_at)}` : nothing}
         ${i.account ? html` · ${i.state === 'used' ? 'used by' : 'claimed by'} ${bdi(i.account.display_name)}` : nothing}
-        ${i.used_at && i.state === 'used' ? html` on ${formatTime(i.used_at)}` : nothing}
+        ${i.used_at && i.state === 'used' ? html` (${humanMomentInText(i.used_at)})` : nothing}
         ${i.state === 'waiting' ? html` · <a href="/manage/invitations">Confirm or refuse the link</a>` : nothing}
         ${!live ? nothing : this.cancelling === i.id
           ? html`<div class="actions"><p role="alert">Cancel this invitation? Its code stops working at once, also on a printed letter.</p>
               <button type="button" class="danger" @click=${() => this.cancelInvitation(i)}>Yes, cancel it</button>
               <button type="button" @click=${() => { this.cancelling = null; }}>Keep it</button></div>`
           : html`<button type="button" class="danger" ?disabled=${this.busy} @click=${() => { this.cancelling = i.id; this.detaching = null; }}
-              aria-label="Cancel the invitation made ${formatTime(i.created_at)}">Cancel</button>`}
+              aria-label="Cancel the invitation made ${humanMomentInText(i.created_at)}">Cancel</button>`}
       </li>`;
     };
     return html`<div class="panel"><h2>Parents and carers</h2>
@@ -314,7 +322,7 @@ export class ManageChildView extends FormView {
     return html`<section>
       <p><a href="/manage/children">← Rooms and children</a></p>
       <h1 dir="auto">${c.first_name} ${c.last_name}</h1>
-      <p class="lead">Born ${c.date_of_birth}</p>
+      <p class="lead">Born ${humanDay(c.date_of_birth)}</p>
       ${erasureRequestBanner(this.requests, c, this.openErasure)}
       ${this.formFeedback()}
       ${this.carersPanel(c)}
@@ -325,7 +333,7 @@ export class ManageChildView extends FormView {
         ${this.field('online_journal_opt_out', 'The family has opted out of the online journal', { type: 'checkbox', checked: this.consent.online_journal_opt_out, hint: 'Their account then sees nothing; offer them another way.' })}
         ${this.field('note', 'Note', { value: this.consent.note })}
         ${this.submitButton('Record consent', 'Recording…')}
-        ${this.history.length ? html`<h3>History</h3><ul class="comments">${this.history.map((h) => html`<li>${h.recorded_at ? formatTime(h.recorded_at) : ''}:
+        ${this.history.length ? html`<h3>History</h3><ul class="comments">${this.history.map((h) => html`<li>${h.recorded_at ? humanMoment(h.recorded_at) : ''}:
           own journal ${yesNo(h.own_journal_photos)}, other journals ${yesNo(h.other_journals)}, opted out ${yesNo(h.online_journal_opt_out)}${h.note ? html` — ${bdi(h.note)}` : ''}</li>`)}</ul>` : nothing}
       </form>` : nothing}
       <nb-leaving-panel .child=${c} @child-changed=${(e: CustomEvent<Child>) => { this.child = e.detail; }}></nb-leaving-panel>

@@ -1,10 +1,13 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { api, formatTime, type Session } from '../api';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { api, type Session } from '../api';
+import { humanMomentInText } from '../dates';
 import { bdi, FormView, LightElement, pageTitle } from '../base';
 import { enrolDevice, registeredDevice, type RegisteredDevice } from '../device';
 import type { Child } from '../journal';
-import type { MediaItem } from '../media';
+import '../lightbox';
+import type { Lightbox, LightboxItem } from '../lightbox';
+import { describeMedia, lightboxItems, mediaSize, mediaUrl, viewableMedia, type MediaItem } from '../media';
 import { qrCode } from '../qr';
 import './box-address';
 import '../copy-code';
@@ -221,7 +224,7 @@ export class DevicesView extends FormView {
     return html`<div class="panel enrolment" role="status">
       <h2>MDM certificate for ${bdi(c.name)}</h2>
       <p>Give this file to your device-management system to install on the tablet, with the password below. The tablet
-        then counts as registered without the browser key. It lasts until ${formatTime(c.expires)}; issuing another or
+        then counts as registered without the browser key. It lasts until ${humanMomentInText(c.expires)}; issuing another or
         reporting the tablet lost stops it working.</p>
       <p><a class="button" href=${c.url} download=${c.file}>Download ${c.file}</a></p>
       <p>Password (shown once):</p>
@@ -265,7 +268,7 @@ export class DevicesView extends FormView {
     return html`<div class="panel enrolment" role="status">
       <h2>Enrolment code for ${bdi(e.device.name)}</h2>
       <p>On the tablet, open <strong class="address-inline">${window.location.origin}/enrol</strong> and type the code, or scan
-        the QR code with the tablet’s camera. The code works once, until ${formatTime(e.enrolment.expires_at)} (10 minutes).</p>
+        the QR code with the tablet’s camera. The code works once, until ${humanMomentInText(e.enrolment.expires_at)} (10 minutes).</p>
       <nb-copy-code .code=${e.enrolment.code} label="enrolment code" code-class="code" data-testid="enrolment-code"></nb-copy-code>
       ${qrCode(address, 'QR code for the enrolment address')}
       <p class="hint">Then add Nestbox to the tablet’s Home Screen, so the tablet keeps its key.</p>
@@ -316,10 +319,10 @@ export class DevicesView extends FormView {
     return html`<li class=${d.alert ? 'alert' : ''}>
       <div class="card-head"><span class="card-title" dir="auto">${d.name}</span><span class="tag ${d.state}">${state}</span></div>
       <p class="meta">${d.room_id ? this.rooms.get(d.room_id) ?? '' : 'No room'}
-        · last seen ${d.last_seen_at ? formatTime(d.last_seen_at) : 'never'}
+        · last seen ${d.last_seen_at ? humanMomentInText(d.last_seen_at) : 'never'}
         ${d.last_user_name ? html` · last used by ${d.last_user_name}` : nothing}</p>
       ${d.state === 'revoked' && d.revoked_note ? html`<p>“${d.revoked_note}”</p>` : nothing}
-      ${d.alert ? html`<p class="warning" role="alert">Reported ${d.revoked_reason} ${d.revoked_at ? formatTime(d.revoked_at) : ''}.
+      ${d.alert ? html`<p class="warning" role="alert">Reported ${d.revoked_reason} ${d.revoked_at ? humanMomentInText(d.revoked_at) : ''}.
         ${this.manager ? 'The report is in the audit log.' : 'Managers have been alerted.'}</p>` : nothing}
       <div class="actions">
         ${this.manager ? html`
@@ -370,12 +373,15 @@ export class DevicesView extends FormView {
 
 // Child view (policy 000): one child's journal on the tablet, read-only, with big touch
 // targets; nothing else is reachable (the box refuses every other request) and leaving
-// needs the PIN of the member of staff who opened it.
+// needs the PIN of the member of staff who opened it. Made for a four-year-old (issue 22):
+// big pictures and few words — each entry a large photo with its short title; a tap opens
+// the photo full screen, where a swipe goes through all of them.
 @customElement('nb-child-view')
 export class ChildView extends FormView {
   @state() private child: { id: string; first_name: string } | null = null;
   @state() private entries: Array<{ id: string; title: string; body: string; observed_on: string; media?: MediaItem[] }> = [];
   @state() private leaving = false;
+  @query('nb-lightbox') private lightbox?: Lightbox;
   protected fieldPrefix = 'childview';
 
   connectedCallback(): void {
@@ -397,19 +403,44 @@ export class ChildView extends FormView {
     });
   }
 
+  // One tile per entry: its first photo (or video poster) big, with how many more it has.
+  private tile(e: ChildView['entries'][number], first: number, people: Map<string, Child>) {
+    const shown = viewableMedia(e.media ?? []);
+    const m = shown[0];
+    const label = m ? describeMedia(m, people) : '';
+    const size = m ? mediaSize(m, 1600) : null;
+    return html`<li class="child-tile">
+      ${m ? html`<div class="child-photo-box"><button type="button" class="child-photo" data-id=${m.id} aria-label="Open ${label}"
+          @click=${(ev: Event) => this.lightbox?.show(first, ev.currentTarget as HTMLElement)}>
+          <img src=${mediaUrl(m.id, 'thumbnail')} alt=${label} width=${size!.width} height=${size!.height} loading="lazy"
+            srcset="${mediaUrl(m.id, 'thumbnail')} ${mediaSize(m, 400).width}w, ${mediaUrl(m.id, 'display')} ${size!.width}w"
+            sizes="(min-width: 40rem) 50vw, 100vw">
+          ${m.kind === 'video' ? html`<span class="play-badge" aria-hidden="true">▶ Video</span>` : nothing}
+        </button>
+        ${shown.length > 1 ? html`<span class="photo-count">${shown.length} photos</span>` : nothing}</div>`
+        : html`<div class="child-photo no-photo" aria-hidden="true"></div>`}
+      <h2 dir="auto">${e.title}</h2>
+    </li>`;
+  }
+
   render() {
     const name = this.child?.first_name ?? '';
     pageTitle(name ? `${name}’s journal` : 'Child view');
     const people = new Map<string, Child>(this.child ? [[this.child.id, this.child as Child]] : []);
+    // Every photo of the journal, in order, for the full-screen viewer; each tile opens it at its own.
+    const items: LightboxItem[] = [];
+    const firsts = this.entries.map((e) => {
+      const at = items.length;
+      items.push(...lightboxItems(e.media ?? [], people, e.title));
+      return at;
+    });
     return html`<section class="child-view">
       <h1>${name ? html`${bdi(name)}’s journal` : 'Child view'}</h1>
       ${this.leaving ? nothing : this.formFeedback()}
       ${this.entries.length === 0 && this.child ? html`<div class="empty"><p>Nothing in ${bdi(name)}’s journal yet.</p></div>` : nothing}
-      <ul class="cards big">${this.entries.map((e) => html`<li>
-        <h2 dir="auto">${e.title}</h2><p class="meta">${e.observed_on}</p>
-        <p dir="auto">${e.body}</p>
-        <nb-media-gallery .media=${e.media ?? []} .people=${people}></nb-media-gallery>
-      </li>`)}</ul>
+      ${this.entries.length ? html`<ul class="child-tiles" aria-label="Pictures">${this.entries.map((e, i) => this.tile(e, firsts[i], people))}</ul>` : nothing}
+      <nb-lightbox .items=${items}
+        .focusTarget=${(item: LightboxItem) => this.querySelector<HTMLElement>(`.child-photo[data-id="${item.id}"]`)}></nb-lightbox>
       ${this.leaving
         ? html`<form class="panel narrow" @submit=${this.leave} novalidate aria-labelledby="leave-title">
             <h2 id="leave-title">Leave child view</h2>

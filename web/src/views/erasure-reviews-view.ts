@@ -9,7 +9,8 @@ import { customElement, state } from 'lit/decorators.js';
 import { api } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
 import { takeFlash } from '../flash';
-import { count, formatMomentDay } from '../format';
+import { humanDay, humanMomentDay } from '../dates';
+import { count } from '../format';
 import { loadChildren, type Child } from '../journal';
 import { mediaUrl, type MediaItem } from '../media';
 import '../media';
@@ -123,8 +124,8 @@ export class ErasureView extends FormView {
         judge what was written. Open each one, amend any words about the erased child, then mark it reviewed.</p>
       <ul class="cards" aria-labelledby="erasure-entries-title">${entries.map((e) => html`<li data-entry=${e.entry_id}>
         <div class="card-head"><a class="card-title" href="/staff/entries/${e.entry_id}" dir="auto">${e.title}</a>
-          <span class="meta">${e.observed_on}</span></div>
-        ${e.erased_at ? html`<p class="meta">Erasure on ${formatMomentDay(e.erased_at)}</p>` : nothing}
+          <span class="meta">${humanDay(e.observed_on)}</span></div>
+        ${e.erased_at ? html`<p class="meta">Erasure on ${humanMomentDay(e.erased_at)}</p>` : nothing}
         <div class="actions"><button type="button" class="reviewed-button" ?disabled=${this.busy} @click=${() => this.reviewed(e)}
           aria-label="Reviewed: ${e.title}">Reviewed</button></div>
       </li>`)}</ul>
@@ -146,7 +147,7 @@ export class ErasureView extends FormView {
               <p class="card-title">${m.entry_id && m.entry_title
                 ? html`Photo in <a href="/staff/entries/${m.entry_id}" dir="auto">${m.entry_title}</a>`
                 : 'A photo not in any entry'}</p>
-              ${m.erased_at ? html`<p class="meta">Erasure on ${formatMomentDay(m.erased_at)}</p>` : nothing}
+              ${m.erased_at ? html`<p class="meta">Erasure on ${humanMomentDay(m.erased_at)}</p>` : nothing}
             </div>
           </div>
           <div class="actions"><button type="button" class="primary redact-button" ?disabled=${this.busy}

@@ -6,8 +6,9 @@
 
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, ApiError, formatTime } from '../api';
+import { api, ApiError } from '../api';
 import { bdi, FormView } from '../base';
+import { humanMomentDay, humanMomentInText } from '../dates';
 import { formatBytes } from '../format';
 import { listOf } from '../journal';
 
@@ -52,10 +53,6 @@ const STEP_WORDS: Record<string, string> = {
   pdf: 'Making the PDF',
   zip: 'Packing the zip file',
 };
-
-export function exportDate(iso: string): string {
-  return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'long' });
-}
 
 // "Amara’s journal", "Amara and Tobi’s journals", "the journals of Nursery’s leavers"; with a
 // capital first letter at the start of a sentence.
@@ -216,14 +213,14 @@ export class ExportPanel extends FormView {
           <a class="button primary" href=${e.download} download @click=${() => this.downloaded(e)}><span>Download
             ${name}${e.bytes !== null ? html` <span class="export-size">(zip, ${formatBytes(e.bytes)})</span>` : nothing}</span></a>
         </div>
-        <p class="meta">${e.expires_at ? html`Available until ${exportDate(e.expires_at)}. ` : nothing}Save it on your phone or
+        <p class="meta">${e.expires_at ? html`Available until ${humanMomentDay(e.expires_at)}. ` : nothing}Save it on your phone or
           computer: the box keeps it for 7 days.</p>
         <div class="actions"><button type="button" class="link" ?disabled=${this.busy} @click=${() => this.discard(e)}
           aria-label="Delete it now (${exportNameText(e)})">Delete it now</button></div>`;
     } else if (e.state === 'failed') {
       body = html`<p class="warning-text">${e.error?.message ?? 'It could not be prepared.'}</p>`;
     } else if (e.state === 'expired') {
-      body = html`<p class="meta">Kept for 7 days${e.expires_at ? html`, until ${exportDate(e.expires_at)}` : nothing}.
+      body = html`<p class="meta">Kept for 7 days${e.expires_at ? html`, until ${humanMomentDay(e.expires_at)}` : nothing}.
         Prepare a new one whenever you like.</p>`;
     }
     return html`<li class="export-item" data-state=${e.state} data-export=${e.id}>
@@ -231,7 +228,7 @@ export class ExportPanel extends FormView {
         <span class="tag ${e.state}">${STATE_WORDS[e.state] ?? e.state}</span></div>
       ${e.room ? html`<p class="meta">${e.children.length === 1 ? '1 child' : `${e.children.length} children`}:
         ${listOf(e.children.map((c) => bdi(c.name)))}</p>` : nothing}
-      <p class="meta">Started ${formatTime(e.created_at)}</p>
+      <p class="meta">Started ${humanMomentInText(e.created_at)}</p>
       ${body}
     </li>`;
   }

@@ -8,7 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, ApiError } from '../api';
 import { bdi, FormView } from '../base';
-import { formatDay, formatMomentDay } from '../format';
+import { humanDay, humanMomentDay } from '../dates';
 import type { Child } from '../journal';
 import { daysLeft } from '../leaving';
 
@@ -22,12 +22,12 @@ export function leaverNotice(c: Child): TemplateResult | typeof nothing {
   const l = c.leaving;
   const n = bdi(c.first_name);
   if (l?.phase === 'left') {
-    return html`<p class="warning leaver-notice" data-testid="leaver-notice" data-child=${c.id}>${n} left on ${formatDay(l.left_on)}.
-      You can read and download ${n}’s journal until ${formatDay(l.read_until)} (${daysLeft(l.days_left)}).</p>`;
+    return html`<p class="warning leaver-notice" data-testid="leaver-notice" data-child=${c.id}>${n} left on ${humanDay(l.left_on)}.
+      You can read and download ${n}’s journal until ${humanDay(l.read_until)} (${daysLeft(l.days_left)}).</p>`;
   }
   if (l?.phase === 'leaving') {
-    return html`<p class="meta leaver-notice" data-testid="leaver-notice" data-child=${c.id}>${n} leaves on ${formatDay(l.left_on)}.
-      After that you can still read and download ${n}’s journal until ${formatDay(l.read_until)}.</p>`;
+    return html`<p class="meta leaver-notice" data-testid="leaver-notice" data-child=${c.id}>${n} leaves on ${humanDay(l.left_on)}.
+      After that you can still read and download ${n}’s journal until ${humanDay(l.read_until)}.</p>`;
   }
   return nothing;
 }
@@ -131,7 +131,7 @@ export class FamilyChoices extends FormView {
     const c = this.consent!;
     if (c.online_journal_opt_out) {
       return html`<p class="opted-out"><strong>You opted ${n} out of the online journal${c.recorded_at
-        ? html` on ${new Date(c.recorded_at).toLocaleDateString(undefined, { dateStyle: 'long' })}` : nothing}.</strong> Nobody sees ${n}’s journal online, you neither; the setting
+        ? html` on ${humanMomentDay(c.recorded_at)}` : nothing}.</strong> Nobody sees ${n}’s journal online, you neither; the setting
         shares it with you another way.</p>
         <p class="meta">To opt back in, ask the setting: a manager records it in the consent register.</p>`;
     }
@@ -152,7 +152,7 @@ export class FamilyChoices extends FormView {
     const n = bdi(this.child.first_name);
     const r = this.request;
     if (r) {
-      return html`<p class="erasure-asked">You asked on ${formatMomentDay(r.requested_at)} for ${n}’s data to be erased. A manager of
+      return html`<p class="erasure-asked">You asked on ${humanMomentDay(r.requested_at)} for ${n}’s data to be erased. A manager of
         the setting erases it; your account goes too if it has no other child.</p>
         ${this.confirmingWithdraw
           ? html`<div class="actions"><p role="alert">Withdraw your request? The setting then keeps ${n}’s data as before.</p>

@@ -1,11 +1,16 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, ApiError, formatTime, type Session } from '../api';
+import { api, ApiError, type Session } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
+import { humanDay, humanMoment, humanMonth, loadTimeZone, parseMoment, recentMonths } from '../dates';
+import '../entry-photos';
 import '../media';
 import type { MediaUploader } from '../media';
-import { aspectNames, childNames, KIND_LABEL, listOf, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
+import { childNames, listOf, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
 import { formatDay } from '../format';
+import { areasInWords, kindInWords } from '../plain-words';
+import './feed-card';
+import type { FeedEntry } from './feed-card';
 import './export-panel';
 import { leaverNotice } from './family-choices';
 import './family-choices';
@@ -34,12 +39,24 @@ function consentInWords(name: string, c: FamilyConsent) {
       : html`${n} does not appear in other children’s journals: other families see a group photo only with ${n}’s face
         obscured, or not at all.`}</li>
   </ul>
-  <p class="meta">Recorded ${formatTime(c.recorded_at)}.</p>`;
+  <p class="meta">Recorded ${humanMoment(c.recorded_at)}.</p>`;
+}
+
+// The family's visit, recorded once per page load (POST /feed/visit): when they came before,
+// so entries shared since show as new. A box that cannot say (an older one) shows none as new.
+let visit: { user: string; previous: Promise<string | null> } | null = null;
+function recordVisit(user: string): Promise<string | null> {
+  if (visit?.user !== user) {
+    visit = { user, previous: api<{ previous_visit_at: string | null }>('POST', '/feed/visit', {})
+      .then((r) => r.previous_visit_at ?? null).catch(() => null) };
+  }
+  return visit.previous;
 }
 
 // Parents: the setting's agreement first, with the consent the setting recorded for each of
-// their children, then their own children's released journal, newest first, with "show
-// older" paging.
+// their children, then their own children's released journal, newest first and photo first
+// (issue 22): one child or all, one month or all, what is new since the last visit marked,
+// with "show older" paging.
 @customElement('nb-family-view')
 export class FamilyView extends FormView {
   @property({ attribute: false }) session!: Session;
@@ -47,12 +64,15 @@ export class FamilyView extends FormView {
   @state() private kids = new Map<string, Child>();
   @state() private consents = new Map<string, FamilyConsent>();
   @state() private framework: Framework | null = null;
-  @state() private entries: Entry[] | null = null;
+  @state() private entries: FeedEntry[] | null = null;
   @state() private next: string | null = null;
   @state() private childFilter = '';
+  @state() private month = '';
+  @state() private previousVisit: string | null = null;
   @state() private reminder: ExportReminder | null = null;
   protected fieldPrefix = 'family';
   private reminderChecks: number[] = [];
+  private asked = 0;   // the latest feed request: answers to earlier ones are dropped
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -74,7 +94,8 @@ export class FamilyView extends FormView {
           [id, (await api<{ consent: FamilyConsent }>('GET', `/children/${id}/consent`)).consent] as const)));
         return;
       }
-      [this.kids, this.framework] = await Promise.all([loadChildren(), loadFramework()]);
+      [this.kids, this.framework, this.previousVisit] = await Promise.all([loadChildren(), loadFramework(),
+        recordVisit(this.session.user.id), loadTimeZone()]);
       void this.loadReminder();
       await this.page();
     });
@@ -134,10 +155,70 @@ export class FamilyView extends FormView {
   private async page(cursor?: string): Promise<void> {
     const q = new URLSearchParams({ limit: '20' });
     if (this.childFilter) q.set('child', this.childFilter);
+    if (this.month) q.set('month', this.month);
     if (cursor) q.set('cursor', cursor);
-    const r = await api<{ entries: Entry[]; next_cursor: string | null }>('GET', `/feed?${q}`);
+    const asked = ++this.asked;
+    const r = await api<{ entries: FeedEntry[]; next_cursor: string | null }>('GET', `/feed?${q}`);
+    if (asked !== this.asked) return;  // the filters changed meanwhile
     this.entries = cursor ? [...(this.entries ?? []), ...r.entries] : r.entries;
     this.next = r.next_cursor;
+  }
+
+  private async filter(change: { child?: string; month?: string }): Promise<void> {
+    if (change.child !== undefined) this.childFilter = change.child;
+    if (change.month !== undefined) this.month = change.month;
+    this.entries = null;
+    this.next = null;
+    await this.run(() => this.page());
+  }
+
+  private isNew(e: Entry): boolean {
+    return !!this.previousVisit && !!e.journal_at && parseMoment(e.journal_at) > parseMoment(this.previousVisit);
+  }
+
+  // "3 new since your last visit", from the entries shown (all of a page new: maybe more).
+  private newSince() {
+    if (!this.entries?.length || !this.previousVisit) return nothing;
+    const fresh = this.entries.filter((e) => this.isNew(e)).length;
+    if (!fresh) return nothing;
+    const more = fresh === this.entries.length && this.next;
+    return html`<p class="new-since" role="status"><span class="new-badge">New</span>
+      ${more ? `${fresh} or more` : fresh} new since your last visit</p>`;
+  }
+
+  // Siblings: one child's entries or everyone's, as big buttons with first names.
+  private childSwitch() {
+    if (this.kids.size < 2) return nothing;
+    const choice = (id: string, label: unknown) => html`<button type="button" aria-pressed=${this.childFilter === id ? 'true' : 'false'}
+      @click=${() => { if (this.childFilter !== id) void this.filter({ child: id }); }}>${label}</button>`;
+    return html`<div class="child-switch" role="group" aria-label="Whose journal">
+      ${choice('', 'All')}${[...this.kids.values()].map((c) => choice(c.id, html`<span dir="auto">${c.first_name}</span>`))}</div>`;
+  }
+
+  private monthPicker() {
+    return html`<div class="field feed-month"><label for="family-month">Month</label>
+      <select id="family-month" @change=${(e: Event) => this.filter({ month: (e.target as HTMLSelectElement).value })}>
+        <option value="" ?selected=${!this.month}>All months</option>
+        ${recentMonths(24).map((m) => html`<option value=${m} ?selected=${this.month === m}>${humanMonth(m)}</option>`)}
+      </select></div>`;
+  }
+
+  // Nothing to show: says which choice left it empty, and how to see more.
+  private emptyState() {
+    const child = this.childFilter ? this.kids.get(this.childFilter)?.first_name : undefined;
+    const month = this.month ? humanMonth(this.month) : '';
+    let text;
+    if (child && month) {
+      text = html`Nothing about ${bdi(child)} was shared in ${month}. Choose another month, or “All months”.`;
+    } else if (month) {
+      text = html`Nothing was shared in ${month}. Choose another month, or “All months”.`;
+    } else if (child) {
+      text = html`Nothing about ${bdi(child)} has been shared yet. Choose “All” to see everything.`;
+    } else {
+      text = html`Nothing has been shared yet. Entries appear here when staff add them to the journal
+        ${this.kids.size ? '' : html`— and once a manager has attached your child to your account`}.`;
+    }
+    return html`<div class="empty feed-empty"><p>${text}</p></div>`;
   }
 
   private async accept(): Promise<void> {
@@ -175,31 +256,23 @@ export class FamilyView extends FormView {
       </section>`;
     }
     const names = [...this.kids.values()].map((c) => bdi(c.first_name));
-    return html`<section>
+    return html`<section class="family-journal">
       <h1>${names.length ? html`${names.map((n, i) => (i ? html` and ${n}` : n))}’s journal` : 'Journal'}</h1>
       ${this.reminderBanner()}
       <nb-lockdown-banner></nb-lockdown-banner>
-      <div class="actions"><a class="button" href="/journal/home">Add something from home</a>
+      <div class="feed">
+      ${this.newSince()}
+      <div class="actions feed-home"><a class="button" href="/journal/home">Add something from home</a>
         <a class="button" href="/journal/contributions">What I have sent</a></div>
-      ${this.kids.size > 1 ? html`<div class="field"><label for="family-child">Show</label>
-        <select id="family-child" @change=${async (e: Event) => { this.childFilter = (e.target as HTMLSelectElement).value; await this.run(() => this.page()); }}>
-          <option value="">All my children</option>
-          ${[...this.kids.values()].map((c) => html`<option value=${c.id} dir="auto">${c.first_name}</option>`)}
-        </select></div>` : nothing}
+      <div class="feed-filters">${this.childSwitch()}${this.monthPicker()}</div>
       ${this.formFeedback()}
       ${this.entries === null ? html`<p role="status">Loading…</p>`
-        : this.entries.length === 0
-          ? html`<div class="empty"><p>Nothing has been shared yet. Entries appear here when staff add them to the journal
-              ${this.kids.size ? '' : html`— and once a manager has attached your child to your account`}.</p></div>`
-          : html`<ul class="cards" aria-label="Journal entries">${this.entries.map((e) => html`<li>
-              <div class="card-head"><a class="card-title" href="/journal/entries/${e.id}" dir="auto">${e.title}</a>
-                <span class="meta">${KIND_LABEL[e.kind]} · ${e.observed_on}</span></div>
-              <p class="meta">${childNames(this.kids, e.child_ids) ?? 'Whole room'} · by ${bdi(e.author_name)}</p>
-              <p dir="auto">${e.body.length > 240 ? `${e.body.slice(0, 240)}…` : e.body}</p>
-              <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
-              ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}
+        : this.entries.length === 0 ? this.emptyState()
+          : html`<ul class="feed-list" aria-label="Journal entries">${this.entries.map((e, i) => html`<li>
+              <nb-feed-card .entry=${e} .kids=${this.kids} .framework=${this.framework} ?fresh=${this.isNew(e)} ?eager=${i === 0}></nb-feed-card>
             </li>`)}</ul>
             ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.run(() => this.page(this.next!))}>Show older entries</button></div>` : nothing}`}
+      </div>
       ${this.entries === null ? nothing : this.downloads()}
     </section>`;
   }
@@ -219,10 +292,21 @@ export class FamilyEntryView extends FormView {
   connectedCallback(): void {
     super.connectedCallback();
     void this.run(async () => {
-      [this.kids, this.framework] = await Promise.all([loadChildren(), loadFramework()]);
+      [this.kids, this.framework] = await Promise.all([loadChildren(), loadFramework(), loadTimeZone()]);
       this.entry = (await api<{ entry: Entry }>('GET', `/entries/${this.entryId}`)).entry;
       await this.loadThreads();
-    });
+    }).then(() => this.toComments());
+  }
+
+  // From a card's "2 comments" (/journal/entries/…#comments): straight to the conversation.
+  private async toComments(): Promise<void> {
+    if (window.location.hash !== '#comments') return;
+    await this.updateComplete;
+    const heading = this.querySelector<HTMLElement>('#comments h2');
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.scrollIntoView({ block: 'start' });
+    heading.focus({ preventScroll: true });
   }
 
   // One conversation per child of mine this entry concerns (for room posts: my children in that room).
@@ -256,24 +340,29 @@ export class FamilyEntryView extends FormView {
     const e = this.entry;
     pageTitle(e?.title ?? 'Entry');
     if (!e) return html`<section><h1>Entry</h1>${this.formFeedback()}<p><a href="/journal">Back to the journal</a></p></section>`;
-    return html`<article>
+    const names = e.child_ids.map((id) => this.kids.get(id)?.first_name).filter((n): n is string => !!n);
+    const areas = areasInWords(this.framework, e.aspect_ids);
+    return html`<article class="family-entry">
       <p><a href="/journal">← Journal</a></p>
+      <p class="feed-kind">${kindInWords(e.kind, names)}</p>
       <h1 dir="auto">${e.title}</h1>
-      <p class="lead">${KIND_LABEL[e.kind]} · ${e.observed_on} · by ${bdi(e.author_name)}
+      <p class="lead">${humanDay(e.observed_on)} · by ${bdi(e.author_name)}
         ${e.child_ids.length ? html` · ${childNames(this.kids, e.child_ids)}` : nothing}</p>
       ${e.status === 'pending' ? html`<p class="notice">Waiting for staff to approve it.</p>` : nothing}
       ${e.status === 'returned' ? html`<p class="form-error">Staff returned this: ${bdi(e.returned_reason)}</p>` : nothing}
-      <div class="panel">${e.body.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}
-        <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
+      <div class="panel entry-panel">
+        <nb-entry-photos .media=${e.media ?? []} .people=${this.kids} caption=${e.title} eager></nb-entry-photos>
+        ${e.body.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}
         ${e.next_steps ? html`<h2>Next steps</h2><p dir="auto">${e.next_steps}</p>` : nothing}
-        ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}
+        ${areas.length ? html`<ul class="area-chips" aria-label="Learning">${areas.map((a) => html`<li>${a}</li>`)}</ul>` : nothing}
       </div>
       ${this.formFeedback()}
+      <div id="comments">
       ${[...this.threads.entries()].map(([childId, comments]) => html`<section class="panel" aria-labelledby="thread-${childId}">
         <h2 id="thread-${childId}">Comments about ${this.kids.get(childId) ? bdi(this.kids.get(childId)!.first_name) : 'your child'}</h2>
         <p class="meta">Only your family and the staff see these.</p>
         ${comments.length === 0 ? html`<p class="meta">No comments yet.</p>` : html`<ul class="comments">${comments.map((c) => html`<li>
-          <p><strong>${bdi(c.author_name)}</strong> <span class="meta">${formatTime(c.created_at)}</span></p><p dir="auto">${c.body}</p></li>`)}</ul>`}
+          <p><strong>${bdi(c.author_name)}</strong> <span class="meta">${humanMoment(c.created_at)}</span></p><p dir="auto">${c.body}</p></li>`)}</ul>`}
         <form @submit=${(ev: Event) => this.send(ev, childId)} novalidate>
           <div class="field"><label for="comment-body-${childId}">Your comment</label>
             <textarea id="comment-body-${childId}" rows="3" maxlength="4000"
@@ -282,6 +371,7 @@ export class FamilyEntryView extends FormView {
           <div class="actions"><button type="submit" class="primary" ?disabled=${this.busy}>Send comment</button></div>
         </form>
       </section>`)}
+      </div>
     </article>`;
   }
 }

@@ -252,8 +252,8 @@ export class HomeView extends LightElement {
   private staffHome(): TemplateResult {
     const kids = this.keyChildren;
     const onTablet = Boolean(this.session.device_id);
-    return html`<div class="actions home-actions">
-        ${onTablet ? html`<a class="button primary" href="/staff/entries/new">New entry</a>` : nothing}
+    return html`${onTablet ? html`<p class="new-observation"><a class="button primary big-action" href="/staff/entries/new">New observation</a></p>` : nothing}
+      <div class="actions home-actions">
         <a class="button" href="/staff/journal">Journal</a>
         <a class="button" href="/staff/contributions">From families${this.contributions ? html` <span class="badge">${this.contributions}
           <span class="visually-hidden">waiting</span></span>` : nothing}</a>

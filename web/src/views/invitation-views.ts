@@ -5,8 +5,9 @@
 // confirmed the link on /manage/invitations, which names the child and the account's children.
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, formatTime, type Session } from '../api';
+import { api, type Session } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
+import { humanMomentDay, humanMomentInText } from '../dates';
 import { listOf } from '../journal';
 import { qrCode } from '../qr';
 import { navigate } from '../router';
@@ -42,10 +43,6 @@ export const INVITATION_STATE: Record<InvitationState, string> = {
   void: 'No longer valid',
 };
 
-export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'long' });
-}
-
 export function joinAddress(code: string): string {
   return `${window.location.origin}/join#code=${code}`;
 }
@@ -61,7 +58,7 @@ export function invitationLetter(settingName: string, childFirstName: string, in
   return html`<section class="letter-page">
     <div class="panel no-print" role="status">
       <p><strong>Print this letter now and hand it to ${child}’s parent or carer in person.</strong> The code is shown only
-        this once. It works once, until ${formatDate(invitation.expires_at)}. If the letter goes astray, cancel the
+        this once. It works once, until ${humanMomentDay(invitation.expires_at)}. If the letter goes astray, cancel the
         invitation on ${child}’s page and print a new one.</p>
       <div class="actions">
         <button type="button" class="primary" @click=${() => window.print()}>Print the letter</button>
@@ -89,7 +86,7 @@ export function invitationLetter(settingName: string, childFirstName: string, in
       </div>
       <p class="letter-code-label">Your code:</p>
       <p class="letter-code" data-testid="invitation-code">${code}</p>
-      <p>The code is for ${child}’s family only and works once, until <strong>${formatDate(invitation.expires_at)}</strong>.
+      <p>The code is for ${child}’s family only and works once, until <strong>${humanMomentDay(invitation.expires_at)}</strong>.
         Please keep this letter to yourself. If it is lost, tell us and we will cancel the code.</p>
       <p>Already on Nestbox for a brother or sister? Open the link, choose “I already have an account” and sign in. We
         check and confirm the link before ${child}’s journal appears in your account.</p>
@@ -280,7 +277,7 @@ export class InvitationsView extends FormView {
     const kids = link.account.children;
     return html`<li>
       <div class="card-head"><span class="card-title" dir="auto">${who}</span>
-        <span class="meta">used the code ${formatTime(link.claimed_at)}</span></div>
+        <span class="meta">used the code ${humanMomentInText(link.claimed_at)}</span></div>
       <p class="meta">Username: <bdi>${link.account.username}</bdi></p>
       <p>Wants to see the journal of <strong><a href="/manage/children/${link.child.id}">${bdi(child)}</a></strong>${
         link.child.room_name ? html` (${bdi(link.child.room_name)})` : nothing}.</p>

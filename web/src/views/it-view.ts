@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, formatTime } from '../api';
+import { api } from '../api';
+import { humanMomentInText } from '../dates';
 import { LightElement, pageTitle } from '../base';
 import './box-address';
 
@@ -49,7 +50,7 @@ export class ItView extends LightElement {
           : html`<ul class="plain it-devices">${this.devices.map((d) => html`<li>
               <span class="card-title" dir="auto">${d.name}</span>
               <p class="meta">${STATE_LABEL[d.state]} · last address ${d.last_address ?? 'none yet'}
-                · last seen ${d.last_seen_at ? formatTime(d.last_seen_at) : 'never'}
+                · last seen ${d.last_seen_at ? humanMomentInText(d.last_seen_at) : 'never'}
                 · ${d.has_certificate ? 'MDM client certificate issued' : 'browser key (no MDM certificate)'}</p></li>`)}</ul>`}
         <p class="hint">Tablets register with a key their browser keeps, or with a client certificate from your
           device-management (MDM) system: “More…” on a tablet on the Devices page issues one.</p>

@@ -8,7 +8,7 @@ import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { api } from '../api';
 import { bdi, FormView } from '../base';
-import { formatDay } from '../format';
+import { humanDay } from '../dates';
 import type { Child } from '../journal';
 import { daysLeft, type Leaving } from '../leaving';
 
@@ -33,7 +33,7 @@ export class LeavingPanel extends FormView {
     });
     if (!done || !saved) return;
     this.changed(saved);
-    this.notice = leftOn ? `Leaving date saved: ${(saved as Child).left_on ?? leftOn}.` : 'No leaving date: the child is staying.';
+    this.notice = leftOn ? `Leaving date saved: ${humanDay((saved as Child).left_on ?? leftOn)}.` : 'No leaving date: the child is staying.';
   }
 
   private async restore(): Promise<void> {
@@ -51,17 +51,17 @@ export class LeavingPanel extends FormView {
     const name = bdi(this.child.first_name);
     switch (l.phase) {
       case 'leaving':
-        return html`<p class="leaving-state" data-phase="leaving"><strong>Leaving on ${formatDay(l.left_on)}
+        return html`<p class="leaving-state" data-phase="leaving"><strong>Leaving on ${humanDay(l.left_on)}
           (${l.days_left <= 0 ? 'today' : `in ${daysLeft(l.days_left)}`}).</strong></p>
-          <p class="meta">Then ${name}’s family can read and download the journal until ${formatDay(l.read_until)}. After
-            that it is archived, and erased on ${formatDay(l.erase_on)} unless you restore it.</p>`;
+          <p class="meta">Then ${name}’s family can read and download the journal until ${humanDay(l.read_until)}. After
+            that it is archived, and erased on ${humanDay(l.erase_on)} unless you restore it.</p>`;
       case 'left':
-        return html`<p class="leaving-state" data-phase="left"><strong>Left on ${formatDay(l.left_on)}.</strong>
-          The family can read and download the journal until ${formatDay(l.read_until)} (${daysLeft(l.days_left)}).</p>
+        return html`<p class="leaving-state" data-phase="left"><strong>Left on ${humanDay(l.left_on)}.</strong>
+          The family can read and download the journal until ${humanDay(l.read_until)} (${daysLeft(l.days_left)}).</p>
           <p class="meta">No new entries can be written for ${name}. Then the journal is archived: the family no longer sees
-            it, and it is erased on ${formatDay(l.erase_on)} unless you restore it.</p>`;
+            it, and it is erased on ${humanDay(l.erase_on)} unless you restore it.</p>`;
       case 'archived':
-        return html`<p class="leaving-state warning" data-phase="archived"><strong>Archived: erased on ${formatDay(l.erase_on)}
+        return html`<p class="leaving-state warning" data-phase="archived"><strong>Archived: erased on ${humanDay(l.erase_on)}
           (${daysLeft(l.days_left)}).</strong></p>
           <p class="meta">${name}’s family no longer sees the journal. Restore it to bring ${name} back as a current child;
             otherwise everything about ${name} is erased for good on that day.</p>`;

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, formatTime } from '../api';
+import { api } from '../api';
+import { humanMoment, humanMomentInText } from '../dates';
 import { FormView, LightElement, pageTitle } from '../base';
 
 interface Notice {
@@ -80,9 +81,9 @@ export class LockdownView extends FormView {
         <h1>Nestbox is locked down</h1>
         <p class="lead">The journal is closed while a possible fault is checked, to keep children’s information safe.
           Everyone has been signed out. Nothing can be seen or sent until a manager says it is safe again.</p>
-        ${n ? html`<p class="meta">Since ${formatTime(n.since)}.</p>` : html`<p role="status">Loading…</p>`}
+        ${n ? html`<p class="meta">Since ${humanMomentInText(n.since)}.</p>` : html`<p role="status">Loading…</p>`}
         ${n?.updates.length ? html`<h2>Updates from the setting</h2>
-          <ul class="updates">${n.updates.map((u) => html`<li><p class="meta">${formatTime(u.at)}</p><p dir="auto">${u.message}</p></li>`)}</ul>` : nothing}
+          <ul class="updates">${n.updates.map((u) => html`<li><p class="meta">${humanMoment(u.at)}</p><p dir="auto">${u.message}</p></li>`)}</ul>` : nothing}
       </div>
       <details class="panel">
         <summary>Managers: post an update or lift the lockdown</summary>
@@ -153,7 +154,7 @@ export class LockdownBanner extends LightElement {
     if (!l?.lifted_at) return nothing;
     return html`<div class="panel notice lockdown-after" role="status">
       <h2>The journal was closed for a while</h2>
-      <p class="meta">From ${formatTime(l.since)} to ${formatTime(l.lifted_at)}.</p>
+      <p class="meta">From ${humanMomentInText(l.since)} to ${humanMomentInText(l.lifted_at)}.</p>
       <p><strong>What happened:</strong> ${l.fault}</p>
       <p><strong>What was done:</strong> ${l.rectification}</p>
     </div>`;

@@ -7,7 +7,8 @@
 
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, ApiError, formatTime } from '../api';
+import { api, ApiError } from '../api';
+import { humanMoment, humanMomentInText } from '../dates';
 import { FormView, pageTitle } from '../base';
 import {
   normaliseKey, RUNNING, setupRequests, startRequest,
@@ -178,7 +179,7 @@ export class RestoreView extends FormView {
         ${found.snapshots.map((s, i) => html`<div class="field-check">
           <input type="radio" name="restore-snapshot" id="restore-snapshot-${i}" .checked=${this.chosen === s}
             @change=${() => { this.chosen = s; }}>
-          <label for="restore-snapshot-${i}">${formatTime(new Date(parseTime(s.time)).toISOString())}
+          <label for="restore-snapshot-${i}">${humanMoment(s.time)}
             <span class="meta" translate="no">(${s.short_id})</span></label>
         </div>`)}
       </fieldset>
@@ -206,7 +207,7 @@ export class RestoreView extends FormView {
   }
 
   private confirmPanel(): TemplateResult {
-    const when = formatTime(new Date(parseTime(this.chosen!.time)).toISOString());
+    const when = humanMomentInText(this.chosen!.time);
     const restoring = this.phase === 'restoring';
     return html`<div class="panel confirm" role="group" aria-labelledby="restore-confirm-title">
       <h2 id="restore-confirm-title" tabindex="-1">Restore the backup of ${when}?</h2>

@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, formatTime, type Session } from '../api';
+import { api, type Session } from '../api';
+import { humanMomentInText } from '../dates';
 import { bdi, FormView, pageTitle } from '../base';
 
 interface SessionInfo {
@@ -61,7 +62,7 @@ export class SessionsView extends FormView {
       <h1>My account</h1>
       <div class="panel">
         <p><strong>${bdi(u.display_name)}</strong> · ${u.username} · ${u.role}</p>
-        <p class="meta">Password last changed ${formatTime(u.password_changed_at)}.
+        <p class="meta">Password last changed ${humanMomentInText(u.password_changed_at)}.
           <a href="/account/password">Change password</a></p>
       </div>
       <h2>Where you are signed in</h2>
@@ -75,7 +76,7 @@ export class SessionsView extends FormView {
                   ?disabled=${this.busy} @click=${() => this.end(s)}
                   aria-label="Sign out ${deviceName(s.user_agent)} session from ${s.address}">Sign out</button>`}
             </div>
-            <p class="meta">From ${s.address} · signed in ${formatTime(s.created_at)} · last active ${formatTime(s.last_seen_at)}</p>
+            <p class="meta">From ${s.address} · signed in ${humanMomentInText(s.created_at)} · last active ${humanMomentInText(s.last_seen_at)}</p>
           </li>`)}</ul>`}
       <div class="actions"><button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.everywhere()}>
         Sign out everywhere</button></div>

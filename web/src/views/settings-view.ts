@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api } from '../api';
 import { FormView, pageTitle } from '../base';
+import { setTimeZone } from '../dates';
 import type { RetentionTable } from './retention-table';
 import './retention-table';
 
@@ -82,6 +83,7 @@ export class SettingsView extends FormView {
         body[`absolute_hours_${role}`] = this.number(`absolute_hours_${role}`, label);
       }
       this.setting = (await api<{ setting: Setting }>('PATCH', '/settings', body)).setting;
+      setTimeZone(this.setting.time_zone);  // every time shown from now on is in the new zone
     });
     if (done) {
       this.notice = 'Saved. New timeouts apply to sessions already open.';

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type Session } from '../api';
 import { FormView, LightElement, pageTitle } from '../base';
+import { fullMoment } from '../dates';
 import './box-address';
 import './restore-view';
 
@@ -19,11 +20,10 @@ const CLOCK_TOLERANCE_MS = 2 * 60 * 1000;
 // The latest time the box accepts, after its floor.
 const CLOCK_HORIZON_MS = 20 * 366 * 24 * 3600 * 1000;
 
-// "Tuesday 1 December 2026, 17:42" in the reader's language and time zone.
+// "Tue 1 Dec 2026, 17:42" in this device's time zone (the box has no setting yet): the app's
+// one date style, with the year, since a clock can be years out.
 export function formatDateTime(ms: number): string {
-  const date = new Date(ms);
-  const day = date.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  return `${day}, ${date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+  return fullMoment(ms / 1000);
 }
 
 // A time as a datetime-local input's value: this device's local time, to the minute.

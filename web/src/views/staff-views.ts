@@ -5,6 +5,7 @@ import '../media';
 import type { Consent, MediaUploader } from '../media';
 import { bdi, FormView, pageTitle } from '../base';
 import { navigate } from '../router';
+import { today } from '../dates';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework } from '../journal';
 
 interface Room { id: string; name: string; release_mode: string }
@@ -185,6 +186,8 @@ export class EntryEditorView extends FormView {
     return html`<section>
       <p><a href="/staff/journal">← Journal</a></p>
       <h1>New entry</h1>
+      <p class="lead">Every kind of entry in one form. For an observation, <a href="/staff/entries/new">New observation</a> starts
+        with the photos and keeps a draft as you go.</p>
       <form class="panel" @submit=${this.submit} novalidate>
         ${this.formFeedback()}
         <div class="field"><label for="entry-kind">Kind</label>
@@ -196,7 +199,7 @@ export class EntryEditorView extends FormView {
         <div class="field"><label for="entry-body">What happened</label><textarea id="entry-body" rows="5" maxlength="20000"></textarea></div>
         ${this.kind === 'observation' ? html`<div class="field"><label for="entry-next_steps">Next steps <span class="optional">(optional)</span></label>
           <textarea id="entry-next_steps" rows="2" maxlength="5000"></textarea></div>` : nothing}
-        ${this.field('observed_on', 'Date', { type: 'date', required: true, value: new Date().toLocaleDateString('en-CA') })}
+        ${this.field('observed_on', 'Date', { type: 'date', required: true, value: today() })}
         ${roomWide
           ? html`<div @change=${(e: Event) => { this.roomId = (e.target as HTMLSelectElement).value; }}>
               ${this.field('room_id', 'Room', { required: true, options: this.rooms.map((r) => ({ value: r.id, label: r.name })) })}</div>`
@@ -346,6 +349,7 @@ export class StaffEntryView extends FormView {
         <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
         ${e.next_steps ? html`<h2>Next steps</h2><p dir="auto">${e.next_steps}</p>` : nothing}
         ${e.aspect_ids.length ? html`<p class="meta">${aspectNames(this.framework, e.aspect_ids).join(' · ')}</p>` : nothing}</div>
+      ${e.status === 'journal' ? html`<nb-entry-hearts .entryId=${e.id}></nb-entry-hearts>` : nothing}
       ${this.formFeedback()}
       ${e.kind !== 'home' ? (this.editing ? this.editForm()
         : html`<div class="actions"><button type="button" @click=${this.startEditing}>Amend this entry</button></div>`) : nothing}
