@@ -37,8 +37,10 @@ export async function launchBrowser(stack) {
 }
 
 // A page at phone size whose console errors (CSP violations included) fail the test.
-export async function openPage(browser, stack, viewport = PHONE) {
-  const context = await browser.newContext({ viewport, baseURL: `https://localhost:${stack.httpsPort}`, locale: 'en-GB' });
+// `timezoneId` puts the browser in another time zone than the machine's (e.g. a parent abroad).
+export async function openPage(browser, stack, viewport = PHONE, { timezoneId } = {}) {
+  const context = await browser.newContext({ viewport, baseURL: `https://localhost:${stack.httpsPort}`, locale: 'en-GB',
+    ...(timezoneId ? { timezoneId } : {}) });
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (message) => {

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startSetUpStack, tusUpload, mediaReady, MANAGER_PASSWORD } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, PHONE, TABLET } from './browser.mjs';
+import { humanDay } from './dates.mjs';
 
 let stack;
 let manager;
@@ -33,11 +34,10 @@ const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' 
 // The error code of an answer, in either shape the box uses ({error: {code}} or {error: code}).
 const codeOf = (res) => (res.json?.error && typeof res.json.error === 'object' ? res.json.error.code : res.json?.error);
 const fieldOf = (res) => (res.json?.error && typeof res.json.error === 'object' ? res.json.error.field : res.json?.field);
-// "2026-07-17" as the app writes it for en-GB: "17 July 2026".
-const day = (iso) => {
-  const [y, m, d] = iso.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
-};
+// "2026-07-17" as the app writes it: "Fri 17 Jul" (the year when not this year).
+const day = (iso) => humanDay(iso);
+// Any day in that style, for a regular expression.
+const DAY_WORDS = '[A-Z][a-z]{2} \\d{1,2} [A-Z][a-z]{2}( \\d{4})?';
 const days = (n) => (n <= 0 ? 'today' : `${n} ${n === 1 ? 'day' : 'days'}`);
 const addDays = (iso, n) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * DAY * 1000).toISOString().slice(0, 10);
 
@@ -189,7 +189,7 @@ test('a leaver: the family reads until read_until, then the journal is archived,
   const leftOn = new Date(Date.now() - 5 * DAY * 1000).toISOString().slice(0, 10);
   await panel.getByLabel('Leaving date').fill(leftOn);
   await panel.getByRole('button', { name: 'Save leaving date' }).click();
-  await panel.locator('.notice', { hasText: `Leaving date saved: ${leftOn}.` }).waitFor();
+  await panel.locator('.notice', { hasText: `Leaving date saved: ${day(leftOn)}.` }).waitFor();
   const left = (await manager.get(`/api/v1/children/${ids.ben}`)).json.child.leaving;
   assert.equal(left.phase, 'left', JSON.stringify(left));
   assert.equal(left.left_on, leftOn);
@@ -305,7 +305,7 @@ test('a family opts out and asks for erasure; the manager erases with the name, 
   const optOutResponse = await optedOut;
   assert.equal(optOutResponse.status(), 200);
   assert.equal((await optOutResponse.json()).consent.online_journal_opt_out, true);
-  await choices.locator('.opted-out', { hasText: /^You opted Ava out of the online journal on \d{1,2} \w+ \d{4}\./ }).waitFor();
+  await choices.locator('.opted-out', { hasText: new RegExp(`^You opted Ava out of the online journal on ${DAY_WORDS}\\.`) }).waitFor();
   assert.equal(await choices.getByRole('button', { name: 'Opt Ava out of the online journal' }).count(), 0);
   // Shown to no one online: the family included.
   const feed = await ids.parentA.get(`/api/v1/feed?child=${ids.ava}&limit=50`);
@@ -324,7 +324,7 @@ test('a family opts out and asks for erasure; the manager erases with the name, 
   await checkScreen(family, 'family-choices-ask');
   await choices.getByRole('button', { name: 'Send the request' }).click();
   await choices.locator('.notice', { hasText: 'Your request is sent.' }).waitFor();
-  await choices.locator('.erasure-asked', { hasText: /^You asked on \d{1,2} \w+ \d{4} for Ava’s data to be erased\./ }).waitFor();
+  await choices.locator('.erasure-asked', { hasText: new RegExp(`^You asked on ${DAY_WORDS} for Ava’s data to be erased\\.`) }).waitFor();
   await choices.getByRole('button', { name: 'Withdraw the request' }).waitFor();
   const asked = (await ids.parentA.get(`/api/v1/children/${ids.ava}/erasure-request`)).json.request;
   // A moment: Unix seconds as the contract says (an RFC 3339 time is read too).
@@ -351,7 +351,7 @@ test('a family opts out and asks for erasure; the manager erases with the name, 
   assert.equal(requests[0].child_id, ids.ava);
   assert.equal(requests[0].note, 'We are moving abroad in the summer.');
   const request = office.locator(`li[data-request="${requests[0].id}"]`);
-  assert.match(await text(request), new RegExp(`^${requests[0].requested_by_name} asked for ${requests[0].child_name}’s data to be erased on \\d{1,2} \\w+ \\d{4}\\. Their note: “We are moving abroad in the summer\\.”`));
+  assert.match(await text(request), new RegExp(`^${requests[0].requested_by_name} asked for ${requests[0].child_name}’s data to be erased on ${DAY_WORDS}\\. Their note: “We are moving abroad in the summer\\.”`));
   await office.locator('.erasure-empty', { hasText: 'Nothing to review.' }).waitFor();
   await checkScreen(office, 'erasure-requests');
 

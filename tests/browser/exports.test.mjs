@@ -16,6 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startSetUpStack, tusUpload, mediaReady, repoRoot, MANAGER_PASSWORD } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, PHONE, TABLET } from './browser.mjs';
+import { humanMomentDay } from './dates.mjs';
 
 let stack;
 let manager;
@@ -223,7 +224,7 @@ test('a parent at phone size downloads their child’s journal: progress while i
   // Kept for 7 days, and the page says until when.
   const kept = Date.parse(ready.expires_at) - Date.parse(ready.finished_at ?? ready.created_at);
   assert.ok(kept > 6.9 * DAY && kept <= 7 * DAY + 3600e3, `kept for ${kept / DAY} days`);
-  const until = new Date(ready.expires_at).toLocaleDateString('en-GB', { dateStyle: 'long' });
+  const until = humanMomentDay(ready.expires_at);
   await item.getByText(`Available until ${until}.`).waitFor();
   assert.equal(await text(item.locator('.tag')), 'Ready to download');
   await section.locator('.notice', { hasText: `${avaName}’s journal is ready to download.` }).waitFor();
@@ -287,7 +288,7 @@ test('the year-end reminder: a manager sets the date in the settings, the parent
   // At the top of the journal, above the entries.
   const above = await page.evaluate(() => {
     const b = document.querySelector('[data-testid="export-reminder"]').getBoundingClientRect().top;
-    const entries = document.querySelector('ul.cards[aria-label="Journal entries"]').getBoundingClientRect().top;
+    const entries = document.querySelector('ul[aria-label="Journal entries"]').getBoundingClientRect().top;
     return b < entries;
   });
   assert.ok(above, 'the banner is above the entries');
@@ -432,7 +433,7 @@ test('a manager exports a child’s journal from the child’s page, and every l
   await page.getByRole('heading', { name: 'Cara Clark', level: 1 }).waitFor();
   await page.getByLabel('Leaving date').fill('2027-07-16');
   await page.getByRole('button', { name: 'Save leaving date' }).click();
-  await page.locator('.notice', { hasText: 'Leaving date saved: 2027-07-16.' }).waitFor();
+  await page.locator('.notice', { hasText: 'Leaving date saved: Fri 16 Jul 2027.' }).waitFor();
   assert.equal((await manager.get(`/api/v1/children/${ids.cara}`)).json.child.left_on, '2027-07-16');
   assert.equal((await manager.patch(`/api/v1/children/${ids.dan}`, { left_on: '2026-07-17' })).status, 200);
 

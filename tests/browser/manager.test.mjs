@@ -58,7 +58,7 @@ test('the manager’s home is a to-do list whose counts link to the work', async
   await expectItem('observed-none', /^1 child without a key person, not observed for 14 days$/, '/staff/children');
   // The next release, in the setting's time zone (Europe/London: 16:00 in summer), not the browser's.
   assert.match((await page.locator('[data-glance="release"]').textContent()).replace(/\s+/g, ' '),
-    /Next release: Reception on 20 Jun 2030, 16:00\./);
+    /Next release: Reception on Thu 20 Jun 2030, 16:00\./);
   await checkScreen(page, 'manager-home-todo');
   await item('consent').getByRole('link').click();
   await page.getByRole('heading', { name: 'Rooms and children' }).waitFor();
@@ -200,17 +200,17 @@ test('the audit log filters by what, who and when', async () => {
   // The unfiltered list stays on screen until the filtered one arrives: wait for that one.
   await page.waitForFunction(() => {
     const items = [...document.querySelectorAll('ul.cards li')];
-    return items.length > 0 && items.every((li) => li.textContent.includes('sign-in failed'));
+    return items.length > 0 && items.every((li) => li.textContent.includes('Sign-in failed'));
   });
   const entries = await page.locator('ul.cards li').allTextContents();
   assert.ok(entries.length >= 1);
-  for (const entry of entries) assert.match(entry, /sign-in failed/);
+  for (const entry of entries) assert.match(entry, /Sign-in failed/);
 
   await page.getByLabel('What').selectOption('');
   const managerId = stack.sql("SELECT id FROM users WHERE username = 'manager'");
   await page.getByLabel('Who').selectOption(managerId);
   await page.getByRole('button', { name: 'Show' }).click();
-  await page.locator('ul.cards').getByText('account created').first().waitFor();
+  await page.locator('ul.cards').getByText('Account created').first().waitFor();
   for (const entry of await page.locator('ul.cards li').allTextContents()) assert.match(entry, /manager · from/);
 
   await page.getByLabel('From').fill('2099-01-01');

@@ -143,7 +143,7 @@ describe('a box whose clock has not synced', () => {
     // The box's clock (the test stack's is this machine's), as a person reads a date.
     const shown = await shownMs();
     assert.ok(shown >= info.clock.now * 1000 - 1000 && shown <= Date.now() + 2000, `box time ${new Date(shown).toISOString()}`);
-    assert.match((await boxTime().textContent()).trim(), /^[A-Z][a-z]+day,? \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}$/);
+    assert.match((await boxTime().textContent()).trim(), /^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/);
     // It ticks on the page.
     await clockPage.waitForFunction((before) =>
       document.querySelector('[data-testid="box-time"] time')?.getAttribute('datetime') !== before,

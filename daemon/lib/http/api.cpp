@@ -55,13 +55,13 @@ Json codeJson(const domain::OneTimeCode& code) {
 }
 
 Json settingJson(const storage::SettingRecord& s, bool full) {
-  Json out = {{"name", s.name}, {"framework", s.framework}};
+  // Everyone signed in shows days and times in the setting's zone (issue 22), not their own.
+  Json out = {{"name", s.name}, {"framework", s.framework}, {"time_zone", s.timeZone}};
   if (full) {
     out["password_require_mixed"] = s.passwordRequireMixed;
     out["password_max_age_days"] = s.passwordMaxAgeDays;
     out["keep_unredacted_originals"] = s.keepUnredactedOriginals;
     out["secure_subnets"] = s.secureSubnets;
-    out["time_zone"] = s.timeZone;
     out["storage_reserve_mib"] = s.storageReserveMiB;
     out["invitation_days"] = s.invitationDays;
     out["export_reminder_on"] = s.exportReminderOn;

@@ -4,6 +4,7 @@ import { api, type Session } from '../api';
 import { bdi, LightElement, pageTitle } from '../base';
 import type { Child } from '../journal';
 import { isConfigured, type BackupOverview } from '../backup-requests';
+import { humanMomentInText } from '../dates';
 import { clause, count, formatBytes, formatDuration, formatInZone, plural } from '../format';
 
 interface Storage {
@@ -189,7 +190,7 @@ export class HomeView extends LightElement {
           ? html`<span class="warning">Locked down: the journal is closed.</span>`
           : html`The journal is open. The lockdown switch is on the <a href="/manage/settings">Setting</a> page.`}</li>
         <li data-glance="release">${s.next_release
-          ? html`Next release: ${bdi(s.next_release.room_name)} on ${formatInZone(s.next_release.at, this.timeZone)}.
+          ? html`Next release: ${bdi(s.next_release.room_name)} ${humanMomentInText(s.next_release.at).replace(/^(?!today|yesterday)/, 'on ')}.
               <a href="/manage/children">Release dates</a>`
           : html`No release date coming up. <a href="/manage/children">Rooms and release dates</a>`}</li>
         ${s.invitations_open ? html`<li data-glance="invitations">${count(s.invitations_open, 'invitation letter', 'invitation letters')}

@@ -5,7 +5,7 @@ import '../media';
 import type { Consent, MediaUploader } from '../media';
 import { bdi, FormView, pageTitle } from '../base';
 import { navigate } from '../router';
-import { today } from '../dates';
+import { humanDay, today } from '../dates';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework } from '../journal';
 
 interface Room { id: string; name: string; release_mode: string }
@@ -102,7 +102,7 @@ export class StaffJournalView extends FormView {
         : this.entries.length === 0 ? html`<div class="empty"><p>No entries match. ${this.session.device_id ? html`<a href="/staff/entries/new">Record a new one</a> or change` : 'Change'} the filters.</p></div>`
         : html`<ul class="cards" aria-label="Entries">${this.entries.map((e) => html`<li>
             <div class="card-head"><a class="card-title" href="/staff/entries/${e.id}" dir="auto">${e.title}</a><span class="tag">${STATUS_LABEL[e.status] ?? e.status}</span></div>
-            <p class="meta">${KIND_LABEL[e.kind]} · ${e.observed_on} · ${childNames(this.kids, e.child_ids) ?? 'Whole room'} · by ${bdi(e.author_name)}</p>
+            <p class="meta">${KIND_LABEL[e.kind]} · ${humanDay(e.observed_on)} · ${childNames(this.kids, e.child_ids) ?? 'Whole room'} · by ${bdi(e.author_name)}</p>
           </li>`)}</ul>
           ${this.next ? html`<div class="actions"><button type="button" @click=${() => this.run(() => this.search(this.next!))}>Show older entries</button></div>` : nothing}`}
     </section>`;
@@ -343,7 +343,7 @@ export class StaffEntryView extends FormView {
     return html`<article>
       <p><a href="/staff/journal">← Journal</a></p>
       <h1 dir="auto">${e.title}</h1>
-      <p class="lead">${KIND_LABEL[e.kind]} · ${STATUS_LABEL[e.status] ?? e.status} · ${e.observed_on} · by ${bdi(e.author_name)} · version ${e.version}</p>
+      <p class="lead">${KIND_LABEL[e.kind]} · ${STATUS_LABEL[e.status] ?? e.status} · ${humanDay(e.observed_on)} · by ${bdi(e.author_name)} · version ${e.version}</p>
       <div class="panel"><p class="meta">${childNames(this.kids, e.child_ids) ?? 'Whole room'}</p>
         ${e.body.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}
         <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
@@ -415,7 +415,7 @@ export class ContributionsView extends FormView {
       ${this.items === null ? html`<p role="status">Loading…</p>`
         : this.items.length === 0 ? html`<div class="empty"><p>Nothing is waiting. New home observations from families will appear here.</p></div>`
         : html`<ul class="cards" aria-label="Waiting for approval">${this.items.map((e) => html`<li>
-            <div class="card-head"><span class="card-title" dir="auto">${e.title}</span><span class="meta">${e.observed_on} · ${childNames(this.kids, e.child_ids)}</span></div>
+            <div class="card-head"><span class="card-title" dir="auto">${e.title}</span><span class="meta">${humanDay(e.observed_on)} · ${childNames(this.kids, e.child_ids)}</span></div>
             <p class="meta">From ${bdi(e.author_name)}</p><p dir="auto">${e.body}</p>
             <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
             ${(e.media ?? []).length ? html`<p class="hint">Approving tags ${childNames(this.kids, e.child_ids)} in these; check no other child is in them.</p>` : nothing}
