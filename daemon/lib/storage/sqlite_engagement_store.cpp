@@ -10,8 +10,12 @@ namespace {
 using Lock = std::lock_guard<std::recursive_mutex>;
 using Json = nlohmann::json;
 
-HeartRecord readHeart(const Statement& s) {
-  return {s.text(0), s.text(1), s.text(2), s.integer(3)};
+// Hearts from a statement with one bound value (?1).
+std::vector<HeartRecord> readHearts(Statement s, const std::string& value) {
+  s.bind(1, value);
+  std::vector<HeartRecord> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3)});
+  return out;
 }
 
 constexpr const char* kTemplateColumns = "id, name, kind, title, body, next_steps, aspect_ids, updated_at, updated_by";
@@ -58,12 +62,8 @@ void SqliteStore::deleteHeart(const std::string& entryId, const std::string& chi
 
 std::vector<HeartRecord> SqliteStore::heartsOn(const std::string& entryId) {
   auto reader = reading();
-  auto s = reader.db.prepare("SELECT entry_id, child_id, user_id, created_at FROM entry_hearts WHERE entry_id = ?1 "
-                             "ORDER BY created_at DESC, child_id, user_id");
-  s.bind(1, entryId);
-  std::vector<HeartRecord> out;
-  while (s.step()) out.push_back(readHeart(s));
-  return out;
+  return readHearts(reader.db.prepare("SELECT entry_id, child_id, user_id, created_at FROM entry_hearts "
+                                      "WHERE entry_id = ?1 ORDER BY created_at DESC, child_id, user_id"), entryId);
 }
 
 std::map<std::string, std::vector<std::string>> SqliteStore::heartsBy(const std::string& userId,
@@ -80,12 +80,8 @@ std::map<std::string, std::vector<std::string>> SqliteStore::heartsBy(const std:
 
 std::vector<HeartRecord> SqliteStore::heartsOfChild(const std::string& childId) {
   auto reader = reading();
-  auto s = reader.db.prepare("SELECT entry_id, child_id, user_id, created_at FROM entry_hearts WHERE child_id = ?1 "
-                             "ORDER BY created_at, entry_id, user_id");
-  s.bind(1, childId);
-  std::vector<HeartRecord> out;
-  while (s.step()) out.push_back(readHeart(s));
-  return out;
+  return readHearts(reader.db.prepare("SELECT entry_id, child_id, user_id, created_at FROM entry_hearts "
+                                      "WHERE child_id = ?1 ORDER BY created_at, entry_id, user_id"), childId);
 }
 
 std::map<std::string, int> SqliteStore::commentCounts(const std::vector<std::string>& entryIds,
