@@ -304,7 +304,7 @@ test('the draft is kept on the box as staff go, never on the tablet, and is offe
   const carryOn = page.getByRole('button', { name: /^Carry on with your draft from Today, \d\d:\d\d$/ });
   await carryOn.waitFor();
   await page.getByText('“Sand tray”').waitFor();
-  await page.getByRole('button', { name: 'Start a new one' }).waitFor();
+  await page.getByRole('button', { name: 'Start a new one', exact: true }).waitFor();
   await checkScreen(page, 'recording-draft-offer');
   await carryOn.click();
   await page.getByLabel('Title').waitFor();
@@ -320,6 +320,18 @@ test('the draft is kept on the box as staff go, never on the tablet, and is offe
   const { entry } = (await clients.lucy.get(`/api/v1/entries/${drafts[0].id}`)).json;
   assert.deepEqual([entry.status, entry.title, entry.child_ids], ['staff_only', 'Sand tray', [ids.ava]]);
   assert.equal((await clients.lucy.get(`/api/v1/entries?status=draft&author=${ids.lucy}`)).json.entries.length, 0);
+
+  // A draft not wanted any more is discarded on the box, and the next one starts empty.
+  await page.getByRole('button', { name: 'New observation' }).click();
+  await toggle(picker(page), 'Ava Ahmed').click();
+  await page.getByText(/^Draft saved on the box ✓ Today, \d\d:\d\d$/).waitFor();
+  const unwanted = (await clients.lucy.get(`/api/v1/entries?status=draft&author=${ids.lucy}`)).json.entries[0];
+  await page.goto('/');
+  await openRecording(page);
+  await page.getByRole('button', { name: 'Discard the draft and start a new one' }).click();
+  await page.getByLabel('Title').waitFor();
+  assert.equal(await page.getByLabel('Title').inputValue(), '');
+  assert.equal((await clients.lucy.get(`/api/v1/entries/${unwanted.id}`)).status, 404);
   assertNoPageErrors(page);
   await page.context().close();
 });
@@ -421,7 +433,7 @@ test('other kinds of entry keep the full form, one tap away', async () => {
   await openRecording(page);
   // Moira left a draft in the picker test: offered, and put aside.
   await page.locator('.draft-offer, .recorder').first().waitFor();
-  if (await page.locator('.draft-offer').count()) await page.getByRole('button', { name: 'Start a new one' }).click();
+  if (await page.locator('.draft-offer').count()) await page.getByRole('button', { name: 'Start a new one', exact: true }).click();
   await page.getByRole('link', { name: /More kinds/ }).click();
   await page.getByRole('heading', { name: 'New entry' }).waitFor();
   await page.getByLabel('Kind').selectOption('room_post');

@@ -719,6 +719,12 @@ const MATRIX = [
   row('POST', '/api/v1/comments/${commentB}/hide', { manager: '400 invalid', staff: '400 invalid', ...STAFF_ONLY }, { body: { reason: '' } }),
 
   // --- Around an entry (issue 22): hearts, visits, recently tagged children, templates ----------
+  // Discarding a draft never in the journal: the author's own (a fresh one each time) or, for a
+  // manager, anyone's; an entry that reached the journal stays.
+  row('DELETE', '/api/v1/entries/${draft}', { manager: 204, staff: 204, ...STAFF_ONLY }, {
+    fresh: async () => ({ draft: expectOk(await who.staff.post('/api/v1/entries', { kind: 'observation', status: 'draft',
+      title: '', observed_on: '2026-05-20', child_ids: [], aspect_ids: [] }), 'draft').entry.id }) }),
+  row('DELETE', '/api/v1/entries/${EA}', { manager: '409 not_a_draft', staff: '409 not_a_draft', ...STAFF_ONLY }),
   // A heart goes on a family's own thread only; staff see who hearted, families never do.
   row('PUT', '/api/v1/entries/${EG}/threads/${A}/heart', { ...PARENTS_ONLY, parentA: 200, parentB: '404 not_found' }),
   row('PUT', '/api/v1/entries/${EG}/threads/${B}/heart', { ...PARENTS_ONLY, parentA: '404 not_found', parentB: 200 }),

@@ -6,14 +6,14 @@
 // visit"; the feed by month in the setting's time zone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSetUpStack, twoFamilies } from './harness.mjs';
+import { startSetUpStack, twoFamilies, tusUpload, mediaReady, MANAGER_PASSWORD } from './harness.mjs';
 
 let stack, manager, kate, parentA, parentB, ids;
 const ok = (res, what) => { if (res.status >= 300) throw new Error(`${what}: ${res.status} ${res.text}`); return res.json; };
 // After the clock moves past the idle timeout: everyone signs in again, on the same clients.
 async function signInAgain() {
-  for (const [client, name, password] of [[kate, 'kate', 'green apple orchard'], [parentA, 'parent.a', 'blue whale singing'],
-    [parentB, 'parent.b', 'red kite flying']]) {
+  for (const [client, name, password] of [[manager, 'manager', MANAGER_PASSWORD], [kate, 'kate', 'green apple orchard'],
+    [parentA, 'parent.a', 'blue whale singing'], [parentB, 'parent.b', 'red kite flying']]) {
     ok(await client.signIn(name, password), `sign-in ${name}`);
   }
 }
@@ -194,4 +194,46 @@ test('the feed by month, in the setting’s time zone', async () => {
     assert.equal(r.status, 400, bad);
     assert.equal(r.json.field, 'month');
   }
+});
+
+test('a draft never in the journal can be discarded, with its photo; anything that reached the journal stays', async () => {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+  const { execFileSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const file = path.join(stack.root, 'discard.jpg');
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1', file]);
+  const photo = await tusUpload(kate, fs.readFileSync(file));
+  assert.equal((await mediaReady(kate, photo)).state, 'ready');
+  const sha = stack.sql(`SELECT sha256 FROM media WHERE id = '${photo}'`);
+  const objects = () => execFileSync('find', [path.join(stack.dataDir, 'media'), '-type', 'f', '-name', `*${sha}*`], { encoding: 'utf8' }).trim();
+  assert.ok(objects().length > 0, 'the photo is stored');
+  const draft = ok(await kate.post('/api/v1/entries', { kind: 'observation', status: 'draft', title: 'Oops',
+    observed_on: today, child_ids: [ids.A], aspect_ids: [], media: [{ id: photo, child_ids: [ids.A] }] }), 'draft').entry;
+
+  // Families and other people's drafts: refused.
+  assert.equal((await parentA.request('DELETE', `/api/v1/entries/${draft.id}`)).status, 403);
+  const colleague = (await stack.addUser(manager, 'priya', 'staff', 'purple plum tree')).client;
+  const notYours = await colleague.request('DELETE', `/api/v1/entries/${draft.id}`);
+  assert.equal(notYours.status, 403);
+  assert.equal(notYours.json.error, 'not_yours');
+
+  assert.equal((await kate.request('DELETE', `/api/v1/entries/${draft.id}`)).status, 204);
+  assert.equal((await kate.get(`/api/v1/entries/${draft.id}`)).status, 404);
+  assert.equal(stack.sql(`SELECT count(*) FROM media WHERE id = '${photo}'`), '0');
+  assert.equal(objects(), '', 'the photo\'s files went with it');
+  assert.equal(auditCount('NBX_ENTRY_DISCARDED', draft.id), 1);
+  assert.equal((await kate.request('DELETE', `/api/v1/entries/${draft.id}`)).status, 404);
+
+  // Once in the journal, an entry is never discarded (even when back to draft).
+  const kept = ok(await kate.post('/api/v1/entries', { kind: 'observation', status: 'journal', title: 'Kept',
+    observed_on: today, child_ids: [ids.A], aspect_ids: [] }), 'journal entry').entry;
+  ok(await kate.request('PATCH', `/api/v1/entries/${kept.id}`, { body: { status: 'draft' } }), 'back to draft');
+  const refused = await kate.request('DELETE', `/api/v1/entries/${kept.id}`);
+  assert.equal(refused.status, 409);
+  assert.equal(refused.json.error, 'not_a_draft');
+  // A manager may discard anyone's draft.
+  const another = ok(await kate.post('/api/v1/entries', { kind: 'observation', status: 'draft', title: '',
+    observed_on: today, child_ids: [], aspect_ids: [] }), 'another draft').entry;
+  assert.equal((await manager.request('DELETE', `/api/v1/entries/${another.id}`)).status, 204);
 });

@@ -137,7 +137,9 @@ export class Stack {
   }
 
   sql(query) {
-    return execFileSync('sqlite3', [path.join(this.dataDir, 'nestbox.db'), query], { encoding: 'utf8' }).trim();
+    // Waits for the daemon's writer (a background job may hold the lock) instead of failing.
+    return execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(this.dataDir, 'nestbox.db'), query],
+      { encoding: 'utf8' }).trim();
   }
 
   client() { return new Client(this); }

@@ -155,3 +155,23 @@ TEST_CASE("a draft may be incomplete and is saved in place; leaving draft checks
   CHECK(t.s.journal.versions(t.staff, draft.entry.id).size() == 2);
   CHECK(t.s.auditCount("NBX_ENTRY_AMENDED") == 3);
 }
+
+TEST_CASE("discarding a draft: only one never in the journal, by its author or a manager") {
+  testing::JournalSetting t;
+  const auto draft = t.observe({t.a.id}, "draft");
+  const auto published = t.observe({t.a.id});
+  CHECK(kindOf([&] { t.s.journal.discardDraft(t.parentA, draft.entry.id); }) == ErrorKind::forbidden);
+  CHECK(testing::errorOf([&] { t.s.journal.discardDraft(t.staff, published.entry.id); }).code == "not_a_draft");
+  domain::EntryChange back;
+  back.status = "draft";
+  t.s.journal.amend(t.staff, published.entry.id, back);
+  CHECK(testing::errorOf([&] { t.s.journal.discardDraft(t.manager, published.entry.id); }).code == "not_a_draft");
+
+  t.s.journal.discardDraft(t.staff, draft.entry.id);
+  CHECK_FALSE(t.s.store.entry(draft.entry.id));
+  CHECK(t.s.auditCount("NBX_ENTRY_DISCARDED") == 1);
+  CHECK(kindOf([&] { t.s.journal.discardDraft(t.staff, draft.entry.id); }) == ErrorKind::notFound);
+  const auto colleagues = t.observe({t.b.id}, "draft");
+  t.s.journal.discardDraft(t.manager, colleagues.entry.id);
+  CHECK_FALSE(t.s.store.entry(colleagues.entry.id));
+}

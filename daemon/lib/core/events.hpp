@@ -72,6 +72,7 @@ enum class Severity { debug, info, warning, error };
   X(EntryAmended, "NBX_ENTRY_AMENDED", info, true, "journal entry amended")                        \
   X(EntryReviewed, "NBX_ENTRY_REVIEWED", info, true, "observation reviewed by a manager")          \
   X(EntryReturned, "NBX_ENTRY_RETURNED", info, true, "entry returned to its author with a note")   \
+  X(EntryDiscarded, "NBX_ENTRY_DISCARDED", info, true, "a draft never in the journal discarded, with its photos") \
   X(ContributionSubmitted, "NBX_CONTRIBUTION_SUBMITTED", info, true, "parent contribution sent")   \
   X(ContributionApproved, "NBX_CONTRIBUTION_APPROVED", info, true, "parent contribution approved") \
   X(ContributionReturned, "NBX_CONTRIBUTION_RETURNED", info, true, "parent contribution returned") \

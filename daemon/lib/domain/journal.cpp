@@ -288,6 +288,26 @@ EntryView JournalService::get(const Principal& p, const std::string& entryId) {
   return editorView(p, std::move(*entry));
 }
 
+std::vector<std::string> JournalService::discardDraft(const Principal& p, const std::string& entryId) {
+  children_.requireStaff(p);
+  const auto e = requireEntry(entryId);
+  if (e.status != "draft" || e.journalAt) {
+    throw DomainError(ErrorKind::conflict, "not_a_draft",
+                      "Only a draft that was never in the journal can be discarded. To take an entry out of the "
+                      "journal, save it as staff only.");
+  }
+  if (e.authorId != p.userId && p.role != Role::manager) {
+    throw DomainError(ErrorKind::forbidden, "not_yours", "This is a colleague’s draft: only they or a manager can discard it.");
+  }
+  std::vector<std::string> hashes;
+  ctx_.store.transaction([&] {
+    hashes = journal_.deleteEntry(entryId);
+    ctx_.audit.record(Event::EntryDiscarded, AuditActor::of(p), AuditTarget{"entry", entryId},
+                      {{"media", e.media.size()}});
+  });
+  return hashes;
+}
+
 std::vector<storage::EntryVersionRecord> JournalService::versions(const Principal& p, const std::string& entryId) {
   children_.requireStaff(p);
   requireEntry(entryId);

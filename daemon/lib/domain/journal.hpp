@@ -96,6 +96,11 @@ class JournalService {
   EntryView amend(const Principal& p, const std::string& entryId, const EntryChange& change);
   EntryView get(const Principal& p, const std::string& entryId);
   std::vector<storage::EntryVersionRecord> versions(const Principal& p, const std::string& entryId);
+  // Staff discard a draft that was never in the journal: its author, or a manager. Anything
+  // that ever reached the journal stays (conflict, not_a_draft): it is taken out by saving it
+  // as staff only, and its versions keep what families saw. Returns the content hashes of
+  // its media, for MediaService::removeUnreferenced once this has returned.
+  std::vector<std::string> discardDraft(const Principal& p, const std::string& entryId);
 
   std::shared_ptr<const FeedPage> feed(const Principal& p, const storage::ParentFeedQuery& query);
   // Child view: the one child's journal, shaped as their family sees it (only that child

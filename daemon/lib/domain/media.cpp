@@ -571,6 +571,12 @@ void MediaService::recover() {
   expireUploads();
 }
 
+void MediaService::removeUnreferenced(const std::vector<std::string>& hashes) {
+  for (const auto& h : hashes) {
+    if (!h.empty() && !journal_.hashReferenced(h)) files_.removeObject(h);
+  }
+}
+
 MediaCheckReport MediaService::check(bool repair) {
   MediaCheckReport r;
   const auto hashes = journal_.mediaHashes();

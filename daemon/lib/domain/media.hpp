@@ -135,6 +135,9 @@ class MediaService {
   // Compares the database with the files. With `repair`: removes orphans, remakes missing
   // derivatives, marks items whose stored file is gone as failed.
   MediaCheckReport check(bool repair);
+  // Removes the stored files of each content hash no media row refers to any more (after the
+  // rows that named them were deleted and committed: a discarded draft's photos).
+  void removeUnreferenced(const std::vector<std::string>& hashes);
 
   // An item's record for staff and its uploader (state while processing; children in it).
   storage::MediaRecord get(const Principal& p, const std::string& mediaId);

@@ -325,6 +325,7 @@ class Api {
   Response optOutChild(Call& call);
   Response retention(Call& call);
   // Hearts, visits, recently tagged children and entry templates (api_engagement.cpp).
+  Response discardDraft(Call& call);  // api_journal.cpp
   Response putHeart(Call& call);
   Response deleteHeart(Call& call);
   Response entryHearts(Call& call);

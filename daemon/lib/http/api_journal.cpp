@@ -138,6 +138,7 @@ std::vector<Api::RouteDef> Api::journalRoutes() {
       {"POST", "/api/v1/entries", {.audience = staff}, &Api::createEntry},
       {"GET", "/api/v1/entries/:id", {.audience = signedIn}, &Api::getEntry},
       {"PATCH", "/api/v1/entries/:id", {.audience = staff}, &Api::amendEntry},
+      {"DELETE", "/api/v1/entries/:id", {.audience = staff}, &Api::discardDraft},
       {"GET", "/api/v1/entries/:id/versions", {.audience = staff}, &Api::entryVersions},
       {"POST", "/api/v1/entries/:id/review", {.audience = manager}, &Api::reviewEntry},
       {"GET", "/api/v1/feed", {.audience = parent}, &Api::familyFeed},
@@ -372,6 +373,12 @@ Response Api::listEntries(Call& call) {
                               {"next_cursor", more ? Json(std::to_string(views.back().entry.createdAt) + "." +
                                                           views.back().entry.id)
                                                    : Json(nullptr)}});
+}
+
+Response Api::discardDraft(Call& call) {
+  const auto hashes = s_.journal.discardDraft(call.who(), call.params.at("id"));
+  s_.media.removeUnreferenced(hashes);  // the rows are gone and committed: now their files
+  return Response{204, {}, {}};
 }
 
 Response Api::createEntry(Call& call) {

@@ -55,6 +55,10 @@ class JournalStore {
   // True when the entry exists and `visible` admits it.
   virtual bool entryVisible(const std::string& entryId, const SqlFilter& visible) = 0;
   virtual void appendEntryVersion(const EntryVersionRecord& version) = 0;
+  // Removes an entry and everything hanging from it (media rows, tags, comments, versions);
+  // returns the content hashes its media named, for the caller to remove once no row refers
+  // to them (after the transaction commits).
+  virtual std::vector<std::string> deleteEntry(const std::string& entryId) = 0;
   virtual std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) = 0;
 
   // Versions of what families' feeds depend on, moved after the write that changed it has

@@ -77,6 +77,14 @@ void SqliteStore::eraseEntryRows(const std::string& entryId, ErasureFiles& files
   counts.entriesRemoved += db_->changes();
 }
 
+std::vector<std::string> SqliteStore::deleteEntry(const std::string& entryId) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  ErasureFiles files;
+  ErasureCounts counts;
+  eraseEntryRows(entryId, files, counts);
+  return files.hashes;
+}
+
 void SqliteStore::eraseAccountOnly(const std::string& userId, ErasureFiles& files, ErasureCounts& counts) {
   for (const auto& entry : column(std::move(db_->prepare("SELECT id FROM entries WHERE author_id = ?1").bind(1, userId)))) {
     eraseEntryRows(entry, files, counts);

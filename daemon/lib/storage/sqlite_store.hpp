@@ -107,6 +107,7 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   std::vector<EntryRecord> visibleEntries(const SqlFilter& visible, const VisibleEntryQuery& query) override;
   bool entryVisible(const std::string& entryId, const SqlFilter& visible) override;
   void appendEntryVersion(const EntryVersionRecord& version) override;
+  std::vector<std::string> deleteEntry(const std::string& entryId) override;
   std::vector<EntryVersionRecord> entryVersions(const std::string& entryId) override;
 
   uint64_t feedVersion() const override;

@@ -300,6 +300,16 @@ export class ObservationView extends FormView {
     }
   }
 
+  // The waiting draft is deleted on the box (with its photos), then a fresh one starts.
+  private async discard(): Promise<void> {
+    const id = this.offer!.id;
+    const done = await this.run(async () => { await api('DELETE', `/entries/${id}`); });
+    if (done) {
+      this.startNew();
+      this.focusHeading();
+    }
+  }
+
   private offerScreen(): TemplateResult {
     const d = this.offer!;
     const names = this.kids.filter((c) => d.child_ids.includes(c.id)).map((c) => bdi(c.first_name));
@@ -314,8 +324,10 @@ export class ObservationView extends FormView {
       <div class="offer-actions">
         <button type="button" class="primary" ?disabled=${this.busy} @click=${this.carryOn}>Carry on with your draft from ${when}</button>
         <button type="button" ?disabled=${this.busy} @click=${() => { this.startNew(); this.focusHeading(); }}>Start a new one</button>
+        <button type="button" class="danger" ?disabled=${this.busy} @click=${this.discard}>Discard the draft and start a new one</button>
       </div>
-      <p class="meta">Starting a new one keeps this draft: it stays in the journal with the status “Draft”.</p>
+      <p class="meta">Starting a new one keeps this draft: it stays in the journal with the status “Draft”. Discarding it
+        deletes it from the box with its photos; families never saw it.</p>
     </section>`;
   }
 
