@@ -286,6 +286,20 @@ test('the heart: saved at once, put back when the box refuses, seen by staff and
   const again = heartSent('PUT');
   await heart.click();
   assert.equal((await again).status(), 200);
+  // The entry's own page has the same heart, in the same state, and takes it back too.
+  await den.getByRole('link', { name: 'Den with Cara' }).first().click();
+  const pageHeart = page.locator('.family-entry').getByRole('button', { name: 'Like' });
+  await pageHeart.waitFor();
+  assert.equal(await pageHeart.getAttribute('aria-pressed'), 'true');
+  const offAgain = heartSent('DELETE');
+  await pageHeart.click();
+  assert.equal((await offAgain).status(), 200);
+  assert.deepEqual((await ok(staff.get(`/api/v1/entries/${denId}/hearts`), 'hearts')).hearts, []);
+  const onAgain = heartSent('PUT');
+  await pageHeart.click();
+  assert.equal((await onAgain).status(), 200);
+  await page.goBack();
+  await card(page, 'Painting').waitFor();
 
   // The box refuses: the heart goes back as it was, and the card says so.
   const painting = card(page, 'Painting');

@@ -137,6 +137,9 @@ test('hearts: a family tells staff they liked an entry; other families never see
   // The family's card shows their own heart; the other family's card and entry show nothing of it.
   const cardA = ok(await parentA.get('/api/v1/feed'), 'feed A').entries.find((e) => e.id === shared.id);
   assert.deepEqual(cardA.hearted_child_ids, [ids.A]);
+  assert.deepEqual(ok(await parentA.get(`/api/v1/entries/${shared.id}`), 'entry A').entry.hearted_child_ids, [ids.A]);
+  assert.deepEqual(ok(await parentB.get(`/api/v1/entries/${shared.id}`), 'entry B').entry.hearted_child_ids, []);
+  assert.ok(!('hearted_child_ids' in ok(await kate.get(`/api/v1/entries/${shared.id}`), 'entry staff').entry));
   const feedB = ok(await parentB.get('/api/v1/feed'), 'feed B');
   const cardB = feedB.entries.find((e) => e.id === shared.id);
   assert.deepEqual(cardB.hearted_child_ids, []);

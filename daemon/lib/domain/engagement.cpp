@@ -53,6 +53,11 @@ std::vector<HeartView> EngagementService::hearts(const Principal& p, const std::
   return out;
 }
 
+std::vector<std::string> EngagementService::heartedBy(const Principal& p, const std::string& entryId) {
+  auto mine = store_.heartsBy(p.userId, {entryId});
+  return mine.empty() ? std::vector<std::string>{} : std::move(mine.begin()->second);
+}
+
 std::optional<int64_t> EngagementService::visit(const Principal& p) {
   requireParent(p, "Only families’ visits are remembered.");
   return store_.recordVisit(p.userId, ctx_.clock.now(), kVisitGapSeconds);

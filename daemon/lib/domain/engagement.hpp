@@ -37,6 +37,9 @@ class EngagementService {
   // A parent hearts (or un-hearts) an entry in their child's journal. Anything that is not
   // a journal entry they may see for that child is "not found"; staff are refused.
   void heart(const Principal& p, const std::string& entryId, const std::string& childId, bool on);
+  // The children for whom this parent hearted the entry (no access check: for an entry the
+  // caller has already shown them).
+  std::vector<std::string> heartedBy(const Principal& p, const std::string& entryId);
   // Staff: who hearted the entry, newest first.
   std::vector<HeartView> hearts(const Principal& p, const std::string& entryId);
   // A parent opened the journal: the previous visit's time (none the first time).

@@ -401,7 +401,10 @@ Response Api::createEntry(Call& call) {
 }
 
 Response Api::getEntry(Call& call) {
-  return Response::json(200, {{"entry", entryJson(s_.journal.get(call.who(), call.params.at("id")))}});
+  Json entry = entryJson(s_.journal.get(call.who(), call.params.at("id")));
+  // A family's own hearts on it (issue 22), as on their feed card; only after the access check above.
+  if (call.who().role == Role::parent) entry["hearted_child_ids"] = s_.engagement.heartedBy(call.who(), entry["id"]);
+  return Response::json(200, {{"entry", entry}});
 }
 
 Response Api::amendEntry(Call& call) {

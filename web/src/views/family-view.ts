@@ -14,6 +14,7 @@ import type { FeedEntry } from './feed-card';
 import './export-panel';
 import { leaverNotice } from './family-choices';
 import './family-choices';
+import './heart-button';
 
 interface Agreement { version: number; text: string; accepted: boolean }
 // The year-end reminder (issue 20): from the managers' date each year until the family downloads.
@@ -345,7 +346,7 @@ export class FamilyEntryView extends FormView {
     return html`<article class="family-entry">
       <p><a href="/journal">← Journal</a></p>
       <p class="feed-kind">${kindInWords(e.kind, names)}</p>
-      <h1 dir="auto">${e.title}</h1>
+      <h1 dir="auto" id="family-entry-title">${e.title}</h1>
       <p class="lead">${humanDay(e.observed_on)} · by ${bdi(e.author_name)}
         ${e.child_ids.length ? html` · ${childNames(this.kids, e.child_ids)}` : nothing}</p>
       ${e.status === 'pending' ? html`<p class="notice">Waiting for staff to approve it.</p>` : nothing}
@@ -355,6 +356,9 @@ export class FamilyEntryView extends FormView {
         ${e.body.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}
         ${e.next_steps ? html`<h2>Next steps</h2><p dir="auto">${e.next_steps}</p>` : nothing}
         ${areas.length ? html`<ul class="area-chips" aria-label="Learning">${areas.map((a) => html`<li>${a}</li>`)}</ul>` : nothing}
+        ${e.status === 'journal' ? html`<div class="feed-actions"><nb-heart-button .entryId=${e.id}
+          .childIds=${e.recipient_child_ids} .hearted=${(e as Entry & { hearted_child_ids?: string[] }).hearted_child_ids ?? []}
+          described-by="family-entry-title"></nb-heart-button></div>` : nothing}
       </div>
       ${this.formFeedback()}
       <div id="comments">
