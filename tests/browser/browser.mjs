@@ -136,3 +136,19 @@ export async function menuLink(page, name) {
   }
   await link.click();
 }
+
+// Records every status line and progress value the uploader shows, to check the progress
+// the person saw (processing can be too quick to catch by polling).
+export async function watchUploads(page) {
+  await page.evaluate(() => {
+    globalThis.uploadLog = [];
+    new MutationObserver(() => {
+      for (const item of document.querySelectorAll('.upload-item')) {
+        const status = item.querySelector('[aria-live]')?.textContent?.trim();
+        const progress = item.querySelector('progress');
+        const line = `${status} | ${progress ? progress.value : '-'}`;
+        if (globalThis.uploadLog.at(-1) !== line) globalThis.uploadLog.push(line);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}

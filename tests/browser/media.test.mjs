@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startSetUpStack } from '../integration/harness.mjs';
-import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET } from './browser.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET, watchUploads } from './browser.mjs';
 
 let stack;
 let manager;
@@ -60,22 +60,6 @@ after(async () => {
   await browser?.close();
   await stack.stop();
 });
-
-// Records every status line and progress value the uploader shows, to check the progress
-// the person saw (processing can be too quick to catch by polling).
-async function watchUploads(page) {
-  await page.evaluate(() => {
-    globalThis.uploadLog = [];
-    new MutationObserver(() => {
-      for (const item of document.querySelectorAll('.upload-item')) {
-        const status = item.querySelector('[aria-live]')?.textContent?.trim();
-        const progress = item.querySelector('progress');
-        const line = `${status} | ${progress ? progress.value : '-'}`;
-        if (globalThis.uploadLog.at(-1) !== line) globalThis.uploadLog.push(line);
-      }
-    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-  });
-}
 
 test('staff attach a photo, tick who is in it, are warned about consent, redact, and save', async () => {
   const page = await openPage(browser, stack, TABLET);

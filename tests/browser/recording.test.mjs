@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startSetUpStack, MANAGER_PASSWORD } from '../integration/harness.mjs';
-import { launchBrowser, openPage, checkScreen, signIn, menuLink, assertNoPageErrors, PHONE, TABLET } from './browser.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, menuLink, assertNoPageErrors, PHONE, TABLET, watchUploads } from './browser.mjs';
 
 let stack;
 let manager;
@@ -110,19 +110,6 @@ function watchOrigin(page) {
     if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) outside.push(r.url());
   });
   return outside;
-}
-
-// Records every status line the uploader shows, to check the progress staff saw.
-async function watchUploads(page) {
-  await page.evaluate(() => {
-    globalThis.uploadLog = [];
-    new MutationObserver(() => {
-      for (const item of document.querySelectorAll('.upload-item')) {
-        const status = item.querySelector('[aria-live]')?.textContent?.trim();
-        if (status && globalThis.uploadLog.at(-1) !== status) globalThis.uploadLog.push(status);
-      }
-    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-  });
 }
 
 async function openRecording(page) {

@@ -146,23 +146,19 @@ std::optional<TemplateRecord> SqliteStore::entryTemplate(const std::string& id) 
 }
 
 void SqliteStore::insertTemplate(const TemplateRecord& t) {
-  Lock lock(mutex_);
-  auto s = db_->prepare((std::string("INSERT INTO entry_templates (") + kTemplateColumns +
-                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)").c_str());
-  s.bind(1, t.id).bind(2, t.name).bind(3, t.kind).bind(4, t.title).bind(5, t.body).bind(6, t.nextSteps)
-      .bind(7, jsonArray(t.aspectIds)).bind(8, t.updatedAt).bind(9, t.updatedBy);
-  try {
-    s.run();
-  } catch (const SqliteError& e) {
-    if (e.code == SQLITE_CONSTRAINT_UNIQUE) throw DuplicateError("template name already taken");
-    throw;
-  }
+  writeTemplate((std::string("INSERT INTO entry_templates (") + kTemplateColumns +
+                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)").c_str(), t);
 }
 
 void SqliteStore::updateTemplate(const TemplateRecord& t) {
+  writeTemplate("UPDATE entry_templates SET name = ?2, kind = ?3, title = ?4, body = ?5, next_steps = ?6, "
+                "aspect_ids = ?7, updated_at = ?8, updated_by = ?9 WHERE id = ?1", t);
+}
+
+// One statement over the template's columns in kTemplateColumns order (?1..?9).
+void SqliteStore::writeTemplate(const char* sql, const TemplateRecord& t) {
   Lock lock(mutex_);
-  auto s = db_->prepare("UPDATE entry_templates SET name = ?2, kind = ?3, title = ?4, body = ?5, next_steps = ?6, "
-                        "aspect_ids = ?7, updated_at = ?8, updated_by = ?9 WHERE id = ?1");
+  auto s = db_->prepare(sql);
   s.bind(1, t.id).bind(2, t.name).bind(3, t.kind).bind(4, t.title).bind(5, t.body).bind(6, t.nextSteps)
       .bind(7, jsonArray(t.aspectIds)).bind(8, t.updatedAt).bind(9, t.updatedBy);
   try {

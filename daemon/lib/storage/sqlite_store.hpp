@@ -235,6 +235,8 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   // Erasure: one entry and everything hanging from it; an account's own rows.
   void eraseEntryRows(const std::string& entryId, ErasureFiles& files, ErasureCounts& counts);
   void eraseAccountOnly(const std::string& userId, ErasureFiles& files, ErasureCounts& counts);
+  // Entry templates: an INSERT or UPDATE binding every column (sqlite_engagement_store.cpp).
+  void writeTemplate(const char* sql, const TemplateRecord& t);
 
   // A write that changes what families see marks it with a Changes in its scope: everything
   // (rooms, releases, consent, carers, names) or some children (their entries, media). The
