@@ -3,8 +3,6 @@
 // the structured details it gave (decisions are made on the code and details, never on the
 // message, which is only for showing).
 
-import { humanMoment } from './dates';
-
 export interface User {
   id: string;
   username: string;
@@ -122,10 +120,4 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     throw error;
   }
   return data as T;
-}
-
-// A moment the box gave, in the app's one date style and the setting's time zone: "Today,
-// 14:05", "Tue 1 Dec, 14:05" (dates.ts).
-export function formatTime(iso: string): string {
-  return humanMoment(iso);
 }

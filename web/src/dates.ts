@@ -44,16 +44,6 @@ export function today(now = Date.now()): string {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
-// The month (YYYY-MM) a moment falls in, in the setting's zone.
-export function monthOfMoment(iso: string): string {
-  return dayOfMoment(iso).slice(0, 7);
-}
-
-// The setting's day (YYYY-MM-DD) a moment falls on.
-export function dayOfMoment(iso: string): string {
-  return today(parseMoment(iso));
-}
-
 // RFC 3339 (any fraction) or Unix seconds, as milliseconds.
 export function parseMoment(moment: string | number): number {
   if (typeof moment === 'number') return moment * 1000;

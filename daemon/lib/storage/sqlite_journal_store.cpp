@@ -58,6 +58,10 @@ EntryRecord readEntry(const Statement& s) {
   return e;
 }
 
+// The columns readConsent reads, in its order.
+constexpr const char* kConsentColumns =
+    "child_id, own_journal_photos, other_journals, online_journal_opt_out, recorded_by, recorded_at, note";
+
 ConsentRecord readConsent(const Statement& s) {
   return ConsentRecord{s.text(0), s.integer(1) != 0, s.integer(2) != 0, s.integer(3) != 0,
                        s.text(4), s.integer(5), s.text(6)};
@@ -248,9 +252,7 @@ void SqliteStore::unlinkCarer(const std::string& childId, const std::string& par
 
 std::optional<ConsentRecord> SqliteStore::consent(const std::string& childId) {
   auto reader = reading();
-  auto s = reader.db.prepare(
-      "SELECT child_id, own_journal_photos, other_journals, online_journal_opt_out, recorded_by, recorded_at, note "
-      "FROM consents WHERE child_id = ?1");
+  auto s = reader.db.prepare((std::string("SELECT ") + kConsentColumns + " FROM consents WHERE child_id = ?1").c_str());
   s.bind(1, childId);
   if (!s.step()) return std::nullopt;
   return readConsent(s);
@@ -260,9 +262,8 @@ std::vector<ConsentRecord> SqliteStore::consents(const std::vector<std::string>&
   std::vector<ConsentRecord> out;
   if (childIds.empty()) return out;
   auto reader = reading();
-  auto s = reader.db.prepare(
-      "SELECT child_id, own_journal_photos, other_journals, online_journal_opt_out, recorded_by, recorded_at, note "
-      "FROM consents WHERE child_id IN (SELECT value FROM json_each(?1))");
+  auto s = reader.db.prepare((std::string("SELECT ") + kConsentColumns +
+                              " FROM consents WHERE child_id IN (SELECT value FROM json_each(?1))").c_str());
   s.bind(1, Json(childIds).dump());
   while (s.step()) out.push_back(readConsent(s));
   return out;
@@ -284,9 +285,8 @@ void SqliteStore::putConsent(const ConsentRecord& c) {
 
 std::vector<ConsentRecord> SqliteStore::consentHistory(const std::string& childId) {
   auto reader = reading();
-  auto s = reader.db.prepare(
-      "SELECT child_id, own_journal_photos, other_journals, online_journal_opt_out, recorded_by, recorded_at, note "
-      "FROM consent_history WHERE child_id = ?1 ORDER BY seq DESC");
+  auto s = reader.db.prepare((std::string("SELECT ") + kConsentColumns +
+                              " FROM consent_history WHERE child_id = ?1 ORDER BY seq DESC").c_str());
   s.bind(1, childId);
   std::vector<ConsentRecord> out;
   while (s.step()) out.push_back(readConsent(s));

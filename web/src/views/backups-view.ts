@@ -14,8 +14,8 @@ import {
   type BackupCheck, type BackupOverview, type BackupRequest, type BackupRun, type BackupTarget, type Disk, type Snapshot,
   type TargetTest, type Waiting,
 } from '../backup-requests';
-import { humanMoment, humanMomentInText } from '../dates';
-import { clause, count, formatBytes, formatDuration, parseTime } from '../format';
+import { humanMoment, humanMomentInText, parseMoment } from '../dates';
+import { clause, count, formatBytes, formatDuration } from '../format';
 import type { BackupTargetPicker } from './backup-target';
 import './backup-setup';
 import './backup-target';
@@ -154,7 +154,7 @@ export class BackupsView extends FormView {
       this.running = RUNNING.snapshots;
       try {
         const { snapshots } = await startRequest<{ snapshots: Snapshot[] }>('/backups/snapshots', {}, this.waiting());
-        this.snapshots = [...snapshots].sort((a, b) => parseTime(b.time) - parseTime(a.time));
+        this.snapshots = [...snapshots].sort((a, b) => parseMoment(b.time) - parseMoment(a.time));
       } finally {
         this.running = '';
       }
@@ -209,7 +209,7 @@ export class BackupsView extends FormView {
           <p>The journal carries on as normal. Check the backup disk is plugged in and press “Test the target”, then “Back up now”.</p>`);
       case 'check_failed': {
         const bad = [o.last_check, o.last_test_restore].filter((c): c is BackupCheck => Boolean(c && !c.ok))
-          .sort((a, b) => parseTime(b.finished_at) - parseTime(a.finished_at))[0];
+          .sort((a, b) => parseMoment(b.finished_at) - parseMoment(a.finished_at))[0];
         return alert(html`<p><strong>The ${bad?.kind === 'test_restore' ? 'monthly test restore' : 'weekly check'} of the backups found a
           problem</strong>${bad ? html` (${this.whenInText(bad.finished_at)}): ${clause(bad.error || 'no detail was given')}` : nothing}.</p>
           <p>Older backups may not restore. Press “Back up now” for a fresh backup, and ask IT support to look at the backup disk today.</p>`);

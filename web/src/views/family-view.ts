@@ -7,7 +7,6 @@ import '../entry-photos';
 import '../media';
 import type { MediaUploader } from '../media';
 import { childNames, listOf, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
-import { formatDay } from '../format';
 import { areasInWords, kindInWords } from '../plain-words';
 import './feed-card';
 import type { FeedEntry } from './feed-card';
@@ -131,7 +130,7 @@ export class FamilyView extends FormView {
     if (!this.reminder?.due || this.kids.size === 0) return nothing;
     return html`<div class="warning export-reminder" data-testid="export-reminder">
       <p><strong>It’s the end of the year: download this year’s journal.</strong></p>
-      <p>${this.reminder.since ? `Since ${formatDay(this.reminder.since)}, the setting has asked` : 'The setting asks'} every family
+      <p>${this.reminder.since ? `Since ${humanDay(this.reminder.since)}, the setting has asked` : 'The setting asks'} every family
         to keep a copy of the year’s journal at home. <a href="#journal-download-title" @click=${this.toDownloads}>Download the journal</a></p>
     </div>`;
   }

@@ -4,8 +4,8 @@ import { api, type Session } from '../api';
 import { bdi, LightElement, pageTitle } from '../base';
 import type { Child } from '../journal';
 import { isConfigured, type BackupOverview } from '../backup-requests';
-import { humanMomentInText } from '../dates';
-import { clause, count, formatBytes, formatDuration, formatInZone, plural } from '../format';
+import { humanMoment, humanMomentInText } from '../dates';
+import { clause, count, formatBytes, formatDuration, plural } from '../format';
 
 interface Storage {
   total_bytes: number;
@@ -57,7 +57,6 @@ export class HomeView extends LightElement {
   @state() private storage: Storage | null = null;
   @state() private summary: ManagerSummary | null = null;
   @state() private summaryError = '';
-  @state() private timeZone: string | null = null;
   // Staff: their key children, and what families sent that waits for approval.
   @state() private keyChildren: Child[] | null = null;
   @state() private rooms = new Map<string, string>();
@@ -76,9 +75,6 @@ export class HomeView extends LightElement {
     api<{ storage: Storage }>('GET', '/storage')
       .then(({ storage }) => { this.storage = storage; })
       .catch(() => { /* shown when the box can say */ });
-    api<{ setting: { time_zone?: string } }>('GET', '/settings')
-      .then(({ setting }) => { this.timeZone = setting.time_zone ?? null; })
-      .catch(() => { /* the browser's zone then */ });
     api<{ summary: ManagerSummary }>('GET', '/manager/summary')
       .then(({ summary }) => { this.summary = summary; })
       .catch((e) => { this.summaryError = e instanceof Error ? e.message : String(e); });
@@ -206,7 +202,7 @@ export class HomeView extends LightElement {
   // screen has the rest.
   private backupsPanel(b: BackupOverview) {
     const good = b.last_good;
-    const when = (iso: string) => formatInZone(iso, this.timeZone);
+    const when = (iso: string) => humanMoment(iso);
     // The newest verification of either kind is the one the "check_failed" state is about.
     const check = b.last_verification ?? b.last_check;
     const warning = (text: TemplateResult) => html`<p class="warning" role="alert">${text}</p>`;

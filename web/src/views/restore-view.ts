@@ -8,13 +8,12 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api, ApiError } from '../api';
-import { humanMoment, humanMomentInText } from '../dates';
+import { humanMoment, humanMomentInText, parseMoment } from '../dates';
 import { FormView, pageTitle } from '../base';
 import {
   normaliseKey, RUNNING, setupRequests, startRequest,
   type BackupTarget, type Disk, type Snapshot, type Waiting,
 } from '../backup-requests';
-import { parseTime } from '../format';
 import type { BackupTargetPicker } from './backup-target';
 import './backup-target';
 
@@ -106,7 +105,7 @@ export class RestoreView extends FormView {
       try {
         const { snapshots } = await startRequest<{ snapshots: Snapshot[] }>('/setup/restore/snapshots', { code, target, key },
           this.waiting());
-        const newestFirst = [...snapshots].sort((a, b) => parseTime(b.time) - parseTime(a.time));
+        const newestFirst = [...snapshots].sort((a, b) => parseMoment(b.time) - parseMoment(a.time));
         this.found = { code, target, key: key!, snapshots: newestFirst };
         this.chosen = newestFirst[0] ?? null;
       } catch (error) {

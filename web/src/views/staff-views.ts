@@ -1,11 +1,11 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, ApiError, formatTime, type Session } from '../api';
+import { api, ApiError, type Session } from '../api';
 import '../media';
 import type { Consent, MediaUploader } from '../media';
 import { bdi, FormView, pageTitle } from '../base';
 import { navigate } from '../router';
-import { humanDay, today } from '../dates';
+import { humanDay, humanMoment, today } from '../dates';
 import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework } from '../journal';
 
 interface Room { id: string; name: string; release_mode: string }
@@ -354,7 +354,7 @@ export class StaffEntryView extends FormView {
       ${e.kind !== 'home' ? (this.editing ? this.editForm()
         : html`<div class="actions"><button type="button" @click=${this.startEditing}>Amend this entry</button></div>`) : nothing}
       ${this.versions.length ? html`<details class="panel"><summary>Earlier versions (${this.versions.length})</summary><ul class="comments">
-        ${this.versions.map((v) => html`<li>Version ${v.version}, replaced ${formatTime(v.edited_at)}: “${bdi(v.entry.title)}”</li>`)}</ul></details>` : nothing}
+        ${this.versions.map((v) => html`<li>Version ${v.version}, replaced ${humanMoment(v.edited_at)}: “${bdi(v.entry.title)}”</li>`)}</ul></details>` : nothing}
       ${this.session.user.role === 'manager' && e.kind !== 'home' ? html`<div class="panel"><h2>Review</h2>
         ${this.field('review-note', 'Note to the author', { hint: 'Needed when you return it.' })}
         <div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.review('reviewed')}>Mark reviewed</button>
@@ -362,7 +362,7 @@ export class StaffEntryView extends FormView {
       ${[...this.threads.entries()].map(([childId, comments]) => html`<section class="panel" aria-labelledby="t-${childId}">
         <h2 id="t-${childId}">${bdi(this.kids.get(childId)?.first_name)}’s family conversation</h2>
         ${comments.length === 0 ? html`<p class="meta">No comments yet.</p>` : html`<ul class="comments">${comments.map((c) => html`<li>
-          <p><strong>${bdi(c.author_name)}</strong> <span class="meta">${formatTime(c.created_at)}</span>
+          <p><strong>${bdi(c.author_name)}</strong> <span class="meta">${humanMoment(c.created_at)}</span>
             ${c.hidden ? html`<span class="tag inactive">Hidden: ${bdi(c.hidden_reason)}</span>` : nothing}</p><p dir="auto">${c.body}</p>
           ${c.hidden ? nothing : html`<div class="inline-hide">${this.field(`hide-${c.id}`, 'Reason to hide')}
             <button type="button" class="danger" @click=${() => this.hide(c)}>Hide</button></div>`}</li>`)}</ul>`}
