@@ -20,15 +20,27 @@ export const daemonBinary = process.env.NESTBOX_DAEMON || path.join(repoRoot, 'b
 export const webRoot = process.env.NESTBOX_WEB_ROOT || path.join(repoRoot, 'web/dist');
 export const nginxBinary = process.env.NESTBOX_NGINX || 'nginx';
 
-export async function freePort() {
-  return new Promise((resolve, reject) => {
+// A free loopback port below the kernel's ephemeral range (32768 and up on Linux). Asking the
+// kernel for port 0 handed out ephemeral ports, which any outgoing connection on the machine
+// (Chromium, restic, the boot test beside us) could take before nestboxd bound it: CI saw
+// "cannot listen for uploads". A port from below that range is never taken that way, and one
+// handed out by this process is never handed out again.
+const portsGiven = new Set();
+function canListen(port) {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+export async function freePort() {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + crypto.randomInt(12000);
+    if (portsGiven.has(port)) continue;
+    portsGiven.add(port);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free loopback port between 20000 and 32000');
 }
 
 async function waitFor(predicate, what, timeoutMs = 15000) {

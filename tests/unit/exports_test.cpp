@@ -15,18 +15,9 @@
 
 using namespace nestbox;
 using domain::ErrorKind;
+using testing::kindOf;
 
 namespace {
-
-ErrorKind kindOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const domain::DomainError& e) {
-    return e.kind;
-  }
-  FAIL("no DomainError");
-  return ErrorKind::invalid;
-}
 
 struct ExportSetting : testing::JournalSetting {
   storage::ExportRecord record(const std::string& id) { return *s.store.exportById(id); }

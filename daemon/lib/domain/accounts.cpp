@@ -3,20 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.hpp"
 #include "domain/errors.hpp"
 #include "security/tokens.hpp"
 
 namespace nestbox::domain {
 namespace {
-
-DomainError invalid(const std::string& field, const std::string& message) {
-  return DomainError(ErrorKind::invalid, "invalid", message, field);
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 }  // namespace
 
@@ -239,7 +231,7 @@ OneTimeCode AccountService::issueReset(const Principal& actor, const std::string
   ctx_.store.transaction([&] {
     code = storeCode(actor, user.id);
     // A reset also lifts a lockout: the manager has checked who is asking.
-    ctx_.throttle.clear("account:" + lower(user.username));
+    ctx_.throttle.clear("account:" + asciiLower(user.username));
     ctx_.audit.record(Event::PasswordResetIssued, AuditActor::of(actor), AuditTarget{"user", user.id});
   });
   return code;
@@ -248,7 +240,7 @@ OneTimeCode AccountService::issueReset(const Principal& actor, const std::string
 void AccountService::redeemCode(const std::string& username, const std::string& code,
                                 const std::string& newPassword, const RequestOrigin& origin) {
   const int64_t now = ctx_.clock.now();
-  const std::string throttleKey = "reset:" + lower(username);
+  const std::string throttleKey = "reset:" + asciiLower(username);
   if (auto wait = ctx_.throttle.lockedFor(throttleKey, now)) {
     throw DomainError(ErrorKind::throttled, "throttled",
                       "Too many wrong codes. Try again later or ask a manager for a new code.", "", *wait);
@@ -274,7 +266,7 @@ void AccountService::redeemCode(const std::string& username, const std::string& 
     ctx_.store.deletePasswordReset(updated.id);
     ctx_.store.endUserSessions(updated.id, updated.updatedAt, "password_reset", std::nullopt);
     ctx_.throttle.clear(throttleKey);
-    ctx_.throttle.clear("account:" + lower(updated.username));
+    ctx_.throttle.clear("account:" + asciiLower(updated.username));
     ctx_.audit.record(Event::PasswordResetUsed, {updated.id, updated.username, origin.address, {}},
                       AuditTarget{"user", updated.id});
   });

@@ -21,10 +21,6 @@ constexpr int kKeyGroups = 8;
 constexpr int kKeyGroupSize = 5;
 constexpr int kMaxWrongConfirmations = 5;
 
-DomainError invalid(const std::string& field, const std::string& message, const std::string& code = "invalid") {
-  return DomainError(ErrorKind::invalid, code, message, field);
-}
-
 std::optional<int64_t> storedTime(storage::Store& store, const char* key) {
   const auto v = store.boxValue(key);
   if (!v) return std::nullopt;

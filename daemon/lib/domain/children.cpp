@@ -18,9 +18,6 @@ const char* const kDefaultParentAgreement =
     "child's progress: the journal records learning and is not for general messages.";
 
 namespace {
-DomainError invalid(const std::string& field, const std::string& message) {
-  return DomainError(ErrorKind::invalid, "invalid", message, field);
-}
 DomainError notFound(const std::string& what) {
   return DomainError(ErrorKind::notFound, "not_found", "There is no such " + what + ".");
 }

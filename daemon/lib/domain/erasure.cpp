@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/text.hpp"
 #include "domain/errors.hpp"
 #include "domain/roles.hpp"
 #include "system/files.hpp"
@@ -13,16 +14,11 @@ namespace {
 
 DomainError childNotFound() { return DomainError(ErrorKind::notFound, "not_found", "There is no such child."); }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // True when `word` appears in `text` as a whole word, ignoring case ("Ava" in "Ava's", not in
 // "Avalon").
 bool mentions(const std::string& text, const std::string& word) {
   if (word.empty()) return false;
-  const std::string t = lower(text), w = lower(word);
+  const std::string t = asciiLower(text), w = asciiLower(word);
   const auto isWordChar = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   for (std::size_t at = t.find(w); at != std::string::npos; at = t.find(w, at + 1)) {
     const bool startOk = at == 0 || !isWordChar(t[at - 1]);

@@ -49,4 +49,9 @@ struct DomainError : std::runtime_error {
   }
 };
 
+// The input breaks a rule: `field` names it and `message` says what to do next.
+inline DomainError invalid(const std::string& field, const std::string& message, std::string code = "invalid") {
+  return DomainError(ErrorKind::invalid, std::move(code), message, field);
+}
+
 }  // namespace nestbox::domain

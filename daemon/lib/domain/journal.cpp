@@ -10,9 +10,6 @@
 namespace nestbox::domain {
 namespace {
 
-DomainError invalid(const std::string& field, const std::string& message) {
-  return DomainError(ErrorKind::invalid, "invalid", message, field);
-}
 DomainError entryNotFound() {
   return DomainError(ErrorKind::notFound, "not_found", "There is no such entry.");
 }

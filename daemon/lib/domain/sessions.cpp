@@ -4,16 +4,12 @@
 #include <cctype>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "domain/errors.hpp"
 #include "security/tokens.hpp"
 
 namespace nestbox::domain {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 DomainError lockedError(int64_t seconds) {
   const int64_t minutes = (seconds + 59) / 60;
@@ -47,7 +43,7 @@ std::optional<std::string> SessionService::provenDevice(const std::optional<Devi
 SignInResult SessionService::signIn(const std::string& username, const std::string& password,
                                     const RequestOrigin& origin, const std::optional<DeviceProof>& device) {
   const int64_t now = ctx_.clock.now();
-  const std::string accountKey = "account:" + lower(username);
+  const std::string accountKey = "account:" + asciiLower(username);
   const std::string addressKey = "address:" + origin.address;
   if (auto wait = ctx_.throttle.lockedFor(addressKey, now)) throw lockedError(*wait);
   if (auto wait = ctx_.throttle.lockedFor(accountKey, now)) {

@@ -9,10 +9,6 @@
 namespace nestbox::domain {
 namespace {
 
-DomainError invalid(const std::string& field, const std::string& message) {
-  return DomainError(ErrorKind::invalid, "invalid", message, field);
-}
-
 const Framework& settingFramework(SettingsService& settings) {
   const auto setting = settings.current();
   return framework(setting ? setting->framework : "eyfs");

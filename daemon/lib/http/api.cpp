@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "domain/errors.hpp"
+#include "http/json_out.hpp"
 #include "http/query_params.hpp"
 #include "security/tokens.hpp"
 #include "system/clock.hpp"
@@ -40,7 +41,7 @@ Json userJson(const storage::UserRecord& u) {
   return {{"id", u.id},
           {"username", u.username},
           {"display_name", u.displayName},
-          {"email", u.email ? Json(*u.email) : Json(nullptr)},
+          {"email", optionalJson(u.email)},
           {"role", u.role},
           {"active", u.active},
           {"has_pin", u.pinHash.has_value()},
@@ -322,8 +323,8 @@ Response Api::sessionResponse(int status, const domain::Principal& p, int64_t id
                {"must_change_password", p.mustChangePassword},
                {"idle_expires_at", formatTimestamp(idleExpiresAt)},
                {"absolute_expires_at", formatTimestamp(absoluteExpiresAt)},
-               {"device_id", p.deviceId ? Json(*p.deviceId) : Json(nullptr)},
-               {"child_view", p.childViewOf ? Json(*p.childViewOf) : Json(nullptr)}};
+               {"device_id", optionalJson(p.deviceId)},
+               {"child_view", optionalJson(p.childViewOf)}};
   if (const auto setting = s_.settings.current()) body["setting"] = settingJson(*setting, false);
   return Response::json(status, body);
 }
@@ -621,12 +622,12 @@ Response Api::listAudit(Call& call) {
                        {"at", formatTimestamp(e.at)},
                        {"event", e.event},
                        {"description", id ? std::string(eventInfo(*id).description) : e.event},
-                       {"actor_id", e.actorId ? Json(*e.actorId) : Json(nullptr)},
-                       {"actor_name", e.actorName ? Json(*e.actorName) : Json(nullptr)},
-                       {"address", e.address ? Json(*e.address) : Json(nullptr)},
-                       {"device_id", e.deviceId ? Json(*e.deviceId) : Json(nullptr)},
-                       {"target_type", e.targetType ? Json(*e.targetType) : Json(nullptr)},
-                       {"target_id", e.targetId ? Json(*e.targetId) : Json(nullptr)},
+                       {"actor_id", optionalJson(e.actorId)},
+                       {"actor_name", optionalJson(e.actorName)},
+                       {"address", optionalJson(e.address)},
+                       {"device_id", optionalJson(e.deviceId)},
+                       {"target_type", optionalJson(e.targetType)},
+                       {"target_id", optionalJson(e.targetId)},
                        {"detail", Json::parse(e.detail, nullptr, false)}});
   }
   const bool more = static_cast<int>(records.size()) == q.limit;

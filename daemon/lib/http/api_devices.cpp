@@ -2,6 +2,7 @@
 // its public key and proves itself by signing challenges; staff report a device lost.
 
 #include "http/api.hpp"
+#include "http/json_out.hpp"
 #include "security/device_keys.hpp"
 #include "system/clock.hpp"
 
@@ -13,12 +14,12 @@ using system::formatTimestamp;
 Json time(const std::optional<int64_t>& t) { return t ? Json(formatTimestamp(*t)) : Json(nullptr); }
 
 Json deviceJson(const storage::DeviceRecord& d) {
-  return {{"id", d.id}, {"name", d.name}, {"room_id", d.roomId ? Json(*d.roomId) : Json(nullptr)}, {"state", d.state},
+  return {{"id", d.id}, {"name", d.name}, {"room_id", optionalJson(d.roomId)}, {"state", d.state},
           {"enrolled_at", time(d.enrolledAt)}, {"enrolment_expires_at", time(d.enrolmentExpiresAt)},
           {"revoked_at", time(d.revokedAt)}, {"revoked_reason", d.revokedReason}, {"revoked_note", d.revokedNote},
           {"alert", !d.alertAcknowledged}, {"last_seen_at", time(d.lastSeenAt)},
-          {"last_user_id", d.lastUserId ? Json(*d.lastUserId) : Json(nullptr)},
-          {"last_address", d.lastAddress ? Json(*d.lastAddress) : Json(nullptr)},
+          {"last_user_id", optionalJson(d.lastUserId)},
+          {"last_address", optionalJson(d.lastAddress)},
           {"has_certificate", d.clientCertSha1.has_value()}};
 }
 

@@ -4,6 +4,7 @@
 
 #include "http/api.hpp"
 #include "http/backup_json.hpp"
+#include "http/json_out.hpp"
 #include "system/clock.hpp"
 
 namespace nestbox::http {
@@ -126,7 +127,7 @@ Response Api::managerSummary(Call& call) {
   const auto& c = s.counts;
   Json notObserved = Json::array();
   for (const auto& n : c.notObserved) {
-    notObserved.push_back({{"key_person_id", n.keyPersonId ? Json(*n.keyPersonId) : Json(nullptr)},
+    notObserved.push_back({{"key_person_id", optionalJson(n.keyPersonId)},
                            {"key_person_name", n.keyPersonId ? Json(n.keyPersonName) : Json(nullptr)},
                            {"children", n.children}});
   }

@@ -5,6 +5,7 @@
 #include "domain/curriculum.hpp"
 #include "http/api.hpp"
 #include "http/child_json.hpp"
+#include "http/json_out.hpp"
 #include "http/media_json.hpp"
 #include "http/query_params.hpp"
 #include "system/clock.hpp"
@@ -14,8 +15,6 @@ namespace {
 
 using domain::Role;
 using system::formatTimestamp;
-
-Json optionalJson(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
 
 Json roomJson(const storage::RoomRecord& r) {
   return {{"id", r.id}, {"name", r.name}, {"release_mode", r.releaseMode}};

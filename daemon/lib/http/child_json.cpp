@@ -1,10 +1,10 @@
 #include "http/child_json.hpp"
 
+#include "http/json_out.hpp"
 #include "system/clock.hpp"
 
 namespace nestbox::http {
 namespace {
-Json optionalJson(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
 }  // namespace
 
 Json leavingJson(const std::optional<domain::Leaving>& l) {

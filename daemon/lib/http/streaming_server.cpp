@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/text.hpp"
+
 namespace nestbox::http {
 namespace {
 
@@ -23,16 +25,11 @@ struct Exchange {
   bool finished = false;
 };
 
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 MHD_Result collect(void* cls, MHD_ValueKind kind, const char* key, const char* value) {
   auto* request = static_cast<Request*>(cls);
   if (!key) return MHD_YES;
   const std::string v = value ? value : "";
-  if (kind == MHD_HEADER_KIND) request->headers[lower(key)] = v;
+  if (kind == MHD_HEADER_KIND) request->headers[asciiLower(key)] = v;
   if (kind == MHD_COOKIE_KIND) request->cookies.emplace(key, v);
   if (kind == MHD_GET_ARGUMENT_KIND) request->query[key] = v;
   return MHD_YES;
@@ -59,7 +56,7 @@ MHD_Result send(MHD_Connection* connection, const Response& r) {
   bool typed = false;
   for (const auto& [name, value] : r.headers) {
     MHD_add_response_header(response, name.c_str(), value.c_str());
-    typed = typed || lower(name) == "content-type";
+    typed = typed || asciiLower(name) == "content-type";
   }
   if (!typed && !r.body.empty()) MHD_add_response_header(response, "Content-Type", "application/json; charset=utf-8");
   const MHD_Result result = MHD_queue_response(connection, static_cast<unsigned int>(r.status), response);

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "core/text.hpp"
+
 namespace nestbox::security {
 namespace {
 
@@ -15,14 +17,8 @@ constexpr std::string_view kCommonPasswords[] = {
 #include "security/common_passwords.inc"
 };
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 bool isCommon(const std::string& password) {
-  std::string candidate = lower(password);
+  std::string candidate = asciiLower(password);
   auto listed = [](const std::string& s) {
     return std::find(std::begin(kCommonPasswords), std::end(kCommonPasswords), s) != std::end(kCommonPasswords);
   };
@@ -77,9 +73,9 @@ std::optional<std::string> checkPassword(const std::string& password, const Pass
   if (isCommon(password)) {
     return "This password is too common and easy to guess. Try a short sentence instead.";
   }
-  const std::string lowered = lower(password);
+  const std::string lowered = asciiLower(password);
   for (const auto& word : context) {
-    const std::string w = lower(word);
+    const std::string w = asciiLower(word);
     if (w.size() >= 4 && lowered.find(w) != std::string::npos) {
       return "The password must not contain your username, your name or the setting's name.";
     }
