@@ -119,6 +119,9 @@ test('when the session ends mid-task, signing in again keeps what was typed', as
   await menuLink(page, 'Accounts');
   await page.getByLabel('Name', { exact: true }).fill('Priya Practitioner');
   await page.getByLabel('Username').fill('priya');
+  // The page's own requests answered first: one still in flight when the clock moves would
+  // open the sign-in dialog before the click (seen on a loaded machine).
+  await page.getByRole('list', { name: 'Accounts' }).waitFor();
   stack.advanceClock(16 * 60);  // past the manager's 15-minute idle limit
   await page.getByRole('button', { name: 'Add account' }).click();
   const dialog = page.getByRole('dialog', { name: 'Your session has ended' });

@@ -39,6 +39,21 @@ function backup(args, extra = {}) {
   });
 }
 
+// The `restic backup` processes working in `dir` (nestbox-backup runs restic from the data
+// directory), found through /proc.
+function resticBackupsIn(dir) {
+  const wanted = fs.realpathSync(dir);
+  const pids = [];
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (path.basename(argv[0]) !== 'restic' || argv[1] !== 'backup') continue;
+      if (fs.readlinkSync(`/proc/${pid}/cwd`) === wanted) pids.push(Number(pid));
+    } catch { /* the process has ended */ }
+  }
+  return pids;
+}
+
 const sqlite = (db, query) => execFileSync('sqlite3', ['-json', db, query], { encoding: 'utf8' }).trim();
 const tables = (db) => JSON.parse(sqlite(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"))
   .map((r) => r.name);
@@ -158,13 +173,15 @@ test('a backup taken while a parent writes restores into a fresh data directory,
 test('a backup killed mid-way (kill -9) leaves the repository sound, and the next run succeeds', async () => {
   const before = JSON.parse((await backup(['snapshots'])).out).map((snap) => snap.short_id);
   const run = backup(['run']);
-  // Killed once restic is writing (or as soon as it starts, on a fast machine).
+  // Killed once restic is writing (or as soon as it starts, on a fast machine). Only this
+  // stack's restic (its working directory is this data directory): a pattern kill also hit
+  // the boot test's restic, running beside this test in its container.
   let killed = false;
   for (let i = 0; i < 400 && !killed; ++i) {
-    try {
-      execFileSync('pkill', ['-9', '-f', `restic backup --json --tag nestbox`]);
-      killed = true;
-    } catch { await new Promise((resolve) => setTimeout(resolve, 10)); }
+    for (const pid of resticBackupsIn(stack.dataDir)) {
+      try { process.kill(pid, 'SIGKILL'); killed = true; } catch { /* already gone */ }
+    }
+    if (!killed) await new Promise((resolve) => setTimeout(resolve, 10));
   }
   assert.ok(killed, 'restic was never seen running');
   assert.notEqual((await run).code, 0);

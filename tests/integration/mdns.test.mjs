@@ -61,6 +61,9 @@ test('after setup the setting name is announced, and the state follows a lockdow
   manager = await stack.setUp();
   await waitFor(async () => mine('_nestbox._tcp').some((s) => s.name === 'Rainbow Nursery' && s.txt.state === 'ok'),
     'the setting name with state=ok');
+  // The same service renamed: avahi withdraws the old name's _https._tcp a moment later.
+  await waitFor(async () => mine('_https._tcp').map((s) => s.name).join() === 'Rainbow Nursery',
+    '_https._tcp to carry only the setting name');
   assert.deepEqual(mine('_https._tcp').map((s) => s.name), ['Rainbow Nursery']);
   // Engaged on the box's command line, into the running daemon: the announcement follows.
   execFileSync(daemonBinary, ['--config', stack.daemon.configPath, '--lockdown', '--reason', 'mDNS test']);
