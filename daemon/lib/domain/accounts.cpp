@@ -1,6 +1,5 @@
 #include "domain/accounts.hpp"
 
-#include <algorithm>
 #include <cctype>
 
 #include "core/text.hpp"

@@ -1,8 +1,5 @@
 #include "domain/sessions.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "domain/errors.hpp"

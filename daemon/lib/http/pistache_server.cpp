@@ -7,6 +7,8 @@
 #include <sstream>
 #include <thread>
 
+#include "core/text.hpp"
+
 namespace nestbox::http {
 namespace {
 
@@ -22,15 +24,11 @@ Request convert(const P::Http::Request& in) {
     if (const auto header = in.headers().tryGet(name)) {
       std::ostringstream value;
       header->write(value);
-      std::string lower = name;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      out.headers[lower] = value.str();
+      out.headers[asciiLower(name)] = value.str();
     }
   }
   for (const auto& [name, raw] : in.headers().rawList()) {
-    std::string lower = name;
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers[lower] = raw.value();
+    out.headers[asciiLower(name)] = raw.value();
   }
   // Pistache moves the Cookie header into its jar; take the values from there.
   for (const auto& cookie : in.cookies()) out.cookies.emplace(cookie.name, cookie.value);

@@ -4,7 +4,6 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 
-#include <cctype>
 #include <cstring>
 #include <stdexcept>
 #include <string>
