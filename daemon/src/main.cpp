@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/build_info.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "daemon.hpp"
@@ -70,7 +71,7 @@ int main(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--routes") == 0) {
       return nestbox::printRoutes();
     } else if (std::strcmp(argv[i], "--version") == 0) {
-      std::puts("nestboxd " NESTBOX_VERSION);
+      std::printf("nestboxd %s (%s)\n", NESTBOX_VERSION, nestbox::build::commit());
       return 0;
     } else if (std::strcmp(argv[i], "--help") == 0) {
       usage();

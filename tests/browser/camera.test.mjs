@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSetUpStack } from '../integration/harness.mjs';
+import { startSetUpStack, waitFor } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, assertAccessible, signIn, assertNoPageErrors, TABLET, PHONE } from './browser.mjs';
 
 let stack;
@@ -76,11 +76,20 @@ async function cameraState() {
 }
 
 async function waitForNoSession() {
-  for (let tries = 0; tries < 100; ++tries) {
-    if ((await cameraState()).session === null) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail('the camera is still held');
+  await waitFor(async () => (await cameraState()).session === null, 'the camera to be given back', 15000, 50);
+}
+
+// Moves the box's clock on, then waits for a frame the page asks for after the move: the box
+// has seen, at its new time, that the screen is still there. Only requests held by a route
+// set up after the move count: each reaches the box when it is let through.
+async function advanceBoxClockWithFrame(page, seconds) {
+  stack.advanceClock(seconds);
+  const asked = new Set();
+  const preview = '**/api/v1/camera/preview';
+  const letThrough = (route) => { asked.add(route.request()); return route.continue(); };
+  await page.route(preview, letThrough);
+  await page.waitForResponse((r) => asked.has(r.request()));
+  await page.unroute(preview, letThrough);
 }
 
 // Why each preview stopped, oldest first, as audited.
@@ -224,6 +233,7 @@ test('staff capture artwork with the box camera; the still joins the entry and t
 
 test('the camera stops by a manager, after a minute untouched and when unplugged; the screen says why and starts it again', async () => {
   const page = await openPage(browser, stack, PHONE);
+  await page.clock.install();  // the screen's own timers (touches, at most every 10 s) run on it
   const dialog = await openCapture(page, KATE);
   await dialog.getByText(LIVE).waitFor();
   await waitForPicture(page);
@@ -244,17 +254,14 @@ test('the camera stops by a manager, after a minute untouched and when unplugged
   await dialog.getByText(LIVE).waitFor();
   await waitForPicture(page);
 
-  // A touch keeps it on: the box hears of touches (at most every 10 s) and counts the
-  // minute from the last one. Time moves on the box in steps under the 15 s it allows
-  // between frames, so only the minute without a touch can stop it.
-  await page.waitForTimeout(10500);
+  // A touch keeps it on: the box hears of touches (at most every 10 s on the page's clock)
+  // and counts the minute from the last one. Time moves on the box in steps under the 15 s it
+  // allows between frames, each seen by a frame, so only the minute without a touch can stop it.
+  await page.clock.fastForward(10500);
   const touch = page.waitForRequest((r) => r.url().endsWith('/api/v1/camera/session/touch') && r.method() === 'POST');
   await dialog.locator('.hint').click();
   assert.equal((await (await touch).response()).status(), 200);
-  for (let step = 0; step < 5; ++step) {
-    stack.advanceClock(10);
-    await page.waitForTimeout(600);
-  }
+  for (let step = 0; step < 5; ++step) await advanceBoxClockWithFrame(page, 10);
   await dialog.getByText(LIVE).waitFor();
   assert.equal((await cameraState()).session?.held_by, 'Name kate', 'still on 50 s after the touch');
   stack.advanceClock(11);

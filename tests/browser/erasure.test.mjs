@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSetUpStack, tusUpload, mediaReady, MANAGER_PASSWORD } from '../integration/harness.mjs';
+import { startSetUpStack, tusUpload, mediaReady, waitFor, MANAGER_PASSWORD } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, PHONE, TABLET } from './browser.mjs';
 import { humanDay } from './dates.mjs';
 
@@ -231,12 +231,12 @@ test('a leaver: the family reads until read_until, then the journal is archived,
   stack.advanceClock((seen.days_left + 1) * DAY + 3600);
   await again(manager, MANAGER);
   let archived = null;
-  for (const deadline = Date.now() + 30000; Date.now() < deadline;) {
+  await waitFor(async () => {
     const res = await manager.get(`/api/v1/children/${ids.ben}`);
     if (res.status === 401) await again(manager, MANAGER);
-    else if (res.json?.child?.leaving?.phase === 'archived') { archived = res.json.child.leaving; break; }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+    else if (res.json?.child?.leaving?.phase === 'archived') archived = res.json.child.leaving;
+    return archived !== null;
+  }, 'the leavers job to archive Ben', 30000, 500);
   assert.ok(archived, 'the leavers job archived Ben within 30 s');
   assert.ok(archived.days_left >= 1 && archived.days_left <= 10, `erased in ${archived.days_left} days`);
 

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startSetUpStack, tusUpload, mediaReady, repoRoot, MANAGER_PASSWORD } from '../integration/harness.mjs';
+import { startSetUpStack, tusUpload, mediaReady, waitFor, repoRoot, MANAGER_PASSWORD } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, PHONE, TABLET } from './browser.mjs';
 import { humanMomentDay } from './dates.mjs';
 
@@ -126,14 +126,14 @@ function zipNames(file) {
 
 // Waits until `client`'s export `id` has finished (ready, failed, ...); returns it.
 async function finished(client, id, timeoutMs = 120000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  let current;
+  await waitFor(async () => {
     const res = await client.get(`/api/v1/exports/${id}`);
     assert.equal(res.status, 200, res.text);
-    if (!['queued', 'running'].includes(res.json.export.state)) return res.json.export;
-    assert.ok(Date.now() < deadline, `export ${id} still ${res.json.export.state}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+    current = res.json.export;
+    return !['queued', 'running'].includes(current.state);
+  }, `export ${id} to finish`, timeoutMs, 250);
+  return current;
 }
 
 // Checks the shape of an export as the API gives it (the contract the screens rely on).
@@ -149,6 +149,7 @@ function assertExportShape(e) {
 
 test('a parent at phone size downloads their child’s journal: progress while it is prepared, then the link', async () => {
   const page = await openPage(browser, stack, PHONE);
+  await page.clock.install();  // the panel asks after an export every second on the page's clock
   await signIn(page, ...PARENT_A);
   await page.getByRole('heading', { name: 'Ava’s journal', level: 1 }).waitFor();
   const section = page.locator('nb-export-panel');
@@ -195,7 +196,10 @@ test('a parent at phone size downloads their child’s journal: progress while i
   // Pressed again while it is prepared: the button says it is busy and nothing else is asked.
   const again = section.getByRole('button', { name: 'Download Ava’s journal' });
   assert.equal(await again.getAttribute('aria-disabled'), 'true');
-  await page.waitForTimeout(1500);
+  // The page's clock a second on: the panel's one-second timer is then due and asks after the
+  // export (fastForward fires it whatever real time has passed meanwhile).
+  await page.clock.fastForward(1000);
+  await waitFor(() => polled.length >= 1, 'the page to ask after the export');
   assert.ok(polled.length >= 1, 'the page asks after the export every second');
   await checkScreen(page, 'export-family-progress');
 

@@ -121,10 +121,23 @@ test('staff attach a photo, tick who is in it, are warned about consent, redact,
   await lateAskedNow;  // the box is asked about Ava alone; its answer is held back
   await item.getByLabel('Ben Brown').check();
   await item.getByText('Seen by: Ben’s family.').waitFor();
+  // The page notes each audience answer once it has read it. What it does with the answer
+  // (show it or drop it) follows in the same turn, before anything else runs on the page, so
+  // once the late one is noted it has been dealt with.
+  await page.evaluate(() => {
+    const text = Response.prototype.text;
+    globalThis.audienceAnswersRead = [];
+    Response.prototype.text = async function () {
+      const body = await text.call(this);
+      const url = new URL(this.url);
+      if (url.pathname.endsWith('/audience')) globalThis.audienceAnswersRead.push(url.searchParams.get('child_ids'));
+      return body;
+    };
+  });
   const lateAnswer = page.waitForResponse((r) => r.url().includes('/audience?') && askedAbout(r.url()) === ids.ava);
   releaseLate();
   await lateAnswer;
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+  await page.waitForFunction((ava) => globalThis.audienceAnswersRead.includes(ava), ids.ava);
   assert.equal(await item.getByText('Seen by: Ava’s family.').count(), 0, 'the late answer for Ava alone is not shown');
   await item.getByText('Seen by: Ben’s family.').waitFor();
   await item.locator('.warning').waitFor();
@@ -201,6 +214,7 @@ async function kateClient() {
 test('an upload pauses when the network drops halfway and resumes where it stopped', async () => {
   const page = await openPage(browser, stack, TABLET);
   const context = page.context();
+  await page.clock.install();  // the uploader's retries and its restart of a paused upload run on it
   await signIn(page, ...KATE);
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
   await page.goto('/staff/entries/new/form');
@@ -227,8 +241,15 @@ test('an upload pauses when the network drops halfway and resumes where it stopp
   const item = page.locator('.upload-item');
   const paused = item.getByText(/^Paused — waiting for the network\. It will resume by itself\. \(\d+% sent\)$/);
   await paused.waitFor();
-  await page.waitForTimeout(1500);  // stays paused while offline, keeping the first piece
+  // It stays paused while offline, keeping the first piece: 20 s on the page's clock would see
+  // every retry of the uploader's (0, 1, 3, 5 and 10 s apart) and is short of its own restart 30 s
+  // after the pause. Every status it shows meanwhile is kept; the requests are counted below.
+  await watchUploads(page);
+  await page.clock.runFor(20000);
   await paused.waitFor();
+  const meanwhile = await page.evaluate(() => globalThis.uploadLog);
+  assert.ok(meanwhile.every((line) => line.startsWith('Paused — waiting for the network.')), meanwhile.join('\n'));
+  assert.ok(!requests.includes('HEAD') && requests.filter((m) => m === 'PATCH').length === 2, `nothing sent offline: ${requests.join(' ')}`);
   const firstPiece = Math.floor(((8 << 20) / fs.statSync(bigPhoto).size) * 100);
   const shown = await item.locator('progress').evaluate((p) => p.value);
   assert.ok(shown >= firstPiece && shown < 100, `paused at ${shown}%, first piece is ${firstPiece}%`);

@@ -31,7 +31,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSetUpStack, tusUpload, mediaReady, daemonBinary, Tablet, MANAGER_PASSWORD } from './harness.mjs';
+import { startSetUpStack, tusUpload, mediaReady, daemonBinary, Tablet, waitFor, MANAGER_PASSWORD } from './harness.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // 1. Helpers
@@ -158,13 +158,12 @@ const backupsSetUp = async () => {
   if (expectOk(await manager.get('/api/v1/backups'), 'backups').backups.configured) return {};
   const setup = await backupKey();
   const { request } = expectOk(await manager.post('/api/v1/backups/setup/confirm', { id: setup.id, typed: typedGroups(setup) }), 'backup confirm');
-  for (let i = 0; i < 600; ++i) {
+  await waitFor(async () => {
     const { state } = expectOk(await manager.get(`/api/v1/backups/requests/${request.id}`), 'backup request').request;
-    if (state === 'done') return {};
     if (state === 'failed') throw new Error('backups could not be set up');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the backup agent did not answer');
+    return state === 'done';
+  }, 'the backup agent to set backups up', 60000, 100);
+  return {};
 };
 
 const loadRoutes = () => JSON.parse(execFileSync(daemonBinary, ['--routes'], { encoding: 'utf8' }));
@@ -306,12 +305,10 @@ async function liftAndSignEveryoneIn() {
 // Journal exports (issue 20): each is its requester's alone. Waits until `client` has none in
 // progress (a second of the same children is refused meanwhile), then makes one and waits for it.
 async function exportsSettled(client) {
-  for (let i = 0; i < 600; i++) {
+  await waitFor(async () => {
     const list = expectOk(await client.get('/api/v1/exports'), 'exports').exports;
-    if (!list.some((e) => e.state === 'queued' || e.state === 'running')) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('an export did not finish');
+    return !list.some((e) => e.state === 'queued' || e.state === 'running');
+  }, 'the exports in progress to finish', 60000, 100);
 }
 async function readyExport(client, childId) {
   await exportsSettled(client);
@@ -342,10 +339,7 @@ const cameraDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbox-matrix-camera-'
 const cameraOpen = (withFrame) => async (role) => {
   if (role !== 'staff') return {};
   expectOk(await who.staff.post('/api/v1/camera/session', {}), 'camera session');
-  for (let i = 0; withFrame && i < 200; ++i) {
-    if ((await who.staff.get('/api/v1/camera/preview')).status === 200) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  if (withFrame) await waitFor(async () => (await who.staff.get('/api/v1/camera/preview')).status === 200, 'the camera’s first frame');
   return { undo: async () => { await who.staff.delete('/api/v1/camera/session'); } };
 };
 
@@ -845,11 +839,9 @@ const MATRIX = [
     body: { device: '/dev/sda', confirm: 'SanDisk Ultra 62.7 GB' },
     fresh: async () => {
       const { request } = expectOk(await manager.post('/api/v1/backups/disks', {}), 'disks');
-      for (let i = 0; i < 600; ++i) {
-        if (expectOk(await manager.get(`/api/v1/backups/requests/${request.id}`), 'disks').request.state === 'done') return {};
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the backup agent did not list the disks');
+      await waitFor(async () => expectOk(await manager.get(`/api/v1/backups/requests/${request.id}`), 'disks').request.state === 'done',
+        'the backup agent to list the disks', 60000, 100);
+      return {};
     } }),
   row('POST', '/api/v1/backups/setup', { manager: 201, ...MANAGER_ONLY }, { body: { target: BACKUP_TARGET, time: '02:00' } }),
   row('POST', '/api/v1/backups/setup', { manager: '400 invalid', ...MANAGER_ONLY }, { body: { target: { kind: 'nfs' }, time: '02:00' } }),

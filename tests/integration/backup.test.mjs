@@ -12,7 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Stack, repoRoot, daemonBinary } from './harness.mjs';
+import { Stack, repoRoot, daemonBinary, waitFor } from './harness.mjs';
 import { seedDemo, DEMO } from '../../scripts/demo-setting.mjs';
 
 const script = path.join(repoRoot, 'systemd/nestbox-backup');
@@ -240,10 +240,8 @@ test('a damaged pack file: the check reports it, and the managers’ home says s
   const manager = stack.client();
   assert.equal((await manager.signIn(DEMO.manager.username, DEMO.manager.password, { tablet: null })).status, 200);
   let summary;
-  for (let i = 0; i < 50 && summary?.backups.state !== 'check_failed'; ++i) {
-    if (i) await new Promise((resolve) => setTimeout(resolve, 100));
-    summary = (await manager.get('/api/v1/manager/summary')).json.summary;
-  }
+  await waitFor(async () => (summary = (await manager.get('/api/v1/manager/summary')).json.summary).backups.state === 'check_failed',
+    'the managers’ summary to show the failed check', 5000, 100);
   assert.equal(summary.backups.state, 'check_failed');
   assert.equal(summary.backups.last_check.ok, false);
   assert.equal(stack.sql("SELECT count(*) FROM audit_log WHERE event = 'NBX_BACKUP_CHECK_FAILED'"), '1');

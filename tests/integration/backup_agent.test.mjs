@@ -24,12 +24,11 @@ const KEY_FORMAT = /^([0-9A-HJKMNP-TV-Z]{5}-){7}[0-9A-HJKMNP-TV-Z]{5}$/;
 async function follow(client, request, base = '/api/v1/backups/requests/') {
   let answer = request;
   await waitFor(async () => {
-    await new Promise((r) => setTimeout(r, 200));
     const res = await client.get(base + request.id);
     assert.equal(res.status, 200, res.text);
     answer = res.json.request;
     return answer.state === 'done' || answer.state === 'failed';
-  }, `the agent to answer ${request.op}`, 180000);
+  }, `the agent to answer ${request.op}`, 180000, 200);
   return answer;
 }
 

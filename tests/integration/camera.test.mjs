@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { startSetUpStack, mediaReady, daemonBinary } from './harness.mjs';
+import { startSetUpStack, mediaReady, daemonBinary, waitFor } from './harness.mjs';
 
 const stacks = [];
 const dirs = [];
@@ -57,11 +57,7 @@ test('a frame larger than the proxy buffers passes through nginx whole, uncached
   const { stack, kate } = await staffOnTablet(`camera = files:${dir}\n`);
   assert.equal((await kate.post('/api/v1/camera/session', {})).status, 201);
   let res;
-  for (let i = 0; i < 100; ++i) {
-    res = await kate.get('/api/v1/camera/preview');
-    if (res.status === 200) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(async () => (res = await kate.get('/api/v1/camera/preview')).status === 200, 'the camera’s first frame', 15000, 50);
   assert.equal(res.status, 200, res.text);
   assert.equal(res.headers['content-type'], 'image/jpeg');
   assert.equal(Number(res.headers['content-length']), size);

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot, startSetUpStack } from './harness.mjs';
+import { repoRoot, startSetUpStack, waitFor } from './harness.mjs';
 
 let bus, address, stack, manager, monitor, signals = '';
 const busctl = (...args) => execFileSync('busctl', [`--address=${address}`, ...args], { encoding: 'utf8' });
@@ -20,7 +20,7 @@ before(async () => {
   assert.equal((await manager.post('/api/v1/me/pin', { password: 'Correct horse battery 9', pin: '4826' })).status, 200);
   monitor = spawn('dbus-monitor', ['--address', address, "type='signal',interface='org.nestbox.Appliance1'"]);
   monitor.stdout.on('data', (d) => { signals += d; });
-  for (let i = 0; i < 50 && !stack.daemon.stderr.includes('NBX_DBUS_READY'); ++i) await new Promise((r) => setTimeout(r, 100));
+  await stack.daemon.waitForLog(/NBX_DBUS_READY/);
   assert.match(stack.daemon.stderr, /NBX_DBUS_READY/);
 });
 after(async () => {
@@ -29,14 +29,6 @@ after(async () => {
   bus?.kill();
   delete process.env.DBUS_SYSTEM_BUS_ADDRESS;
 });
-
-async function waitFor(predicate, what) {
-  for (let i = 0; i < 100; ++i) {
-    if (predicate()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 test('Status and Lockdown over D-Bus, and the signal', async () => {
   assert.equal(call('Status').trim(), 'bs false ""');

@@ -43,13 +43,16 @@ export async function freePort() {
   throw new Error('no free loopback port between 20000 and 32000');
 }
 
-async function waitFor(predicate, what, timeoutMs = 15000) {
+// Waits for `predicate` (sync or async) to hold, asking every `intervalMs`, and fails naming
+// `what` after `timeoutMs`. Tests wait for the state or log line they need with it, never for
+// a fixed time: a loaded machine takes longer, and a fixed sleep then fails (or proves nothing).
+async function waitFor(predicate, what, timeoutMs = 15000, intervalMs = 25) {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  for (;;) {
     if (await predicate()) return;
-    await new Promise((r) => setTimeout(r, 25));
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 function canConnect(port) {
@@ -80,6 +83,11 @@ export class Daemon {
     this.exited.then(() => { exitedEarly = true; });
     await waitFor(() => exitedEarly || this.stderr.includes('NBX_DAEMON_READY'), 'nestboxd to be ready');
     if (exitedEarly) throw new Error(`nestboxd exited during start:\n${this.stderr}`);
+  }
+
+  // Waits for a line of the daemon's log (stderr) matching `pattern`.
+  waitForLog(pattern, timeoutMs = 15000) {
+    return waitFor(() => pattern.test(this.stderr), `nestboxd to log ${pattern}`, timeoutMs);
   }
 
   setupCode() {
@@ -278,9 +286,11 @@ export async function twoFamilies(stack, manager) {
 }
 
 // Keeps `connections` keep-alive HTTPS connections busy with GETs — `targets` are [client,
-// path] pairs taken in turn — from `settleMs` before `action` runs until `settleMs` after it
-// returns. Gives every request's send time and status, and when `action` returned.
-export async function underLoad(stack, targets, action, { connections = 50, settleMs = 400 } = {}) {
+// path] pairs taken in turn — from before `action` runs until after it returns. The load is
+// counted, not timed (a loaded machine answers fewer a second): `action` runs once `answered`
+// requests have been answered, and the load stops once `answered` more, sent after `action`
+// returned, have been. Gives every request's send time and status, and when `action` returned.
+export async function underLoad(stack, targets, action, { connections = 50, answered = 100, timeoutMs = 60000 } = {}) {
   const agent = new https.Agent({ keepAlive: true, maxSockets: connections, ca: stack.ca });
   const get = ([client, target]) => new Promise((resolve) => {
     const sentAt = process.hrtime.bigint();
@@ -297,15 +307,19 @@ export async function underLoad(stack, targets, action, { connections = 50, sett
   const loops = Array.from({ length: connections }, (_, i) => (async () => {
     while (!stop) results.push(await get(targets[i % targets.length]));
   })());
-  await new Promise((r) => setTimeout(r, settleMs));
-  const startedAt = process.hrtime.bigint();
-  const value = await action();
-  const doneAt = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, settleMs));
-  stop = true;
-  await Promise.all(loops);
-  agent.destroy();
-  return { results, startedAt, doneAt, value };
+  try {
+    await waitFor(() => results.length >= answered, `${answered} requests of the load answered`, timeoutMs);
+    const startedAt = process.hrtime.bigint();
+    const value = await action();
+    const doneAt = process.hrtime.bigint();
+    await waitFor(() => results.filter((r) => r.sentAt > doneAt).length >= answered,
+      `${answered} requests of the load sent after the action returned to be answered`, timeoutMs);
+    return { results, startedAt, doneAt, value };
+  } finally {
+    stop = true;
+    await Promise.all(loops);
+    agent.destroy();
+  }
 }
 
 // The machine's system bus and avahi-daemon, for the mDNS tests: started here when missing

@@ -3,7 +3,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSetUpStack, MANAGER_PASSWORD } from './harness.mjs';
+import { startSetUpStack, waitFor, MANAGER_PASSWORD } from './harness.mjs';
+
+// A process's peak resident memory (VmHWM), in KiB.
+const peakMemoryKiB = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB$/m)[1]);
 
 let stack;
 let manager;
@@ -15,8 +18,11 @@ test('SIGTERM lets in-flight requests finish and closes the database cleanly', a
   await stack.daemon.stop();
   await stack.daemon.start();
   const started = Date.now();
+  // The sign-in is in flight once nestboxd hashes the password again with the new 256 MiB
+  // parameters: its peak memory grows by that much (a fixed pause lost the race under load).
+  const peak = peakMemoryKiB(stack.daemon.process.pid);
   const inFlight = stack.client().signIn('manager', MANAGER_PASSWORD);
-  await new Promise((r) => setTimeout(r, 150));
+  await waitFor(() => peakMemoryKiB(stack.daemon.process.pid) > peak + 64 * 1024, 'nestboxd to hash the password');
   const exited = stack.daemon.stop('SIGTERM');
   const res = await inFlight;
   assert.equal(res.status, 200, `in-flight request answered (${Date.now() - started} ms)`);

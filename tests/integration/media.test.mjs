@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startSetUpStack, twoFamilies, tusUpload, mediaReady, daemonBinary } from './harness.mjs';
+import { startSetUpStack, twoFamilies, tusUpload, mediaReady, daemonBinary, waitFor } from './harness.mjs';
 
 let stack, manager, kate, parentA, parentB, ids = {}, fixtures;
 
@@ -28,6 +28,10 @@ function curl(client, args, { binary = false } = {}) {
   return out;
 }
 const url = (p) => `https://localhost:${stack.httpsPort}${p}`;
+// How many bytes of an unfinished upload nestboxd has written (0 before the file is there).
+const partSize = (id) => {
+  try { return fs.statSync(path.join(stack.dataDir, `media/uploads/${id}.part`)).size; } catch { return 0; }
+};
 
 // Runs curl with -D - and returns { status, headers, body }.
 function curlHead(client, args) {
@@ -260,21 +264,22 @@ test('an upload resumes after a cut connection and after expiry it is gone', asy
   const bytes = fs.readFileSync(fixtures('newsletter.pdf'));
   const created = await kate.request('POST', '/api/v1/uploads', { headers: { 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length) } });
   const id = created.headers.location.split('/').pop();
-  // Send a third of the body, then cut the connection.
-  await new Promise((resolve) => {
-    const req = https.request({ host: '127.0.0.1', port: stack.httpsPort, method: 'PATCH', path: `/api/v1/uploads/${id}`,
-      ca: stack.ca, servername: 'localhost', agent: false,
-      headers: { host: `localhost:${stack.httpsPort}`, cookie: `__Host-nestbox=${kate.cookie}`, 'x-csrf-token': kate.csrf,
-                 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream',
-                 'content-length': String(bytes.length) } });
-    req.on('error', () => resolve());
-    req.write(bytes.subarray(0, Math.floor(bytes.length / 3)), () => setTimeout(() => { req.destroy(); resolve(); }, 500));
-  });
+  // Send a third of the body, then cut the connection once nestboxd has written some of it.
+  const req = https.request({ host: '127.0.0.1', port: stack.httpsPort, method: 'PATCH', path: `/api/v1/uploads/${id}`,
+    ca: stack.ca, servername: 'localhost', agent: false,
+    headers: { host: `localhost:${stack.httpsPort}`, cookie: `__Host-nestbox=${kate.cookie}`, 'x-csrf-token': kate.csrf,
+               'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream',
+               'content-length': String(bytes.length) } });
+  req.on('error', () => {});
+  req.write(bytes.subarray(0, Math.floor(bytes.length / 3)));
+  await waitFor(() => partSize(id) > 0, 'the first bytes of the upload to reach nestboxd');
+  req.destroy();
+  // nestboxd keeps what arrived once it sees the connection gone.
   let offset = 0;
-  for (let i = 0; i < 100 && offset === 0; i++) {
-    await new Promise((r) => setTimeout(r, 50));
+  await waitFor(async () => {
     offset = Number((await kate.request('HEAD', `/api/v1/uploads/${id}`, { headers: { 'tus-resumable': '1.0.0' } })).headers['upload-offset']);
-  }
+    return offset > 0;
+  }, 'the cut upload to keep what arrived', 15000, 50);
   assert.ok(offset > 0 && offset < bytes.length, `resumes from ${offset}`);
   const rest = await kate.request('PATCH', `/api/v1/uploads/${id}`, { raw: bytes.subarray(offset),
     headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' } });
@@ -310,7 +315,8 @@ test('kill -9 during an upload and during processing: every acknowledged byte is
                'content-length': String(chunk) } });
   inFlight.on('error', () => {});
   inFlight.write(bytes.subarray(chunk, chunk + chunk / 2));
-  await new Promise((r) => setTimeout(r, 300));
+  // Killed once some of the unacknowledged piece is in the file, which a restart cuts back.
+  await waitFor(() => partSize(id) > chunk, 'part of the second piece to reach nestboxd');
   await stack.daemon.stop('SIGKILL');
   inFlight.destroy();
   await stack.daemon.start();

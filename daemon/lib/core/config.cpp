@@ -1,4 +1,5 @@
 #include "core/config.hpp"
+#include "core/build_info.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -127,7 +128,7 @@ std::string Config::effectiveSetupCodeFile() const {
   return setupCodeFile.empty() ? dataDir + "/setup-code.txt" : setupCodeFile;
 }
 
-int64_t Config::buildTime() { return NESTBOX_BUILD_TIME; }
+int64_t Config::buildTime() { return build::time(); }
 
 std::string Config::effectiveClockRequestFile() const {
   return clockRequestFile.empty() ? dataDir + "/clock-request" : clockRequestFile;

@@ -45,7 +45,7 @@ struct Config {
   std::string testClockOffsetFile;
   // The earliest time the box accepts as now (Unix seconds): the image's build time, written
   // by image/build as clock_floor = 2026-12-01T17:00:00Z. No certificate is dated before it.
-  // Default: when this nestboxd was configured (build time).
+  // Default: the time of the commit this nestboxd was built from (core/build_info.hpp).
   int64_t clockFloor = buildTime();
   // A file that exists once the system clock has synced (image: systemd-timesyncd's
   // /run/systemd/timesync/synchronized); until then setup asks the manager to confirm the
