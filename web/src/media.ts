@@ -179,7 +179,7 @@ function refusalMessage(error: unknown): string {
   }
   if (r?.status === 413) return 'This file is too large for the box. Choose a smaller file.';
   if (r?.status === 415) return 'The box does not take this kind of file. Choose a photo, a video or a PDF.';
-  return 'The upload failed. Try again.';
+  return `The box refused the upload${r?.status ? ` (${r.status})` : ''}. Try again; if it is refused again, ask a manager.`;
 }
 
 interface Pending {

@@ -19,6 +19,10 @@ constexpr const char* kLastCheckKey = "backup_last_check";
 constexpr const char* kLastTestRestoreKey = "backup_last_test_restore";
 constexpr int kKeyGroups = 8;
 constexpr int kKeyGroupSize = 5;
+// What a manager is told when the time or the recovery key they typed does not parse.
+constexpr const char* kBackupTimeHelp = "Give the daily backup time as HH:MM, for example 02:00.";
+constexpr const char* kRecoveryKeyHelp =
+    "A recovery key is 40 letters and digits, in 8 groups of 5, as on the recovery sheet.";
 constexpr int kMaxWrongConfirmations = 5;
 
 std::optional<int64_t> storedTime(storage::Store& store, const char* key) {
@@ -198,7 +202,7 @@ system::AgentReply BackupService::prepareDisk(const Principal& manager, const st
 PendingBackupKey BackupService::beginSetup(const Principal& manager, const BackupTarget& t, const std::string& time) {
   requireManagerRole(ctx_, manager, "backups");
   checkTarget(t, "target");
-  if (!parseTimeOfDay(time)) throw invalid("time", "Give the daily backup time as HH:MM, for example 02:00.");
+  if (!parseTimeOfDay(time)) throw invalid("time", kBackupTimeHelp);
   PendingBackupKey k;
   k.id = newId(ctx_.random);
   k.key = groupKey(ctx_.random.base32(kKeyBytes));
@@ -274,7 +278,7 @@ system::AgentReply BackupService::listSnapshots(const Principal& manager) {
 
 void BackupService::setTime(const Principal& manager, const std::string& time) {
   requireManagerRole(ctx_, manager, "backups");
-  if (!parseTimeOfDay(time)) throw invalid("time", "Give the daily backup time as HH:MM, for example 02:00.");
+  if (!parseTimeOfDay(time)) throw invalid("time", kBackupTimeHelp);
   ctx_.store.setBoxValue(kTimeKey, time);
   // A slot already past today is not owed because of the change.
   ctx_.store.setBoxValue(kLastSlotKey, std::to_string(latestBackupSlot(ctx_.clock.now(), *parseTimeOfDay(time), settings_.calendar())));
@@ -304,7 +308,7 @@ system::AgentReply BackupService::restoreSnapshots(const std::string& code, cons
   checkSetupCode(code, origin);
   checkTarget(t, "target");
   const auto k = normaliseKey(key);
-  if (!k) throw invalid("key", "A recovery key is 40 letters and digits, in 8 groups of 5, as on the recovery sheet.");
+  if (!k) throw invalid("key", kRecoveryKeyHelp);
   return submit("snapshots", "setup", {{"target", t.agentValue()}, {"key", *k}});
 }
 
@@ -313,7 +317,7 @@ system::AgentReply BackupService::restore(const std::string& code, const BackupT
   checkSetupCode(code, origin);
   checkTarget(t, "target");
   const auto k = normaliseKey(key);
-  if (!k) throw invalid("key", "A recovery key is 40 letters and digits, in 8 groups of 5, as on the recovery sheet.");
+  if (!k) throw invalid("key", kRecoveryKeyHelp);
   const bool hex = snapshot.size() >= 8 && snapshot.size() <= 64 &&
                    std::all_of(snapshot.begin(), snapshot.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
   if (!hex && snapshot != "latest") throw invalid("snapshot", "Choose one of the snapshots listed.");
