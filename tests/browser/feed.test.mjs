@@ -336,6 +336,8 @@ test('the month filter and the child switcher narrow the feed; an empty result s
   const page = await familyPage(TABLET);
   await openJournal(page, PARENT_P);
   const all = ['Counting conkers', 'Snack time', 'Den with Cara', 'Painting', 'Sand pit'];
+  // The heading comes before the feed's cards: wait for the first card, not a moment.
+  await page.getByRole('heading', { name: all[0], exact: true }).waitFor();
   assert.deepEqual(await cardTitles(page), all);
   assert.ok(!(await page.locator('main').textContent()).includes('Cara’s blocks'), 'another family’s entry never shows');
   // Siblings: "All" first, then each child by first name.
