@@ -379,8 +379,12 @@ test('the month filter and the child switcher narrow the feed; an empty result s
   await month.selectOption('');
   await page.getByRole('heading', { name: 'Counting conkers', exact: true }).waitFor();
   assert.deepEqual(await cardTitles(page), all);
+  // The switch empties the list before Ava's entries arrive: wait for her answer and her newest card.
+  asked = feedAsked((q) => q.get('child') === ids.ava && !q.get('month'));
   await switcher.getByRole('button', { name: 'Ava' }).click();
+  await asked;
   await page.getByRole('heading', { name: 'Snack time', exact: true }).waitFor({ state: 'detached' });
+  await page.getByRole('heading', { name: 'Counting conkers', exact: true }).waitFor();
   assert.deepEqual(await cardTitles(page), ['Counting conkers', 'Den with Cara', 'Painting']);
   assertNoPageErrors(page);
   await page.context().close();
