@@ -541,7 +541,8 @@ int printRoutes() {
                       {"child_view", r.rules.childView},
                       {"lockdown_open", r.rules.lockdownOpen},
                       {"password_change", r.rules.passwordChange},
-                      {"proof_due", r.rules.proofDue}});
+                      {"proof_due", r.rules.proofDue},
+                      {"outside", domain::outsideReachName(r.rules.outside)}});
   }
   std::puts(routes.dump(2).c_str());
   return 0;

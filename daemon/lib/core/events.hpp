@@ -36,6 +36,8 @@ enum class Severity { debug, info, warning, error };
   X(ClockBelowFloor, "NBX_CLOCK_BELOW_FLOOR", warning, false, "clock is before the build time")     \
   X(SignInSucceeded, "NBX_AUTH_SIGNIN_OK", info, true, "sign-in succeeded")                        \
   X(SignInFailed, "NBX_AUTH_SIGNIN_FAILED", warning, true, "sign-in failed")                       \
+  X(SignInOutside, "NBX_AUTH_SIGNIN_OUTSIDE", info, true, "sign-in from outside the setting's network (relay or public name)") \
+  X(OutsideRefused, "NBX_OUTSIDE_REFUSED", warning, true, "refused from outside the setting's network (staff, a closed area, or lockdown)") \
   X(AccountLockedOut, "NBX_AUTH_ACCOUNT_LOCKED", warning, true, "account temporarily locked")      \
   X(AddressThrottled, "NBX_AUTH_ADDRESS_THROTTLED", warning, true, "address temporarily blocked")  \
   X(SignedOut, "NBX_AUTH_SIGNOUT", info, true, "signed out")                                      \

@@ -13,6 +13,15 @@ ManagerSummary ManagerHome::summary(const Principal& p) {
   s.lockdown = lockdown_.engaged();
   s.storage = media_.space(p);
   s.backups = backups_.current();
+  const Calendar calendar = settings_.calendar();
+  const std::string today = calendar.dateOf(now);
+  const std::string eventId(eventInfo(Event::SignInOutside).id);
+  for (int back = kOutsideDays - 1; back >= 0; --back) {
+    const std::string day = Calendar::addDays(today, -back);
+    const int64_t from = calendar.startOfDay(day);
+    const int64_t to = calendar.startOfDay(Calendar::addDays(day, 1));
+    s.outsideSignIns.emplace_back(day, ctx_.store.countAudit(eventId, from, to));
+  }
   return s;
 }
 

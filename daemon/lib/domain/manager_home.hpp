@@ -17,6 +17,9 @@ struct ManagerSummary {
   bool lockdown = false;
   SpaceReport storage;
   BackupOverview backups;
+  // Sign-ins from outside the setting's network (issue 31), per day of the setting's last
+  // kOutsideDays days, oldest first: {date "YYYY-MM-DD", count}.
+  std::vector<std::pair<std::string, int64_t>> outsideSignIns;
 };
 
 class ManagerHome {
@@ -24,6 +27,7 @@ class ManagerHome {
   // Children not observed for this many days are named; tablets not seen for this many.
   static constexpr int kNotObservedDays = 14;
   static constexpr int kNotSeenDays = 7;
+  static constexpr int kOutsideDays = 7;
 
   ManagerHome(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children,
               InvitationService& invitations, LockdownService& lockdown, MediaService& media, BackupMonitor& backups)

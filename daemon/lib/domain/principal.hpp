@@ -16,6 +16,9 @@ struct RequestOrigin {
   std::string userAgent;  // truncated
   // The MDM tier: SHA-1 of a client certificate nginx verified against the box CA.
   std::optional<std::string> clientCertSha1;
+  // Arrived from outside the setting's network: through the relay's tunnel or on the public
+  // name's listener (nginx marks it; domain/outside_access.hpp says what that allows).
+  bool outside = false;
 };
 
 struct Principal {

@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "domain/errors.hpp"
+#include "domain/outside_access.hpp"
 #include "security/tokens.hpp"
 
 namespace nestbox::domain {
@@ -84,6 +85,9 @@ SignInResult SessionService::signIn(const std::string& username, const std::stri
                       "This account has been deactivated. Ask a manager if you need access again.");
   }
 
+  // From outside, staff (and managers unless the setting allows) are refused before anything
+  // else about the sign-in: a registered tablet's proof makes no difference there.
+  requireMaySignInFrom(origin, *user, std::nullopt);
   const Role role = roleFromName(user->role).value_or(Role::parent);
   // Parents use their own phones; a proof they send is ignored, not bound.
   const std::optional<std::string> deviceId = role == Role::parent ? std::nullopt : provenDevice(device, origin);
@@ -105,11 +109,24 @@ SignInResult SessionService::signIn(const std::string& username, const std::stri
   return openSession(*user, updated, origin, deviceId, Event::SignInSucceeded);
 }
 
+void SessionService::requireMaySignInFrom(const RequestOrigin& origin, const storage::UserRecord& user,
+                                          const std::optional<std::string>& deviceId) {
+  if (!origin.outside) return;
+  // The dispatcher has already refused the route if the box is locked down.
+  const auto role = roleFromName(user.role).value_or(Role::parent);
+  const auto refusal = outsideRefusal(outsideVerdict({OutsideReach::managersRead, role, settings_.outsideManagerRead(), false}));
+  if (!refusal) return;
+  ctx_.audit.record(Event::OutsideRefused, {user.id, user.username, origin.address, deviceId}, std::nullopt,
+                    {{"reason", refusal->code}, {"role", user.role}});
+  throw DomainError(ErrorKind::forbidden, refusal->code, refusal->message);
+}
+
 SignInResult SessionService::openSession(const storage::UserRecord& user, const storage::UserRecord& updated,
                                          const RequestOrigin& origin, const std::optional<std::string>& deviceId,
                                          Event event) {
   const int64_t now = ctx_.clock.now();
   const Role role = roleFromName(user.role).value_or(Role::parent);
+  requireMaySignInFrom(origin, user, deviceId);  // every way of signing in passes here
   SignInResult result;
   result.token = ctx_.random.hex(32);  // 256 bits
   storage::SessionRecord session;
@@ -130,8 +147,15 @@ SignInResult SessionService::openSession(const storage::UserRecord& user, const 
     }
     ctx_.store.insertSession(session);
     if (deviceId) devices_.touch(*deviceId, user.id, origin.address);
-    ctx_.audit.record(event, {user.id, user.username, origin.address, deviceId}, AuditTarget{"session", session.id},
-                      {{"role", user.role}});
+    // A sign-in from outside is audited as such (the manager's home counts them per day), with
+    // how it was made.
+    if (origin.outside) {
+      ctx_.audit.record(Event::SignInOutside, {user.id, user.username, origin.address, deviceId},
+                        AuditTarget{"session", session.id}, {{"role", user.role}, {"how", std::string(eventInfo(event).id)}});
+    } else {
+      ctx_.audit.record(event, {user.id, user.username, origin.address, deviceId}, AuditTarget{"session", session.id},
+                        {{"role", user.role}});
+    }
   });
 
   result.principal = {user.id, user.username, user.displayName, role, session.id, session.csrfToken,

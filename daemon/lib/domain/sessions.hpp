@@ -100,6 +100,10 @@ class SessionService {
   void requireDevice(const DeviceProof& proof, const RequestOrigin& origin);
   // The device a request comes from: a proof (checked, used up), else a client certificate.
   std::optional<std::string> provenDevice(const std::optional<DeviceProof>& proof, const RequestOrigin& origin);
+  // From outside the setting's network (issue 31), only those the outside rule lets in get a
+  // session; a refusal is audited (domain/outside_access.hpp).
+  void requireMaySignInFrom(const RequestOrigin& origin, const storage::UserRecord& user,
+                            const std::optional<std::string>& deviceId);
   SignInResult openSession(const storage::UserRecord& user, const storage::UserRecord& updated,
                            const RequestOrigin& origin, const std::optional<std::string>& deviceId, Event event);
   // Counts a wrong PIN; returns the error to throw.

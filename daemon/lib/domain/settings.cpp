@@ -75,6 +75,10 @@ storage::SettingRecord SettingsService::update(const Principal& actor, const Set
     changed["keep_unredacted_originals"] = *c.keepUnredactedOriginals;
     record->keepUnredactedOriginals = *c.keepUnredactedOriginals;
   }
+  if (c.outsideManagerRead) {
+    changed["outside_manager_read"] = *c.outsideManagerRead;
+    record->outsideManagerRead = *c.outsideManagerRead;
+  }
   if (c.secureSubnets) {
     std::optional<security::SubnetListError> error;
     const auto subnets = security::parseSubnetList(*c.secureSubnets, error);
@@ -159,6 +163,7 @@ security::PasswordRules SettingsService::passwordRules() { return {orDefaults(sn
 int SettingsService::passwordMaxAgeDays() { return orDefaults(snapshot()).passwordMaxAgeDays; }
 
 int SettingsService::agreementVersion() { return orDefaults(snapshot()).agreementVersion; }
+bool SettingsService::outsideManagerRead() { return orDefaults(snapshot()).outsideManagerRead; }
 
 bool SettingsService::isSecureAddress(const std::string& address) {
   std::optional<security::SubnetListError> error;

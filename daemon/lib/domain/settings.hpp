@@ -19,6 +19,7 @@ struct SettingsChange {
   std::optional<std::string> framework;
   std::optional<bool> passwordRequireMixed;
   std::optional<bool> keepUnredactedOriginals;
+  std::optional<bool> outsideManagerRead;  // managers may read the journal from outside (issue 31)
   std::optional<std::string> secureSubnets;  // comma- or newline-separated networks
   std::optional<std::string> timeZone;       // an IANA name, e.g. Europe/London
   std::optional<int64_t> storageReserveMiB;  // 0: the default (the larger of 2 GiB and 5 %)
@@ -49,6 +50,8 @@ class SettingsService {
   security::PasswordRules passwordRules();
   int passwordMaxAgeDays();
   int agreementVersion();
+  // Managers may sign in from outside the setting's network to read (domain/outside_access.hpp).
+  bool outsideManagerRead();
   // True when `address` is on one of the setting's secure networks (staff uploads).
   bool isSecureAddress(const std::string& address);
   // The setting's calendar (its time zone; Europe/London before setup): every day, week and

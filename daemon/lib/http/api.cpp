@@ -62,6 +62,7 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
     out["password_require_mixed"] = s.passwordRequireMixed;
     out["password_max_age_days"] = s.passwordMaxAgeDays;
     out["keep_unredacted_originals"] = s.keepUnredactedOriginals;
+    out["outside_manager_read"] = s.outsideManagerRead;
     out["secure_subnets"] = s.secureSubnets;
     out["storage_reserve_mib"] = s.storageReserveMiB;
     out["invitation_days"] = s.invitationDays;
@@ -90,31 +91,32 @@ bool isStateChanging(const std::string& method) { return method != "GET" && meth
 
 std::vector<Api::RouteDef> Api::coreRoutes() {
   using enum Audience;
+  using enum domain::OutsideReach;
   return {
       {"GET", "/api/v1/ca.crt", {.audience = open, .lockdownOpen = true}, &Api::getCaCertificate},
       {"GET", "/api/v1/ca.sha256", {.audience = open, .lockdownOpen = true}, &Api::getCaFingerprint},
-      {"GET", "/api/v1/box", {.audience = open, .lockdownOpen = true}, &Api::getBox},
+      {"GET", "/api/v1/box", {.audience = open, .lockdownOpen = true, .outside = families}, &Api::getBox},
       {"GET", "/api/v1/setup", {.audience = open}, &Api::getSetup},
       {"POST", "/api/v1/setup", {.audience = open}, &Api::postSetup},
-      {"POST", "/api/v1/auth/sign-in", {.audience = open}, &Api::signIn},
-      {"POST", "/api/v1/auth/redeem-code", {.audience = open}, &Api::redeemCode},
+      {"POST", "/api/v1/auth/sign-in", {.audience = open, .outside = families}, &Api::signIn},
+      {"POST", "/api/v1/auth/redeem-code", {.audience = open, .outside = families}, &Api::redeemCode},
       {"GET", "/api/v1/auth/session",
-       {.audience = signedIn, .childView = true, .passwordChange = true, .proofDue = true}, &Api::currentSession},
+       {.audience = signedIn, .childView = true, .passwordChange = true, .proofDue = true, .outside = managersRead}, &Api::currentSession},
       {"POST", "/api/v1/auth/sign-out",
-       {.audience = signedIn, .childView = true, .passwordChange = true, .proofDue = true}, &Api::signOut},
-      {"GET", "/api/v1/me/sessions", {.audience = signedIn}, &Api::listMySessions},
-      {"DELETE", "/api/v1/me/sessions/:id", {.audience = signedIn}, &Api::endMySession},
-      {"POST", "/api/v1/me/password", {.audience = signedIn, .passwordChange = true}, &Api::changeMyPassword},
+       {.audience = signedIn, .childView = true, .passwordChange = true, .proofDue = true, .outside = managersRead}, &Api::signOut},
+      {"GET", "/api/v1/me/sessions", {.audience = signedIn, .outside = managersRead}, &Api::listMySessions},
+      {"DELETE", "/api/v1/me/sessions/:id", {.audience = signedIn, .outside = managersRead}, &Api::endMySession},
+      {"POST", "/api/v1/me/password", {.audience = signedIn, .passwordChange = true, .outside = families}, &Api::changeMyPassword},
       {"POST", "/api/v1/me/pin", {.audience = signedIn}, &Api::setMyPin},
       {"GET", "/api/v1/users", {.audience = manager}, &Api::listUsers},
       {"POST", "/api/v1/users", {.audience = manager}, &Api::createUser},
-      {"GET", "/api/v1/users/:id", {.audience = signedIn}, &Api::getUser},
+      {"GET", "/api/v1/users/:id", {.audience = signedIn, .outside = managersRead}, &Api::getUser},
       {"PATCH", "/api/v1/users/:id", {.audience = manager}, &Api::updateUser},
       {"POST", "/api/v1/users/:id/deactivate", {.audience = manager}, &Api::deactivateUser},
       {"POST", "/api/v1/users/:id/reactivate", {.audience = manager}, &Api::reactivateUser},
       {"POST", "/api/v1/users/:id/reset-code", {.audience = manager}, &Api::issueResetCode},
       {"PUT", "/api/v1/users/:id/pin", {.audience = manager}, &Api::setUserPin},
-      {"GET", "/api/v1/settings", {.audience = signedIn}, &Api::getSettings},
+      {"GET", "/api/v1/settings", {.audience = signedIn, .outside = managersRead}, &Api::getSettings},
       {"PATCH", "/api/v1/settings", {.audience = manager}, &Api::updateSettings},
       {"GET", "/api/v1/audit", {.audience = manager}, &Api::listAudit},
       {"GET", "/api/v1/audit/events", {.audience = manager}, &Api::listAuditEvents},
@@ -179,6 +181,9 @@ domain::RequestOrigin Api::originOf(const Request& request) const {
   const auto verified = request.header("x-client-verify");
   const auto fingerprint = request.header("x-client-fingerprint");
   if (fromLoopback && verified == "SUCCESS" && fingerprint && fingerprint->size() == 40) origin.clientCertSha1 = *fingerprint;
+  // nginx sets X-Nestbox-Via on every proxied request by the listener it arrived on: "outside"
+  // on the relay's tunnel and the public name, "lan" on the setting's own network.
+  origin.outside = fromLoopback && request.header("x-nestbox-via") == "outside";
   return origin;
 }
 
@@ -246,6 +251,11 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
     return Response::error(404, "not_found", "There is nothing at this address.");
   }
   const Route& route = *match.handler;
+  // From outside the setting's network (issue 31): what the route reaches, asked again below
+  // once the session says who is asking. A lockdown closes the outside entirely.
+  if (call.origin.outside) {
+    if (auto stop = outsideStop(call, route.rules.outside)) return stop;
+  }
   // Locked down: nothing but the notice and the manager's own way out (policy 001).
   if (!route.rules.lockdownOpen && s_.lockdown.engaged()) return lockedDown();
 
@@ -311,8 +321,28 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
       if (audience == Audience::staff) return Response::error(403, "staff_only", "Only staff and managers can do this.");
       return Response::error(403, "parents_only", "This is for parents and carers.");
     }
+    if (call.origin.outside) {
+      if (auto stop = outsideStop(call, route.rules.outside)) return stop;
+    }
   }
   return std::nullopt;
+}
+
+std::optional<Response> Api::outsideStop(const Call& call, domain::OutsideReach reach) {
+  domain::OutsideRequest ask;
+  ask.reach = reach;
+  if (call.principal) ask.role = call.principal->role;
+  ask.managersMayRead = s_.settings.outsideManagerRead();
+  ask.lockedDown = s_.lockdown.engaged();
+  const auto refusal = domain::outsideRefusal(domain::outsideVerdict(ask));
+  if (!refusal) return std::nullopt;
+  // Someone signed in reaching for what the outside may not: worth a manager's look. Before
+  // sign-in, a closed route from outside is every scanner's first request, and not audited.
+  if (call.principal) {
+    s_.audit.record(Event::OutsideRefused, domain::AuditActor::of(*call.principal),
+                    domain::AuditTarget{"route", call.request.path}, {{"reason", refusal->code}});
+  }
+  return Response::error(refusal->status, refusal->code, refusal->message);
 }
 
 Response Api::sessionResponse(int status, const domain::Principal& p, int64_t idleExpiresAt,
@@ -346,8 +376,11 @@ Response Api::getCaFingerprint(Call&) {
 
 // Where the box is and how to check it is the right one: shown on the setup and devices
 // pages (no secrets: the same facts the box announces on the network).
-Response Api::getBox(Call&) {
+Response Api::getBox(Call& call) {
   const auto v = s_.presence.view();
+  // From outside: the name and state only; the box's network addresses and its CA are for
+  // the setting's own network (no CA download or enrolment on the public name).
+  if (call.origin.outside) return Response::json(200, {{"name", v.serviceName}, {"state", v.state}, {"outside", true}});
   return Response::json(200, {{"name", v.serviceName},
                               {"state", v.state},
                               {"host", v.hostName},
@@ -567,6 +600,7 @@ Response Api::updateSettings(Call& call) {
   c.framework = in.optionalString("framework", 1, 16);
   c.passwordRequireMixed = in.optionalBool("password_require_mixed");
   c.keepUnredactedOriginals = in.optionalBool("keep_unredacted_originals");
+  c.outsideManagerRead = in.optionalBool("outside_manager_read");
   c.secureSubnets = in.optionalString("secure_subnets", 1, 2000);
   c.timeZone = in.optionalString("time_zone", 1, 64);
   c.storageReserveMiB = in.optionalInt("storage_reserve_mib", 0, 1LL << 22);

@@ -28,6 +28,7 @@
 #include "domain/lockdown.hpp"
 #include "domain/manager_home.hpp"
 #include "domain/media.hpp"
+#include "domain/outside_access.hpp"
 #include "domain/presence.hpp"
 #include "domain/sessions.hpp"
 #include "domain/settings.hpp"
@@ -115,6 +116,9 @@ class Api {
     bool lockdownOpen = false;    // answers during a lockdown (policy 001)
     bool passwordChange = false;  // reachable while the password must change first
     bool proofDue = false;        // reachable while the tablet's device proof is due
+    // How far beyond the setting's network it reaches (domain/outside_access.hpp): closed,
+    // families, or managersRead.
+    domain::OutsideReach outside = domain::OutsideReach::closed;
   };
   struct RouteInfo {
     std::string method;
@@ -174,6 +178,9 @@ class Api {
   Response dispatch(const Request& request);
   // The checks before a handler runs; a response when the request stops there.
   std::optional<Response> admit(const Request& request, const Router<Route>::Match& match, Call& call);
+  // The refusal for a request from outside that the route or the asker may not make (none
+  // when allowed).
+  std::optional<Response> outsideStop(const Call& call, domain::OutsideReach reach);
  public:
   // Runs `work`, mapping what it throws to the API's error responses (never throws).
   Response guarded(const Request& request, const std::function<Response()>& work);

@@ -52,6 +52,7 @@ domain::DeviceProof requireDeviceProof(JsonReader& in) {
 
 std::vector<Api::RouteDef> Api::deviceRoutes() {
   using enum Audience;
+  using enum domain::OutsideReach;
   return {
       {"GET", "/api/v1/devices", {.audience = staff}, &Api::listDevices},
       {"POST", "/api/v1/devices", {.audience = manager}, &Api::createDevice},
@@ -65,7 +66,7 @@ std::vector<Api::RouteDef> Api::deviceRoutes() {
       {"POST", "/api/v1/devices/:id/certificate", {.audience = manager}, &Api::issueDeviceCertificate},
       {"POST", "/api/v1/auth/pin", {.audience = open}, &Api::pinSignIn},
       {"POST", "/api/v1/auth/renew", {.audience = signedIn, .proofDue = true}, &Api::renewDeviceProof},
-      {"POST", "/api/v1/auth/sign-out-everywhere", {.audience = signedIn, .passwordChange = true}, &Api::signOutEverywhere},
+      {"POST", "/api/v1/auth/sign-out-everywhere", {.audience = signedIn, .passwordChange = true, .outside = managersRead}, &Api::signOutEverywhere},
       {"POST", "/api/v1/child-view", {.audience = staff}, &Api::enterChildView},
       {"GET", "/api/v1/child-view", {.audience = signedIn, .childView = true}, &Api::childViewJournal},
       {"POST", "/api/v1/child-view/leave", {.audience = signedIn, .childView = true}, &Api::leaveChildView},

@@ -30,11 +30,12 @@ domain::TemplateInput readTemplate(JsonReader& in, bool fresh) {
 
 std::vector<Api::RouteDef> Api::engagementRoutes() {
   using enum Audience;
+  using enum domain::OutsideReach;
   return {
-      {"PUT", "/api/v1/entries/:id/threads/:child/heart", {.audience = parent}, &Api::putHeart},
-      {"DELETE", "/api/v1/entries/:id/threads/:child/heart", {.audience = parent}, &Api::deleteHeart},
-      {"GET", "/api/v1/entries/:id/hearts", {.audience = staff}, &Api::entryHearts},
-      {"POST", "/api/v1/feed/visit", {.audience = parent}, &Api::feedVisit},
+      {"PUT", "/api/v1/entries/:id/threads/:child/heart", {.audience = parent, .outside = families}, &Api::putHeart},
+      {"DELETE", "/api/v1/entries/:id/threads/:child/heart", {.audience = parent, .outside = families}, &Api::deleteHeart},
+      {"GET", "/api/v1/entries/:id/hearts", {.audience = staff, .outside = managersRead}, &Api::entryHearts},
+      {"POST", "/api/v1/feed/visit", {.audience = parent, .outside = families}, &Api::feedVisit},
       {"GET", "/api/v1/me/recent-children", {.audience = staff}, &Api::recentChildren},
       {"GET", "/api/v1/templates", {.audience = staff}, &Api::listTemplates},
       {"POST", "/api/v1/templates", {.audience = manager}, &Api::createTemplate},

@@ -19,16 +19,17 @@ Json requestJson(const storage::ErasureRequestRecord& r) {
 
 std::vector<Api::RouteDef> Api::erasureRoutes() {
   using enum Audience;
+  using enum domain::OutsideReach;
   return {
       {"POST", "/api/v1/children/:id/restore", {.audience = manager}, &Api::restoreChild},
       {"POST", "/api/v1/children/:id/erase", {.audience = manager}, &Api::eraseChild},
       {"GET", "/api/v1/erasure/reviews", {.audience = manager}, &Api::erasureReviews},
       {"POST", "/api/v1/erasure/reviews/entries/:id/done", {.audience = manager}, &Api::erasureReviewed},
       {"GET", "/api/v1/erasure/requests", {.audience = manager}, &Api::erasureRequests},
-      {"GET", "/api/v1/children/:id/erasure-request", {.audience = parent}, &Api::getErasureRequest},
-      {"POST", "/api/v1/children/:id/erasure-request", {.audience = parent}, &Api::requestErasure},
-      {"DELETE", "/api/v1/children/:id/erasure-request", {.audience = parent}, &Api::withdrawErasureRequest},
-      {"POST", "/api/v1/children/:id/opt-out", {.audience = parent}, &Api::optOutChild},
+      {"GET", "/api/v1/children/:id/erasure-request", {.audience = parent, .outside = families}, &Api::getErasureRequest},
+      {"POST", "/api/v1/children/:id/erasure-request", {.audience = parent, .outside = families}, &Api::requestErasure},
+      {"DELETE", "/api/v1/children/:id/erasure-request", {.audience = parent, .outside = families}, &Api::withdrawErasureRequest},
+      {"POST", "/api/v1/children/:id/opt-out", {.audience = parent, .outside = families}, &Api::optOutChild},
       {"GET", "/api/v1/retention", {.audience = manager}, &Api::retention},
   };
 }

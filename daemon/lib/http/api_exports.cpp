@@ -51,14 +51,15 @@ std::string attachment(const std::string& name) {
 
 std::vector<Api::RouteDef> Api::exportRoutes() {
   using enum Audience;
+  using enum domain::OutsideReach;
   return {
       // Parents for their own children, managers for any (the service checks which).
-      {"POST", "/api/v1/exports", {.audience = signedIn}, &Api::requestExport},
-      {"GET", "/api/v1/exports", {.audience = signedIn}, &Api::listExports},
-      {"GET", "/api/v1/exports/reminder", {.audience = parent}, &Api::exportReminder},
-      {"GET", "/api/v1/exports/:id", {.audience = signedIn}, &Api::getExport},
-      {"DELETE", "/api/v1/exports/:id", {.audience = signedIn}, &Api::cancelExport},
-      {"GET", "/api/v1/exports/:id/download", {.audience = signedIn}, &Api::downloadExport},
+      {"POST", "/api/v1/exports", {.audience = signedIn, .outside = families}, &Api::requestExport},
+      {"GET", "/api/v1/exports", {.audience = signedIn, .outside = families}, &Api::listExports},
+      {"GET", "/api/v1/exports/reminder", {.audience = parent, .outside = families}, &Api::exportReminder},
+      {"GET", "/api/v1/exports/:id", {.audience = signedIn, .outside = families}, &Api::getExport},
+      {"DELETE", "/api/v1/exports/:id", {.audience = signedIn, .outside = families}, &Api::cancelExport},
+      {"GET", "/api/v1/exports/:id/download", {.audience = signedIn, .outside = families}, &Api::downloadExport},
   };
 }
 

@@ -30,15 +30,16 @@ Json childBrief(const storage::ChildRecord& c) {
 
 std::vector<Api::RouteDef> Api::familyRoutes() {
   using enum Audience;
+  using enum domain::OutsideReach;
   return {
       {"POST", "/api/v1/children/:id/invitations", {.audience = manager}, &Api::inviteFamily},
       {"GET", "/api/v1/children/:id/invitations", {.audience = manager}, &Api::listInvitations},
       {"DELETE", "/api/v1/invitations/:id", {.audience = manager}, &Api::cancelInvitation},
       {"GET", "/api/v1/invitations/waiting", {.audience = manager}, &Api::waitingInvitations},
       {"POST", "/api/v1/invitations/:id/confirm", {.audience = manager}, &Api::confirmInvitation},
-      {"POST", "/api/v1/invitations/redeem", {.audience = open}, &Api::redeemInvitation},
-      {"POST", "/api/v1/invitations/claim", {.audience = parent}, &Api::claimInvitation},
-      {"GET", "/api/v1/manager/summary", {.audience = manager}, &Api::managerSummary},
+      {"POST", "/api/v1/invitations/redeem", {.audience = open, .outside = families}, &Api::redeemInvitation},
+      {"POST", "/api/v1/invitations/claim", {.audience = parent, .outside = families}, &Api::claimInvitation},
+      {"GET", "/api/v1/manager/summary", {.audience = manager, .outside = managersRead}, &Api::managerSummary},
   };
 }
 
@@ -137,6 +138,8 @@ Response Api::managerSummary(Call& call) {
                {"at", formatTimestamp(c.nextRelease->at)}};
   }
   const auto [erasureReviews, erasureRequests] = s_.erasure.counts();
+  Json outside = Json::array();
+  for (const auto& [day, count] : s.outsideSignIns) outside.push_back({{"date", day}, {"count", count}});
   return Response::json(200, {{"summary", {{"entries_awaiting_review", c.entriesAwaitingReview},
                                            {"erasure_reviews", erasureReviews},
                                            {"erasure_requests", erasureRequests},
@@ -152,6 +155,7 @@ Response Api::managerSummary(Call& call) {
                                            {"not_observed", notObserved},
                                            {"next_release", release},
                                            {"lockdown", s.lockdown},
+                                           {"outside_sign_ins", outside},
                                            {"storage", {{"state", s.storage.state},
                                                         {"free_bytes", s.storage.freeBytes},
                                                         {"reserve_bytes", s.storage.reserveBytes}}},

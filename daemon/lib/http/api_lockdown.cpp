@@ -56,8 +56,9 @@ Response Api::lockedDown() {
 
 std::vector<Api::RouteDef> Api::lockdownRoutes() {
   using enum Audience;
+  using enum domain::OutsideReach;
   return {
-      {"GET", "/api/v1/lockdown", {.audience = open, .lockdownOpen = true}, &Api::lockdownNotice},
+      {"GET", "/api/v1/lockdown", {.audience = open, .lockdownOpen = true, .outside = families}, &Api::lockdownNotice},
       {"POST", "/api/v1/lockdown", {.audience = manager}, &Api::engageLockdown},
       {"POST", "/api/v1/lockdown/updates", {.audience = open, .lockdownOpen = true}, &Api::postLockdownUpdate},
       {"POST", "/api/v1/lockdown/lift", {.audience = open, .lockdownOpen = true}, &Api::liftLockdown},

@@ -139,15 +139,16 @@ class UploadSink final : public BodySink {
 
 std::vector<Api::RouteDef> Api::mediaRoutes() {
   using enum Audience;
+  using enum domain::OutsideReach;
   return {
-      {"OPTIONS", "/api/v1/uploads", {.audience = open}, &Api::uploadOptions},
-      {"POST", "/api/v1/uploads", {.audience = signedIn}, &Api::createUpload},
-      {"HEAD", "/api/v1/uploads/:id", {.audience = signedIn}, &Api::uploadStatus},
-      {"PATCH", "/api/v1/uploads/:id", {.audience = signedIn}, nullptr, &Api::appendUpload},
-      {"DELETE", "/api/v1/uploads/:id", {.audience = signedIn}, &Api::terminateUpload},
-      {"GET", "/api/v1/media/:id", {.audience = signedIn}, &Api::getMedia},
+      {"OPTIONS", "/api/v1/uploads", {.audience = open, .outside = families}, &Api::uploadOptions},
+      {"POST", "/api/v1/uploads", {.audience = signedIn, .outside = families}, &Api::createUpload},
+      {"HEAD", "/api/v1/uploads/:id", {.audience = signedIn, .outside = families}, &Api::uploadStatus},
+      {"PATCH", "/api/v1/uploads/:id", {.audience = signedIn, .outside = families}, nullptr, &Api::appendUpload},
+      {"DELETE", "/api/v1/uploads/:id", {.audience = signedIn, .outside = families}, &Api::terminateUpload},
+      {"GET", "/api/v1/media/:id", {.audience = signedIn, .outside = managersRead}, &Api::getMedia},
       {"GET", "/api/v1/media/:id/audience", {.audience = staff}, &Api::mediaAudience},
-      {"GET", "/api/v1/media/:id/:variant", {.audience = signedIn, .childView = true}, &Api::serveMedia},
+      {"GET", "/api/v1/media/:id/:variant", {.audience = signedIn, .childView = true, .outside = managersRead}, &Api::serveMedia},
       {"POST", "/api/v1/media/:id/redact", {.audience = staff}, &Api::redactMedia},
       {"GET", "/api/v1/storage", {.audience = manager}, &Api::storageSpace},
   };

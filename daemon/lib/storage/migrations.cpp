@@ -495,6 +495,11 @@ CREATE TABLE feed_visits (
   previous_at INTEGER
 );
 )sql",
+    // 16: parents at home (issue 31) — whether managers may read from outside the setting's
+    // network (families may; staff never).
+    R"sql(
+ALTER TABLE setting ADD COLUMN outside_manager_read INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 int currentVersion(Database& db) {

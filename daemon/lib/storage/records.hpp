@@ -24,6 +24,9 @@ struct SettingRecord {
   // After redaction the unredacted original is deleted (the policies' default); a setting
   // may keep it, seen by staff only.
   bool keepUnredactedOriginals = false;
+  // Managers may sign in from outside the setting's network to read the journal and the
+  // to-do home (issue 31); off by default. Staff never can.
+  bool outsideManagerRead = false;
   // Networks staff may upload from (security/subnets.hpp form): the staff Wi-Fi, not the guests'.
   std::string secureSubnets = "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 127.0.0.0/8, fc00::/7, ::1/128";
   // Every day, week and term is this zone's (an IANA name; domain/calendar.hpp).

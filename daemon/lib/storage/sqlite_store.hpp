@@ -73,6 +73,7 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   int purgeExpiredCodes(int64_t now) override;
 
   int64_t appendAudit(const AuditRecord& record) override;
+  int64_t countAudit(const std::string& event, int64_t since, int64_t until) override;
   std::vector<AuditRecord> audit(const AuditQuery& query) override;
 
   void insertRoom(const RoomRecord& room) override;

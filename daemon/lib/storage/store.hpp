@@ -68,6 +68,8 @@ class Store {
 
   virtual int64_t appendAudit(const AuditRecord& record) = 0;
   virtual std::vector<AuditRecord> audit(const AuditQuery& query) = 0;
+  // How many audit entries of `event` fall in [since, until).
+  virtual int64_t countAudit(const std::string& event, int64_t since, int64_t until) = 0;
 };
 
 struct DuplicateError : std::runtime_error {
