@@ -25,7 +25,9 @@ set(CPACK_STRIP_FILES ON)
 # Library dependencies from the binaries (dpkg-shlibdeps), and the programs it runs with.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "systemd (>= 247), dbus, nginx-light | nginx, avahi-daemon, openssl, acl, tzdata, restic, fonts-dejavu-core")
+  "systemd (>= 247), dbus, nginx-light | nginx, avahi-daemon, openssl, acl, tzdata, restic, fonts-dejavu-core,
+   lego, wireguard-tools, wireguard-go, curl")
+# (lego, WireGuard and curl: remote access, issue 31 — nestboxctl remote, acme, relay-test.)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libnss-mdns, avahi-utils")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   "${CMAKE_SOURCE_DIR}/image/deb/conffiles;${CMAKE_SOURCE_DIR}/image/deb/postinst;${CMAKE_SOURCE_DIR}/image/deb/prerm;${CMAKE_SOURCE_DIR}/image/deb/postrm")

@@ -21,6 +21,7 @@
 #include "domain/erasure.hpp"
 #include "domain/templates.hpp"
 #include "domain/jobs.hpp"
+#include "domain/remote_access.hpp"
 #include "domain/exports.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/presence.hpp"
@@ -228,7 +229,10 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     // Backups run outside the daemon (nestbox-backup, as root); it reads their results (issue 19).
     domain::BackupMonitor backups(ctx, config.dataDir + "/backup-status.json", config.dataDir + "/backup-check.json");
     backups.tick();
-    domain::ManagerHome home(ctx, *store, settings, children, invitations, lockdown, media, backups);
+    // Remote access's certificate (issue 31): asked of the root-run ACME agent, watched here.
+    domain::RemoteAccess remote(ctx, {config.dataDir + "/remote/remote.conf", tlsDir + "/public/fullchain.pem",
+                                      config.dataDir + "/remote/acme-request", config.dataDir + "/remote/acme-status"});
+    domain::ManagerHome home(ctx, *store, settings, children, invitations, lockdown, media, backups, remote);
     // What needs root (disks, the recovery key, restic) is asked of the backup agent through
     // its spool in /run; the schedule runs here, on the loop below.
     const auto backupAgent = system::makeSpoolBackupAgent(config.effectiveBackupSpool());
@@ -329,6 +333,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     domain::addHousekeepingJobs(jobs, ctx);
     jobs.add("exports_expire", 3600, [&exports] { return exports.expire(); });
     jobs.add("leavers", 3600, [&erasure] { return erasure.runLeavers(); });
+    jobs.add("public_certificate", 3600, [&remote] { return remote.tick(); });
     auto certificateChecked = std::chrono::steady_clock::now();
     const int sig = waitForStopSignal(notifier, [&] {
       presence.tick();

@@ -18,7 +18,10 @@ export class Client {
   // `tls`: extra TLS options, e.g. { pfx, passphrase } for a client certificate.
   request(method, target, { body, headers = {}, raw, useCookie = true, port, plain = false, tls = {} } = {}) {
     const payload = raw !== undefined ? raw : body !== undefined ? JSON.stringify(body) : undefined;
-    const allHeaders = { host: `localhost:${this.stack.httpsPort}`, ...headers };
+    // A stack may name the box differently (its public name, issue 31) and bring its own
+    // connection (through a relay: a PROXY header, then TLS).
+    const name = this.stack.hostName || 'localhost';
+    const allHeaders = { host: `${name}:${this.stack.httpsPort}`, ...headers };
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       allHeaders['content-type'] = 'application/json';
     }
@@ -28,7 +31,10 @@ export class Client {
     return new Promise((resolve, reject) => {
       const req = transport.request({
         host: '127.0.0.1', port: port || (plain ? this.stack.httpPort : this.stack.httpsPort), method, path: target,
-        headers: allHeaders, ca: this.stack.ca, servername: 'localhost', agent: false, ...tls,
+        headers: allHeaders, ca: this.stack.ca, servername: name, agent: false,
+        // Node uses createConnection only when no agent is given at all.
+        ...(this.stack.connect && !plain ? { agent: undefined, createConnection: (_, done) => this.stack.connect(done) } : {}),
+        ...tls,
       }, (res) => {
         let text = '';
         res.setEncoding('utf8');

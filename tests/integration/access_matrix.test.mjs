@@ -345,7 +345,7 @@ const cameraOpen = (withFrame) => async (role) => {
 
 before(async () => {
   execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1', path.join(cameraDir, 'artwork.jpg')]);
-  ({ stack, manager } = await startSetUpStack({ extraConfig: `camera = files:${cameraDir}\n` }));
+  ({ stack, manager } = await startSetUpStack({ extraConfig: `camera = files:${cameraDir}\n`, outside: true }));
   expectOk(await manager.post('/api/v1/me/pin', { password: MANAGER_PASSWORD, pin: MANAGER_PIN }), 'manager PIN');
   const staff = await stack.addUser(manager, KATE.username, 'staff', KATE.password);
   expectOk(await staff.client.post('/api/v1/me/pin', { password: KATE.password, pin: KATE.pin }), 'Kate PIN');
@@ -1149,5 +1149,112 @@ test('no existence oracles: the other family\'s real ids answer exactly like ran
   for (const key of Object.keys(ORACLE_EXEMPT)) if (!exemptUsed.has(key)) failures.push(`${key}: exempt, but no such route`);
   t.diagnostic(`${pairs} comparisons of real and random ids`);
   assert.ok(pairs > 50, `${pairs} comparisons`);
+  assert.deepEqual(failures, []);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 5. From outside (issue 31): the column over every route
+// ---------------------------------------------------------------------------------------------
+
+// How far each route reaches beyond the setting's network, stated here (a reviewer reads the
+// policy in one place) and compared with what nestboxd declares. closed: nobody from outside;
+// families: parents; managers_read: parents, and managers reading while the setting allows it.
+const OUTSIDE = {
+  families: [
+    'GET /api/v1/box', 'POST /api/v1/auth/sign-in', 'POST /api/v1/auth/redeem-code', 'POST /api/v1/me/password',
+    'PUT /api/v1/entries/:id/threads/:child/heart', 'DELETE /api/v1/entries/:id/threads/:child/heart', 'POST /api/v1/feed/visit',
+    'GET /api/v1/children/:id/erasure-request', 'POST /api/v1/children/:id/erasure-request',
+    'DELETE /api/v1/children/:id/erasure-request', 'POST /api/v1/children/:id/opt-out',
+    'POST /api/v1/exports', 'GET /api/v1/exports', 'GET /api/v1/exports/reminder', 'GET /api/v1/exports/:id',
+    'DELETE /api/v1/exports/:id', 'GET /api/v1/exports/:id/download', 'POST /api/v1/invitations/redeem',
+    'POST /api/v1/invitations/claim', 'GET /api/v1/children/:id/consent', 'GET /api/v1/agreement',
+    'POST /api/v1/agreement/accept', 'GET /api/v1/feed', 'POST /api/v1/entries/:id/threads/:child',
+    'POST /api/v1/contributions', 'GET /api/v1/lockdown', 'OPTIONS /api/v1/uploads', 'POST /api/v1/uploads',
+    'HEAD /api/v1/uploads/:id', 'PATCH /api/v1/uploads/:id', 'DELETE /api/v1/uploads/:id',
+  ],
+  managers_read: [
+    'GET /api/v1/auth/session', 'POST /api/v1/auth/sign-out', 'GET /api/v1/me/sessions', 'DELETE /api/v1/me/sessions/:id',
+    'GET /api/v1/users/:id', 'GET /api/v1/settings', 'POST /api/v1/auth/sign-out-everywhere', 'GET /api/v1/entries/:id/hearts',
+    'GET /api/v1/manager/summary', 'GET /api/v1/rooms', 'GET /api/v1/children', 'GET /api/v1/children/:id',
+    'GET /api/v1/curriculum', 'GET /api/v1/entries', 'GET /api/v1/entries/:id', 'GET /api/v1/entries/:id/threads/:child',
+    'GET /api/v1/contributions', 'GET /api/v1/media/:id', 'GET /api/v1/media/:id/:variant',
+  ],
+};
+const outsideOf = (key) => (OUTSIDE.families.includes(key) ? 'families' : OUTSIDE.managers_read.includes(key) ? 'managers_read' : 'closed');
+const OUTSIDE_REFUSALS = ['outside_closed', 'outside_staff', 'outside_managers_off', 'outside_manager_read_only', 'lockdown_outside'];
+
+test('from outside: every route reaches exactly as far as the stated policy, and nestboxd declares the same', () => {
+  const routes = loadRoutes();
+  const keys = new Set(routes.map(routeKey));
+  const problems = [];
+  for (const key of [...OUTSIDE.families, ...OUTSIDE.managers_read]) if (!keys.has(key)) problems.push(`${key} is stated but is not a route`);
+  for (const route of routes) {
+    const key = routeKey(route);
+    if (route.outside !== outsideOf(key)) problems.push(`${key}: nestboxd declares ${route.outside}, the policy says ${outsideOf(key)}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+// Every route asked from home (through the relay's PROXY header) by nobody, a parent, staff and
+// a manager: closed routes refuse everyone, staff are refused everywhere, managers while the
+// setting is off and, once it is on, everywhere but reading; what the outside lets through is
+// then up to the route (its own rules, answered as on the setting's network).
+test('from outside: the column over every route — nobody, a parent, staff, a manager (setting off, then on)', async (t) => {
+  const routes = loadRoutes();
+  const home = stack.home('198.51.100.99');
+  // A parent of their own (so routes that end sessions end only theirs), signed in afresh
+  // before each request that gets through; Kate's and the manager's sessions from the
+  // setting's network, which no request from outside may use.
+  const outsider = { username: 'outsider', password: 'far away hills 3' };
+  await stack.addUser(manager, outsider.username, 'parent', outsider.password);
+  // Each from its own home address: the public name's sign-in limit is per address.
+  let homes = 0;
+  const freshParent = async () => {
+    const c = stack.home(`100.64.${Math.floor(homes / 250)}.${(homes++ % 250) + 1}`).client();
+    expectOk(await c.signIn(outsider.username, outsider.password), 'outsider sign-in');
+    return c;
+  };
+  const asSession = (client) => { const c = home.client(); c.cookie = client.cookie; c.csrf = client.csrf; return c; };
+  const valuesFor = (pattern) => pattern.replace(/:[a-z]+/g, () => randomId());
+  const failures = [];
+  let requests = 0;
+  const ask = async (label, client, route, expect) => {
+    const res = await client.request(route.method, valuesFor(route.pattern), { body: ['GET', 'HEAD', 'OPTIONS'].includes(route.method) ? undefined : {} });
+    ++requests;
+    const error = route.method === 'HEAD' ? null : res.json?.error;
+    const refused = res.status === 403 || res.status === 503 ? error : null;
+    if (expect === 'through') {
+      if (OUTSIDE_REFUSALS.includes(refused)) failures.push(`${label}: refused (${refused}), should get through`);
+    } else if (route.method === 'HEAD' ? res.status !== 403 : refused !== expect) {
+      failures.push(`${label}: expected 403 ${expect}, got ${res.status} ${res.text.slice(0, 120)}`);
+    }
+  };
+  for (const route of routes) {
+    const key = routeKey(route);
+    const reach = outsideOf(key);
+    const sessionRoute = route.audience !== 'open';
+    await ask(`none ${key}`, home.client(), route, reach === 'closed' ? 'outside_closed' : 'through');
+    const parentAllowed = reach !== 'closed';
+    await ask(`parent ${key}`, parentAllowed ? await freshParent() : asSession(who.parentA), route, parentAllowed ? 'through' : 'outside_closed');
+    await ask(`staff ${key}`, asSession(who.staff), route, reach === 'closed' ? 'outside_closed' : sessionRoute ? 'outside_staff' : 'through');
+    await ask(`manager (setting off) ${key}`, asSession(who.manager), route,
+      reach === 'closed' ? 'outside_closed' : sessionRoute ? 'outside_managers_off' : 'through');
+  }
+  // Managers read from outside once the setting allows it: GETs of managers_read routes get
+  // through, families' routes and everything else do not.
+  expectOk(await manager.patch('/api/v1/settings', { outside_manager_read: true }), 'allow managers outside');
+  try {
+    const boss = home.client();
+    expectOk(await boss.signIn('manager', MANAGER_PASSWORD), 'manager from outside');
+    for (const route of routes) {
+      if (!['GET', 'HEAD'].includes(route.method) || route.audience === 'open') continue;
+      const reach = outsideOf(routeKey(route));
+      await ask(`manager (setting on) ${routeKey(route)}`, boss, route,
+        reach === 'managers_read' ? 'through' : reach === 'families' ? 'outside_manager_read_only' : 'outside_closed');
+    }
+  } finally {
+    expectOk(await manager.patch('/api/v1/settings', { outside_manager_read: false }), 'managers outside off again');
+  }
+  t.diagnostic(`${routes.length} routes from outside, ${requests} requests`);
   assert.deepEqual(failures, []);
 });

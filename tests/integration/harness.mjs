@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,43 @@ function canConnect(port) {
   });
 }
 
+// Remote access in the loopback stack (issue 31): the public name, and the loopback address
+// that plays the relay's tunnel address.
+export const PUBLIC_NAME = 'journal.example.test';
+export const RELAY_PEER = '127.0.0.2';
+
+// A CA standing in for a public one (ACME's, in tests/remote with pebble) and a certificate
+// for `name` from it, in `dir` as nginx wants them (fullchain.pem, privkey.pem); returns the
+// CA's certificate, the only one a home client trusts.
+function makePublicCertificate(dir, name) {
+  fs.mkdirSync(dir, { recursive: true });
+  const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
+    '-subj', '/CN=Test public root', '-keyout', 'root.key', '-out', 'root.pem');
+  run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${name}`,
+    '-keyout', 'privkey.pem', '-out', 'leaf.csr');
+  fs.writeFileSync(path.join(dir, 'leaf.ext'), `subjectAltName=DNS:${name}\nextendedKeyUsage=serverAuth\n`);
+  run('x509', '-req', '-in', 'leaf.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-days', '2',
+    '-extfile', 'leaf.ext', '-out', 'fullchain.pem');
+  return fs.readFileSync(path.join(dir, 'root.pem'));
+}
+
+// A connection to the public name's listener as the relay makes one: from `peer`, a PROXY
+// protocol v1 header naming the family's `address`, then TLS to `name` verified against `ca`.
+// Calls done(error, tlsSocket), as Node's createConnection option expects.
+export function relayConnection(port, address, peer, name, ca, done) {
+  const socket = net.connect({ port, host: '127.0.0.1', localAddress: peer });
+  const family = address.includes(':') ? 'TCP6' : 'TCP4';
+  const local = address.includes(':') ? '::1' : '127.0.0.1';
+  socket.once('error', done);
+  // The header first, on its own; TLS starts on the socket after it.
+  socket.once('connect', () => {
+    socket.write(`PROXY ${family} ${address} ${local} ${40000 + Math.floor(Math.random() * 20000)} 443\r\n`);
+    socket.removeListener('error', done);
+    done(null, tls.connect({ socket, servername: name, ca, ALPNProtocols: ['http/1.1'] }));
+  });
+}
+
 export class Daemon {
   constructor(dataDir, configText) {
     this.dataDir = dataDir;
@@ -109,7 +147,10 @@ export class Stack {
     return stack;
   }
 
-  async #start({ extraConfig = '' } = {}) {
+  // `outside`: also serve the public name (issue 31) as the relay mode does — on its own
+  // loopback port, every connection opening with a PROXY header believed only from
+  // RELAY_PEER — under a certificate from a test "public" CA (this.publicCa); home() talks to it.
+  async #start({ extraConfig = '', outside = false } = {}) {
     if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
       throw new Error(`no web app at ${webRoot}: build it first with scripts/build-web`);
     }
@@ -138,16 +179,44 @@ export class Stack {
     ].join('\n'));
     await this.daemon.start();
     const nginxDir = path.join(this.root, 'nginx');
+    let outsideOptions = [];
+    if (outside) {
+      this.outsidePort = await freePort();
+      this.outsideHttpPort = await freePort();
+      this.publicName = PUBLIC_NAME;
+      const certs = path.join(this.root, 'public-tls');
+      this.publicCa = makePublicCertificate(certs, PUBLIC_NAME);
+      this.acmeWebroot = path.join(this.root, 'acme');
+      fs.mkdirSync(path.join(this.acmeWebroot, '.well-known/acme-challenge'), { recursive: true });
+      outsideOptions = ['--outside', '--mode', 'relay', '--public-name', PUBLIC_NAME, '--listen', '127.0.0.1',
+        '--peer', RELAY_PEER, '--https-port', String(this.outsidePort), '--http-port', String(this.outsideHttpPort),
+        '--public-https-port', String(this.outsidePort), '--cert-dir', certs, '--acme-webroot', this.acmeWebroot];
+    }
     execFileSync(path.join(repoRoot, 'scripts/nginx-config'), [
       '--out', nginxDir, '--https-port', String(this.httpsPort), '--http-port', String(this.httpPort),
       '--daemon-port', String(this.daemonPort), '--upload-port', String(this.uploadPort),
       '--tls-dir', path.join(this.dataDir, 'tls'), '--media-dir', path.join(this.dataDir, 'media'),
-      '--web-root', webRoot, '--standalone',
+      '--web-root', webRoot, '--standalone', ...outsideOptions,
     ]);
     this.nginx = spawn(nginxBinary, ['-e', path.join(nginxDir, 'startup-error.log'), '-c', path.join(nginxDir, 'nginx.conf'),
       '-g', 'daemon off;'], { stdio: 'ignore' });
     await waitFor(() => canConnect(this.httpsPort), 'nginx to listen');
     this.ca = fs.readFileSync(path.join(this.dataDir, 'tls/ca.crt'));
+  }
+
+  // A family at home, at `address`, reaching the public name through the relay (RELAY_PEER
+  // sends the PROXY header naming `address`); `peer` another sender, to show it is not believed.
+  // Shaped like a stack for Client: client() signs in from there.
+  home(address = '198.51.100.7', { peer = RELAY_PEER } = {}) {
+    if (!this.outsidePort) throw new Error('start the stack with { outside: true } first');
+    const stack = this;
+    return {
+      httpsPort: this.outsidePort, httpPort: this.outsideHttpPort, ca: this.publicCa, hostName: this.publicName,
+      address,
+      connect(done) { relayConnection(stack.outsidePort, address, peer, stack.publicName, stack.publicCa, done); },
+      client() { return new Client(this); },
+      async tablet() { return null; },
+    };
   }
 
   // Moves the daemon's clock forward; sessions and lockouts see the new time at once.

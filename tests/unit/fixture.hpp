@@ -115,7 +115,10 @@ struct Stack {
   std::string backupStatusFile = tempDir("backups-" + std::to_string(stacks())) + "/backup-status.json";
   std::string backupCheckFile = backupStatusFile.substr(0, backupStatusFile.rfind('/')) + "/backup-check.json";
   domain::BackupMonitor backups{ctx, backupStatusFile, backupCheckFile};
-  domain::ManagerHome home{ctx, store, settings, children, invitations, lockdown, media, backups};
+  std::string remoteDir = tempDir("remote");
+  domain::RemoteAccess remote{ctx, {remoteDir + "/remote.conf", remoteDir + "/fullchain.pem", remoteDir + "/acme-request",
+                                    remoteDir + "/acme-status"}};
+  domain::ManagerHome home{ctx, store, settings, children, invitations, lockdown, media, backups, remote};
   FakeCamera camera;
   domain::CaptureStation station{ctx, camera, children, access, media, lockdown, store, {60, 15, std::chrono::milliseconds(2000)}};
   FakeBackupAgent backupAgent;

@@ -28,6 +28,9 @@ enum class Severity { debug, info, warning, error };
   X(DatabaseClosed, "NBX_DB_CLOSED", info, false, "database closed")                               \
   X(TlsCaCreated, "NBX_TLS_CA_CREATED", info, true, "box certificate authority created")           \
   X(TlsServerCertIssued, "NBX_TLS_CERT_ISSUED", info, true, "server certificate issued")           \
+  X(PublicCertRequested, "NBX_PUBLIC_CERT_REQUESTED", info, false, "public name's certificate asked of the ACME agent (none, or renewal due)") \
+  X(PublicCertRenewed, "NBX_PUBLIC_CERT_RENEWED", info, true, "public name's certificate obtained from the ACME CA") \
+  X(PublicCertFailed, "NBX_PUBLIC_CERT_FAILED", warning, true, "public name's certificate could not be obtained or renewed") \
   X(SetupCodeCreated, "NBX_SETUP_CODE_CREATED", info, false, "one-time setup code created")        \
   X(SetupCompleted, "NBX_SETUP_COMPLETED", info, true, "setting and first manager created")        \
   X(SetupCodeRejected, "NBX_SETUP_CODE_REJECTED", warning, true, "wrong setup code presented")     \

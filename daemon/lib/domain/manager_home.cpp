@@ -13,6 +13,7 @@ ManagerSummary ManagerHome::summary(const Principal& p) {
   s.lockdown = lockdown_.engaged();
   s.storage = media_.space(p);
   s.backups = backups_.current();
+  s.remote = remote_.view();
   const Calendar calendar = settings_.calendar();
   const std::string today = calendar.dateOf(now);
   const std::string eventId(eventInfo(Event::SignInOutside).id);

@@ -7,6 +7,7 @@
 #include "domain/invitations.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/media.hpp"
+#include "domain/remote_access.hpp"
 
 namespace nestbox::domain {
 
@@ -20,6 +21,7 @@ struct ManagerSummary {
   // Sign-ins from outside the setting's network (issue 31), per day of the setting's last
   // kOutsideDays days, oldest first: {date "YYYY-MM-DD", count}.
   std::vector<std::pair<std::string, int64_t>> outsideSignIns;
+  RemoteAccessView remote;  // remote access and its certificate's alert (issue 31)
 };
 
 class ManagerHome {
@@ -30,9 +32,10 @@ class ManagerHome {
   static constexpr int kOutsideDays = 7;
 
   ManagerHome(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children,
-              InvitationService& invitations, LockdownService& lockdown, MediaService& media, BackupMonitor& backups)
+              InvitationService& invitations, LockdownService& lockdown, MediaService& media, BackupMonitor& backups,
+              RemoteAccess& remote)
       : ctx_(ctx), journal_(journal), settings_(settings), children_(children), invitations_(invitations),
-        lockdown_(lockdown), media_(media), backups_(backups) {}
+        lockdown_(lockdown), media_(media), backups_(backups), remote_(remote) {}
 
   ManagerSummary summary(const Principal& p);
 
@@ -45,6 +48,7 @@ class ManagerHome {
   LockdownService& lockdown_;
   MediaService& media_;
   BackupMonitor& backups_;
+  RemoteAccess& remote_;
 };
 
 }  // namespace nestbox::domain

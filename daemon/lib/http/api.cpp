@@ -290,6 +290,10 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
       return response;
     }
     call.principal = auth.principal;
+    // From outside, who is asking decides next, before anything else about the session.
+    if (call.origin.outside) {
+      if (auto stop = outsideStop(call, route.rules.outside)) return stop;
+    }
     if (call.principal->childViewOf && !route.rules.childView) {
       s_.audit.record(Event::ChildViewRefused, domain::AuditActor::of(*call.principal), domain::AuditTarget{"route", request.path});
       return Response::error(403, "child_view",
@@ -320,9 +324,6 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
       if (audience == Audience::manager) return Response::error(403, "manager_only", "Only a manager can do this.");
       if (audience == Audience::staff) return Response::error(403, "staff_only", "Only staff and managers can do this.");
       return Response::error(403, "parents_only", "This is for parents and carers.");
-    }
-    if (call.origin.outside) {
-      if (auto stop = outsideStop(call, route.rules.outside)) return stop;
     }
   }
   return std::nullopt;

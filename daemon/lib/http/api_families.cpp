@@ -123,6 +123,17 @@ Json homeBackupsJson(const domain::BackupOverview& o, bool configured) {
 }
 }  // namespace
 
+namespace {
+Json remoteAccessJson(const domain::RemoteAccessView& v) {
+  return {{"mode", v.mode},
+          {"public_name", v.mode == "off" ? Json(nullptr) : Json(v.publicName)},
+          {"certificate_expires_at", v.certificateExpiresAt ? Json(formatTimestamp(*v.certificateExpiresAt)) : Json(nullptr)},
+          {"renewal", v.renewal},
+          {"last_error", v.lastError.empty() ? Json(nullptr) : Json(v.lastError)},
+          {"alert", v.alert}};
+}
+}  // namespace
+
 Response Api::managerSummary(Call& call) {
   const auto s = s_.home.summary(call.who());
   const auto& c = s.counts;
@@ -156,6 +167,7 @@ Response Api::managerSummary(Call& call) {
                                            {"next_release", release},
                                            {"lockdown", s.lockdown},
                                            {"outside_sign_ins", outside},
+                                           {"remote_access", remoteAccessJson(s.remote)},
                                            {"storage", {{"state", s.storage.state},
                                                         {"free_bytes", s.storage.freeBytes},
                                                         {"reserve_bytes", s.storage.reserveBytes}}},
