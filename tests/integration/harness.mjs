@@ -9,6 +9,7 @@ import https from 'node:https';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
+import { Duplex } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +55,24 @@ async function waitFor(predicate, what, timeoutMs = 15000, intervalMs = 25) {
     if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+// The same inside a network namespace (bash's /dev/tcp: no other tool).
+function canConnectIn(netns, port) {
+  try {
+    execFileSync('ip', ['netns', 'exec', netns, 'timeout', '2', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' });
+    return true;
+  } catch { return false; }
+}
+
+// A byte stream to host:port from inside network namespace `netns`: socat started there, its
+// standard input and output as the stream (TLS then runs over it, from this process).
+export function netnsConnection(netns, host, port) {
+  const child = spawn('ip', ['netns', 'exec', netns, 'socat', 'STDIO', `TCP:${host}:${port}`], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
+  stream.once('close', () => child.kill());
+  child.once('exit', () => stream.destroy());
+  return stream;
 }
 
 function canConnect(port) {
@@ -102,8 +121,10 @@ export function relayConnection(port, address, peer, name, ca, done) {
 }
 
 export class Daemon {
-  constructor(dataDir, configText) {
+  // `wrap`: a command prefix, e.g. ['ip', 'netns', 'exec', NS] to run it in a namespace.
+  constructor(dataDir, configText, wrap = []) {
     this.dataDir = dataDir;
+    this.wrap = wrap;
     this.configPath = path.join(dataDir, '..', 'nestboxd.conf');
     fs.writeFileSync(this.configPath, configText);
     this.stdout = '';
@@ -113,7 +134,8 @@ export class Daemon {
   async start() {
     this.stdout = '';
     this.stderr = '';
-    this.process = spawn(daemonBinary, ['--config', this.configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...args] = [...this.wrap, daemonBinary, '--config', this.configPath];
+    this.process = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process.stdout.on('data', (d) => { this.stdout += d; });
     this.process.stderr.on('data', (d) => { this.stderr += d; });
     this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
@@ -150,7 +172,13 @@ export class Stack {
   // `outside`: also serve the public name (issue 31) as the relay mode does — on its own
   // loopback port, every connection opening with a PROXY header believed only from
   // RELAY_PEER — under a certificate from a test "public" CA (this.publicCa); home() talks to it.
-  async #start({ extraConfig = '', outside = false } = {}) {
+  // `netns`: run nestboxd and nginx in that network namespace (tests/remote: the box behind
+  // its NAT); clients then connect through socat started in it (netnsConnection).
+  async #start({ extraConfig = '', outside = false, netns = null } = {}) {
+    this.netns = netns;
+    const wrap = netns ? ['ip', 'netns', 'exec', netns] : [];
+    if (netns) this.connect = (done) => done(null, tls.connect({ socket: netnsConnection(netns, '127.0.0.1', this.httpsPort),
+      servername: 'localhost', ca: this.ca }));
     if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
       throw new Error(`no web app at ${webRoot}: build it first with scripts/build-web`);
     }
@@ -176,7 +204,7 @@ export class Stack {
       // Tests share the machine's avahi-daemon: only the mDNS tests announce (extraConfig).
       'mdns = off',
       extraConfig,
-    ].join('\n'));
+    ].join('\n'), wrap);
     await this.daemon.start();
     const nginxDir = path.join(this.root, 'nginx');
     let outsideOptions = [];
@@ -198,9 +226,11 @@ export class Stack {
       '--tls-dir', path.join(this.dataDir, 'tls'), '--media-dir', path.join(this.dataDir, 'media'),
       '--web-root', webRoot, '--standalone', ...outsideOptions,
     ]);
-    this.nginx = spawn(nginxBinary, ['-e', path.join(nginxDir, 'startup-error.log'), '-c', path.join(nginxDir, 'nginx.conf'),
-      '-g', 'daemon off;'], { stdio: 'ignore' });
-    await waitFor(() => canConnect(this.httpsPort), 'nginx to listen');
+    this.nginxDir = nginxDir;
+    const [nginxCommand, ...nginxArgs] = [...wrap, nginxBinary, '-e', path.join(nginxDir, 'startup-error.log'),
+      '-c', path.join(nginxDir, 'nginx.conf'), '-g', 'daemon off;'];
+    this.nginx = spawn(nginxCommand, nginxArgs, { stdio: 'ignore' });
+    await waitFor(() => (netns ? canConnectIn(netns, this.httpsPort) : canConnect(this.httpsPort)), 'nginx to listen');
     this.ca = fs.readFileSync(path.join(this.dataDir, 'tls/ca.crt'));
   }
 

@@ -655,3 +655,28 @@ table ip nestbox_router {
     if (left.length) throw new Error(`namespaces left behind: ${left.join(', ')}`);
   }
 }
+
+// Captures every packet on the relay's public and tunnel interfaces while `action` runs.
+// Stops only once `barrier` bytes have reached every capture file: packets are written in
+// order, so everything sent before the barrier is in the files too (no fixed wait for
+// tcpdump to catch up, and no lost tail).
+export async function captureOnRelay(net, label, action, barrier) {
+  const caps = [IFACES.relayPublic, IFACES.relayTunnel].map((iface) => {
+    const file = net.path(`capture-${label}-${iface}.pcap`);
+    // -U: write each packet at once, so the file can be polled. -Z root: tcpdump otherwise
+    // drops to user tcpdump, which cannot write into this root-owned run directory.
+    const proc = net.spawn('relay', 'tcpdump', ['-i', iface, '-n', '-U', '-s', '0', '-Z', 'root', '-w', file], {
+      name: `tcpdump-${label}-${iface}`,
+    });
+    return { iface, file, proc };
+  });
+  for (const c of caps) await net.waitForLog(c.proc, /listening on/, `tcpdump on ${c.iface}`);
+  await action();
+  await net.waitFor(
+    () => caps.every((c) => fs.existsSync(c.file) && fs.readFileSync(c.file).includes(barrier)),
+    `"${barrier}" in the captures of ${caps.map((c) => c.iface).join(' and ')}`,
+  );
+  for (const c of caps) c.proc.kill('SIGINT');
+  await Promise.all(caps.map((c) => c.proc.exited));
+  return Object.fromEntries(caps.map((c) => [c.iface, fs.readFileSync(c.file)]));
+}

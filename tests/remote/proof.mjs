@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Topology, IFACES, renderTemplate, relayTemplateDir } from './netns.mjs';
+import { Topology, IFACES, renderTemplate, relayTemplateDir, captureOnRelay } from './netns.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -70,31 +70,6 @@ async function startStandinBox(net) {
 // curl from a namespace; returns { status, stdout, stderr } without throwing.
 function curl(net, ns, args) {
   return net.exec(ns, 'curl', ['-sS', '--max-time', '10', ...args], { allowFail: true });
-}
-
-// Captures every packet on the relay's public and tunnel interfaces while `action` runs.
-// Stops only once `barrier` bytes have reached every capture file: packets are written in
-// order, so everything sent before the barrier is in the files too (no fixed wait for
-// tcpdump to catch up, and no lost tail).
-async function captureOnRelay(net, label, action, barrier) {
-  const caps = [IFACES.relayPublic, IFACES.relayTunnel].map((iface) => {
-    const file = net.path(`capture-${label}-${iface}.pcap`);
-    // -U: write each packet at once, so the file can be polled. -Z root: tcpdump otherwise
-    // drops to user tcpdump, which cannot write into this root-owned run directory.
-    const proc = net.spawn('relay', 'tcpdump', ['-i', iface, '-n', '-U', '-s', '0', '-Z', 'root', '-w', file], {
-      name: `tcpdump-${label}-${iface}`,
-    });
-    return { iface, file, proc };
-  });
-  for (const c of caps) await net.waitForLog(c.proc, /listening on/, `tcpdump on ${c.iface}`);
-  await action();
-  await net.waitFor(
-    () => caps.every((c) => fs.existsSync(c.file) && fs.readFileSync(c.file).includes(barrier)),
-    `"${barrier}" in the captures of ${caps.map((c) => c.iface).join(' and ')}`,
-  );
-  for (const c of caps) c.proc.kill('SIGINT');
-  await Promise.all(caps.map((c) => c.proc.exited));
-  return Object.fromEntries(caps.map((c) => [c.iface, fs.readFileSync(c.file)]));
 }
 
 // The server_name extension of a TLS ClientHello holds the name as: type 0 (host_name),

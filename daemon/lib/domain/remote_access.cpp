@@ -71,12 +71,14 @@ RemoteAccessView RemoteAccess::view() {
     v.lastAttemptAt = status->at;
     if (status->result != "ok") v.lastError = status->message.empty() ? "no reason given" : status->message;
   }
+  // Until the ACME CA has answered once, the certificate there is nestboxctl's placeholder
+  // (self-signed, a day): as good as none.
   if (system::fileExists(paths_.requestFile)) {
     v.renewal = "due";
-  } else if (status && status->result != "ok") {
-    v.renewal = "failed";
-  } else if (!v.certificateExpiresAt) {
+  } else if (!status || !v.certificateExpiresAt) {
     v.renewal = "missing";
+  } else if (status->result != "ok") {
+    v.renewal = "failed";
   }
   const bool expiring = !v.certificateExpiresAt || *v.certificateExpiresAt - now <= kAlertBefore;
   v.alert = expiring && v.renewal != "ok";
@@ -96,7 +98,7 @@ Json RemoteAccess::tick() {
                       AuditTarget{"public_name", v.publicName},
                       ok ? Json{{"expires_at", v.certificateExpiresAt.value_or(0)}} : Json{{"message", status->message}});
   }
-  const bool due = !v.certificateExpiresAt || *v.certificateExpiresAt - now <= kRenewBefore;
+  const bool due = v.renewal == "missing" || !v.certificateExpiresAt || *v.certificateExpiresAt - now <= kRenewBefore;
   const bool retryWait = v.renewal == "failed" && v.lastAttemptAt && now - *v.lastAttemptAt < kRetryAfter;
   if (due && v.renewal != "due" && !retryWait) {
     system::writeFileAtomic(paths_.requestFile,

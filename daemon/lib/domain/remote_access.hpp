@@ -36,7 +36,8 @@ struct RemoteAccessView {
   std::string mode = "off";  // off, relay, direct
   std::string publicName;
   std::optional<int64_t> certificateExpiresAt;
-  // ok, due (asked for, not answered yet), failed (the last attempt), missing (none yet)
+  // ok, due (asked for, not answered yet), failed (the last attempt), missing (none from the
+  // ACME CA yet: at most nestboxctl's self-signed placeholder)
   std::string renewal = "ok";
   std::optional<int64_t> lastAttemptAt;
   std::string lastError;  // the agent's message when the last attempt failed
