@@ -1,5 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startSetUpStack, MANAGER_PASSWORD } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, PHONE, TABLET } from './browser.mjs';
 
@@ -8,7 +10,7 @@ let manager;
 let browser;
 let page;
 before(async () => {
-  ({ stack, manager } = await startSetUpStack());
+  ({ stack, manager } = await startSetUpStack({ outside: true }));
   browser = await launchBrowser(stack);
   page = await openPage(browser, stack, TABLET);
   await signIn(page, 'manager', MANAGER_PASSWORD);
@@ -289,4 +291,45 @@ test('the manager home shows the data disk, and warns when uploads would be refu
   } finally {
     await manager.patch('/api/v1/settings', { storage_reserve_mib: 0 });
   }
+});
+
+// Families at home (issue 31): the home says whether they can reach the journal from home,
+// counts sign-ins from outside per day, and alerts when the public name has no certificate;
+// the setting page lets managers read from home (off by default).
+test('the manager home shows families at home: sign-ins per day and the certificate; the setting lets managers read from home', async () => {
+  await page.goto('/');
+  const panel = page.locator('.panel.from-home');
+  await panel.getByText('Families open the journal on the setting’s network only.').waitFor();
+
+  // IT support turned remote access on (nestboxctl remote relay writes this for nestboxd); no
+  // certificate from the ACME CA yet.
+  fs.mkdirSync(path.join(stack.dataDir, 'remote'), { recursive: true });
+  fs.writeFileSync(path.join(stack.dataDir, 'remote/remote.conf'), `mode = relay\npublic_name = ${stack.publicName}\n`);
+  // A parent signs in from home, twice.
+  await stack.addUser(manager, 'parent.home', 'parent', 'Far away hills 3');
+  for (let i = 0; i < 2; i += 1) {
+    assert.equal((await stack.home(`198.51.100.${50 + i}`).client().signIn('parent.home', 'Far away hills 3')).status, 200);
+  }
+  await page.reload();
+  await panel.getByText(`Families open the journal from home at https://${stack.publicName}/`).waitFor();
+  await panel.getByRole('alert').getByText(`${stack.publicName} has no certificate yet, so families cannot open it`).waitFor();
+  assert.match((await panel.textContent()).replace(/\s+/g, ' '), /Sign-ins from home in the last 7 days: 2\./);
+  const days = panel.locator('ul.outside-days > li');
+  assert.equal(await days.count(), 7);
+  assert.equal((await days.last().locator('strong').textContent()).trim(), '2');
+  await checkScreen(page, 'manager-home-from-home');
+
+  await menuLink(page, 'Setting');
+  const allow = page.getByLabel('Managers may read the journal and the to-do list from home');
+  assert.equal(await allow.isChecked(), false);
+  await allow.check();
+  await page.getByRole('button', { name: 'Save setting' }).click();
+  await page.getByText(/^Saved\./).waitFor();
+  assert.equal(stack.sql('SELECT outside_manager_read FROM setting'), '1');
+  assert.equal((await stack.home('198.51.100.60').client().signIn('manager', MANAGER_PASSWORD)).status, 200);
+  await allow.uncheck();
+  await page.getByRole('button', { name: 'Save setting' }).click();
+  await page.getByText(/^Saved\./).waitFor();
+  assert.equal(stack.sql('SELECT outside_manager_read FROM setting'), '0');
+  fs.rmSync(path.join(stack.dataDir, 'remote/remote.conf'));
 });

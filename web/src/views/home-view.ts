@@ -4,7 +4,7 @@ import { api, type Session } from '../api';
 import { bdi, LightElement, pageTitle } from '../base';
 import type { Child } from '../journal';
 import { isConfigured, type BackupOverview } from '../backup-requests';
-import { humanMoment, humanMomentInText } from '../dates';
+import { humanDay, humanMoment, humanMomentInText } from '../dates';
 import { clause, count, formatBytes, formatDuration, plural } from '../format';
 
 interface Storage {
@@ -35,6 +35,11 @@ export interface ManagerSummary {
   backups: BackupOverview;
   erasure_requests?: number;  // families who asked for their child's data to be erased (issue 21)
   erasure_reviews?: number;   // entries and photos to check after an erasure
+  // Remote access (issue 31): sign-ins from outside per day of the last week, and the public
+  // name's certificate.
+  outside_sign_ins?: Array<{ date: string; count: number }>;
+  remote_access?: { mode: 'off' | 'relay' | 'direct'; public_name: string | null; certificate_expires_at: string | null;
+    renewal: 'ok' | 'due' | 'failed' | 'missing'; last_error: string | null; alert: boolean };
 }
 
 interface Todo {
@@ -194,7 +199,38 @@ export class HomeView extends LightElement {
       </ul>
     </section>
     ${this.storagePanel()}
-    ${this.backupsPanel(s.backups)}`;
+    ${this.backupsPanel(s.backups)}
+    ${this.fromHomePanel(s)}`;
+  }
+
+  // Families at home (issue 31): where they reach the journal, the certificate's state (an
+  // alert from 14 days before it expires while renewal fails), and sign-ins from outside per day.
+  private fromHomePanel(s: ManagerSummary) {
+    const r = s.remote_access;
+    if (!r) return nothing;
+    const days = s.outside_sign_ins ?? [];
+    const total = days.reduce((n, d) => n + d.count, 0);
+    let certificate: TemplateResult | typeof nothing = nothing;
+    if (r.mode !== 'off' && r.alert) {
+      certificate = html`<p class="warning" role="alert">${r.certificate_expires_at && r.renewal !== 'missing'
+        ? html`The certificate of ${bdi(r.public_name ?? '')} expires ${humanMomentInText(r.certificate_expires_at)} and could not be renewed`
+        : html`${bdi(r.public_name ?? '')} has no certificate yet, so families cannot open it`}${r.last_error ? html`: ${clause(r.last_error)}` : ''}.
+        Ask IT support to run <code>nestboxctl relay-test</code> on the box.</p>`;
+    }
+    return html`<div class="panel from-home" data-mode=${r.mode}>
+      <h2>From home</h2>
+      ${r.mode === 'off'
+        ? html`<p>Families open the journal on the setting’s network only. IT support can let them in from home
+            (<code>nestboxctl remote</code>), with the journal still only on this box.</p>`
+        : html`<p>Families open the journal from home at <strong>https://${bdi(r.public_name ?? '')}/</strong>
+            (${r.mode === 'relay' ? 'through the setting’s relay' : 'through the router'}).</p>`}
+      ${certificate}
+      ${r.mode !== 'off' || total
+        ? html`<p id="outside-title">Sign-ins from home in the last 7 days: ${total}.</p>
+          <ul class="outside-days" aria-labelledby="outside-title">${days.map((d) => html`<li data-date=${d.date}>
+            <span>${humanDay(d.date)}</span> <strong>${d.count}</strong></li>`)}</ul>`
+        : nothing}
+    </div>`;
   }
 
   // The last good backup, and a warning when backups are not set up, none is 48 hours old, the

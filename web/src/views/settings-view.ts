@@ -11,6 +11,7 @@ interface Setting {
   framework: string;
   password_require_mixed: boolean;
   keep_unredacted_originals: boolean;
+  outside_manager_read?: boolean;  // managers may read from home when remote access is on (issue 31)
   secure_subnets: string;
   time_zone: string;
   storage_reserve_mib: number;
@@ -70,6 +71,7 @@ export class SettingsView extends FormView {
         time_zone: this.value('time_zone'),
         password_require_mixed: this.checked('password_require_mixed'),
         keep_unredacted_originals: this.checked('keep_unredacted_originals'),
+        outside_manager_read: this.checked('outside_manager_read'),
         secure_subnets: this.value('secure_subnets'),
         storage_reserve_mib: this.number('storage_reserve_mib', 'Space kept free'),
         password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
@@ -163,6 +165,14 @@ export class SettingsView extends FormView {
           ${this.field('invitation_days', 'Invitation codes work for this many days', { type: 'number', inputmode: 'numeric', required: true, min: 1, max: 90, value: String(s.invitation_days ?? 14),
             hint: 'A family joins with the one-time code in the letter you print from their child’s page. 1 to 90 days; 14 by default.' })}
           ${this.reminderField(s.export_reminder_on ?? '')}
+        </fieldset>
+        <fieldset class="panel"><legend><h2>From home</h2></legend>
+          <p class="meta">When IT support has turned on remote access, families read their child’s journal from home at the
+            setting’s public address. Staff never can: they record on the setting’s tablets. Accounts, consent, devices,
+            settings, backups, erasure and lockdown only ever work here, on the setting’s network.</p>
+          ${this.field('outside_manager_read', 'Managers may read the journal and the to-do list from home', { type: 'checkbox',
+            checked: Boolean(s.outside_manager_read),
+            hint: 'Off by default. Every sign-in from home is recorded, and the home page counts them per day.' })}
         </fieldset>
         <fieldset class="panel"><legend><h2>When a child leaves</h2></legend>
           <p class="meta">After the leaving date the family can still read and download the journal; then it is archived, hidden
