@@ -276,6 +276,24 @@ function journey(theMode) {
     assert.equal((await manager.signIn('manager', MANAGER_PASSWORD, { tablet: null })).status, 200);
   });
   
+  // testssl.sh from home against the public name, pebble's root added: TLS 1.2 and 1.3 only,
+  // and no finding of severity HIGH or CRITICAL. (Before the renewal test stops pebble.)
+  if (theMode === 'relay') test('testssl.sh against the public name: TLS 1.2+ only, nothing HIGH or CRITICAL', async () => {
+    const rootFile = path.join(stack.root, 'pebble-root.pem');
+    fs.writeFileSync(rootFile, root);
+    const json = path.join(stack.root, 'testssl.json');
+    const run = await net.execAsync('home', 'testssl', ['--quiet', '--color', '0', '--warnings', 'off', '--add-ca', rootFile,
+      '--ip', publicAddress(), '--jsonfile', json, '--protocols', '--std', '--server-defaults', '--vulnerable', `https://${NAME}/`],
+    { allowFail: true, timeout: 280000 });
+    assert.ok(fs.existsSync(json), `testssl.sh wrote no report: ${run.stderr.slice(-500)} ${run.stdout.slice(-500)}`);
+    const findings = JSON.parse(fs.readFileSync(json, 'utf8'));
+    const byId = Object.fromEntries(findings.map((f) => [f.id, f]));
+    for (const old of ['SSLv2', 'SSLv3', 'TLS1', 'TLS1_1']) assert.match(byId[old]?.finding ?? '', /not offered/, `${old}: ${byId[old]?.finding}`);
+    for (const current of ['TLS1_2', 'TLS1_3']) assert.match(byId[current]?.finding ?? '', /^offered/, `${current}: ${byId[current]?.finding}`);
+    const serious = findings.filter((f) => ['HIGH', 'CRITICAL'].includes(f.severity));
+    assert.deepEqual(serious.map((f) => `${f.id}: ${f.finding}`), []);
+  });
+
   test('renewal by the box\'s clock: 30 days before expiry it renews; when the CA cannot be reached, managers are alerted 14 days before', async () => {
     const first = certificateInfo();
     const expires = Date.parse(first.validTo) / 1000;

@@ -485,7 +485,8 @@ table ip nestbox_router {
         // The real ports: validation goes to the public name's port 80, i.e. through the relay.
         httpPort: 80,
         tlsPort: 443,
-        ocspResponderURL: '',
+        // An OCSP address in the certificates, as a public CA's carry one (nothing answers there).
+        ocspResponderURL: `http://${A.inet.public}:4002`,
         externalAccountBindingRequired: false,
       },
     };
