@@ -91,7 +91,7 @@ export const RELAY_PEER = '127.0.0.2';
 // A CA standing in for a public one (ACME's, in tests/remote with pebble) and a certificate
 // for `name` from it, in `dir` as nginx wants them (fullchain.pem, privkey.pem); returns the
 // CA's certificate, the only one a home client trusts.
-function makePublicCertificate(dir, name) {
+export function makePublicCertificate(dir, name) {
   fs.mkdirSync(dir, { recursive: true });
   const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
