@@ -25,8 +25,7 @@ set(CPACK_STRIP_FILES ON)
 # Library dependencies from the binaries (dpkg-shlibdeps), and the programs it runs with.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "systemd (>= 247), dbus, nginx-light | nginx, avahi-daemon, openssl, acl, tzdata, restic, fonts-dejavu-core,
-   lego, wireguard-tools, wireguard-go, curl")
+  "systemd (>= 247), dbus, nginx-light | nginx, avahi-daemon, openssl, acl, tzdata, restic, fonts-dejavu-core, lego, wireguard-tools, wireguard-go, curl")
 # (lego, WireGuard and curl: remote access, issue 31 — nestboxctl remote, acme, relay-test.)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libnss-mdns, avahi-utils")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
