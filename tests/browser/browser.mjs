@@ -28,18 +28,28 @@ let currentStack = null;
 export async function launchBrowser(stack) {
   currentStack = stack;
   const serverPem = fs.readFileSync(path.join(stack.dataDir, 'tls/server.crt'), 'utf8');
+  const trusted = [spkiHash(serverPem)];
+  const extra = [];
+  // The public name (issue 31, a stack started with { outside: 'direct' }): its certificate, and
+  // the name resolving to loopback as a home's DNS would resolve it to the setting.
+  if (stack.publicName) {
+    trusted.push(spkiHash(fs.readFileSync(path.join(stack.root, 'public-tls/fullchain.pem'), 'utf8')));
+    extra.push(`--host-resolver-rules=MAP ${stack.publicName} 127.0.0.1`);
+  }
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--ignore-certificate-errors-spki-list=${spkiHash(serverPem)}`],
+      `--ignore-certificate-errors-spki-list=${trusted.join(',')}`, ...extra],
   });
 }
 
 // A page at phone size whose console errors (CSP violations included) fail the test.
 // `timezoneId` puts the browser in another time zone than the machine's (e.g. a parent abroad).
-export async function openPage(browser, stack, viewport = PHONE, { timezoneId } = {}) {
-  const context = await browser.newContext({ viewport, baseURL: `https://localhost:${stack.httpsPort}`, locale: 'en-GB',
+// `fromHome`: at the public name (issue 31), as a family at home opens it.
+export async function openPage(browser, stack, viewport = PHONE, { timezoneId, fromHome = false } = {}) {
+  const baseURL = fromHome ? `https://${stack.publicName}:${stack.outsidePort}` : `https://localhost:${stack.httpsPort}`;
+  const context = await browser.newContext({ viewport, baseURL, locale: 'en-GB',
     ...(timezoneId ? { timezoneId } : {}) });
   const page = await context.newPage();
   page.problems = [];

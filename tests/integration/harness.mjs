@@ -172,6 +172,7 @@ export class Stack {
   // `outside`: also serve the public name (issue 31) as the relay mode does — on its own
   // loopback port, every connection opening with a PROXY header believed only from
   // RELAY_PEER — under a certificate from a test "public" CA (this.publicCa); home() talks to it.
+  // `outside: 'direct'`: the same name and port without PROXY headers, for a browser.
   // `netns`: run nestboxd and nginx in that network namespace (tests/remote: the box behind
   // its NAT); clients then connect through socat started in it (netnsConnection).
   async #start({ extraConfig = '', outside = false, netns = null } = {}) {
@@ -216,8 +217,11 @@ export class Stack {
       this.publicCa = makePublicCertificate(certs, PUBLIC_NAME);
       this.acmeWebroot = path.join(this.root, 'acme');
       fs.mkdirSync(path.join(this.acmeWebroot, '.well-known/acme-challenge'), { recursive: true });
-      outsideOptions = ['--outside', '--mode', 'relay', '--public-name', PUBLIC_NAME, '--listen', '127.0.0.1',
-        '--peer', RELAY_PEER, '--https-port', String(this.outsidePort), '--http-port', String(this.outsideHttpPort),
+      // 'direct': no PROXY headers, the public name on its own port (what a browser can reach).
+      this.outsideMode = outside === 'direct' ? 'direct' : 'relay';
+      outsideOptions = ['--outside', '--mode', this.outsideMode, '--public-name', PUBLIC_NAME,
+        ...(this.outsideMode === 'relay' ? ['--listen', '127.0.0.1', '--peer', RELAY_PEER] : []),
+        '--https-port', String(this.outsidePort), '--http-port', String(this.outsideHttpPort),
         '--public-https-port', String(this.outsidePort), '--cert-dir', certs, '--acme-webroot', this.acmeWebroot];
     }
     execFileSync(path.join(repoRoot, 'scripts/nginx-config'), [

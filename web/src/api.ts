@@ -112,7 +112,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       body?.details && typeof body.details === 'object' && !Array.isArray(body.details) ? body.details as Record<string, unknown> : undefined,
     );
     // Locked down (policy 001): the app shows the notice instead of any screen.
-    if (response.status === 503 && error.code === 'lockdown') sessionEvents.dispatchEvent(new Event('lockdown'));
+    // Locked down (from outside too: issue 31): the app shows the notice.
+    if (response.status === 503 && (error.code === 'lockdown' || error.code === 'lockdown_outside')) sessionEvents.dispatchEvent(new Event('lockdown'));
     if (response.status === 401 && (error.code === 'session_expired' || error.code === 'session_required') &&
         path !== '/auth/session') {
       sessionEvents.dispatchEvent(new CustomEvent('expired', { detail: error }));

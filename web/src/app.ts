@@ -121,8 +121,10 @@ export class NestboxApp extends LightElement {
       if (this.path !== '/setup') navigate('/setup', true);
       return;
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'lockdown') return;  // the event shows the notice
-      if (!(error instanceof ApiError) || error.status !== 410) {
+      if (error instanceof ApiError && (error.code === 'lockdown' || error.code === 'lockdown_outside')) return;  // the event shows the notice
+      // From home (the public name, issue 31) setup is never offered: the box is set up.
+      const setUp = error instanceof ApiError && (error.status === 410 || error.code === 'outside_closed');
+      if (!setUp) {
         this.boot = 'offline';
         this.bootError = error instanceof Error ? error.message : String(error);
         return;

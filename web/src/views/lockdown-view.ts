@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api } from '../api';
+import { api, ApiError } from '../api';
 import { humanMoment, humanMomentInText } from '../dates';
 import { FormView, LightElement, pageTitle } from '../base';
 
@@ -34,6 +34,7 @@ function textArea(id: string, label: string, hint: string, error?: string): Temp
 @customElement('nb-lockdown-view')
 export class LockdownView extends FormView {
   @state() private state: LockdownState | null = null;
+  @state() private outside = false;  // opened from home: nothing more to see until it is lifted
   protected fieldPrefix = 'lockdown';
 
   connectedCallback(): void {
@@ -42,7 +43,16 @@ export class LockdownView extends FormView {
   }
 
   private async load(): Promise<void> {
-    this.state = await api<LockdownState>('GET', '/lockdown');
+    try {
+      this.state = await api<LockdownState>('GET', '/lockdown');
+    } catch (error) {
+      // From home (issue 31) a lockdown closes everything, the notice included.
+      if (error instanceof ApiError && error.code === 'lockdown_outside') {
+        this.outside = true;
+        return;
+      }
+      throw error;
+    }
     if (!this.state.engaged) window.location.assign('/sign-in');
   }
 
@@ -75,6 +85,15 @@ export class LockdownView extends FormView {
 
   render() {
     pageTitle('Locked down');
+    if (this.outside) {
+      return html`<section class="narrow"><div class="panel lockdown" role="status">
+        <h1>Nestbox is locked down</h1>
+        <p class="lead">The journal is closed while a possible fault is checked, to keep children’s information safe.
+          It cannot be opened from home until a manager says it is safe again.</p>
+        <p>Try again later; the setting will tell you when it is open.</p>
+        <div class="actions"><button type="button" @click=${() => window.location.assign('/')}>Try again</button></div>
+      </div></section>`;
+    }
     const n = this.state?.notice;
     return html`<section class="narrow">
       <div class="panel lockdown">
