@@ -8,12 +8,10 @@
 // WireGuard tunnel, relay and ACME CA in network namespaces.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import https from 'node:https';
-import path from 'node:path';
 import tls from 'node:tls';
-import { startSetUpStack, twoFamilies, mediaReady, waitFor, Client, MANAGER_PASSWORD } from './harness.mjs';
+import { resumedHomePhoto, downloadedExport } from './home_journey.mjs';
+import { startSetUpStack, twoFamilies, Client, MANAGER_PASSWORD } from './harness.mjs';
 
 let stack, manager, kate, ids, entry;
 const MANAGER_PIN = '4826';
@@ -49,55 +47,9 @@ test('a family at home: signs in under the public certificate, reads the feed, c
   assert.equal((await parent.post(`/api/v1/entries/${entry.id}/threads/${ids.A}`, { body: 'Soup for tea every night now!' })).status, 201);
   assert.equal((await parent.request('PUT', `/api/v1/entries/${entry.id}/threads/${ids.A}/heart`)).status, 200);
 
-  // A home photo, its upload cut off half way and resumed on a new connection.
-  const file = path.join(stack.root, 'home.jpg');
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=1280x720', '-frames:v', '1', '-q:v', '2', file]);
-  const bytes = fs.readFileSync(file);
-  const created = await parent.request('POST', '/api/v1/uploads', { headers: { 'tus-resumable': '1.0.0',
-    'upload-length': String(bytes.length), 'upload-metadata': `filename ${Buffer.from('home.jpg').toString('base64')}` } });
-  assert.equal(created.status, 201, created.text);
-  const id = created.headers.location.split('/').pop();
-  const half = Math.floor(bytes.length / 2);
-  await new Promise((resolve) => {
-    const req = https.request({ method: 'PATCH', path: `/api/v1/uploads/${id}`,
-      createConnection: (_, done) => home.connect(done),
-      headers: { host: `${home.hostName}:${home.httpsPort}`, cookie: `__Host-nestbox=${parent.cookie}`, 'x-csrf-token': parent.csrf,
-        'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream',
-        'content-length': String(bytes.length) } });
-    req.on('error', resolve);
-    req.on('response', resolve);
-    // Half the body, then the phone loses its signal.
-    req.write(bytes.subarray(0, half), () => req.destroy());
-  });
-  let offset = -1;
-  await waitFor(async () => {
-    const head = await parent.request('HEAD', `/api/v1/uploads/${id}`, { headers: { 'tus-resumable': '1.0.0' } });
-    if (head.status !== 200) return false;
-    offset = Number(head.headers['upload-offset']);
-    return offset >= 0 && offset <= half;
-  }, 'the box to report how much of the upload it kept');
-  const rest = await parent.request('PATCH', `/api/v1/uploads/${id}`, { raw: bytes.subarray(offset),
-    headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' } });
-  assert.equal(rest.status, 204, rest.text);
-  const media = await mediaReady(parent, id);
-  assert.equal(media.state, 'ready', 'the resumed upload is a whole photo');
-  assert.deepEqual([media.width, media.height], [1280, 720]);
-  const contribution = await parent.post('/api/v1/contributions', { child_id: ids.A, title: 'Soup at home', observed_on: '2026-11-30', media_ids: [id] });
-  assert.equal(contribution.status, 201, contribution.text);
-
-  // An export of Ava's journal, downloaded from home.
-  const asked = await parent.post('/api/v1/exports', { child_id: ids.A });
-  assert.equal(asked.status, 202, asked.text);
-  let e;
-  await waitFor(async () => {
-    e = (await parent.get(`/api/v1/exports/${asked.json.export.id}`)).json.export;
-    return ['ready', 'failed'].includes(e.state);
-  }, 'the export to be ready', 120000);
-  assert.equal(e.state, 'ready');
-  const download = await parent.get(e.download);
-  assert.equal(download.status, 200);
-  assert.equal(download.headers['content-type'], 'application/zip');
-  assert.equal(Number(download.headers['content-length']), e.bytes);
+  // A home photo whose upload is cut off half way and resumed; an export downloaded.
+  await resumedHomePhoto(parent, ids.A, stack.root);
+  await downloadedExport(parent, ids.A);
 
   // Audited as an outside sign-in, with the home's own address.
   const audit = (await manager.get('/api/v1/audit?event=NBX_AUTH_SIGNIN_OUTSIDE')).json.entries;

@@ -16,11 +16,11 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 import tls from 'node:tls';
+import { resumedHomePhoto, downloadedExport } from '../integration/home_journey.mjs';
 import { Topology, IFACES, captureOnRelay } from './netns.mjs';
-import { Stack, twoFamilies, netnsConnection, mediaReady, waitFor, Client, MANAGER_PASSWORD, repoRoot } from '../integration/harness.mjs';
+import { Stack, twoFamilies, netnsConnection, waitFor, Client, MANAGER_PASSWORD, repoRoot } from '../integration/harness.mjs';
 
 const NAME = 'journal.example.test';
 const MARKER = `Mud kitchen soup ${Date.now().toString(36)}`;
@@ -171,46 +171,9 @@ function journey(theMode) {
     assert.deepEqual(feed.json.entries.map((e) => e.title), [MARKER]);
     assert.equal((await parent.post(`/api/v1/entries/${entry.id}/threads/${ids.A}`, { body: 'Soup for tea every night now!' })).status, 201);
   
-    const file = path.join(stack.root, 'home.jpg');
-    net.exec(null, 'ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=1280x720', '-frames:v', '1', '-q:v', '2', file]);
-    const bytes = fs.readFileSync(file);
-    const created = await parent.request('POST', '/api/v1/uploads', { headers: { 'tus-resumable': '1.0.0',
-      'upload-length': String(bytes.length), 'upload-metadata': `filename ${Buffer.from('home.jpg').toString('base64')}` } });
-    assert.equal(created.status, 201, created.text);
-    const id = created.headers.location.split('/').pop();
-    const half = Math.floor(bytes.length / 2);
-    await new Promise((resolve) => {
-      const req = https.request({ method: 'PATCH', path: `/api/v1/uploads/${id}`, createConnection: (_, done) => phone.connect(done),
-        headers: { host: NAME, cookie: `__Host-nestbox=${parent.cookie}`, 'x-csrf-token': parent.csrf, 'tus-resumable': '1.0.0',
-          'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(bytes.length) } });
-      req.on('error', resolve);
-      req.on('response', resolve);
-      req.write(bytes.subarray(0, half), () => req.destroy());  // the phone loses its signal half way
-    });
-    let offset = -1;
-    await waitFor(async () => {
-      const head = await parent.request('HEAD', `/api/v1/uploads/${id}`, { headers: { 'tus-resumable': '1.0.0' } });
-      offset = Number(head.headers['upload-offset']);
-      return head.status === 200 && offset >= 0 && offset <= half;
-    }, 'how much of the upload the box kept');
-    const rest = await parent.request('PATCH', `/api/v1/uploads/${id}`, { raw: bytes.subarray(offset),
-      headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' } });
-    assert.equal(rest.status, 204, rest.text);
-    const media = await mediaReady(parent, id);
-    assert.deepEqual([media.state, media.width, media.height], ['ready', 1280, 720]);
-    assert.equal((await parent.post('/api/v1/contributions', { child_id: ids.A, title: 'Soup at home', observed_on: '2026-11-30', media_ids: [id] })).status, 201);
-  
-    const asked = await parent.post('/api/v1/exports', { child_id: ids.A });
-    assert.equal(asked.status, 202, asked.text);
-    let e;
-    await waitFor(async () => {
-      e = (await parent.get(`/api/v1/exports/${asked.json.export.id}`)).json.export;
-      return ['ready', 'failed'].includes(e.state);
-    }, 'the export', 120000);
-    assert.equal(e.state, 'ready');
-    const download = await parent.get(e.download);
-    assert.equal(download.status, 200);
-    assert.equal(Number(download.headers['content-length']), e.bytes);
+    // A home photo whose upload is cut off half way and resumed; an export downloaded.
+    await resumedHomePhoto(parent, ids.A, stack.root);
+    await downloadedExport(parent, ids.A);
   
     const audit = (await asManager('GET', '/api/v1/audit?event=NBX_AUTH_SIGNIN_OUTSIDE')).json.entries;
     assert.ok(audit.some((a) => a.address === A.home.public), `the phone's own address, not the relay's: ${JSON.stringify(audit)}`);
