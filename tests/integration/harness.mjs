@@ -242,7 +242,7 @@ export class Stack {
   // sends the PROXY header naming `address`); `peer` another sender, to show it is not believed.
   // Shaped like a stack for Client: client() signs in from there.
   home(address = '198.51.100.7', { peer = RELAY_PEER } = {}) {
-    if (!this.outsidePort) throw new Error('start the stack with { outside: true } first');
+    if (this.outsideMode !== 'relay') throw new Error('home() speaks through the relay: start the stack with { outside: true }');
     const stack = this;
     return {
       httpsPort: this.outsidePort, httpPort: this.outsideHttpPort, ca: this.publicCa, hostName: this.publicName,
