@@ -230,7 +230,9 @@ test('from the journal to the newest photo full screen in at most two taps; swip
   // Escape closes it; the focus is back on the photo it showed last.
   await page.keyboard.press('Escape');
   await viewer.waitFor({ state: 'detached' });
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.id), newest.media[1], 'focus back on the photo shown');
+  // (A closed dialog leaves the accessibility tree before its close event: wait for the focus.)
+  await page.waitForFunction((id) => document.activeElement?.dataset.id === id, newest.media[1], { timeout: 5000 })
+    .catch(async () => assert.fail(`focus back on the photo shown, not on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`));
   assertNoPageErrors(page);
 
   // "2 comments" goes to the conversation.

@@ -48,12 +48,14 @@ export class Lightbox extends LightElement {
     });
   }
 
+  // The focus goes back at once, in the same task: the dialog's close event comes a task later,
+  // and until then the browser has put the focus back on whatever opened the viewer.
   close(): void {
-    if (this.dialog?.open) this.dialog.close();  // the dialog's close event finishes (closed())
-    else this.closed();
+    if (this.dialog?.open) this.dialog.close();
+    this.closed();
   }
 
-  // After the dialog closed, however it closed (Close, Escape, the browser).
+  // After the dialog closed, however it closed (Close, Escape, the browser); once.
   private closed(): void {
     if (this.index < 0) return;
     const item = this.items[this.index];
