@@ -334,6 +334,7 @@ int runDaemon(const Config& config, system::ServiceNotifier& notifier) {
     jobs.add("exports_expire", 3600, [&exports] { return exports.expire(); });
     jobs.add("leavers", 3600, [&erasure] { return erasure.runLeavers(); });
     jobs.add("public_certificate", 3600, [&remote] { return remote.tick(); });
+    jobs.add("redaction_cover", 600, [&media] { return media.coverAgain(); });
     auto certificateChecked = std::chrono::steady_clock::now();
     const int sig = waitForStopSignal(notifier, [&] {
       presence.tick();

@@ -101,9 +101,14 @@ int main(int argc, char** argv) {
       std::vector<Region> regions;
       for (std::size_t r = 4; r < args.size(); ++r) {
         Region region;
-        if (std::sscanf(args[r].c_str(), "%" SCNd64 ",%" SCNd64 ",%" SCNd64 ",%" SCNd64, &region.x, &region.y, &region.width, &region.height) != 4) {
+        int used = 0;
+        if (std::sscanf(args[r].c_str(), "%" SCNd64 ",%" SCNd64 ",%" SCNd64 ",%" SCNd64 "%n", &region.x, &region.y,
+                        &region.width, &region.height, &used) != 4) {
           return usage();
         }
+        const std::string style = args[r].substr(static_cast<std::size_t>(used));
+        if (style == ",pixelate") region.pixelate = true;
+        else if (!style.empty()) return usage();
         regions.push_back(region);
       }
       const auto redacted = processor->redact(args[2], args[1], regions, args[3]);

@@ -211,6 +211,7 @@ TEST_CASE("the editor is told who will see an item, by the box's rule", "[access
   CHECK(audience({j.c.id}).refused[0].reason == "opted_out");
   // Obscured in the redacted copy: Ava no longer limits who sees it.
   m.redactedSha256 = std::string(64, 'b');
+  m.redaction = "cover";
   m.children = {{j.a.id, true}, {j.b.id, false}};
   auto redacted = audience({j.a.id, j.b.id});
   CHECK(redacted.seenBy == std::vector<std::string>{j.a.id, j.b.id});

@@ -182,6 +182,7 @@ TEST_CASE("erased child marker: other families get only a copy that obscures the
     INFO(c.marker << " redacted=" << c.redacted);
     m.erasedChild = c.marker;
     m.redactedSha256 = c.redacted ? std::optional<std::string>("red") : std::nullopt;
+    m.redaction = c.redacted ? "cover" : "";
     CHECK(domain::copyForFamily(m, {"A"}, lookup) == c.expected);
   }
   // Only the erased child left in it: no family's child, nobody's.

@@ -21,6 +21,7 @@ inline std::string fakeJpeg(int width, int height, const std::string& extra = ""
 class FakeMediaProcessor final : public media::MediaProcessor {
  public:
   int stored = 0, derived = 0, redacted = 0;
+  std::vector<media::Region> lastRegions;  // what the last redaction replaced
   bool failProcessing = false;
   int64_t maxPixels = 100'000'000;
 
@@ -49,6 +50,7 @@ class FakeMediaProcessor final : public media::MediaProcessor {
   media::StoredOriginal redact(const std::string& storedPath, const std::string&, const std::vector<media::Region>& regions,
                                const std::string& out) override {
     ++redacted;
+    lastRegions = regions;
     system::writeFileAtomic(out, system::readFile(storedPath) + "[redacted " + std::to_string(regions.size()) + "]", 0640);
     return {"image/jpeg", {}};
   }

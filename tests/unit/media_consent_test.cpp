@@ -24,7 +24,10 @@ MediaRecord photo(std::vector<storage::MediaTagRecord> children, bool originalKe
   m.mime = "image/jpeg";
   m.state = "ready";
   if (originalKept) m.sha256 = kHash;
-  if (redacted) m.redactedSha256 = kRedactedHash;
+  if (redacted) {
+    m.redactedSha256 = kRedactedHash;
+    m.redaction = "cover";
+  }
   m.children = std::move(children);
   return m;
 }
@@ -177,4 +180,32 @@ TEST_CASE("media stay attached through amendments and are part of each kept vers
   const auto versions = t.s.journal.versions(t.staff, entry.entry.id);
   REQUIRE_FALSE(versions.empty());
   CHECK(versions.front().snapshot.find(one) != std::string::npos);
+}
+
+TEST_CASE("a redacted copy made the old way (pixelated) goes to no family until staff mark it again") {
+  std::map<std::string, ConsentRecord> consents{{"A", consent(true, true)}, {"B", consent(true, false)}};
+  const ConsentLookup lookup = [&](const std::string& id) { return consents.at(id); };
+  struct Case {
+    const char* what;
+    std::vector<storage::MediaTagRecord> children;
+    bool originalKept;
+    const char* redaction;
+    MediaCopy expected;
+  };
+  const std::vector<Case> cases = {
+      {"B obscured, covered", {{"A", false}, {"B", true}}, false, "cover", MediaCopy::redacted},
+      {"B obscured, pixelated", {{"A", false}, {"B", true}}, false, "mosaic", MediaCopy::none},
+      {"B obscured, pixelated, original kept for staff", {{"A", false}, {"B", true}}, true, "mosaic", MediaCopy::none},
+      {"only A, whom the family may see, pixelated copy", {{"A", false}}, false, "mosaic", MediaCopy::none},
+      {"only A, original kept: the original", {{"A", false}}, true, "mosaic", MediaCopy::original},
+      {"no child in it, pixelated copy", {}, false, "mosaic", MediaCopy::none},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    auto m = photo(c.children, c.originalKept, true);
+    m.redaction = c.redaction;
+    CHECK(copyForFamily(m, {"A"}, lookup) == c.expected);
+    // Staff still see it: they mark its areas again on it.
+    CHECK(copyForStaff(m) == (c.originalKept ? MediaCopy::original : MediaCopy::redacted));
+  }
 }

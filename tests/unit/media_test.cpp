@@ -4,6 +4,9 @@
 // in tests/integration/media.test.mjs.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <set>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -153,17 +156,46 @@ TEST_CASE("media: limits refuse decompression bombs from the header, and damaged
   CHECK_THROWS_AS(makeMediaProcessor(tight)->probe(photo, Format::jpeg), MediaError);
 }
 
-TEST_CASE("media: redaction destroys the detail inside each area and leaves the rest alone") {
+// Pearson's correlation of two images' grey values over an area: how much of one can be read
+// from the other. 0 when either is flat.
+double correlation(const Pixels& a, const Pixels& b, int x0, int y0, int w, int h) {
+  double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  const double n = static_cast<double>(w) * h;
+  for (int y = y0; y < y0 + h; ++y) {
+    for (int x = x0; x < x0 + w; ++x) {
+      const double u = a.at(x, y), v = b.at(x, y);
+      sa += u, sb += v, saa += u * u, sbb += v * v, sab += u * v;
+    }
+  }
+  const double va = saa - sa * sa / n, vb = sbb - sb * sb / n;
+  return va < 1e-9 || vb < 1e-9 ? 0.0 : (sab - sa * sb / n) / std::sqrt(va * vb);
+}
+
+// The grey values found in an area.
+std::set<int> valuesIn(const Pixels& p, int x0, int y0, int w, int h) {
+  std::set<int> out;
+  for (int y = y0; y < y0 + h; ++y) {
+    for (int x = x0; x < x0 + w; ++x) out.insert(p.at(x, y));
+  }
+  return out;
+}
+
+TEST_CASE("media: a covered area is one grey that carries nothing of the picture; the rest is untouched") {
   auto processor = makeMediaProcessor({});
-  const auto board = ffmpegImage("board.png", "nullsrc=s=400x300,geq=lum=255*mod(floor(X/2)+floor(Y/2)\\,2):cb=128:cr=128,format=gray",
-                                 "-pix_fmt gray");
-  const auto before = greyPixels(board, 400, 300);
-  REQUIRE(detail(before, 100, 100, 150, 100) > 5000);  // a fine checkerboard: neighbours differ by 255
-  const auto out = dir() + "/board-redacted.png";
-  const auto result = processor->redact(board, "image/png", {{100, 100, 150, 100}, {390, 290, 50, 50}}, out);
+  // A child's shape: a dark figure on a light ground, with fine detail on top.
+  const auto scene = ffmpegImage(
+      "figure.png",
+      "nullsrc=s=400x300,geq=lum=if(lt(hypot(X-175\\,Y-150)\\,45)\\,40\\,220)+30*mod(floor(X/2)+floor(Y/2)\\,2):cb=128:cr=128,format=gray",
+      "-pix_fmt gray");
+  const auto before = greyPixels(scene, 400, 300);
+  REQUIRE(detail(before, 100, 100, 150, 100) > 100);
+  const auto out = dir() + "/figure-covered.png";
+  const auto result = processor->redact(scene, "image/png", {{100, 100, 150, 100}, {390, 290, 50, 50}}, out);
   CHECK(result.mime == "image/png");
   const auto after = greyPixels(out, 400, 300);
-  CHECK(detail(after, 104, 104, 142, 92) < 50);  // the pattern cannot be read back
+  CHECK(valuesIn(after, 100, 100, 150, 100) == std::set<int>{kCoverGrey});  // one colour, to the edge
+  CHECK(valuesIn(after, 390, 290, 10, 10) == std::set<int>{kCoverGrey});    // clipped to the picture
+  CHECK(correlation(before, after, 100, 100, 150, 100) == 0.0);
   int changedOutside = 0;
   for (int y = 0; y < 300; ++y) {
     for (int x = 0; x < 400; ++x) {
@@ -172,6 +204,27 @@ TEST_CASE("media: redaction destroys the detail inside each area and leaves the 
     }
   }
   CHECK(changedOutside == 0);  // PNG: lossless outside the areas
+
+  // Pixelated (the method before issue 32, now only for a thing): the fine detail goes, but
+  // the figure's outline, size and shade can still be read — what a cover must not allow.
+  const auto pixelated = dir() + "/figure-pixelated.png";
+  processor->redact(scene, "image/png", {{100, 100, 150, 100, true}}, pixelated);
+  const auto mosaic = greyPixels(pixelated, 400, 300);
+  CHECK(detail(mosaic, 104, 104, 142, 92) < 50);
+  CHECK(correlation(before, mosaic, 100, 100, 150, 100) > 0.5);
+}
+
+TEST_CASE("media: a covered area in a JPEG copy fills whole blocks, so no block mixes the child and the grey") {
+  auto processor = makeMediaProcessor({});
+  const auto photo = ffmpegImage("figure.jpg", "testsrc2=s=640x480", "-q:v 2");
+  const auto out = dir() + "/figure-covered.jpg";
+  processor->redact(photo, "image/jpeg", {{101, 99, 150, 101}}, out);
+  const auto before = greyPixels(photo, 640, 480);
+  const auto after = greyPixels(out, 640, 480);
+  const auto inside = valuesIn(after, 101, 99, 150, 101);
+  CHECK(*inside.begin() >= kCoverGrey - 1);
+  CHECK(*inside.rbegin() <= kCoverGrey + 1);
+  CHECK(std::abs(correlation(before, after, 101, 99, 150, 101)) < 0.05);
 }
 
 TEST_CASE("media: videos are probed after rotation and give an upright poster frame") {

@@ -43,6 +43,26 @@ TEST_CASE("the database opens in WAL mode with foreign keys and the latest schem
   CHECK(pragma(db, "PRAGMA user_version") == std::to_string(latestSchemaVersion()));
 }
 
+TEST_CASE("migration 17: every redacted copy made before it is marked as made the old way") {
+  const auto dir = testing::tempDir("mosaic");
+  {
+    Database db(dir + "/n.db");
+    migrate(db, 16);
+    db.exec("PRAGMA foreign_keys = OFF");
+    db.exec("INSERT INTO media (id, kind, mime, bytes, sha256, redacted_sha256, state, uploaded_by, created_at) VALUES "
+            "('plain', 'image', 'image/jpeg', 1, 'a', NULL, 'ready', 'u', 1), "
+            "('redacted', 'image', 'image/jpeg', 1, NULL, 'b', 'ready', 'u', 1), "
+            "('kept', 'image', 'image/jpeg', 1, 'c', 'd', 'ready', 'u', 1)");
+  }
+  SqliteStore store(dir + "/n.db");
+  CHECK(store.media("plain")->redaction.empty());
+  CHECK(store.media("redacted")->redaction == "mosaic");
+  CHECK(store.media("kept")->redaction == "mosaic");
+  CHECK(store.media("redacted")->redactionRegions.empty());
+  CHECK(store.mediaToCoverAgain(10).size() == 2);
+  CHECK(store.setting() == std::nullopt);  // no setting yet; the default margin applies
+}
+
 TEST_CASE("a database from a newer version is refused, not downgraded") {
   const auto dir = testing::tempDir("newer");
   {

@@ -300,6 +300,76 @@ TEST_CASE("media bytes are served only to those who may see them, in the copy co
   (void)entryId;
 }
 
+TEST_CASE("redaction covers each area with the setting's margin, keeps the areas, and copies are covered again") {
+  UploadSetting t;
+  t.s.children.recordConsent(t.manager, t.a.id, {true, true, false, ""});
+  t.s.children.recordConsent(t.manager, t.b.id, {true, false, false, ""});  // Ben: not in other journals
+  const auto photo = t.upload(t.kate, fakeJpeg(1600, 1200, std::string(5000, 'p')));
+  REQUIRE(t.kate.call("POST", "/api/v1/entries",
+                      Json{{"kind", "observation"}, {"title", "Den building"}, {"observed_on", "2026-05-20"},
+                           {"child_ids", {t.a.id, t.b.id}},
+                           {"media", {{{"id", photo}, {"child_ids", {t.a.id, t.b.id}}}}}}.dump()).status == 201);
+  const auto display = [&](Client& c) { return c.call("GET", "/api/v1/media/" + photo + "/display").status; };
+  const auto same = [](const media::Region& r, int64_t x, int64_t y, int64_t w, int64_t h) {
+    return r.x == x && r.y == y && r.width == w && r.height == h && !r.pixelate;
+  };
+  CHECK(display(t.parentAClient) == 404);
+
+  // Kate covers Ben: the area grows by 10 % of its size on every side; a name tag is pixelated
+  // exactly as marked, because she asked for it.
+  auto redact = t.kate.call("POST", "/api/v1/media/" + photo + "/redact",
+                            Json{{"regions", {{{"x", 100}, {"y", 100}, {"width", 300}, {"height", 300}},
+                                              {{"x", 1000}, {"y", 50}, {"width", 100}, {"height", 40}, {"style", "pixelate"}}}},
+                                 {"obscured_child_ids", {t.b.id}}}.dump());
+  REQUIRE(redact.status == 200);
+  const auto shown = Json::parse(redact.body)["media"];
+  CHECK(shown["redaction"] == "cover");
+  CHECK(shown["redaction_regions"].size() == 2);
+  CHECK(shown["redaction_regions"][1]["style"] == "pixelate");
+  REQUIRE(t.s.processor.lastRegions.size() == 2);
+  CHECK(same(t.s.processor.lastRegions[0], 70, 70, 360, 360));
+  CHECK(t.s.processor.lastRegions[1].pixelate);
+  CHECK(t.s.processor.lastRegions[1].width == 100);
+  CHECK(display(t.parentAClient) == 200);
+  // A style the box does not know is refused, and nothing changes.
+  const auto before = *t.s.store.media(photo);
+  CHECK(t.kate.call("POST", "/api/v1/media/" + photo + "/redact",
+                    Json{{"regions", {{{"x", 1}, {"y", 1}, {"width", 3}, {"height", 3}, {"style", "blur"}}}}}.dump()).status == 400);
+  CHECK(t.s.store.media(photo)->redactedSha256 == before.redactedSha256);
+
+  // The manager widens the margin: the job covers the stored copy again, over itself.
+  REQUIRE(t.managerClient.call("PATCH", "/api/v1/settings", Json{{"redaction_margin_pct", 20}}.dump()).status == 200);
+  CHECK(t.managerClient.call("PATCH", "/api/v1/settings", Json{{"redaction_margin_pct", 51}}.dump()).status == 400);
+  const auto job = t.s.media.coverAgain();
+  CHECK(job["covered"] == 1);
+  CHECK(job["to_mark_again"] == 0);
+  CHECK(same(t.s.processor.lastRegions[0], 40, 40, 420, 420));
+  const auto widened = *t.s.store.media(photo);
+  CHECK(widened.redactionMargin == 20);
+  CHECK(widened.redactedSha256 != before.redactedSha256);
+  CHECK(fileSize(t.s.mediaFiles.objectPath(*before.redactedSha256)) == -1);  // the old copy is gone
+  CHECK(t.s.auditCount("NBX_MEDIA_COVERED_AGAIN") == 1);
+  CHECK(t.s.media.coverAgain()["covered"] == 0);  // once
+
+  // A copy made before issue 32 (pixelated, areas unknown): no family gets it, staff still
+  // do, and the job counts it for staff to mark again.
+  auto old = widened;
+  old.redaction = "mosaic";
+  old.redactionRegions.clear();
+  t.s.store.updateMedia(old);
+  CHECK(display(t.parentAClient) == 404);
+  CHECK(display(t.kate) == 200);
+  CHECK(t.s.media.coverAgain()["to_mark_again"] == 1);
+  CHECK(t.s.media.countToMarkAgain() == 1);
+  // Kate marks Ben again, over the stored copy: covered, and Ava's family has it back.
+  REQUIRE(t.kate.call("POST", "/api/v1/media/" + photo + "/redact",
+                      Json{{"regions", {{{"x", 100}, {"y", 100}, {"width", 300}, {"height", 300}}}},
+                           {"obscured_child_ids", {t.b.id}}}.dump()).status == 200);
+  CHECK(t.s.store.media(photo)->redaction == "cover");
+  CHECK(t.s.media.countToMarkAgain() == 0);
+  CHECK(display(t.parentAClient) == 200);
+}
+
 TEST_CASE("attaching media checks consent, ownership and which children may be tagged") {
   UploadSetting t;
   t.s.children.recordConsent(t.manager, t.a.id, {true, true, false, ""});

@@ -94,6 +94,7 @@ enum class Severity { debug, info, warning, error };
   X(MediaFailed, "NBX_MEDIA_FAILED", warning, false, "media could not be processed")               \
   X(MediaAttached, "NBX_MEDIA_ATTACHED", info, true, "media attached to an entry with its children") \
   X(MediaRedacted, "NBX_MEDIA_REDACTED", info, true, "redacted copy made; original deleted or kept") \
+  X(MediaCoveredAgain, "NBX_MEDIA_COVERED_AGAIN", info, true, "a redacted copy covered again with the setting's margin") \
   X(MediaCheckFound, "NBX_MEDIA_CHECK_FOUND", warning, false, "media check found an inconsistency")  \
   X(MediaCheckDone, "NBX_MEDIA_CHECK_DONE", info, false, "media check finished")                   \
   X(DeviceEnrolmentIssued, "NBX_DEVICE_ENROLMENT_ISSUED", info, true, "device enrolment code issued") \

@@ -25,6 +25,8 @@ struct AuditActor {
 
   static AuditActor of(const Principal& p) { return {p.userId, p.username, p.origin.address, p.deviceId}; }
   static AuditActor anonymous(const RequestOrigin& o) { return {{}, {}, o.address, {}}; }
+  // The box itself: a job, no person.
+  static AuditActor box() { return {std::nullopt, std::string("box"), "local", std::nullopt}; }
 };
 
 struct AuditTarget {

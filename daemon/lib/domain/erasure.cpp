@@ -28,7 +28,7 @@ bool mentions(const std::string& text, const std::string& word) {
   return false;
 }
 
-const AuditActor kBox{std::nullopt, std::string("box"), "local", std::nullopt};
+const AuditActor kBox = AuditActor::box();
 
 }  // namespace
 

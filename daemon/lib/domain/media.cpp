@@ -12,6 +12,7 @@
 
 #include "core/log.hpp"
 #include "domain/errors.hpp"
+#include "domain/redaction.hpp"
 #include "system/files.hpp"
 
 namespace nestbox::domain {
@@ -514,12 +515,17 @@ storage::MediaRecord MediaService::redact(const Principal& p, const std::string&
     if (!tagged) m->children.push_back({id, true});
   }
   std::sort(m->children.begin(), m->children.end(), [](const auto& x, const auto& y) { return x.childId < y.childId; });
-  // A second redaction starts from whatever the families may see now.
+  // A second redaction starts from the original while staff keep it (the areas marked now are
+  // then all there are), else over the redacted copy, whose areas stay hidden.
+  std::vector<storage::RedactedArea> marked;
+  for (const auto& r : regions) marked.push_back({r.x, r.y, r.width, r.height, r.pixelate});
+  if (!m->sha256) marked = unionOfAreas(m->redactionRegions, marked);
+  const int margin = settings_.redactionMarginPct();
   const std::string source = m->sha256.value_or(m->redactedSha256.value_or(""));
   const std::string temp = files_.tempPath(mediaId.substr(0, 8) + ".redacted");
   std::string redactedSha;
   try {
-    processor_.redact(files_.objectPath(source), m->mime, regions, temp);
+    processor_.redact(files_.objectPath(source), m->mime, redactionAreas(marked, margin, width, height), temp);
     redactedSha = files_.commitObject(temp);
     makeDerivatives(redactedSha, m->mime);
   } catch (const media::MediaError& e) {
@@ -529,6 +535,9 @@ storage::MediaRecord MediaService::redact(const Principal& p, const std::string&
   const auto previousRedacted = m->redactedSha256;
   const auto previousOriginal = m->sha256;
   m->redactedSha256 = redactedSha;
+  m->redaction = "cover";
+  m->redactionRegions = marked;
+  m->redactionMargin = margin;
   if (!keepOriginal) m->sha256.reset();
   for (auto& tag : m->children) {
     tag.obscured = std::find(obscuredChildIds.begin(), obscuredChildIds.end(), tag.childId) != obscuredChildIds.end();
@@ -539,7 +548,8 @@ storage::MediaRecord MediaService::redact(const Principal& p, const std::string&
     journal_.updateMedia(*m);
     journal_.setMediaChildren(m->id, m->children);
     ctx_.audit.record(Event::MediaRedacted, AuditActor::of(p), AuditTarget{"media", m->id},
-                      {{"regions", regions.size()}, {"obscured", obscuredChildIds.size()},
+                      {{"regions", regions.size()}, {"obscured", obscuredChildIds.size()}, {"margin_pct", margin},
+                       {"pixelated", std::count_if(regions.begin(), regions.end(), [](const auto& r) { return r.pixelate; })},
                        {"erased_child", m->erasedChild},
                        {"original", keepOriginal ? "kept_for_staff" : "deleted"}});
   });
@@ -548,6 +558,51 @@ storage::MediaRecord MediaService::redact(const Principal& p, const std::string&
     if (old && *old != redactedSha && !journal_.hashReferenced(*old)) files_.removeObject(*old);
   }
   return *m;
+}
+
+Json MediaService::coverAgain(std::size_t batch) {
+  const int margin = settings_.redactionMarginPct();
+  int covered = 0, failed = 0, toMark = 0;
+  for (auto m : journal_.mediaToCoverAgain(margin)) {
+    const auto what = domain::coverAgain(m, margin);
+    if (what == CoverAgain::markAgain) {
+      ++toMark;  // families get none of it meanwhile (media_consent.hpp)
+      continue;
+    }
+    if (what != CoverAgain::cover || static_cast<std::size_t>(covered + failed) >= batch) continue;
+    // Over the stored redacted copy (the original is usually gone): what it hid stays hidden,
+    // and the larger areas are filled on top.
+    const std::string old = *m.redactedSha256;
+    const std::string temp = files_.tempPath(m.id.substr(0, 8) + ".covered");
+    try {
+      processor_.redact(files_.objectPath(old), m.mime,
+                        redactionAreas(m.redactionRegions, margin, m.width.value_or(0), m.height.value_or(0)), temp);
+      m.redactedSha256 = files_.commitObject(temp);
+      makeDerivatives(*m.redactedSha256, m.mime);
+    } catch (const media::MediaError& e) {
+      system::removeFileIfExists(temp);
+      logEvent(Event::MediaFailed, {{"media", m.id}, {"error", e.what()}});
+      ++failed;
+      continue;
+    }
+    m.redactionMargin = margin;
+    ctx_.store.transaction([&] {
+      journal_.updateMedia(m);
+      ctx_.audit.record(Event::MediaCoveredAgain, AuditActor::box(), AuditTarget{"media", m.id},
+                        {{"margin_pct", margin}, {"regions", m.redactionRegions.size()}});
+    });
+    if (*m.redactedSha256 != old && !journal_.hashReferenced(old)) files_.removeObject(old);
+    ++covered;
+  }
+  return {{"covered", covered}, {"failed", failed}, {"to_mark_again", toMark}, {"margin_pct", margin}};
+}
+
+int MediaService::countToMarkAgain() {
+  const int margin = settings_.redactionMarginPct();
+  const auto items = journal_.mediaToCoverAgain(margin);
+  return static_cast<int>(std::count_if(items.begin(), items.end(), [&](const storage::MediaRecord& m) {
+    return domain::coverAgain(m, margin) == CoverAgain::markAgain;
+  }));
 }
 
 void MediaService::recover() {

@@ -132,6 +132,12 @@ class MediaService {
   // At start: cuts part files back to their acknowledged offsets, finishes completions a
   // crash interrupted, and queues items whose processing did not finish.
   void recover();
+  // Redaction that hides (issue 32), run by the job runner: covers again, over the stored
+  // copy, up to `batch` redacted items whose margin is under the setting's; counts those made
+  // the old way, whose areas staff must mark again. Returns the counts for the audit log.
+  Json coverAgain(std::size_t batch = 200);
+  // Redacted copies made the old way, which no family gets until staff mark their areas.
+  int countToMarkAgain();
   // Compares the database with the files. With `repair`: removes orphans, remakes missing
   // derivatives, marks items whose stored file is gone as failed.
   MediaCheckReport check(bool repair);

@@ -30,7 +30,8 @@ bool mayShowChild(const std::string& childId, const storage::ConsentRecord& cons
 // garden) goes to every family that sees the entry. Otherwise one of their children must be
 // in it, and every child who may not be shown to them must be obscured in the redacted copy,
 // which is then the only copy they get. An erased child's anonymous marker counts as a child
-// who may be shown to no one. Items whose processing failed are never shown.
+// who may be shown to no one. Items whose processing failed are never shown, nor a redacted
+// copy that does not cover its areas (made before issue 32: `redaction` "mosaic").
 MediaCopy copyForFamily(const storage::MediaRecord& media, const std::set<std::string>& family,
                         const ConsentLookup& consentOf);
 

@@ -66,6 +66,7 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
     out["secure_subnets"] = s.secureSubnets;
     out["storage_reserve_mib"] = s.storageReserveMiB;
     out["invitation_days"] = s.invitationDays;
+    out["redaction_margin_pct"] = s.redactionMarginPct;
     out["export_reminder_on"] = s.exportReminderOn;
     out["leaver_read_days"] = s.leaverReadDays;
     out["leaver_archive_days"] = s.leaverArchiveDays;
@@ -611,6 +612,7 @@ Response Api::updateSettings(Call& call) {
   };
   c.passwordMaxAgeDays = intField("password_max_age_days");
   c.invitationDays = intField("invitation_days");
+  c.redactionMarginPct = intField("redaction_margin_pct");
   c.exportReminderOn = in.optionalString("export_reminder_on", 0, 5);
   c.leaverReadDays = intField("leaver_read_days");
   c.leaverArchiveDays = intField("leaver_archive_days");

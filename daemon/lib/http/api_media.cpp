@@ -262,6 +262,12 @@ Response Api::redactMedia(Call& call) {
     region.y = one.optionalInt("y", 0, 100000).value_or(-1);
     region.width = one.optionalInt("width", 1, 100000).value_or(0);
     region.height = one.optionalInt("height", 1, 100000).value_or(0);
+    // A person is covered (the default); "pixelate" is for a thing and must be asked for.
+    const auto style = one.optionalString("style", 1, 16).value_or("cover");
+    if (style != "cover" && style != "pixelate") {
+      throw DomainError(ErrorKind::invalid, "invalid", "Each area is either covered or pixelated.", "regions");
+    }
+    region.pixelate = style == "pixelate";
     one.finish();
     regions.push_back(region);
   }

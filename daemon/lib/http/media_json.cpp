@@ -14,6 +14,22 @@ Json audienceJson(const domain::MediaAudience& a) {
           {"obscure", obscure}};
 }
 
+namespace {
+
+// For staff: how the redacted copy hides (issue 32). "mosaic": made the old way, which no
+// family gets until its areas are marked again; the areas as marked, before the margin.
+void addRedaction(Json& out, const storage::MediaRecord& m) {
+  out["redaction"] = m.redaction.empty() ? Json(nullptr) : Json(m.redaction);
+  Json areas = Json::array();
+  for (const auto& a : m.redactionRegions) {
+    areas.push_back({{"x", a.x}, {"y", a.y}, {"width", a.width}, {"height", a.height},
+                     {"style", a.pixelate ? "pixelate" : "cover"}});
+  }
+  out["redaction_regions"] = areas;
+}
+
+}  // namespace
+
 Json entryMediaJson(const storage::MediaRecord& m, bool staff) {
   Json children = Json::array();
   for (const auto& tag : m.children) children.push_back(tag.childId);
@@ -28,6 +44,7 @@ Json entryMediaJson(const storage::MediaRecord& m, bool staff) {
     out["redacted"] = m.redactedSha256.has_value();
     out["bytes"] = m.bytes;
     out["erased_child"] = m.erasedChild.empty() ? Json(nullptr) : Json(m.erasedChild);  // issue 21
+    addRedaction(out, m);
   }
   return out;
 }
@@ -48,6 +65,7 @@ Json mediaRecordJson(const storage::MediaRecord& m, bool staff) {
     out["original_kept"] = m.sha256.has_value();
     out["redacted"] = m.redactedSha256.has_value();
     out["erased_child"] = m.erasedChild.empty() ? Json(nullptr) : Json(m.erasedChild);
+    addRedaction(out, m);
   }
   return out;
 }

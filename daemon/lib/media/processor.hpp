@@ -52,9 +52,17 @@ struct StoredOriginal {
 };
 
 // A rectangle to obscure, in pixels of the stored original.
+// An area of a photo to hide, in the stored image's pixels. `pixelate` is a staff member's
+// explicit choice for something that is not a person (a name on a peg, a car's plate): a
+// mosaic keeps its shape and colours, which is why a person is always covered instead.
 struct Region {
   int64_t x = 0, y = 0, width = 0, height = 0;
+  bool pixelate = false;
 };
+
+// The colour a covered area is filled with: fixed, so it carries nothing of the picture
+// (an average would tell a child's clothing colour).
+inline constexpr int kCoverGrey = 128;
 
 // A child's journal to print (issue 20): text already in words, photos as JPEG files (display
 // copies and video posters the exporter may have). Laid out on A4 pages, entries in the order
@@ -96,8 +104,11 @@ class MediaProcessor {
   virtual void makeDerivatives(const std::string& stored, const std::string& mime, const std::string& thumbnailOut,
                                const std::string& displayOut) = 0;
 
-  // A copy of a stored image in which every region is irreversibly pixelated and blurred
-  // (pixels replaced, not an overlay), same size and format family, without metadata.
+  // A copy of a stored image in which every region's pixels are replaced (not an overlay):
+  // filled with kCoverGrey, or — a region marked `pixelate` — averaged in blocks and blurred.
+  // Same size and format family, without metadata. The caller adds any margin around a
+  // person; a PNG's regions are filled exactly as given (clipped to the picture), a JPEG's
+  // widened to the 16-px blocks its encoder works in.
   virtual StoredOriginal redact(const std::string& stored, const std::string& mime, const std::vector<Region>& regions,
                                 const std::string& out) = 0;
 

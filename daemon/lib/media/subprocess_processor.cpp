@@ -63,7 +63,7 @@ class SubprocessProcessor final : public MediaProcessor {
     std::vector<std::string> args{"redact", mime, stored, out};
     for (const auto& r : regions) {
       args.push_back(std::to_string(r.x) + "," + std::to_string(r.y) + "," + std::to_string(r.width) + "," +
-                     std::to_string(r.height));
+                     std::to_string(r.height) + (r.pixelate ? ",pixelate" : ""));
     }
     const Json j = run(args);
     return {j.value("mime", mime), probeFrom(j)};

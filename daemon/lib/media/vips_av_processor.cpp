@@ -425,26 +425,59 @@ class VipsAvProcessor final : public MediaProcessor {
     initVips();
     Image image = openImage(stored, VIPS_ACCESS_RANDOM);
     const int64_t width = image.width(), height = image.height();
+    struct Area {
+      int x, y, w, h;
+    };
+    std::vector<Area> covered;
     for (const auto& r : regions) {
       const int64_t x = std::clamp<int64_t>(r.x, 0, width), y = std::clamp<int64_t>(r.y, 0, height);
       const int64_t w = std::min<int64_t>(r.width, width - x), h = std::min<int64_t>(r.height, height - y);
       if (w < 1 || h < 1) continue;
-      // Blocks of about an eighth of the region (at least 8 px) averaged, enlarged back with
-      // nearest neighbour, then blurred: the detail is gone from the pixels, not covered.
-      const int block = static_cast<int>(std::max<int64_t>(8, std::min(w, h) / 8));
+      const Area a{static_cast<int>(x), static_cast<int>(y), static_cast<int>(w), static_cast<int>(h)};
+      if (!r.pixelate) {
+        if (mime != "image/png") {
+          // A JPEG is coded in 16-px blocks (8 px of colour, halved): a block half child, half
+          // grey would ring the child's edge into the grey. Whole blocks are covered instead.
+          constexpr int kBlock = 16;
+          const int64_t left = x / kBlock * kBlock, top = y / kBlock * kBlock;
+          const int64_t right = std::min<int64_t>(width, (x + w + kBlock - 1) / kBlock * kBlock);
+          const int64_t bottom = std::min<int64_t>(height, (y + h + kBlock - 1) / kBlock * kBlock);
+          covered.push_back({static_cast<int>(left), static_cast<int>(top), static_cast<int>(right - left),
+                             static_cast<int>(bottom - top)});
+        } else {
+          covered.push_back(a);
+        }
+        continue;
+      }
+      // Pixelated (chosen for a thing, never a person): blocks of about an eighth of the region
+      // (at least 8 px) averaged, enlarged back with nearest neighbour, then blurred.
+      const int block = std::max(8, std::min(a.w, a.h) / 8);
       Image area, small, big, fitted, blurred, cast, merged;
-      check(vips_extract_area(image.get(), area.out(), static_cast<int>(x), static_cast<int>(y), static_cast<int>(w),
-                              static_cast<int>(h), nullptr), "redacted");
-      check(vips_shrink(area.get(), small.out(), std::min<double>(block, static_cast<double>(w)),
-                        std::min<double>(block, static_cast<double>(h)), nullptr), "redacted");
+      check(vips_extract_area(image.get(), area.out(), a.x, a.y, a.w, a.h, nullptr), "redacted");
+      check(vips_shrink(area.get(), small.out(), std::min(block, a.w), std::min(block, a.h), nullptr), "redacted");
       check(vips_zoom(small.get(), big.out(), block, block, nullptr), "redacted");
-      check(vips_embed(big.get(), fitted.out(), 0, 0, static_cast<int>(w), static_cast<int>(h), "extend",
-                       VIPS_EXTEND_COPY, nullptr), "redacted");
+      check(vips_embed(big.get(), fitted.out(), 0, 0, a.w, a.h, "extend", VIPS_EXTEND_COPY, nullptr), "redacted");
       check(vips_gaussblur(fitted.get(), blurred.out(), block / 2.0, nullptr), "redacted");
       check(vips_cast(blurred.get(), cast.out(), vips_image_get_format(image.get()), nullptr), "redacted");
-      check(vips_insert(image.get(), cast.get(), merged.out(), static_cast<int>(x), static_cast<int>(y), nullptr),
-            "redacted");
+      check(vips_insert(image.get(), cast.get(), merged.out(), a.x, a.y, nullptr), "redacted");
       image = std::move(merged);
+    }
+    if (!covered.empty()) {
+      // Covered areas last, so no pixelated neighbour blurs anything back into them: solid
+      // grey drawn into the pixels (in memory; the photo is within the limits), and with the
+      // detail go the outline, the size and the colours.
+      const bool wide = vips_image_get_format(image.get()) == VIPS_FORMAT_USHORT;
+      std::vector<double> grey(static_cast<std::size_t>(vips_image_get_bands(image.get())),
+                               wide ? kCoverGrey * 257.0 : kCoverGrey);
+      if (vips_image_hasalpha(image.get())) grey.back() = wide ? 65535 : 255;
+      Image drawn(vips_image_copy_memory(image.get()));
+      if (!drawn.get()) vipsFailed(Kind::corrupt, "The photo could not be redacted. It may be damaged.");
+      for (const auto& a : covered) {
+        check(vips_draw_rect(drawn.get(), grey.data(), static_cast<int>(grey.size()), a.x, a.y, a.w, a.h, "fill", TRUE,
+                             nullptr),
+              "redacted");
+      }
+      image = std::move(drawn);
     }
     saveLike(image, mime, out);
     return {mime == "image/png" ? "image/png" : "image/jpeg", probeImage(out, limits_)};

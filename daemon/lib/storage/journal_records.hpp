@@ -66,6 +66,13 @@ struct MediaTagRecord {
 
 // A photo, video or document. Its bytes live in files named by content hash: `sha256` is the
 // stored original (absent once a redaction deleted it), `redactedSha256` the redacted copy.
+// An area staff marked to hide in a photo, in the stored image's pixels.
+struct RedactedArea {
+  int64_t x = 0, y = 0, width = 0, height = 0;
+  bool pixelate = false;  // chosen for a thing, never a person: pixelated, not covered
+  bool operator==(const RedactedArea&) const = default;
+};
+
 struct MediaRecord {
   std::string id;
   std::optional<std::string> entryId;  // absent until attached to an entry
@@ -85,6 +92,12 @@ struct MediaRecord {
   // An erased child was in it (issue 21), anonymously: "" none; "shown" not obscured in the
   // redacted copy (families other than staff get nothing until staff redact); "obscured".
   std::string erasedChild;
+  // How the redacted copy hides (issue 32): "" no redacted copy; "cover" the areas filled
+  // solid (with `redactionMargin` % around each person); "mosaic" made before issue 32,
+  // pixelated, its areas unknown — families get none of it until staff mark them again.
+  std::string redaction;
+  std::vector<RedactedArea> redactionRegions;  // as staff marked them, before the margin
+  int redactionMargin = 0;
 };
 
 // A resumable upload in progress: `received` of `length` bytes are durable in its part file.

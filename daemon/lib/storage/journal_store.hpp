@@ -75,6 +75,9 @@ class JournalStore {
   virtual void updateMedia(const MediaRecord& media) = 0;  // files, sizes, state; not entry or tags
   virtual std::optional<MediaRecord> media(const std::string& id) = 0;
   virtual std::vector<MediaRecord> mediaInState(const std::string& state) = 0;
+  // Redacted items whose copy hides less than the box now asks (issue 32): made the old way
+  // ("mosaic"), or covered with a margin under `marginPct`. Oldest first; no tags.
+  virtual std::vector<MediaRecord> mediaToCoverAgain(int marginPct) = 0;
   virtual void setMediaChildren(const std::string& mediaId, const std::vector<MediaTagRecord>& children) = 0;
   virtual bool hashReferenced(const std::string& sha256) = 0;
   // The bytes of every stored item (originals as recorded), for the space report.

@@ -1,5 +1,6 @@
 #include "storage/migrations.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -500,6 +501,18 @@ CREATE TABLE feed_visits (
     R"sql(
 ALTER TABLE setting ADD COLUMN outside_manager_read INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 17: redaction that hides (issue 32) — each redacted item keeps how it was covered and
+    // its areas, so a stronger method can cover the stored copy again. Copies made before
+    // are 'mosaic' (pixelated and blurred, areas unknown): families get none of them until
+    // staff mark the areas again. The margin around each person is the setting's.
+    R"sql(
+ALTER TABLE media ADD COLUMN redaction TEXT NOT NULL DEFAULT '' CHECK (redaction IN ('', 'mosaic', 'cover'));
+ALTER TABLE media ADD COLUMN redaction_regions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE media ADD COLUMN redaction_margin INTEGER NOT NULL DEFAULT 0;
+UPDATE media SET redaction = 'mosaic' WHERE redacted_sha256 IS NOT NULL;
+CREATE INDEX media_by_redaction ON media(redaction) WHERE redaction <> 'cover';
+ALTER TABLE setting ADD COLUMN redaction_margin_pct INTEGER NOT NULL DEFAULT 10;
+)sql",
 };
 
 int currentVersion(Database& db) {
@@ -512,7 +525,7 @@ int currentVersion(Database& db) {
 
 int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-int migrate(Database& db) {
+int migrate(Database& db, int upTo) {
   const int from = currentVersion(db);
   if (from > latestSchemaVersion()) {
     throw SqliteError("database schema version " + std::to_string(from) +
@@ -520,7 +533,8 @@ int migrate(Database& db) {
                           std::to_string(latestSchemaVersion()) + "); refusing to downgrade",
                       SQLITE_ERROR);
   }
-  for (int v = from; v < latestSchemaVersion(); ++v) {
+  upTo = std::min(upTo, latestSchemaVersion());
+  for (int v = from; v < upTo; ++v) {
     Transaction tx(db);
     db.exec(kMigrations[static_cast<std::size_t>(v)]);
     // PRAGMA takes no bound parameters; the value is our own integer, not input.
@@ -528,7 +542,7 @@ int migrate(Database& db) {
     db.exec(setVersion.c_str());
     tx.commit();
   }
-  return latestSchemaVersion() - from;
+  return std::max(0, upTo - from);
 }
 
 }  // namespace nestbox::storage

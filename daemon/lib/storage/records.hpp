@@ -24,6 +24,9 @@ struct SettingRecord {
   // After redaction the unredacted original is deleted (the policies' default); a setting
   // may keep it, seen by staff only.
   bool keepUnredactedOriginals = false;
+  // A covered person's area grows by this share of its size on every side (issue 32), so an
+  // outline or a sleeve at the edge goes too.
+  int redactionMarginPct = 10;
   // Managers may sign in from outside the setting's network to read the journal and the
   // to-do home (issue 31); off by default. Staff never can.
   bool outsideManagerRead = false;

@@ -85,7 +85,28 @@ constexpr const char* kCommentColumns =
 
 constexpr const char* kMediaColumns =
     "m.id, m.entry_id, m.position, m.kind, m.mime, m.bytes, m.sha256, m.redacted_sha256, m.width, m.height, "
-    "m.duration_ms, m.state, m.uploaded_by, m.created_at, m.erased_child";
+    "m.duration_ms, m.state, m.uploaded_by, m.created_at, m.erased_child, m.redaction, m.redaction_regions, "
+    "m.redaction_margin";
+constexpr int kMediaColumnCount = 18;  // readMedia reads this many
+
+std::string regionsText(const std::vector<RedactedArea>& areas) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& a : areas) {
+    out.push_back({{"x", a.x}, {"y", a.y}, {"width", a.width}, {"height", a.height}, {"pixelate", a.pixelate}});
+  }
+  return out.dump();
+}
+
+std::vector<RedactedArea> regionsFrom(const std::string& text) {
+  std::vector<RedactedArea> out;
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_array()) return out;
+  for (const auto& a : json) {
+    out.push_back({a.value("x", int64_t{0}), a.value("y", int64_t{0}), a.value("width", int64_t{0}),
+                   a.value("height", int64_t{0}), a.value("pixelate", false)});
+  }
+  return out;
+}
 
 // Reads the kMediaColumns starting at column `f`.
 MediaRecord readMedia(const Statement& s, int f = 0) {
@@ -105,6 +126,9 @@ MediaRecord readMedia(const Statement& s, int f = 0) {
   m.uploadedBy = s.text(f + 12);
   m.createdAt = s.integer(f + 13);
   m.erasedChild = s.text(f + 14);
+  m.redaction = s.text(f + 15);
+  m.redactionRegions = regionsFrom(s.text(f + 16));
+  m.redactionMargin = static_cast<int>(s.integer(f + 17));
   return m;
 }
 
@@ -414,7 +438,8 @@ void SqliteStore::readEntryRelations(Database& db, std::vector<EntryRecord>& ent
     if (it == byId.end()) continue;
     auto& e = *it->second;
     if (e.media.empty() || e.media.back().id != media.text(1)) e.media.push_back(readMedia(media, 1));
-    if (!media.isNull(16)) e.media.back().children.push_back({media.text(16), media.integer(17) != 0});
+    constexpr int tag = 1 + kMediaColumnCount;  // after the entry id and the media columns
+    if (!media.isNull(tag)) e.media.back().children.push_back({media.text(tag), media.integer(tag + 1) != 0});
   }
 }
 
@@ -569,13 +594,15 @@ void SqliteStore::insertMedia(const MediaRecord& m) {
   // A new item is on no entry yet (the entry attaches it), so no family sees it.
   auto s = db_->prepare(
       "INSERT INTO media (id, entry_id, position, kind, mime, bytes, sha256, redacted_sha256, width, height, "
-      "duration_ms, state, uploaded_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+      "duration_ms, state, uploaded_by, created_at, redaction, redaction_regions, redaction_margin) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
   s.bind(1, m.id).bind(2, m.entryId).bind(3, m.position).bind(4, m.kind).bind(5, m.mime).bind(6, m.bytes);
   s.bind(7, m.sha256).bind(8, m.redactedSha256);
   s.bind(9, m.width);
   s.bind(10, m.height);
   s.bind(11, m.durationMs);
-  s.bind(12, m.state).bind(13, m.uploadedBy).bind(14, m.createdAt).run();
+  s.bind(12, m.state).bind(13, m.uploadedBy).bind(14, m.createdAt);
+  s.bind(15, m.redaction).bind(16, regionsText(m.redactionRegions)).bind(17, m.redactionMargin).run();
 }
 
 void SqliteStore::updateMedia(const MediaRecord& m) {
@@ -583,12 +610,14 @@ void SqliteStore::updateMedia(const MediaRecord& m) {
   Changes changes(*this, receiversOfMedia(m.id));
   auto s = db_->prepare(
       "UPDATE media SET kind = ?2, mime = ?3, bytes = ?4, sha256 = ?5, redacted_sha256 = ?6, width = ?7, height = ?8, "
-      "duration_ms = ?9, state = ?10, erased_child = ?11 WHERE id = ?1");
+      "duration_ms = ?9, state = ?10, erased_child = ?11, redaction = ?12, redaction_regions = ?13, "
+      "redaction_margin = ?14 WHERE id = ?1");
   s.bind(1, m.id).bind(2, m.kind).bind(3, m.mime).bind(4, m.bytes).bind(5, m.sha256).bind(6, m.redactedSha256);
   s.bind(7, m.width);
   s.bind(8, m.height);
   s.bind(9, m.durationMs);
-  s.bind(10, m.state).bind(11, m.erasedChild).run();
+  s.bind(10, m.state).bind(11, m.erasedChild).bind(12, m.redaction).bind(13, regionsText(m.redactionRegions));
+  s.bind(14, m.redactionMargin).run();
 }
 
 std::optional<MediaRecord> SqliteStore::media(const std::string& id) {
@@ -607,6 +636,18 @@ std::vector<MediaRecord> SqliteStore::mediaInState(const std::string& state) {
   auto reader = reading();
   auto s = reader.db.prepare((std::string("SELECT ") + kMediaColumns + " FROM media m WHERE m.state = ?1 ORDER BY m.created_at").c_str());
   s.bind(1, state);
+  std::vector<MediaRecord> out;
+  while (s.step()) out.push_back(readMedia(s));
+  return out;
+}
+
+std::vector<MediaRecord> SqliteStore::mediaToCoverAgain(int marginPct) {
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kMediaColumns +
+                              " FROM media m WHERE m.redacted_sha256 IS NOT NULL AND (m.redaction = 'mosaic' OR "
+                              "(m.redaction = 'cover' AND m.redaction_margin < ?1)) ORDER BY m.created_at, m.id")
+                                 .c_str());
+  s.bind(1, marginPct);
   std::vector<MediaRecord> out;
   while (s.step()) out.push_back(readMedia(s));
   return out;

@@ -186,7 +186,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
       "keep_unredacted_originals, secure_subnets, time_zone, storage_reserve_mib, invitation_days, export_reminder_on, "
-      "leaver_read_days, leaver_archive_days, outside_manager_read FROM setting WHERE id = 1");
+      "leaver_read_days, leaver_archive_days, outside_manager_read, redaction_margin_pct FROM setting WHERE id = 1");
   if (!s.step()) return std::nullopt;
   SettingRecord r;
   r.name = s.text(0);
@@ -212,6 +212,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
   r.leaverReadDays = static_cast<int>(s.integer(20));
   r.leaverArchiveDays = static_cast<int>(s.integer(21));
   r.outsideManagerRead = s.integer(22) != 0;
+  r.redactionMarginPct = static_cast<int>(s.integer(23));
   return r;
 }
 
@@ -222,8 +223,9 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
       "keep_unredacted_originals, secure_subnets, time_zone, storage_reserve_mib, invitation_days, export_reminder_on, "
-      "leaver_read_days, leaver_archive_days, outside_manager_read) "
-      "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) "
+      "leaver_read_days, leaver_archive_days, outside_manager_read, redaction_margin_pct) "
+      "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+      "?24) "
       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, framework = excluded.framework, "
       "password_require_mixed = excluded.password_require_mixed, "
       "password_max_age_days = excluded.password_max_age_days, "
@@ -238,14 +240,14 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "time_zone = excluded.time_zone, storage_reserve_mib = excluded.storage_reserve_mib, "
       "invitation_days = excluded.invitation_days, export_reminder_on = excluded.export_reminder_on, "
       "leaver_read_days = excluded.leaver_read_days, leaver_archive_days = excluded.leaver_archive_days, "
-      "outside_manager_read = excluded.outside_manager_read");
+      "outside_manager_read = excluded.outside_manager_read, redaction_margin_pct = excluded.redaction_margin_pct");
   s.bind(1, r.name).bind(2, r.framework).bind(3, r.passwordRequireMixed).bind(4, r.passwordMaxAgeDays);
   s.bind(5, r.idleMinutesManager).bind(6, r.idleMinutesStaff).bind(7, r.idleMinutesParent);
   s.bind(8, r.absoluteHoursManager).bind(9, r.absoluteHoursStaff).bind(10, r.absoluteHoursParent);
   s.bind(11, r.createdAt).bind(12, r.updatedAt).bind(13, r.agreementVersion).bind(14, r.agreementText);
   s.bind(15, r.keepUnredactedOriginals).bind(16, r.secureSubnets).bind(17, r.timeZone).bind(18, r.storageReserveMiB);
   s.bind(19, r.invitationDays).bind(20, r.exportReminderOn).bind(21, r.leaverReadDays).bind(22, r.leaverArchiveDays);
-  s.bind(23, r.outsideManagerRead).run();
+  s.bind(23, r.outsideManagerRead).bind(24, r.redactionMarginPct).run();
 }
 
 void SqliteStore::insertUser(const UserRecord& u) {

@@ -119,6 +119,7 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void updateMedia(const MediaRecord& media) override;
   std::optional<MediaRecord> media(const std::string& id) override;
   std::vector<MediaRecord> mediaInState(const std::string& state) override;
+  std::vector<MediaRecord> mediaToCoverAgain(int marginPct) override;
   void setMediaChildren(const std::string& mediaId, const std::vector<MediaTagRecord>& children) override;
   bool hashReferenced(const std::string& sha256) override;
   int64_t mediaBytes() override;
