@@ -534,6 +534,8 @@ const MATRIX = [
   row('PATCH', '/api/v1/settings', { manager: '400 invalid_request', ...MANAGER_ONLY }, { body: { idle_minutes_staff: 'five' } }),
   row('GET', '/api/v1/audit', { manager: 200, ...MANAGER_ONLY }),
   row('GET', '/api/v1/storage', { manager: 200, ...MANAGER_ONLY }),  // the data disk on the managers' home
+  row('GET', '/api/v1/redactions/to-mark-again', { manager: 200, ...MANAGER_ONLY }),  // photos redacted the old way (issue 32)
+  row('PATCH', '/api/v1/settings', { manager: '400 invalid', ...MANAGER_ONLY }, { body: { redaction_margin_pct: 51 } }),
   row('GET', '/api/v1/audit/events', { manager: 200, ...MANAGER_ONLY }),
 
   // --- Rooms and release dates (the second room has no children) ------------------------------

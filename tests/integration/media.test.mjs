@@ -20,6 +20,28 @@ function run(cmd, args, options = {}) {
 
 function exif(file) { return JSON.parse(run('exiftool', ['-j', '-G', '-n', file]))[0]; }
 
+// An image's grey values, decoded by ffmpeg: { width, height, at(x, y) }.
+function greyPixels(file, width, height) {
+  const grey = execFileSync('ffmpeg', ['-loglevel', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 64 << 20 });
+  assert.equal(grey.length, width * height, `${file} is ${width}×${height}`);
+  return { width, height, at: (x, y) => grey[y * width + x] };
+}
+
+// Over an area: the range of one image's values, and Pearson's correlation with another's
+// (how much of the first can be read from the second; 0 when either is flat).
+function compareArea(before, after, [x0, y0, w, h]) {
+  let min = 255, max = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  for (let y = y0; y < y0 + h; y++) {
+    for (let x = x0; x < x0 + w; x++) {
+      const u = before.at(x, y), v = after.at(x, y);
+      min = Math.min(min, v); max = Math.max(max, v);
+      sa += u; sb += v; saa += u * u; sbb += v * v; sab += u * v;
+    }
+  }
+  const n = w * h, va = saa - sa * sa / n, vb = sbb - sb * sb / n;
+  return { min, max, correlation: va < 1e-9 || vb < 1e-9 ? 0 : (sab - sa * sb / n) / Math.sqrt(va * vb) };
+}
+
 // curl as a tus client: the box's CA, the session cookie and CSRF token of `client`.
 function curl(client, args, { binary = false } = {}) {
   const base = ['-sS', '--cacert', path.join(stack.dataDir, 'tls/ca.crt'), '--resolve', `localhost:${stack.httpsPort}:127.0.0.1`];
@@ -251,6 +273,8 @@ test('media URLs work only with a session, and only for families who may see the
   assert.equal(get(parentA, ids.photo), 200);
   // Kate obscures Ava in a redacted copy: that is what Ben's family gets, and the original is gone.
   const originalHash = stack.sql(`SELECT sha256 FROM media WHERE id = '${ids.photo}'`);
+  const unredacted = fixtures('unredacted.jpg');
+  fs.writeFileSync(unredacted, curl(kate, [url(`/api/v1/media/${ids.photo}/original`)], { binary: true }));
   const red = await kate.post(`/api/v1/media/${ids.photo}/redact`, { regions: [{ x: 0, y: 0, width: 400, height: 600 }], obscured_child_ids: [ids.A] });
   assert.equal(red.status, 200, red.text);
   assert.equal(get(parentB, ids.photo), 200);
@@ -258,6 +282,30 @@ test('media URLs work only with a session, and only for families who may see the
   const redacted = fixtures('redacted.jpg');
   fs.writeFileSync(redacted, curl(parentB, [url(`/api/v1/media/${ids.photo}/original`)], { binary: true }));
   assert.deepEqual(Object.keys(exif(redacted)).filter((k) => /GPS|Make|Model/.test(k)), []);
+  // Inside the area and its margin (10 % of 400 × 600 on each side, clipped at the photo's
+  // edge), both copies Ben's family may open are one grey that carries nothing of Ava.
+  const display = fixtures('redacted-display.jpg');
+  fs.writeFileSync(display, curl(parentB, [url(`/api/v1/media/${ids.photo}/display`)], { binary: true }));
+  const before = greyPixels(unredacted, 800, 1200);  // stored upright: the iPad's photo stood
+  for (const copy of [redacted, display]) {
+    const area = compareArea(before, greyPixels(copy, 800, 1200), [0, 0, 440, 660]);
+    assert.ok(area.min >= 127 && area.max <= 129, `${path.basename(copy)}: one grey over the area and its margin (${area.min}–${area.max})`);
+    assert.ok(Math.abs(area.correlation) < 0.05, `${path.basename(copy)}: nothing of the original (correlation ${area.correlation})`);
+    // Beyond the margin the picture is still the picture.
+    assert.ok(compareArea(before, greyPixels(copy, 800, 1200), [460, 0, 340, 1200]).correlation > 0.9);
+  }
+
+  // A copy made before issue 32 (pixelated, its areas unknown) goes to no family: the managers'
+  // to-do counts it and lists it, and once Kate marks it again Ben's family has it back.
+  stack.sql(`UPDATE media SET redaction = 'mosaic', redaction_regions = '[]' WHERE id = '${ids.photo}'`);
+  assert.equal(get(parentB, ids.photo), 404);
+  assert.equal(get(kate, ids.photo), 200);
+  assert.equal((await manager.get('/api/v1/manager/summary')).json.summary.photos_to_mark_again, 1);
+  const listed = (await manager.get('/api/v1/redactions/to-mark-again')).json.media;
+  assert.deepEqual(listed.map((m) => [m.media_id, m.entry_title]), [[ids.photo, 'Den building']]);
+  assert.equal((await kate.post(`/api/v1/media/${ids.photo}/redact`, { regions: [{ x: 0, y: 0, width: 400, height: 600 }], obscured_child_ids: [ids.A] })).status, 200);
+  assert.equal(get(parentB, ids.photo), 200);
+  assert.deepEqual((await manager.get('/api/v1/redactions/to-mark-again')).json.media, []);
 });
 
 test('an upload resumes after a cut connection and after expiry it is gone', async () => {

@@ -29,6 +29,7 @@ import './views/lockdown-view';
 import './views/it-view';
 import './views/backups-view';
 import './views/erasure-reviews-view';
+import './views/redactions-view';
 
 type Boot = 'loading' | 'setup' | 'ready' | 'offline' | 'lockdown';
 
@@ -305,6 +306,7 @@ export class NestboxApp extends LightElement {
       if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view><nb-lockdown-switch></nb-lockdown-switch>`;
       if (path === '/manage/children') return html`<nb-manage-children-view></nb-manage-children-view>`;
       if (path === '/manage/erasure') return html`<nb-erasure-view></nb-erasure-view>`;
+      if (path === '/manage/redactions') return html`<nb-redactions-view></nb-redactions-view>`;
       if (path === '/manage/templates') return html`<nb-templates-view></nb-templates-view>`;
       const child = path.match(/^\/manage\/children\/([0-9a-f]{32})$/);
       if (child) return html`<nb-manage-child-view .childId=${child[1]}></nb-manage-child-view>`;

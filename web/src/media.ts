@@ -28,6 +28,10 @@ export interface MediaItem {
   // Staff answers (issue 21): "shown" when a child whose data was erased appears in it
   // unobscured; other families then see nothing of it until staff redact that child out.
   erased_child?: 'shown' | 'obscured' | null;
+  // Staff answers (issue 32): how the redacted copy hides. "mosaic": made the old way, which no
+  // family gets until its areas are marked again; the areas as marked (stored pixels).
+  redaction?: 'cover' | 'mosaic' | null;
+  redaction_regions?: Array<{ x: number; y: number; width: number; height: number; style: 'cover' | 'pixelate' }>;
 }
 
 // Who will see an item tagged with some children, as the box decides it from the consent
@@ -616,7 +620,9 @@ export class MediaUploader extends LightElement {
       case 'uploading': return `Uploading… ${item.percent}%`;
       case 'waiting': return `${item.message} (${item.percent}% sent)`;
       case 'processing': return 'Uploaded (100%). Processing… making it safe to share.';
-      case 'ready': return item.media?.redacted ? 'Ready (redacted)' : 'Ready';
+      case 'ready':
+        if (item.media?.redaction === 'mosaic') return 'Redacted the old way: mark its areas again before families see it';
+        return item.media?.redacted ? 'Ready (redacted)' : 'Ready';
       default: return item.message;
     }
   }
@@ -744,10 +750,12 @@ export class MediaUploader extends LightElement {
   }
 }
 
-interface Region { x: number; y: number; width: number; height: number } // in percent of the picture
+// In percent of the picture; `pixelate` is chosen for a thing (a name tag, a plate), never a person.
+interface Region { x: number; y: number; width: number; height: number; pixelate?: boolean }
 
 // The redaction tool: drag rectangles over the children to obscure (or type them), choose
-// which tagged children they hide, and the box writes a copy with those pixels destroyed.
+// which tagged children they hide, and the box writes a copy in which each area and a margin
+// around it is grey (issue 32).
 @customElement('nb-redactor')
 export class Redactor extends LightElement {
   @property({ attribute: false }) media!: MediaItem;
@@ -829,6 +837,11 @@ export class Redactor extends LightElement {
     }
   }
 
+  private setPixelate(index: number, event: Event): void {
+    const pixelate = (event.target as HTMLInputElement).checked;
+    this.regions = this.regions.map((r, i) => (i === index ? { ...r, pixelate } : r));
+  }
+
   private removeRegion(index: number): void {
     this.regions = this.regions.filter((_, i) => i !== index);
     void this.updateComplete.then(() => {
@@ -843,13 +856,13 @@ export class Redactor extends LightElement {
   }
 
   // Areas in pixels of the stored original (the display copy is a scaled-down version of it).
-  private originalRegions(): Array<{ x: number; y: number; width: number; height: number }> {
+  private originalRegions(): Array<{ x: number; y: number; width: number; height: number; style: 'cover' | 'pixelate' }> {
     const w = this.media.width ?? 0, h = this.media.height ?? 0;
     // Multiplied before dividing, so whole percentages give whole pixels without rounding noise.
     return this.regions.map((r) => {
       const x = Math.min(w - 1, Math.floor((r.x * w) / 100)), y = Math.min(h - 1, Math.floor((r.y * h) / 100));
       const right = Math.min(w, Math.ceil(((r.x + r.width) * w) / 100)), bottom = Math.min(h, Math.ceil(((r.y + r.height) * h) / 100));
-      return { x, y, width: Math.max(1, right - x), height: Math.max(1, bottom - y) };
+      return { x, y, width: Math.max(1, right - x), height: Math.max(1, bottom - y), style: r.pixelate ? 'pixelate' : 'cover' };
     });
   }
 
@@ -886,7 +899,10 @@ export class Redactor extends LightElement {
     const scale = Math.min(1, 1600 / Math.max(w, h));
     return html`<dialog class="redactor" aria-labelledby="redact-title" @cancel=${(e: Event) => { e.preventDefault(); this.close(); }}>
       <h2 id="redact-title">Obscure children in this photo</h2>
-      <p class="hint" id="redact-how">Drag a box over each child to hide (a finger works too), or type an area below. Families who may not see those children get a copy in which those pixels are replaced for good.</p>
+      <p class="hint" id="redact-how">Drag a box over each child to hide (a finger works too), or type an area below. Families who may not see
+        those children get a copy in which each area, and a margin around it, is grey for good: no outline, hair or clothes show.</p>
+      ${this.media.redaction === 'mosaic' ? html`<p class="warning" data-testid="mark-again">This photo was redacted the old way
+        (pixelated), which does not hide a child from families who know the room. No family sees it until you mark the areas again.</p>` : nothing}
       <div class="redact-canvas" @pointerdown=${this.down} @pointermove=${this.move} @pointerup=${this.up} @pointercancel=${this.up}>
         <img src=${mediaUrl(this.media.id, 'display', this.version)} alt="The photo to redact" draggable="false"
           width=${Math.round(w * scale)} height=${Math.round(h * scale)}>
@@ -894,7 +910,9 @@ export class Redactor extends LightElement {
           ${shown.map((r) => svg`<rect class="redact-region" x=${r.x} y=${r.y} width=${r.width} height=${r.height}></rect>`)}</svg>
       </div>
       ${this.regions.length ? html`<ol class="redact-list" aria-label="Areas to obscure">${this.regions.map((r, i) => html`<li>
-          <span>Area ${i + 1}: ${this.describe(r)}</span>
+          <span>Area ${i + 1}: ${this.describe(r)}${r.pixelate ? ', pixelated' : ', grey'}</span>
+          <span class="field-check"><input type="checkbox" id="redact-pixelate-${i}" .checked=${!!r.pixelate}
+            @change=${(e: Event) => this.setPixelate(i, e)}><label for="redact-pixelate-${i}">Pixelate instead: a thing, not a person</label></span>
           <button type="button" class="link" @click=${() => this.removeRegion(i)}>Remove<span class="visually-hidden"> area ${i + 1}</span></button></li>`)}</ol>`
         : html`<p class="meta">No areas yet.</p>`}
       <fieldset class="redact-typed" @keydown=${this.typedKey}>

@@ -605,6 +605,21 @@ int MediaService::countToMarkAgain() {
   }));
 }
 
+std::vector<MediaService::ToMarkAgain> MediaService::toMarkAgain(const Principal& p) {
+  children_.requireStaff(p);
+  const int margin = settings_.redactionMarginPct();
+  std::vector<ToMarkAgain> out;
+  for (const auto& m : journal_.mediaToCoverAgain(margin)) {
+    if (domain::coverAgain(m, margin) != CoverAgain::markAgain) continue;
+    ToMarkAgain item{m.id, m.entryId, std::nullopt};
+    if (m.entryId) {
+      if (const auto entry = journal_.entry(*m.entryId)) item.entryTitle = entry->title;
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 void MediaService::recover() {
   files_.clearTemp();
   for (auto u : journal_.uploads()) {

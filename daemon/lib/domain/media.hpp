@@ -138,6 +138,12 @@ class MediaService {
   Json coverAgain(std::size_t batch = 200);
   // Redacted copies made the old way, which no family gets until staff mark their areas.
   int countToMarkAgain();
+  struct ToMarkAgain {
+    std::string mediaId;
+    std::optional<std::string> entryId, entryTitle;
+  };
+  // The same, each with its entry, oldest first: for staff to mark again (staff and managers).
+  std::vector<ToMarkAgain> toMarkAgain(const Principal& p);
   // Compares the database with the files. With `repair`: removes orphans, remakes missing
   // derivatives, marks items whose stored file is gone as failed.
   MediaCheckReport check(bool repair);

@@ -296,6 +296,7 @@ class Api {
   Response claimInvitation(Call& call);
   Response managerSummary(Call& call);
   Response redactMedia(Call& call);
+  Response redactionsToMarkAgain(Call& call);
 
   // The box camera (api_camera.cpp).
   Response backupStatus(Call& call);

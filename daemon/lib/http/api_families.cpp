@@ -154,6 +154,7 @@ Response Api::managerSummary(Call& call) {
   return Response::json(200, {{"summary", {{"entries_awaiting_review", c.entriesAwaitingReview},
                                            {"erasure_reviews", erasureReviews},
                                            {"erasure_requests", erasureRequests},
+                                           {"photos_to_mark_again", s_.media.countToMarkAgain()},
                                            {"contributions_waiting", c.contributionsWaiting},
                                            {"links_waiting", s.linksWaiting},
                                            {"children_without_consent", c.childrenWithoutConsent},

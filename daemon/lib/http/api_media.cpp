@@ -151,6 +151,7 @@ std::vector<Api::RouteDef> Api::mediaRoutes() {
       {"GET", "/api/v1/media/:id/:variant", {.audience = signedIn, .childView = true, .outside = managersRead}, &Api::serveMedia},
       {"POST", "/api/v1/media/:id/redact", {.audience = staff}, &Api::redactMedia},
       {"GET", "/api/v1/storage", {.audience = manager}, &Api::storageSpace},
+      {"GET", "/api/v1/redactions/to-mark-again", {.audience = manager}, &Api::redactionsToMarkAgain},
   };
 }
 
@@ -277,6 +278,16 @@ Response Api::redactMedia(Call& call) {
   const auto m = s_.media.redact(call.who(), call.params.at("id"), regions, obscured,
                                  s_.settings.current() && s_.settings.current()->keepUnredactedOriginals, obscureErased);
   return Response::json(200, {{"media", mediaRecordJson(m, true)}});
+}
+
+// Photos redacted the old way (issue 32), which no family gets until their areas are marked again.
+Response Api::redactionsToMarkAgain(Call& call) {
+  Json media = Json::array();
+  for (const auto& m : s_.media.toMarkAgain(call.who())) {
+    media.push_back({{"media_id", m.mediaId}, {"entry_id", m.entryId ? Json(*m.entryId) : Json(nullptr)},
+                     {"entry_title", m.entryTitle ? Json(*m.entryTitle) : Json(nullptr)}});
+  }
+  return Response::json(200, {{"media", media}});
 }
 
 }  // namespace nestbox::http

@@ -11,23 +11,18 @@ import { bdi, FormView, pageTitle } from '../base';
 import { takeFlash } from '../flash';
 import { humanDay, humanMomentDay } from '../dates';
 import { count } from '../format';
-import { loadChildren, type Child } from '../journal';
-import { mediaUrl, type MediaItem } from '../media';
-import '../media';
+import './photos-to-redact';
+import type { PhotoToRedact } from './photos-to-redact';
 import { erasureRequests, requestWords, type ErasureRequest } from './child-erasure';
 
 interface EntryReview { entry_id: string; title: string; observed_on: string; erased_at?: number | string }
-interface MediaReview { media_id: string; entry_id: string | null; entry_title: string | null; erased_at?: number | string }
 
 @customElement('nb-erasure-view')
 export class ErasureView extends FormView {
   @state() private requests: ErasureRequest[] | null = null;
   @state() private entries: EntryReview[] | null = null;
-  @state() private media: MediaReview[] | null = null;
+  @state() private media: PhotoToRedact[] | null = null;
   @state() private requestsError = '';
-  // The photo being redacted, as the box describes it to staff, and the children it shows.
-  @state() private redacting: { media: MediaItem; people: Child[] } | null = null;
-  @state() private opening: string | null = null;
   protected fieldPrefix = 'erasure';
 
   connectedCallback(): void {
@@ -38,7 +33,7 @@ export class ErasureView extends FormView {
 
   private async load(): Promise<void> {
     const [reviews] = await Promise.all([
-      api<{ entries: EntryReview[]; media: MediaReview[] }>('GET', '/erasure/reviews'),
+      api<{ entries: EntryReview[]; media: PhotoToRedact[] }>('GET', '/erasure/reviews'),
       this.loadRequests(),
     ]);
     this.entries = reviews.entries;
@@ -66,24 +61,10 @@ export class ErasureView extends FormView {
     }
   }
 
-  private async redact(m: MediaReview): Promise<void> {
-    this.opening = m.media_id;
-    await this.run(async () => {
-      const [{ media }, kids] = await Promise.all([
-        api<{ media: MediaItem }>('GET', `/media/${m.media_id}`),
-        loadChildren(),
-      ]);
-      // The other children tagged in it keep whatever obscuring they had.
-      this.redacting = { media, people: media.child_ids.map((id) => kids.get(id)).filter((c): c is Child => !!c) };
-    });
-    this.opening = null;
-  }
-
-  private async redacted(): Promise<void> {
-    const id = this.redacting?.media.id;
-    this.redacting = null;
+  private async redacted(event: CustomEvent<string>): Promise<void> {
+    const id = event.detail;
     const done = await this.run(async () => {
-      const reviews = await api<{ entries: EntryReview[]; media: MediaReview[] }>('GET', '/erasure/reviews');
+      const reviews = await api<{ entries: EntryReview[]; media: PhotoToRedact[] }>('GET', '/erasure/reviews');
       this.entries = reviews.entries;
       this.media = reviews.media;
     });
@@ -93,12 +74,6 @@ export class ErasureView extends FormView {
         ? 'Redacted, but the box still finds the erased child shown in this photo: redact it again, ticking “Obscure the erased child”.'
         : 'Redacted. Other families now see only the redacted copy.';
     }
-  }
-
-  private closeRedactor(): void {
-    const id = this.redacting?.media.id;
-    this.redacting = null;
-    void this.updateComplete.then(() => this.querySelector<HTMLElement>(`[data-media="${id}"] .redact-button`)?.focus());
   }
 
   private requestsSection() {
@@ -132,30 +107,11 @@ export class ErasureView extends FormView {
     </section>`;
   }
 
-  private mediaSection(media: MediaReview[]) {
-    if (!media.length) return nothing;
-    return html`<section class="erasure-media" aria-labelledby="erasure-media-title">
-      <h3 id="erasure-media-title">Photos that still show an erased child</h3>
-      <p>An erased child appears in these photos unobscured. Other families see nothing of them until you redact the erased
-        child out: press Redact, draw over the child and keep “Obscure the erased child” ticked.</p>
-      <ul class="cards review-media" aria-labelledby="erasure-media-title">${media.map((m) => {
-        const what = m.entry_title ? `Photo in “${m.entry_title}”` : 'Photo with no entry';
-        return html`<li data-media=${m.media_id}>
-          <div class="review-photo">
-            <img class="upload-thumb" src=${mediaUrl(m.media_id, 'thumbnail')} alt=${what} width="72" height="72" loading="lazy">
-            <div>
-              <p class="card-title">${m.entry_id && m.entry_title
-                ? html`Photo in <a href="/staff/entries/${m.entry_id}" dir="auto">${m.entry_title}</a>`
-                : 'A photo not in any entry'}</p>
-              ${m.erased_at ? html`<p class="meta">Erasure on ${humanMomentDay(m.erased_at)}</p>` : nothing}
-            </div>
-          </div>
-          <div class="actions"><button type="button" class="primary redact-button" ?disabled=${this.busy}
-            aria-busy=${this.opening === m.media_id ? 'true' : 'false'} @click=${() => this.redact(m)}>Redact<span
-            class="visually-hidden"> ${what}</span>…</button></div>
-        </li>`;
-      })}</ul>
-    </section>`;
+  private mediaSection(media: PhotoToRedact[]) {
+    return html`<nb-photos-to-redact class="erasure-media" heading-id="erasure-media-title" .items=${media}
+      heading="Photos that still show an erased child"
+      .explanation=${'An erased child appears in these photos unobscured. Other families see nothing of them until you redact the erased child out: press Redact, draw over the child and keep “Obscure the erased child” ticked.'}
+      @redacted=${this.redacted}></nb-photos-to-redact>`;
   }
 
   render() {
@@ -179,8 +135,6 @@ export class ErasureView extends FormView {
             : html`<p class="meta">${count(toReview, 'item', 'items')} to check.</p>
                 ${this.entriesSection(entries)}${this.mediaSection(media)}`}
       </section>
-      ${this.redacting ? html`<nb-redactor .media=${this.redacting.media} .people=${this.redacting.people}
-          @redacted=${this.redacted} @close=${this.closeRedactor}></nb-redactor>` : nothing}
     </section>`;
   }
 }

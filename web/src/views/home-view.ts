@@ -34,6 +34,7 @@ export interface ManagerSummary {
   storage: { state: 'ok' | 'low' | 'full'; free_bytes: number; reserve_bytes: number };
   backups: BackupOverview;
   erasure_requests?: number;  // families who asked for their child's data to be erased (issue 21)
+  photos_to_mark_again?: number;  // redacted the old way: no family sees them until marked again (issue 32)
   erasure_reviews?: number;   // entries and photos to check after an erasure
   // Remote access (issue 31): sign-ins from outside per day of the last week, and the public
   // name's certificate.
@@ -128,6 +129,9 @@ export class HomeView extends LightElement {
       { id: 'erasure-reviews', count: s.erasure_reviews ?? 0, href: '/manage/erasure',
         text: `${plural(s.erasure_reviews ?? 0, 'entry or photo', 'entries or photos')} to check after an erasure`,
         hint: 'Words that may name the erased child, and photos that show them until they are redacted.' },
+      { id: 'mark-again', count: s.photos_to_mark_again ?? 0, href: '/manage/redactions',
+        text: `${plural(s.photos_to_mark_again ?? 0, 'photo', 'photos')} to hide again`,
+        hint: 'Redacted the old way (pixelated): no family sees them until a child is covered in grey.' },
       { id: 'contributions', count: s.contributions_waiting, href: '/staff/contributions',
         text: `${plural(s.contributions_waiting, 'home observation', 'home observations')} from families to approve`,
         hint: 'Approve them into the journal, or return them with a reason.' },

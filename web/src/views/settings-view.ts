@@ -17,6 +17,7 @@ interface Setting {
   storage_reserve_mib: number;
   password_max_age_days: number;
   invitation_days: number;
+  redaction_margin_pct?: number;   // the grey margin around a person covered in a photo (issue 32)
   idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
   absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
   export_reminder_on?: string;  // "MM-DD", or "" for no year-end reminder (issue 20)
@@ -62,6 +63,12 @@ export class SettingsView extends FormView {
     return n;
   }
 
+  private percent(name: string, label: string): number {
+    const n = this.number(name, label);
+    if (n < 0 || n > 50) this.fail(name, `${label}: enter a percentage from 0 to 50.`);
+    return n;
+  }
+
   private async save(event: Event): Promise<void> {
     event.preventDefault();
     const done = await this.run(async () => {
@@ -76,6 +83,7 @@ export class SettingsView extends FormView {
         storage_reserve_mib: this.number('storage_reserve_mib', 'Space kept free'),
         password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
         invitation_days: this.number('invitation_days', 'Invitation codes'),
+        redaction_margin_pct: this.percent('redaction_margin_pct', 'Margin around a hidden child'),
         leaver_read_days: this.days('leaver_read_days', 'Reading after the leaving date'),
         leaver_archive_days: this.days('leaver_archive_days', 'Archived journals'),
       };
@@ -159,6 +167,9 @@ export class SettingsView extends FormView {
           ${this.field('password_require_mixed', 'Require an upper-case letter, a lower-case letter and a digit', { type: 'checkbox', checked: s.password_require_mixed })}
           ${this.field('keep_unredacted_originals', 'Keep unredacted originals (staff only)', { type: 'checkbox', checked: s.keep_unredacted_originals,
             hint: 'Off by default: when staff obscure a child in a photo, the unredacted photo is deleted, as the policies ask.' })}
+          ${this.field('redaction_margin_pct', 'Margin around a hidden child (%)', { type: 'number', inputmode: 'numeric', required: true, min: 0, max: 50,
+            value: String(s.redaction_margin_pct ?? 10),
+            hint: 'A child hidden in a photo is covered in grey, and so is this much more on every side, so no outline, hair or sleeve shows. 10 by default; photos already hidden get a wider margin within ten minutes, never a narrower one.' })}
           ${this.field('password_max_age_days', 'Maximum password age in days', { type: 'number', inputmode: 'numeric', required: true, min: 0, max: 3650, value: String(s.password_max_age_days), hint: '0 means passwords do not expire.' })}
         </fieldset>
         <fieldset class="panel"><legend><h2>Families</h2></legend>
