@@ -3,6 +3,8 @@
 // twice. Each demo parent then signs in: they see their own children's entries only, and the
 // group photo each family receives is the redacted copy — never the original.
 import { test, before, after } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { Stack } from '../integration/harness.mjs';
 import { seedDemo, DEMO } from '../../scripts/demo-setting.mjs';
@@ -45,6 +47,17 @@ test('the demo setting holds six weeks of a living journal, made through the API
   assert.ok(c.entry_versions >= 2, 'an amended entry keeps its earlier version');
   assert.equal(stack.sql("SELECT group_concat(DISTINCT kind) FROM (SELECT kind FROM media WHERE state = 'ready' ORDER BY kind)"), 'document,image,video');
   assert.equal(stack.sql('SELECT count(*) FROM media WHERE redacted_sha256 IS NOT NULL'), '1');
+  // The demo's redacted photo covers its child in one grey (issue 32), its areas kept with it.
+  const [sha, width, height, regions] = stack.sql("SELECT redacted_sha256 || '|' || width || '|' || height || '|' || redaction_regions FROM media WHERE redaction = 'cover'").split('|');
+  const [area] = JSON.parse(regions);
+  assert.ok(area && area.width > 0, `areas kept: ${regions}`);
+  const grey = execFileSync('ffmpeg', ['-loglevel', 'error', '-i', path.join(stack.dataDir, 'media/objects', sha.slice(0, 2), sha),
+    '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 64 << 20 });
+  const values = new Set();
+  for (let y = area.y; y < area.y + area.height; y++) {
+    for (let x = area.x; x < area.x + area.width; x++) values.add(grey[y * Number(width) + x]);
+  }
+  assert.ok(Number(height) > 0 && [...values].every((v) => Math.abs(v - 128) <= 1), `one grey over the child: ${[...values].slice(0, 8)}`);
   assert.ok(c.comments >= 3);
   // History under the clock seam: entries spread over six weeks, release dates either side of now.
   const spanDays = Number(stack.sql('SELECT (max(journal_at) - min(journal_at)) / 86400 FROM entries WHERE journal_at IS NOT NULL'));

@@ -157,7 +157,8 @@ test('staff attach a photo, tick who is in it, are warned about consent, redact,
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * 0.9, box.y + box.height * 0.7, { steps: 5 });
   await page.mouse.up();
-  await dialog.getByText(/^Area 1: 35% wide, 50% high, 55% from the left, 20% from the top$/).waitFor();
+  await dialog.getByText(/^Area 1: 35% wide, 50% high, 55% from the left, 20% from the top, grey$/).waitFor();
+  await dialog.getByText('each area, and a margin around it, is grey').waitFor();
   // Typed areas work without a pointer; one that does not fit is refused.
   await dialog.getByLabel('Left (%)').fill('95');
   await dialog.getByLabel('Top (%)').fill('5');
@@ -167,7 +168,13 @@ test('staff attach a photo, tick who is in it, are warned about consent, redact,
   await dialog.getByText(/must fit inside/).waitFor();
   await dialog.getByLabel('Left (%)').fill('5');
   await dialog.getByLabel('Height (%)').press('Enter');
-  await dialog.getByText(/^Area 2: 10% wide, 10% high, 5% from the left, 5% from the top$/).waitFor();
+  await dialog.getByText(/^Area 2: 10% wide, 10% high, 5% from the left, 5% from the top, grey$/).waitFor();
+  // A thing (a name on a peg) may be pixelated instead, when asked for; a person never is by default.
+  const pixelate = dialog.getByLabel('Pixelate instead: a thing, not a person');
+  assert.equal(await pixelate.count(), 2);
+  assert.equal(await pixelate.first().isChecked(), false);
+  await pixelate.nth(1).check();
+  await dialog.getByText(/^Area 2: .* from the top, pixelated$/).waitFor();
   assert.equal(await dialog.getByRole('alert').count(), 0);
   await checkScreen(page, 'media-redact');
   const redactRequest = page.waitForRequest((r) => r.url().endsWith('/redact') && r.method() === 'POST');
@@ -177,7 +184,8 @@ test('staff attach a photo, tick who is in it, are warned about consent, redact,
   const sent = (await redactRequest).postDataJSON();
   assert.deepEqual(sent.obscured_child_ids, [ids.ben]);
   const [dragged, typed] = sent.regions;
-  assert.deepEqual(typed, { x: 60, y: 40, width: 120, height: 80 });
+  assert.deepEqual(typed, { x: 60, y: 40, width: 120, height: 80, style: 'pixelate' });
+  assert.equal(dragged.style, 'cover');
   for (const [key, want] of [['x', 660], ['y', 160], ['width', 420], ['height', 400]]) {
     assert.ok(Number.isInteger(dragged[key]) && Math.abs(dragged[key] - want) <= 12, `dragged ${key} ${dragged[key]} ≈ ${want}`);
   }
