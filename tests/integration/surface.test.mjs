@@ -9,7 +9,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { startSetUpStack, tusUpload, mediaReady } from './harness.mjs';
+import { startSetUpStack, tusUpload, mediaReady, waitFor } from './harness.mjs';
 
 let stack;
 let manager;
@@ -48,6 +48,19 @@ test('no endpoint answers without a session except setup, sign-in, code redempti
   // A forged cookie is no session either.
   anonymous.cookie = crypto.randomBytes(32).toString('hex');
   assert.equal((await anonymous.get('/api/v1/users')).status, 401);
+});
+
+test('the access log keeps the path without its query string', async () => {
+  const marker = `secret-${crypto.randomBytes(6).toString('hex')}`;
+  await manager.get(`/api/v1/audit?q=${marker}&event=${marker}`);  // refused (400): logged all the same
+  const log = path.join(stack.nginxDir, 'nginx-access.log');
+  let line;
+  await waitFor(() => {
+    line = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"GET /api/v1/audit ')).pop();
+    return Boolean(line);
+  }, 'nginx to log the request');
+  assert.match(line, /^\S+ \[[^\]]+\] "GET \/api\/v1\/audit HTTP\/[\d.]+" 400 \d+ [\d.]+$/);
+  assert.ok(!fs.readFileSync(log, 'utf8').includes(marker), 'no query string is written down');
 });
 
 test('plain HTTP serves the CA certificate and its fingerprint, and redirects everything else', async () => {

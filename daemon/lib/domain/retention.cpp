@@ -21,6 +21,8 @@ std::vector<RetentionRule> retentionRules(const storage::SettingRecord& s) {
       {"codes", "Expired one-time codes", "Until they expire (reset codes: a month)", "Deleted."},
       {"device_reports", "Reports of lost or stolen devices", "Kept", "Never deleted (rule 6)."},
       {"audit_log", "The audit log", "Kept", "Never deleted (rule 8); erased people appear under a pseudonym."},
+      {"system_logs", "The box's own logs (the daemon's and the web server's, with record ids and addresses)",
+       "14 days", "Deleted a day at a time by the system journal. Addresses asked for are logged without their query strings."},
       {"backups", "Backups", "7 daily, 4 weekly and 12 monthly",
        "Older ones are deleted. Erased data stays in backups taken before the erasure until they are; "
        "a restore erases it again."},
