@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSetUpStack } from '../integration/harness.mjs';
+import { startSetUpStack, MANAGER_PASSWORD } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, TABLET, watchUploads } from './browser.mjs';
 
 let stack;
@@ -218,6 +218,36 @@ async function kateClient() {
   await client.signIn(...KATE);
   return client;
 }
+
+test('a photo redacted the old way reaches no family; the managers\' to-do leads to it and covering it gives it back', async () => {
+  const mediaId = stack.sql("SELECT id FROM media WHERE redacted_sha256 IS NOT NULL ORDER BY created_at LIMIT 1");
+  stack.sql(`UPDATE media SET redaction = 'mosaic', redaction_regions = '[]' WHERE id = '${mediaId}'`);
+  const avaFamily = stack.client();
+  assert.equal((await avaFamily.signIn(...PARENT_A)).status, 200);
+  assert.equal((await avaFamily.get(`/api/v1/media/${mediaId}/display`)).status, 404, 'Ava\'s family gets none of it');
+
+  const page = await openPage(browser, stack, TABLET);
+  await signIn(page, 'manager', MANAGER_PASSWORD);
+  await page.getByRole('link', { name: /1 photo to hide again/ }).click();
+  await page.getByRole('heading', { name: 'Photos to hide again', level: 1 }).waitFor();
+  await page.getByText('1 photo to mark again.').waitFor();
+  await page.getByRole('button', { name: /Redact/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Obscure children in this photo' });
+  await dialog.getByTestId('mark-again').waitFor();
+  await dialog.getByLabel('Left (%)').fill('50');
+  await dialog.getByLabel('Top (%)').fill('10');
+  await dialog.getByLabel('Width (%)').fill('40');
+  await dialog.getByLabel('Height (%)').fill('60');
+  await dialog.getByRole('button', { name: 'Add area' }).click();
+  await dialog.getByRole('button', { name: 'Redact photo' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByText('Hidden again in grey.').waitFor();
+  await page.getByText('Nothing to hide again').waitFor();
+  assert.equal(stack.sql(`SELECT redaction FROM media WHERE id = '${mediaId}'`), 'cover');
+  assert.equal((await avaFamily.get(`/api/v1/media/${mediaId}/display`)).status, 200, 'covered: Ava\'s family has it back');
+  await checkScreen(page, 'redactions-done');
+  assertNoPageErrors(page);
+});
 
 test('an upload pauses when the network drops halfway and resumes where it stopped', async () => {
   const page = await openPage(browser, stack, TABLET);
