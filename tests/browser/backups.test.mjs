@@ -166,6 +166,14 @@ test('“Back up now” makes a snapshot; the target tests sound; a new daily ti
   const lastGood = page.locator('.panel.backups p', { hasText: 'Last good backup:' });
   await lastGood.waitFor();
   assert.match(await text(lastGood), /^Last good backup: .*1 snapshot kept\)\.$/);
+  // Backed up, and the manager has a PIN: nothing needs them, and the page says so rather than
+  // showing an empty list (issue 32: the backups item is gone with the good backup).
+  assert.equal(await page.locator('ul.todo > li[data-todo="backups"]').count(), 0);
+  assert.equal((await stack.manager.post('/api/v1/me/pin', { password: MANAGER_PASSWORD, pin: '4071' })).status, 200);
+  await page.reload();
+  await page.getByText('Nothing needs you today.').waitFor();
+  assert.equal(await page.locator('ul.todo').count(), 0);
+  await checkScreen(page, 'manager-home-all-done');
   assertNoPageErrors(page);
 });
 

@@ -207,3 +207,33 @@ test('parents cannot open staff pages and staff cannot open the family journal',
   await page.getByRole('heading', { name: 'This page is for managers' }).waitFor();
   await page.context().close();
 });
+
+test('an entry naming a child hidden from a receiving family warns staff, who write “a friend” instead', async () => {
+  // Cara may not appear in other children's journals.
+  const cara = (await manager.post('/api/v1/children', { first_name: 'Cara', last_name: 'Clark', date_of_birth: '2022-03-12',
+    room_id: ids.room, started_on: '2025-09-01' })).json.child.id;
+  assert.equal((await manager.request('PUT', `/api/v1/children/${cara}/consent`,
+    { body: { own_journal_photos: true, other_journals: false, online_journal_opt_out: false } })).status, 200);
+  const kate = stack.client();
+  assert.equal((await kate.signIn('kate', 'green apple orchard')).status, 200);
+  const saved = await kate.post('/api/v1/entries', { kind: 'observation', title: 'Den day', observed_on: '2026-11-20',
+    body: 'Ben and Cara built a den. Cara made the door.', child_ids: [ids.ben] });
+  assert.equal(saved.status, 201, 'saved all the same');
+  assert.deepEqual(saved.json.entry.warnings.map((w) => [w.code, w.child_id, w.hidden_from]), [['names_hidden_child', cara, [ids.ben]]]);
+
+  const page = await openPage(browser, stack, TABLET);
+  await signIn(page, 'kate', 'green apple orchard');
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  await page.goto(`/staff/entries/${saved.json.entry.id}`);
+  const warning = page.getByTestId('naming-warnings');
+  await page.getByRole('heading', { name: 'Den day' }).waitFor();
+  await warning.getByText('The words name Cara, whom the family of Ben may not see.').waitFor();
+  await checkScreen(page, 'naming-warning');
+  await warning.getByRole('button', { name: /Write “a friend” instead of/ }).click();
+  await page.getByText('Cara is now “a friend” in this entry.').waitFor();
+  await warning.waitFor({ state: 'detached' });
+  const entry = (await kate.get(`/api/v1/entries/${saved.json.entry.id}`)).json.entry;
+  assert.equal(entry.body, 'Ben and a friend built a den. A friend made the door.');
+  assert.deepEqual(entry.warnings, []);
+  assertNoPageErrors(page);
+});

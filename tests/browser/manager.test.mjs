@@ -31,18 +31,23 @@ test('the manager’s home is a to-do list whose counts link to the work', async
     assert.match((await link.textContent()).replace(/\s+/g, ' ').trim(), text);
     assert.equal(await link.getAttribute('href'), href);
   };
-  // A fresh box: the first manager has no PIN yet, and that is all.
+  // A fresh box: backups are not set up (the first item, in red: issue 32), and the first
+  // manager has no PIN yet; that is all.
+  await expectItem('backups', /^! Backups are not set up$/, '/manage/backups');
   await expectItem('pin', /^1 member of staff without a PIN$/, '/manage/accounts');
-  assert.equal(await page.locator('ul.todo > li').count(), 1);
+  assert.equal(await page.locator('ul.todo > li').count(), 2);
+  assert.equal(await page.locator('ul.todo > li').first().getAttribute('data-todo'), 'backups');
+  assert.equal(await page.locator('ul.todo > li.todo-urgent').count(), 1);
 
-  // With a PIN nothing is left, and the page says so rather than showing an empty list.
+  // With a PIN only the backups are left (tests/browser/backups.test.mjs sees "Nothing needs
+  // you today" once a backup is made).
   assert.equal((await manager.post('/api/v1/me/pin', { password: MANAGER_PASSWORD, pin: '4071' })).status, 200);
   await page.reload();
-  await page.getByText('Nothing needs you today.').waitFor();
-  assert.equal(await page.locator('ul.todo').count(), 0);
+  await expectItem('backups', /^! Backups are not set up$/, '/manage/backups');
+  assert.equal(await page.locator('ul.todo > li').count(), 1);
   await page.locator('[data-glance="lockdown"]').getByText('The journal is open.').waitFor();
   await page.locator('[data-glance="release"]').getByText('No release date coming up.').waitFor();
-  await checkScreen(page, 'manager-home-all-done');
+  await checkScreen(page, 'manager-home-backups-first');
 
   // A room released on set dates, a child with no consent, no parent and no key person, and a
   // new member of staff who has not used their one-time code yet.

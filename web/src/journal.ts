@@ -35,6 +35,18 @@ export interface Entry {
   returned_reason?: string;
   version?: number;
   media: import('./media').MediaItem[];
+  // Staff (issue 32): children the words name whom a receiving family may not see.
+  warnings?: NamingWarning[];
+}
+
+export interface NamingWarning { code: 'names_hidden_child'; child_id: string; name: string; hidden_from: string[]; message: string }
+
+// The words with `name` written as "a friend" wherever it stands as a word of its own ("A friend"
+// to start a sentence; "Zara's" becomes "a friend's").
+export function asAFriend(text: string, name: string): string {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'), (_match, offset: number, whole: string) =>
+    (/(^|[.!?]\s+)$/.test(whole.slice(0, offset)) ? 'A friend' : 'a friend'));
 }
 
 export interface Comment {

@@ -151,8 +151,40 @@ EntryView JournalService::editorView(const Principal& p, storage::EntryRecord en
       for (const auto& t : m.children) tags.push_back(t.childId);
       view.mediaAudiences.emplace(m.id, access_.mediaAudience(m, tags));
     }
+    view.namingWarnings = namingWarnings(view.entry);
   }
   return view;
+}
+
+std::vector<NamedChild> JournalService::namingWarnings(const storage::EntryRecord& entry) {
+  std::vector<std::string> receivers;
+  for (const auto& a : entry.audience) receivers.push_back(a.childId);
+  if (receivers.empty()) receivers = entry.childIds;
+  if (receivers.empty()) return {};
+  const std::string text = entry.title + "\n" + entry.body + "\n" + entry.nextSteps;
+  storage::ChildQuery present;
+  present.presentOn = settings_.today(ctx_.clock.now());
+  std::vector<ChildName> children;
+  std::map<std::string, std::string> firstNames;
+  for (const auto& c : journal_.children(present)) {
+    children.push_back({c.id, c.firstName});
+    firstNames[c.id] = c.firstName;
+  }
+  const ConsentLookup consent = [&](const std::string& id) {
+    return journal_.consent(id).value_or(storage::ConsentRecord{id, false, false, false, "", 0, ""});
+  };
+  auto named = namedHiddenChildren(text, receivers, children, consent);
+  for (auto& n : named) {
+    std::vector<std::string> families;
+    for (const auto& r : n.hiddenFrom) families.push_back(firstNames.contains(r) ? firstNames[r] : "another child");
+    std::string list;
+    for (std::size_t i = 0; i < families.size(); ++i) {
+      list += (i == 0 ? "" : i + 1 == families.size() ? " and " : ", ") + families[i];
+    }
+    n.message = "The words name " + n.name + ", whom the " + (families.size() == 1 ? "family" : "families") + " of " +
+                list + " may not see. Write \u201ca friend\u201d instead?";
+  }
+  return named;
 }
 
 std::vector<EntryView> JournalService::viewsFor(const Principal& p, std::vector<storage::EntryRecord> entries) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "domain/access_policy.hpp"
+#include "domain/naming.hpp"
 #include "domain/children.hpp"
 #include "domain/context.hpp"
 #include "domain/settings.hpp"
@@ -69,6 +70,9 @@ struct EntryView {
   // family's children for whom this parent hearted the entry. Unset outside the feed.
   std::optional<int> commentCount;
   std::vector<std::string> heartedChildIds;
+  // Staff, one entry (issue 32): children its words name whom some receiving family may not
+  // see. A warning only: the entry is saved.
+  std::vector<NamedChild> namingWarnings;
 };
 
 // One page of a family's feed, shared by every request that gets the same page while it is
@@ -132,6 +136,7 @@ class JournalService {
   EntryView viewFor(const Principal& p, storage::EntryRecord entry);
   // viewFor, plus (for staff) who will see each of its media items.
   EntryView editorView(const Principal& p, storage::EntryRecord entry);
+  std::vector<NamedChild> namingWarnings(const storage::EntryRecord& entry);
   std::vector<EntryView> viewsFor(const Principal& p, std::vector<storage::EntryRecord> entries);
   void validate(const storage::EntryRecord& entry);
   // Resolves attachments to media records: each exists, is free or already this entry's,

@@ -51,6 +51,13 @@ Json entryJson(const domain::EntryView& v) {
     out["updated_at"] = formatTimestamp(e.updatedAt);
     out["reviewed_at"] = e.reviewedAt ? Json(formatTimestamp(*e.reviewedAt)) : Json(nullptr);
     out["review_note"] = e.reviewNote;
+    // Issue 32: children named in the words whom a receiving family may not see (never blocks).
+    Json warnings = Json::array();
+    for (const auto& w : v.namingWarnings) {
+      warnings.push_back({{"code", "names_hidden_child"}, {"child_id", w.childId}, {"name", w.name},
+                          {"hidden_from", w.hiddenFrom}, {"message", w.message}});
+    }
+    out["warnings"] = warnings;
   }
   return out;
 }

@@ -49,6 +49,21 @@ interface Todo {
   text: TemplateResult | string;
   href: string;
   hint?: string;
+  urgent?: boolean;  // red, and first: the setting's records are at risk (issue 32)
+}
+
+// Backups not set up, or no good one for 48 hours: the first, red item of the to-do list.
+function backupTodo(b: BackupOverview): Todo | null {
+  const notSetUp = b.configured === false || b.state === 'not_set_up' || (b.state === 'none' && !isConfigured(b));
+  const behind = b.state === 'stale' || b.state === 'failed' || b.state === 'check_failed' || b.state === 'disk_missing';
+  if (!notSetUp && !behind) return null;
+  return {
+    id: 'backups', count: 1, href: '/manage/backups', urgent: true,
+    text: notSetUp ? 'Backups are not set up' : 'Backups are behind',
+    hint: notSetUp
+      ? 'Until they are, every journal, consent record and the audit log are only on this box’s card.'
+      : 'No good backup in the last 48 hours, or the last one failed or found damage: see what to do.',
+  };
 }
 
 // The home page. Managers: a to-do list of what needs them, counted by the box, each item
@@ -119,7 +134,9 @@ export class HomeView extends LightElement {
 
   // Every count the box gave, in plain words, with where the work is done; zeros are left out.
   private todos(s: ManagerSummary): Todo[] {
+    const backups = backupTodo(s.backups);
     const items: Todo[] = [
+      ...(backups ? [backups] : []),
       { id: 'review', count: s.entries_awaiting_review, href: '/staff/journal?status=review',
         text: `${plural(s.entries_awaiting_review, 'journal entry', 'journal entries')} to review`,
         hint: 'Read them and mark them reviewed.' },
@@ -177,8 +194,8 @@ export class HomeView extends LightElement {
     return html`<section aria-labelledby="todo-title">
       <h2 id="todo-title">To do</h2>
       ${todos.length
-        ? html`<ul class="todo" aria-labelledby="todo-title">${todos.map((t) => html`<li data-todo=${t.id}>
-            <a href=${t.href}><span class="todo-count">${t.count}</span>
+        ? html`<ul class="todo" aria-labelledby="todo-title">${todos.map((t) => html`<li data-todo=${t.id} class=${t.urgent ? 'todo-urgent' : ''}>
+            <a href=${t.href}>${t.urgent ? html`<span class="todo-count" aria-hidden="true">!</span>` : html`<span class="todo-count">${t.count}</span>`}
               <span class="todo-text">${t.text}</span></a>
             ${t.hint ? html`<p class="meta">${t.hint}</p>` : nothing}</li>`)}</ul>`
         : html`<div class="panel all-done" role="status">

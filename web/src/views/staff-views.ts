@@ -6,7 +6,7 @@ import type { Consent, MediaUploader } from '../media';
 import { bdi, FormView, pageTitle } from '../base';
 import { navigate } from '../router';
 import { humanDay, humanMoment, today } from '../dates';
-import { aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework } from '../journal';
+import { asAFriend, aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework, type NamingWarning } from '../journal';
 
 interface Room { id: string; name: string; release_mode: string }
 
@@ -309,6 +309,31 @@ export class StaffEntryView extends FormView {
     if (done) { this.editing = false; this.notice = 'Saved. The previous version is kept.'; }
   }
 
+  // Issue 32: the name written as "a friend" in the title, the words and the next steps, saved
+  // as an amendment (the previous version is kept, as with any amendment).
+  private async aFriend(w: NamingWarning): Promise<void> {
+    const e = this.entry!;
+    const done = await this.run(async () => {
+      await api('PATCH', `/entries/${this.entryId}`, {
+        title: asAFriend(e.title, w.name), body: asAFriend(e.body, w.name), next_steps: asAFriend(e.next_steps, w.name),
+      });
+      await this.reload();
+    });
+    if (done) {
+      this.notice = `${w.name} is now “a friend” in this entry. The previous version is kept.`;
+      void this.updateComplete.then(() => this.querySelector<HTMLElement>('article h1')?.focus());
+    }
+  }
+
+  private warnings(e: Entry) {
+    const list = e.warnings ?? [];
+    if (!list.length) return nothing;
+    return html`<div class="warning naming-warnings" data-testid="naming-warnings">${list.map((w) => html`<div class="naming-warning">
+      <p>${w.message}</p>
+      <div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.aFriend(w)}>Write “a friend” instead of
+        ${bdi(w.name)}</button></div></div>`)}</div>`;
+  }
+
   private editForm() {
     const e = this.entry!;
     return html`<form class="panel" @submit=${this.amend} novalidate aria-label="Amend entry">
@@ -344,6 +369,7 @@ export class StaffEntryView extends FormView {
       <p><a href="/staff/journal">← Journal</a></p>
       <h1 dir="auto">${e.title}</h1>
       <p class="lead">${KIND_LABEL[e.kind]} · ${STATUS_LABEL[e.status] ?? e.status} · ${humanDay(e.observed_on)} · by ${bdi(e.author_name)} · version ${e.version}</p>
+      ${this.warnings(e)}
       <div class="panel"><p class="meta">${childNames(this.kids, e.child_ids) ?? 'Whole room'}</p>
         ${e.body.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}
         <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
