@@ -34,7 +34,7 @@ std::vector<NamedChild> namedHiddenChildren(const std::string& text, const std::
   std::vector<NamedChild> out;
   for (const auto& child : children) {
     if (!namesWord(text, child.firstName)) continue;
-    NamedChild named{child.id, child.firstName, {}};
+    NamedChild named{child.id, child.firstName, {}, {}};
     const auto consent = consentOf(child.id);
     for (const auto& receiver : receivers) {
       if (receiver == child.id) continue;
