@@ -67,9 +67,18 @@ std::string AccountService::displayName(const std::string& userId) {
   return user ? user->displayName : std::string();
 }
 
-std::vector<storage::UserRecord> AccountService::list(const Principal& actor, const storage::UserQuery& query) {
+std::vector<storage::UserRecord> AccountService::list(const Principal& actor, const storage::UserQuery& query, Needs needs) {
   requireManager(actor);
-  return ctx_.store.users(query);
+  auto users = ctx_.store.users(query);
+  if (needs == Needs::any) return users;
+  const int64_t now = ctx_.clock.now();
+  std::erase_if(users, [&](const storage::UserRecord& u) {
+    if (needs == Needs::pin) return !(u.active && u.role != "parent" && !u.pinHash);
+    const auto code = ctx_.store.passwordReset(u.id);
+    if (!code) return true;
+    return needs == Needs::codeUnused ? code->expiresAt <= now : code->expiresAt > now;
+  });
+  return users;
 }
 
 storage::UserRecord AccountService::get(const Principal& actor, const std::string& userId) {

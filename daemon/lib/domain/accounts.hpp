@@ -44,7 +44,11 @@ class AccountService {
  public:
   AccountService(Context& ctx, SettingsService& settings) : ctx_(ctx), settings_(settings) {}
 
-  std::vector<storage::UserRecord> list(const Principal& actor, const storage::UserQuery& query);
+  // The managers' to-do (issue 32), as the home counts them: active staff and managers
+  // without a PIN; accounts whose one-time code is unused and valid, or expired unused.
+  enum class Needs { any, pin, codeUnused, codeExpired };
+
+  std::vector<storage::UserRecord> list(const Principal& actor, const storage::UserQuery& query, Needs needs = Needs::any);
   storage::UserRecord get(const Principal& actor, const std::string& userId);
 
   // Creates the account without a usable password and returns the code to set one.

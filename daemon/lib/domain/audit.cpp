@@ -21,6 +21,25 @@ std::optional<Role> roleFromName(const std::string& name) {
   return std::nullopt;
 }
 
+std::optional<std::string> auditSubjectName(const std::string& type, const std::string& id, const AuditNames& names) {
+  // A record that is gone (erased, deleted, removed) is described, never named by its id.
+  static const std::map<std::string, std::string> gone = {
+      {"child", "a child who has left"},
+      {"entry", "an entry no longer in the journal"},
+      {"media", "a photo or video since deleted"},
+      {"upload", "an upload since finished or removed"},
+      {"device", "a device since removed"},
+      {"user", "a person whose account is gone"},
+      {"room", "a room since removed"},
+  };
+  const auto fallback = gone.find(type);
+  if (fallback == gone.end()) return std::nullopt;
+  if (const auto ofType = names.find(type); ofType != names.end()) {
+    if (const auto name = ofType->second.find(id); name != ofType->second.end() && !name->second.empty()) return name->second;
+  }
+  return fallback->second;
+}
+
 void AuditLog::record(Event event, const AuditActor& actor, const std::optional<AuditTarget>& target,
                       const Json& detail, const LogFields& logged) {
   storage::AuditRecord r;

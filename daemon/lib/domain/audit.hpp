@@ -4,6 +4,7 @@
 // Recording also writes the event to the service log (without the detail, which may hold
 // personal data).
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,16 @@ struct AuditTarget {
   std::string type;  // "user", "setting", "session", ...
   std::string id;
 };
+
+// Names of the records audit rows are about, as managers may see them (issue 32): type
+// ("child", "entry", "device", "user", "room", "media") -> id -> what a manager reads
+// ("Ada Lovelace", "“Painting”", "Blue room iPad").
+using AuditNames = std::map<std::string, std::map<std::string, std::string>>;
+
+// What a manager reads for the subject of an audit row: its name from `names`, or for a record
+// since erased or removed a phrase that names no one ("a child who has left"); nothing for a
+// subject with no name to give (a setting, a route, a session).
+std::optional<std::string> auditSubjectName(const std::string& type, const std::string& id, const AuditNames& names);
 
 class AuditLog {
  public:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "domain/calendar.hpp"
 #include "domain/errors.hpp"
 #include "domain/roles.hpp"
 
@@ -154,6 +155,16 @@ void ChildrenService::releaseNow(const Principal& p, const std::string& roomId) 
 }
 
 std::vector<storage::ChildRecord> ChildrenService::children(const Principal& p, const storage::ChildQuery& query) {
+  if (query.needs != storage::ChildQuery::Needs::any) {
+    requireManager(p);
+    auto q = query;
+    const int64_t now = ctx_.clock.now();
+    q.now = now;
+    q.observedSince = settings_.today(now - int64_t{kNotObservedDays} * 86400);
+    // Present as the home counts them: not yet past their leaving date.
+    if (q.presentOn.empty()) q.presentOn = Calendar::addDays(settings_.today(now), 1);
+    return journal_.children(q);
+  }
   if (!AccessPolicy::isStaff(p)) {  // a family's own (the policy's family: not archived)
     auto own = journal_.childrenOfParent(p.userId);
     std::erase_if(own, [&](const storage::ChildRecord& c) { return isArchived(access_.leavingOf(c)); });

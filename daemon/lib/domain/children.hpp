@@ -60,7 +60,11 @@ class ChildrenService {
   void unscheduleRelease(const Principal& p, const std::string& roomId, int64_t at);
   void releaseNow(const Principal& p, const std::string& roomId);
 
+  // Children not observed for this many days are on the managers' to-do (issue 16).
+  static constexpr int kNotObservedDays = 14;
+
   // Staff and managers: all (filtered); parents: their own children only, whatever the query.
+  // The to-do's filters (query.needs, issue 32) are a manager's: anyone else is refused.
   std::vector<storage::ChildRecord> children(const Principal& p, const storage::ChildQuery& query);
   // A child another family asks for is "not found", exactly like one that does not exist.
   storage::ChildRecord child(const Principal& p, const std::string& childId);

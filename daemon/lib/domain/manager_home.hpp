@@ -4,6 +4,7 @@
 // disk, the last backup and the family links waiting for a manager's confirmation.
 
 #include "domain/backups.hpp"
+#include "domain/children.hpp"
 #include "domain/invitations.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/media.hpp"
@@ -27,7 +28,7 @@ struct ManagerSummary {
 class ManagerHome {
  public:
   // Children not observed for this many days are named; tablets not seen for this many.
-  static constexpr int kNotObservedDays = 14;
+  static constexpr int kNotObservedDays = ChildrenService::kNotObservedDays;
   static constexpr int kNotSeenDays = 7;
   static constexpr int kOutsideDays = 7;
 

@@ -1,5 +1,6 @@
 #include "http/api.hpp"
 
+#include <set>
 #include <stdexcept>
 
 #include "core/log.hpp"
@@ -533,8 +534,17 @@ Response Api::listUsers(Call& call) {
     if (*active != "true" && *active != "false") throw InputError("active", "'active' must be true or false.");
     query.active = *active == "true";
   }
+  // needs: only the accounts a to-do item counts (issue 32).
+  using Needs = domain::AccountService::Needs;
+  Needs needs = Needs::any;
+  if (const auto value = call.request.queryValue("needs")) {
+    if (*value == "pin") needs = Needs::pin;
+    else if (*value == "code_unused") needs = Needs::codeUnused;
+    else if (*value == "code_expired") needs = Needs::codeExpired;
+    else throw InputError("needs", "'needs' must be pin, code_unused or code_expired.");
+  }
   Json list = Json::array();
-  for (const auto& user : s_.accounts.list(call.who(), query)) list.push_back(userJson(user));
+  for (const auto& user : s_.accounts.list(call.who(), query, needs)) list.push_back(userJson(user));
   return Response::json(200, {{"users", list}});
 }
 
@@ -626,6 +636,59 @@ Response Api::updateSettings(Call& call) {
   return Response::json(200, {{"setting", settingJson(s_.settings.update(call.who(), c), true)}});
 }
 
+// The names of what a page of audit rows is about, read as the manager may see them (issue 32):
+// each kind of record read once, an entry or a photo by its id; what is gone is left out (the
+// row then says "a child who has left", never an id).
+domain::AuditNames Api::auditNames(const domain::Principal& who, const std::vector<storage::AuditRecord>& records) {
+  domain::AuditNames names;
+  std::set<std::string> types;
+  for (const auto& r : records) {
+    if (r.targetType) types.insert(*r.targetType);
+    if (r.deviceId) types.insert("device");
+    if (r.actorId && !r.actorName) types.insert("user");
+  }
+  if (types.contains("child")) {
+    storage::ChildQuery all;
+    all.includeLeft = true;
+    for (const auto& c : s_.children.children(who, all)) names["child"][c.id] = c.firstName + " " + c.lastName;
+  }
+  if (types.contains("room")) {
+    for (const auto& r : s_.children.rooms(who)) names["room"][r.id] = r.name;
+  }
+  if (types.contains("device")) {
+    for (const auto& d : s_.devices.list(who)) names["device"][d.id] = d.name;
+  }
+  if (types.contains("user")) {
+    for (const auto& u : s_.accounts.list(who, {})) names["user"][u.id] = u.displayName;
+  }
+  const auto entryTitle = [&](const std::string& entryId) -> std::optional<std::string> {
+    if (const auto known = names["entry"].find(entryId); known != names["entry"].end()) return known->second;
+    try {
+      const auto title = "“" + s_.journal.get(who, entryId).entry.title + "”";
+      names["entry"][entryId] = title;
+      return title;
+    } catch (const DomainError&) {
+      return std::nullopt;
+    }
+  };
+  for (const auto& r : records) {
+    if (!r.targetType || !r.targetId) continue;
+    if (*r.targetType == "entry") {
+      entryTitle(*r.targetId);
+    } else if (*r.targetType == "media" && !names["media"].contains(*r.targetId)) {
+      try {
+        const auto m = s_.media.get(who, *r.targetId);
+        const std::string what = m.kind == "video" ? "a video" : m.kind == "document" ? "a document" : "a photo";
+        const auto title = m.entryId ? entryTitle(*m.entryId) : std::nullopt;
+        names["media"][*r.targetId] = title ? what + " in " + *title : what + " not yet in an entry";
+      } catch (const DomainError&) {
+        // gone: described, not named
+      }
+    }
+  }
+  return names;
+}
+
 Response Api::listAuditEvents(Call&) {  // managers only, by the route
   Json events = Json::array();
   for (const auto& e : allEvents()) {
@@ -653,18 +716,30 @@ Response Api::listAudit(Call& call) {
   q.limit = parseLimitParam(r.queryValue("limit"), 50, 200);
   Json entries = Json::array();
   const auto records = s_.audit.query(call.who(), q);
+  const auto names = auditNames(call.who(), records);
+  const auto nameOf = [&](const std::string& type, const std::optional<std::string>& id) -> Json {
+    if (!id) return nullptr;
+    const auto name = domain::auditSubjectName(type, *id, names);
+    return name ? Json(*name) : Json(nullptr);
+  };
   for (const auto& e : records) {
     const auto id = eventFromId(e.event);
+    // Who did it, by name: rows written by a job (a finished upload, a box-camera photo)
+    // carry only the person's id.
+    Json actorName = optionalJson(e.actorName);
+    if (!e.actorName && e.actorId) actorName = nameOf("user", e.actorId);
     entries.push_back({{"seq", e.seq},
                        {"at", formatTimestamp(e.at)},
                        {"event", e.event},
                        {"description", id ? std::string(eventInfo(*id).description) : e.event},
                        {"actor_id", optionalJson(e.actorId)},
-                       {"actor_name", optionalJson(e.actorName)},
+                       {"actor_name", actorName},
                        {"address", optionalJson(e.address)},
                        {"device_id", optionalJson(e.deviceId)},
+                       {"device_name", nameOf("device", e.deviceId)},
                        {"target_type", optionalJson(e.targetType)},
                        {"target_id", optionalJson(e.targetId)},
+                       {"target_name", e.targetType ? nameOf(*e.targetType, e.targetId) : Json(nullptr)},
                        {"detail", Json::parse(e.detail, nullptr, false)}});
   }
   const bool more = static_cast<int>(records.size()) == q.limit;

@@ -213,6 +213,7 @@ class Api {
   Response updateSettings(Call& call);
   Response listAudit(Call& call);
   Response listAuditEvents(Call& call);
+  domain::AuditNames auditNames(const domain::Principal& who, const std::vector<storage::AuditRecord>& records);
 
   // The journal (api_journal.cpp).
   Response listRooms(Call& call);

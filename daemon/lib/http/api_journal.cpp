@@ -220,8 +220,19 @@ Response Api::listChildren(Call& call) {
   storage::ChildQuery q;
   q.roomId = call.request.queryValue("room");
   q.keyPersonId = call.request.queryValue("key_person");
+  // key_person=none: children without a key person (the managers' to-do, issue 32).
+  if (q.keyPersonId == "none") { q.keyPersonId.reset(); q.noKeyPerson = true; }
   if (call.request.queryValue("mine") == "true") q.keyPersonId = call.who().userId;
   q.includeLeft = call.request.queryValue("include_left") == "true";
+  // needs: only the children a to-do item counts (managers only, refused in the domain).
+  if (const auto needs = call.request.queryValue("needs")) {
+    using Needs = storage::ChildQuery::Needs;
+    if (*needs == "consent") q.needs = Needs::consent;
+    else if (*needs == "parent") q.needs = Needs::parent;
+    else if (*needs == "observation") q.needs = Needs::observation;
+    else throw InputError("needs", "'needs' must be consent, parent or observation.");
+    if (q.includeLeft) throw InputError("include_left", "'needs' lists the children at the setting now: leave out 'include_left'.");
+  }
   const bool staff = call.who().role != Role::parent;
   const auto children = s_.children.children(call.who(), q);
   // Staff see each child's consent beside the name (the recording picker), read at once.

@@ -46,6 +46,13 @@ struct ChildQuery {
   // Without includeLeft: also children whose leaving date is on or after this day (they are
   // still at the setting). Empty: only children with no leaving date.
   std::string presentOn;
+  // Only children without a key person (keyPersonId is then ignored).
+  bool noKeyPerson = false;
+  // The managers' to-do (issue 32): only children who need something, as the home counts them.
+  enum class Needs { any, consent, parent, observation };
+  Needs needs = Needs::any;
+  int64_t now = 0;              // for Needs::parent: invitations still open at this time
+  std::string observedSince;    // for Needs::observation: no entry observed on or after this day
 };
 
 struct ConsentRecord {

@@ -232,10 +232,24 @@ std::vector<ChildRecord> SqliteStore::children(const ChildQuery& q) {
   auto reader = reading();
   auto s = reader.db.prepare((std::string("SELECT ") + kChildColumns +
                          " FROM children c WHERE (?1 IS NULL OR c.room_id = ?1) AND (?2 IS NULL OR c.key_person_id = ?2)"
-                         " AND (?3 = 1 OR c.left_on IS NULL OR c.left_on >= ?4) ORDER BY c.first_name COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id")
+                         " AND (?3 = 1 OR c.left_on IS NULL OR c.left_on >= ?4)"
+                         " AND (?5 = 0 OR c.key_person_id IS NULL)"
+                         // The to-do's filters (issue 32), the same conditions as homeCounts.
+                         " AND (?6 <> 'consent' OR NOT EXISTS (SELECT 1 FROM consents k WHERE k.child_id = c.id))"
+                         " AND (?6 <> 'parent' OR (NOT EXISTS (SELECT 1 FROM child_carers x WHERE x.child_id = c.id)"
+                         "   AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.child_id = c.id AND i.state IN ('open', 'waiting')"
+                         "   AND i.expires_at > ?7)))"
+                         " AND (?6 <> 'observation' OR NOT EXISTS (SELECT 1 FROM entry_children ec JOIN entries e"
+                         "   ON e.id = ec.entry_id WHERE ec.child_id = c.id AND e.kind <> 'home' AND e.observed_on >= ?8))"
+                         " ORDER BY c.first_name COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id")
                             .c_str());
-  s.bind(1, q.roomId).bind(2, q.keyPersonId).bind(3, q.includeLeft);
+  s.bind(1, q.roomId).bind(2, q.noKeyPerson ? std::optional<std::string>() : q.keyPersonId).bind(3, q.includeLeft);
   s.bind(4, q.presentOn.empty() ? std::optional<std::string>() : std::optional<std::string>(q.presentOn));
+  const char* needs = q.needs == ChildQuery::Needs::consent       ? "consent"
+                      : q.needs == ChildQuery::Needs::parent      ? "parent"
+                      : q.needs == ChildQuery::Needs::observation ? "observation"
+                                                                  : "";
+  s.bind(5, q.noKeyPerson).bind(6, needs).bind(7, q.now).bind(8, q.observedSince);
   std::vector<ChildRecord> out;
   while (s.step()) out.push_back(readChild(s));
   return out;
