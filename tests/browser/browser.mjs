@@ -117,15 +117,30 @@ export async function signIn(page, username, password) {
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await Promise.race([
+      page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 15000 }),
+      page.locator('.form-error').waitFor({ timeout: 15000 }),
+    ]).catch(() => {});
   };
   await attempt();
-  await Promise.race([
-    page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 15000 }),
-    page.locator('.form-error').waitFor({ timeout: 15000 }),
-  ]).catch(() => {});
-  if (!page.url().includes('/sign-in') || !await page.locator('.notice', { hasText: 'registered tablets' }).isVisible()) return;
-  await enrolTablet(page);
-  await attempt();
+  if (page.url().includes('/sign-in') && await page.locator('.notice', { hasText: 'registered tablets' }).isVisible()) {
+    await enrolTablet(page);
+    await attempt();
+  }
+  if (new URL(page.url()).pathname === '/account/pin') await choosePin(page, password);
+}
+
+// The PIN staff choose at their first sign-in on a registered tablet (issue 32).
+export const FIRST_PIN = '5937';
+
+// Chooses a PIN on the "Choose your PIN" screen, as a practitioner would, and waits for home.
+export async function choosePin(page, password, pin = FIRST_PIN) {
+  await page.getByRole('heading', { name: 'Choose your PIN' }).waitFor();
+  await page.getByLabel('PIN', { exact: true }).fill(pin);
+  await page.getByLabel('PIN again').fill(pin);
+  await page.getByLabel('Your password').fill(password);
+  await page.getByRole('button', { name: 'Set my PIN' }).click();
+  await page.waitForURL((url) => url.pathname !== '/account/pin');
 }
 
 // Follows a link in the main menu as a person would: on a phone the menu opens first, and a

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startSetUpStack } from '../integration/harness.mjs';
-import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, PHONE, TABLET } from './browser.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, choosePin, assertNoPageErrors, menuLink, PHONE, TABLET } from './browser.mjs';
 
 let stack, manager, browser, kate, tabletPage, tabletName;
 const ids = {};
@@ -180,6 +180,52 @@ test('staff switch user with their PIN on the tablet; a wrong PIN says how many 
   const session = await page.evaluate(() => fetch('/api/v1/auth/session').then((r) => r.json()));
   assert.equal(session.user.username, 'kate');
   assert.ok(session.device_id, 'the PIN session is bound to the tablet');
+  assertNoPageErrors(page);
+});
+
+test('a practitioner without a PIN chooses one at their first sign-in on the tablet; the next switch is the PIN pad', async () => {
+  const page = tabletPage;
+  const nina = await stack.addUser(manager, 'nina', 'staff', 'quiet river stones');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Who is using the tablet?' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Name nina' }).count(), 0, 'no PIN yet: not on the picker');
+  await page.getByLabel('Username').fill('nina');
+  await page.getByLabel('Password', { exact: true }).fill('quiet river stones');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Choose your PIN' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/account/pin');
+  assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0, 'nothing else until the PIN is chosen');
+  await checkScreen(page, 'pin-setup');
+  // Another address leads back to the PIN screen.
+  await page.goto('/staff/journal');
+  await page.getByRole('heading', { name: 'Choose your PIN' }).waitFor();
+  // Checked in the browser in plain words, then by the box (no runs like 1234).
+  await page.getByLabel('PIN', { exact: true }).fill('2580');
+  await page.getByLabel('PIN again').fill('2581');
+  await page.getByRole('button', { name: 'Set my PIN' }).click();
+  await page.locator('.field-error').getByText('The two PINs are not the same.').waitFor();
+  await page.getByLabel('PIN', { exact: true }).fill('1234');
+  await page.getByLabel('PIN again').fill('1234');
+  await page.getByLabel('Your password').fill('quiet river stones');
+  await page.getByRole('button', { name: 'Set my PIN' }).click();
+  await page.locator('.field-error, .form-error').first().waitFor();
+  assert.equal(new URL(page.url()).pathname, '/account/pin');
+  await choosePin(page, 'quiet river stones', '5937');
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  const who = (await manager.get(`/api/v1/users/${nina.id}`)).json.user;
+  assert.equal(who.has_pin, true);
+  // The next switch on this tablet is the PIN pad.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Name nina' }).click();
+  await page.getByLabel('PIN').fill('5937');
+  await page.getByRole('button', { name: 'Switch to me' }).click();
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  // Back to kate for the tests after this one.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Name kate' }).click();
+  await page.getByLabel('PIN').fill('4826');
+  await page.getByRole('button', { name: 'Switch to me' }).click();
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
   assertNoPageErrors(page);
 });
 

@@ -30,6 +30,7 @@ import './views/it-view';
 import './views/backups-view';
 import './views/erasure-reviews-view';
 import './views/redactions-view';
+import { needsPin } from './views/pin-setup-view';
 
 type Boot = 'loading' | 'setup' | 'ready' | 'offline' | 'lockdown';
 
@@ -153,6 +154,10 @@ export class NestboxApp extends LightElement {
       navigate('/sign-in');
     } else if (session.must_change_password) {
       navigate('/account/password');
+    } else if (needsPin(session)) {
+      navigate('/account/pin');
+    } else if (this.path === '/account/pin') {
+      navigate('/');
     } else if (PUBLIC_PATHS.has(this.path) || this.path === '/setup') {
       const next = new URLSearchParams(window.location.search).get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
@@ -201,7 +206,7 @@ export class NestboxApp extends LightElement {
     const toggle = html`<button type="button" class="menu-toggle" aria-expanded=${this.menuOpen ? 'true' : 'false'}
       aria-controls="main-menu" @click=${() => { this.menuOpen = !this.menuOpen; this.openGroup = null; }}>Menu</button>`;
     let nav: TemplateResult | typeof nothing = nothing;
-    if (s && !s.must_change_password && !s.child_view) {
+    if (s && !s.must_change_password && !s.child_view && !needsPin(s)) {
       if (s.user.role === 'parent') {
         nav = html`<nav aria-label="Main" class="main-nav"><ul>
           ${link('/journal', 'Journal')}${link('/account/sessions', 'My account')}${signOut}</ul></nav>`;
@@ -262,6 +267,11 @@ export class NestboxApp extends LightElement {
     const s = this.session;
     if (s.child_view) return html`<nb-child-view></nb-child-view>`;
     if (s.must_change_password && path !== '/account/password') navigate('/account/password', true);
+    // On a registered tablet, someone who may switch with a PIN chooses one first (issue 32).
+    if (needsPin(s)) {
+      if (path !== '/account/pin') navigate('/account/pin', true);
+      return html`<nb-pin-setup-view .session=${s}></nb-pin-setup-view>`;
+    }
     if (s.user.role === 'parent' && (path === '/' || path === '/sign-in' || path === '/setup' || path === '/journal')) {
       return html`<nb-family-view .session=${s}></nb-family-view>`;
     }
