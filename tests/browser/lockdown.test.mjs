@@ -38,13 +38,13 @@ test('engage → notice → update → lift → the parent reads what happened',
   await office.getByRole('heading', { name: /Hello/ }).waitFor();
   await office.goto('/manage/settings');
   const form = office.getByRole('form', { name: 'Lock the box down' });
-  await form.getByRole('button', { name: 'Lock down' }).click();
+  await form.getByRole('button', { name: 'Lock down…' }).click();
   await form.getByText('Say why, for the incident record').waitFor();
   await form.getByLabel('Why?').fill('A tablet was left signed in at the park');
-  await form.getByRole('button', { name: 'Lock down' }).click();
-  await form.getByText('Tick to confirm').waitFor();
-  await form.getByLabel('Sign everyone out and close the journal now').check();
-  await form.getByRole('button', { name: 'Lock down' }).click();
+  // Issue 32: a dialog names the consequence before anything happens (tests/browser/manager_tools.test.mjs).
+  await form.getByRole('button', { name: 'Lock down…' }).click();
+  const sure = office.getByRole('alertdialog', { name: 'Lock the box down now?' });
+  await sure.getByRole('button', { name: 'Lock down now' }).click();
   await office.getByRole('heading', { name: 'Nestbox is locked down' }).waitFor();
 
   // The parent's next look at the journal is the notice, with nothing of the journal in it.

@@ -508,6 +508,11 @@ const MATRIX = [
 
   // --- Accounts -------------------------------------------------------------------------------
   row('GET', '/api/v1/users', { manager: 200, ...MANAGER_ONLY }),
+  // The to-do's filtered lists (issue 32): a manager's; a bad value is a clear 400.
+  row('GET', '/api/v1/users?needs=pin', { manager: 200, ...MANAGER_ONLY }),
+  row('GET', '/api/v1/users?needs=code_unused', { manager: 200, ...MANAGER_ONLY }),
+  row('GET', '/api/v1/users?needs=code_expired', { manager: 200, ...MANAGER_ONLY }),
+  row('GET', '/api/v1/users?needs=everything', { manager: '400 invalid_request', ...MANAGER_ONLY }),
   row('POST', '/api/v1/users', { manager: 201, ...MANAGER_ONLY }, {
     fresh: async () => ({ name: unique('new.parent') }), body: { username: '${name}', display_name: 'New parent', role: 'parent' } }),
   row('POST', '/api/v1/users', { manager: '400 invalid_request', ...MANAGER_ONLY }, { body: { username: 'x', role: 'boss' } }),
@@ -551,6 +556,16 @@ const MATRIX = [
 
   // --- Children, carers, consent --------------------------------------------------------------
   row('GET', '/api/v1/children', { manager: 200, staff: 200, parentA: 200, parentB: 200 }),
+  // The to-do's filtered lists of children (issue 32): a manager's, refused to staff and parents.
+  row('GET', '/api/v1/children?needs=consent', { manager: 200, ...MANAGER_ONLY }),
+  row('GET', '/api/v1/children?needs=parent', { manager: 200, ...MANAGER_ONLY }),
+  row('GET', '/api/v1/children?needs=observation', { manager: 200, ...MANAGER_ONLY }),
+  row('GET', '/api/v1/children?needs=observation&key_person=none', { manager: 200, ...MANAGER_ONLY }),
+  row('GET', '/api/v1/children?key_person=none', { manager: 200, staff: 200, parentA: 200, parentB: 200 }),
+  row('GET', '/api/v1/children?needs=everything', { manager: '400 invalid_request', staff: '400 invalid_request',
+    parentA: '400 invalid_request', parentB: '400 invalid_request' }),
+  row('GET', '/api/v1/children?needs=consent&include_left=true', { manager: '400 invalid_request', staff: '400 invalid_request',
+    parentA: '400 invalid_request', parentB: '400 invalid_request' }),
   row('POST', '/api/v1/children', { manager: 201, ...MANAGER_ONLY }, {
     fresh: async () => ({ name: unique('Temp') }),
     body: { first_name: '${name}', last_name: 'Child', date_of_birth: '2022-03-03', room_id: '${room2}', started_on: '2025-09-01' } }),

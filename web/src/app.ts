@@ -313,7 +313,7 @@ export class NestboxApp extends LightElement {
       if (path === '/manage/it') return html`<nb-it-view></nb-it-view>`;
       if (path === '/manage/backups') return html`<nb-backups-view .session=${s}></nb-backups-view>`;
       if (path === '/manage/invitations') return html`<nb-invitations-view></nb-invitations-view>`;
-      if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view><nb-lockdown-switch></nb-lockdown-switch>`;
+      if (path === '/manage/settings') return html`<nb-settings-view></nb-settings-view>`;  // the lockdown switch at its top
       if (path === '/manage/children') return html`<nb-manage-children-view></nb-manage-children-view>`;
       if (path === '/manage/erasure') return html`<nb-erasure-view></nb-erasure-view>`;
       if (path === '/manage/redactions') return html`<nb-redactions-view></nb-redactions-view>`;

@@ -61,7 +61,8 @@ export interface Comment {
 export interface Framework {
   id: string;
   name: string;
-  areas: Array<{ id: string; name: string; aspects: Array<{ id: string; name: string }> }>;
+  // words: everyday words and statements that find the aspect in a search (issue 32).
+  areas: Array<{ id: string; name: string; aspects: Array<{ id: string; name: string; words?: string[] }> }>;
 }
 
 export const KIND_LABEL: Record<string, string> = {

@@ -21,6 +21,13 @@ export function codeHandOver(name: string, code: OneTimeCode, what: string | Tem
 
 const ROLE_LABEL: Record<string, string> = { manager: 'Manager', staff: 'Staff', parent: 'Parent or carer' };
 
+// The to-do's filtered lists (issue 32), filtered by the box (GET /users?needs=…).
+const NEEDS_LABEL: Record<string, string> = {
+  pin: 'Staff and managers without a PIN',
+  code_unused: 'Account codes handed out, not used yet',
+  code_expired: 'Account codes expired unused',
+};
+
 // Managers: every account, filtered by role and state, and adding a new one.
 @customElement('nb-accounts-view')
 export class AccountsView extends FormView {
@@ -28,6 +35,8 @@ export class AccountsView extends FormView {
   @state() private created: { user: User; one_time_code: OneTimeCode } | null = null;
   @state() private roleFilter = '';
   @state() private activeFilter = 'true';
+  // From the home's to-do: /manage/accounts?needs=pin and the like.
+  @state() private needs = new URLSearchParams(window.location.search).get('needs') ?? '';
   protected fieldPrefix = 'account';
 
   connectedCallback(): void {
@@ -39,11 +48,18 @@ export class AccountsView extends FormView {
     const query = new URLSearchParams();
     if (this.roleFilter) query.set('role', this.roleFilter);
     if (this.activeFilter) query.set('active', this.activeFilter);
+    if (this.needs in NEEDS_LABEL) query.set('needs', this.needs);
     try {
       this.users = (await api<{ users: User[] }>('GET', `/users?${query}`)).users;
     } catch (e) {
       this.showError(e);
     }
+  }
+
+  private showAll(): void {
+    this.needs = '';
+    window.history.replaceState(window.history.state, '', window.location.pathname);
+    void this.load();
   }
 
   private async create(event: Event): Promise<void> {
@@ -84,6 +100,9 @@ export class AccountsView extends FormView {
             <option value="true">Active</option><option value="false">Deactivated</option><option value="">All</option>
           </select></div>
       </form>
+      ${this.needs in NEEDS_LABEL ? html`<div class="panel todo-filter" data-needs=${this.needs}>
+        <p><strong>${NEEDS_LABEL[this.needs]}</strong>${this.users ? ` (${this.users.length})` : ''}: from your to-do list.</p>
+        <div class="actions"><button type="button" @click=${this.showAll}>Show every account</button></div></div>` : nothing}
       ${this.users === null
         ? html`<p role="status">Loading accounts…</p>`
         : this.users.length === 0

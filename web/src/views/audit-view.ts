@@ -13,8 +13,16 @@ interface Entry {
   actor_name: string | null;
   address: string | null;
   target_type: string | null;
+  // Issue 32: what the row is about and the tablet it came from, by name as managers may see
+  // them ("Ava Ahmed", "a child who has left"), never by id.
+  target_name?: string | null;
+  device_name?: string | null;
   detail: Record<string, unknown>;
 }
+
+const SUBJECT_LABEL: Record<string, string> = {
+  child: 'Child', entry: 'Entry', media: 'Photo', upload: 'Upload', device: 'Device', user: 'Person', room: 'Room',
+};
 
 interface AuditEvent { id: string; description: string }
 
@@ -119,7 +127,9 @@ export class AuditView extends FormView {
           : html`<ul class="cards" aria-label="Audit entries">${this.entries.map((e) => html`<li>
               <div class="card-head"><span class="card-title" title=${e.event} data-event=${e.event}>${eventName(e.description)}</span>
                 <span class="meta"><time datetime=${e.at}>${humanMoment(e.at)}</time></span></div>
-              <p class="meta">${e.actor_name ? bdi(e.actor_name) : 'Unknown or signed-out person'} · from ${e.address ?? 'the box'}</p>
+              <p class="meta audit-who">${e.actor_name ? bdi(e.actor_name) : 'Unknown or signed-out person'}${e.device_name
+                ? html` on ${bdi(e.device_name)}` : nothing} · from ${e.address || 'the box'}</p>
+              ${e.target_name ? html`<p class="audit-subject">${SUBJECT_LABEL[e.target_type ?? ''] ?? 'About'}: ${bdi(e.target_name)}</p>` : nothing}
               ${Object.keys(e.detail ?? {}).length ? html`<p class="meta">${this.detail(e)}</p>` : nothing}
             </li>`)}</ul>
             ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${this.more}>Show older entries</button></div>` : nothing}`}

@@ -12,6 +12,7 @@ import type { ExportTarget } from './export-panel';
 import './export-panel';
 import './leaving-panel';
 import { INVITATION_STATE, invitationLetter, type Invitation } from './invitation-views';
+import { confirmAction } from './confirm-dialog';
 
 interface Room { id: string; name: string; release_mode: string }
 interface Release { at: string; at_unix: number; kind: string }
@@ -63,6 +64,13 @@ export class StaffChildrenView extends FormView {
   }
 }
 
+// The to-do's filtered lists of children (issue 32), filtered by the box (GET /children?needs=…).
+const NEEDS_LABEL: Record<string, string> = {
+  consent: 'Children without consent recorded',
+  parent: 'Children with no parent attached or invited',
+  observation: 'Children not observed for 14 days',
+};
+
 // Managers: rooms with their release schedules, and the children.
 @customElement('nb-manage-children-view')
 export class ManageChildrenView extends FormView {
@@ -70,6 +78,9 @@ export class ManageChildrenView extends FormView {
   @state() private releases = new Map<string, Release[]>();
   @state() private kids: Child[] | null = null;
   @state() private staff: User[] = [];
+  // From the home's to-do: /manage/children?needs=consent, or ?needs=observation&key_person=…
+  @state() private needs = new URLSearchParams(window.location.search).get('needs') ?? '';
+  @state() private keyPerson = new URLSearchParams(window.location.search).get('key_person') ?? '';
   protected fieldPrefix = 'manage';
 
   connectedCallback(): void {
@@ -86,8 +97,33 @@ export class ManageChildrenView extends FormView {
       if (r.release_mode === 'scheduled') releases.set(r.id, (await api<{ releases: Release[] }>('GET', `/rooms/${r.id}/releases`)).releases);
     }
     this.releases = releases;
-    this.kids = (await api<{ children: Child[] }>('GET', '/children?include_left=true')).children;
+    this.kids = (await api<{ children: Child[] }>('GET', `/children?${this.childQuery()}`)).children;
     this.staff = (await api<{ users: User[] }>('GET', '/users?active=true')).users.filter((u) => u.role !== 'parent');
+  }
+
+  private childQuery(): URLSearchParams {
+    if (!(this.needs in NEEDS_LABEL)) return new URLSearchParams({ include_left: 'true' });
+    const q = new URLSearchParams({ needs: this.needs });
+    if (this.keyPerson) q.set('key_person', this.keyPerson);
+    return q;
+  }
+
+  private filtered(): boolean { return this.needs in NEEDS_LABEL; }
+
+  private filterPanel() {
+    if (!this.filtered()) return nothing;
+    const who = this.keyPerson === 'none' ? ' without a key person'
+      : this.keyPerson ? html` whose key person is ${bdi(this.staff.find((u) => u.id === this.keyPerson)?.display_name ?? 'someone who has left')}` : '';
+    return html`<div class="panel todo-filter" data-needs=${this.needs}>
+      <p><strong>${NEEDS_LABEL[this.needs]}</strong>${who}${this.kids ? ` (${this.kids.length})` : ''}: from your to-do list.</p>
+      <div class="actions"><button type="button" @click=${this.showAll}>Show every child</button></div></div>`;
+  }
+
+  private showAll(): void {
+    this.needs = '';
+    this.keyPerson = '';
+    window.history.replaceState(window.history.state, '', window.location.pathname);
+    void this.run(() => this.load());
   }
 
   private async addRoom(event: Event): Promise<void> {
@@ -110,6 +146,13 @@ export class ManageChildrenView extends FormView {
   }
 
   private async releaseNow(room: Room): Promise<void> {
+    // Issue 32: never by accident. What it does, named, before it is done.
+    const sure = await confirmAction({
+      title: `Release ${room.name} now?`,
+      consequence: `Every entry in ${room.name}’s journal that is waiting for the next release date becomes visible to the room’s families at once. This cannot be undone.`,
+      confirmLabel: `Release ${room.name} now`,
+    });
+    if (!sure) return;
     const done = await this.run(async () => { await api('POST', `/rooms/${room.id}/release-now`, {}); await this.load(); });
     if (done) this.notice = html`${bdi(room.name)}: everything in the journal is now visible to its families.`;
   }
@@ -158,16 +201,21 @@ export class ManageChildrenView extends FormView {
         <div class="card-head"><span class="card-title" dir="auto">${r.name}</span><span>${r.release_mode === 'live' ? 'Live: families see entries at once' : 'Released on set dates'}</span></div>
         ${r.release_mode === 'scheduled' ? html`<p class="meta">Release dates: ${(this.releases.get(r.id) ?? []).map((p) => `${releaseWhen(p.at)}${p.kind === 'early' ? ' (early)' : ''}`).join(', ') || 'none yet'}</p>
           <div class="inline-hide">${this.field(`release-${r.id}`, html`Add a release date for ${bdi(r.name)}`, { type: 'date' })}
-            <button type="button" @click=${() => this.schedule(r)}>Add date</button>
-            <button type="button" @click=${() => this.releaseNow(r)}>Release ${r.name} now</button></div>` : nothing}
+            <button type="button" @click=${() => this.schedule(r)}>Add date</button></div>
+          <details class="release-now"><summary>Release early</summary>
+            <p class="meta">Families of ${bdi(r.name)} see everything waiting for the next release date at once.</p>
+            <div class="actions"><button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.releaseNow(r)}>Release ${r.name} now…</button></div>
+          </details>` : nothing}
       </li>`)}</ul>`}
       <form class="panel" @submit=${this.addRoom} novalidate aria-label="Add a room">
         <div class="grid-2">${this.field('name', 'Room name', { required: true })}
         ${this.field('release_mode', 'Families see entries', { required: true, value: 'live', options: [{ value: 'live', label: 'At once (live)' }, { value: 'scheduled', label: 'On release dates (e.g. each half term)' }] })}</div>
         <div class="actions"><button type="submit" ?disabled=${this.busy}>Add room</button></div>
       </form>
-      <h2>Children</h2>
-      ${this.kids === null ? html`<p role="status">Loading…</p>` : this.kids.length === 0 ? html`<div class="empty"><p>No children yet. Add a room first, then the children.</p></div>`
+      <h2 id="children-title">Children</h2>
+      ${this.filterPanel()}
+      ${this.kids === null ? html`<p role="status">Loading…</p>` : this.kids.length === 0 ? html`<div class="empty"><p>${this.filtered()
+          ? 'None left: this is done.' : 'No children yet. Add a room first, then the children.'}</p></div>`
         : html`<ul class="cards" aria-label="Children">${this.kids.map((c) => html`<li><div class="card-head">
             <a class="card-title" href="/manage/children/${c.id}" dir="auto">${c.first_name} ${c.last_name}</a>${leavingTag(c)}<span dir="auto">${roomName.get(c.room_id) ?? ''}</span></div>
             ${c.left_on ? html`<p class="meta">Leaving date: ${humanDay(c.left_on)}</p>` : nothing}</li>`)}</ul>`}
@@ -183,7 +231,7 @@ export class ManageChildrenView extends FormView {
         </div>
         ${this.submitButton('Add child', 'Adding…')}
       </form>` : nothing}
-      ${this.rooms.length && this.kids?.length ? this.leaversPanel() : nothing}
+      ${this.rooms.length && this.kids?.length && !this.filtered() ? this.leaversPanel() : nothing}
     </section>`;
   }
 }

@@ -44,6 +44,14 @@ function fold(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
+// The box's rule (Framework::search, daemon/lib/domain/curriculum.cpp): each word of the query
+// is in the aspect's name, its area's name or one of its everyday words ("count" finds Number).
+export function aspectMatches(query: string, areaName: string, aspect: { name: string; words?: string[] }): boolean {
+  const terms = fold(query).split(/\s+/).filter(Boolean);
+  const haystack = fold([aspect.name, areaName, ...(aspect.words ?? [])].join('\n'));
+  return terms.every((t) => haystack.includes(t));
+}
+
 let instances = 0;
 
 // Fires "aspects-change" (detail: the chosen aspect ids) when an aspect is added or removed.
@@ -100,11 +108,11 @@ export class CurriculumChips extends LightElement {
     const q = fold(this.query.trim());
     const areas = (this.framework?.areas ?? []).map((area) => ({
       area,
-      aspects: q && !fold(area.name).includes(q) ? area.aspects.filter((a) => fold(a.name).includes(q)) : area.aspects,
+      aspects: q ? area.aspects.filter((a) => aspectMatches(q, area.name, a)) : area.aspects,
     })).filter((a) => a.aspects.length);
     if (q && !areas.length) {
-      return html`<p class="empty" role="status">No area or aspect has “${bdi(this.query.trim())}” in it. Try a shorter word, such as
-        “num” or “talk”, or clear the search.</p>`;
+      return html`<p class="empty" role="status">Nothing in the curriculum matches “${bdi(this.query.trim())}”. Try another everyday
+        word, such as “count” or “talk”, or clear the search.</p>`;
     }
     const list = html`<ul class="aspect-areas">${areas.map(({ area, aspects }) => html`<li>
       <p class="area-name" id="${this.uid}-${area.id}">${area.name}</p>
@@ -132,7 +140,9 @@ export class CurriculumChips extends LightElement {
         : html`<p class="meta">No curriculum link yet: find one below, or leave it out.</p>`}
       <div class="field chip-search">
         <label for="${this.uid}-search">Find an area or aspect of ${this.framework.name}</label>
+        <p class="hint" id="${this.uid}-search-hint">Everyday words work too: “count”, “scissors”, “friends”.</p>
         <input type="search" id="${this.uid}-search" autocomplete="off" enterkeyhint="search" .value=${this.query}
+          aria-describedby="${this.uid}-search-hint"
           @input=${(e: Event) => { this.query = (e.target as HTMLInputElement).value; }}
           @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') e.preventDefault(); }}>
       </div>

@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { api, ApiError } from '../api';
 import { humanMoment, humanMomentInText } from '../dates';
 import { FormView, LightElement, pageTitle } from '../base';
+import { confirmAction } from './confirm-dialog';
 
 interface Notice {
   since: string;
@@ -134,24 +135,34 @@ export class LockdownSwitch extends FormView {
 
   private async engage(event: Event): Promise<void> {
     event.preventDefault();
-    await this.run(async () => {
-      const reason = this.value('reason');
+    let reason = '';
+    const checked = await this.run(async () => {
+      reason = this.value('reason');
       if (!reason) this.fail('reason', 'Say why, for the incident record (families do not see it).');
-      if (!this.checked('confirm')) this.fail('confirm', 'Tick to confirm: everyone, you too, is signed out at once.');
+    });
+    if (!checked) return;
+    // Issue 32: never by accident. The consequence, named, before anything happens.
+    const sure = await confirmAction({
+      title: 'Lock the box down now?',
+      consequence: 'Everyone, you too, is signed out at once, and the journal closes for staff and families until a manager '
+        + 'lifts the lockdown with their password and PIN.',
+      confirmLabel: 'Lock down now',
+    });
+    if (!sure) return;
+    await this.run(async () => {
       await api('POST', '/lockdown', { reason, confirm: true });
       window.location.assign('/lockdown');
     });
   }
 
   render() {
-    return html`<form class="panel" @submit=${this.engage} novalidate aria-labelledby="engage-title">
+    return html`<form class="panel lockdown-switch" @submit=${this.engage} novalidate aria-labelledby="engage-title">
       <h2 id="engage-title">Lock the box down</h2>
       <p>If a fault may put children’s privacy at risk (a lost tablet signed in, a photo shared wrongly, a stranger on the
         network): everyone is signed out and the journal closes until a manager lifts it with their password and PIN.</p>
       ${this.formFeedback()}
       ${textArea('engage-reason', 'Why?', 'For the incident record and IT support; families do not see it.', this.errors.reason)}
-      ${this.field('confirm', 'Sign everyone out and close the journal now', { type: 'checkbox' })}
-      <div class="actions"><button type="submit" class="danger" ?disabled=${this.busy}>Lock down</button></div>
+      <div class="actions"><button type="submit" class="danger" ?disabled=${this.busy}>Lock down…</button></div>
       <p><a href="/api/v1/lockdown/incidents" download="nestbox-incidents.json">Download the incident timeline</a>
         (every lockdown: when, by whom, why, updates, how it was lifted) for IT support.</p>
     </form>`;

@@ -5,6 +5,7 @@ import { FormView, pageTitle } from '../base';
 import { setTimeZone } from '../dates';
 import type { RetentionTable } from './retention-table';
 import './retention-table';
+import './lockdown-view';
 
 interface Setting {
   name: string;
@@ -69,13 +70,40 @@ export class SettingsView extends FormView {
     return n;
   }
 
+  // The time zone, searchable (issue 32): a text box with the zones as suggestions; typing
+  // "london" or "new york" narrows the list. Only a zone from the list is sent.
+  private timeZoneField(current: string) {
+    const id = `${this.fieldPrefix}-time_zone`;
+    const error = this.errors.time_zone;
+    return html`<div class="field">
+      <label for=${id}>Time zone</label>
+      <p class="hint" id="${id}-hint">Type a city or region, such as London, and choose from the list. Days, weeks, terms and
+        release dates follow this clock.</p>
+      <input id=${id} name="time_zone" type="text" list="${id}-list" .defaultValue=${current} autocomplete="off" spellcheck="false"
+        required aria-invalid=${error ? 'true' : 'false'} aria-describedby="${id}-hint${error ? ` ${id}-error` : ''}"
+        @input=${() => { if (this.errors.time_zone) { const rest = { ...this.errors }; delete rest.time_zone; this.errors = rest; } }}>
+      <datalist id="${id}-list">${timeZones(current).map((z) => html`<option value=${z}>${z.replace(/_/g, ' ')}</option>`)}</datalist>
+      ${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : nothing}
+    </div>`;
+  }
+
+  // The zone typed, as the list spells it ("europe/london" or "Europe/London"); a message otherwise.
+  private timeZoneValue(): string {
+    const typed = this.value('time_zone');
+    const wanted = typed.toLowerCase().replace(/ /g, '_');
+    const zone = timeZones(this.setting?.time_zone ?? 'Europe/London').find((z) => z.toLowerCase() === wanted);
+    if (zone) return zone;
+    return this.fail('time_zone', typed ? `“${typed}” is not a time zone on the list: type a city, such as London, and choose one.`
+      : 'Choose the setting’s time zone, such as Europe/London.');
+  }
+
   private async save(event: Event): Promise<void> {
     event.preventDefault();
     const done = await this.run(async () => {
       const body: Record<string, unknown> = {
         name: this.value('name'),
         framework: this.value('framework'),
-        time_zone: this.value('time_zone'),
+        time_zone: this.timeZoneValue(),
         password_require_mixed: this.checked('password_require_mixed'),
         keep_unredacted_originals: this.checked('keep_unredacted_originals'),
         outside_manager_read: this.checked('outside_manager_read'),
@@ -150,17 +178,19 @@ export class SettingsView extends FormView {
   render() {
     pageTitle('Setting');
     const s = this.setting;
-    if (!s) return html`<section><h1>Setting</h1>${this.formFeedback()}<p role="status">Loading…</p></section>`;
+    // The lockdown switch first (issue 32): found at once when it is needed, and confirmed
+    // in a dialog so it is never pressed by accident.
+    if (!s) return html`<section><h1>Setting</h1><nb-lockdown-switch></nb-lockdown-switch>${this.formFeedback()}<p role="status">Loading…</p></section>`;
     return html`<section>
       <h1>Setting</h1>
+      <nb-lockdown-switch></nb-lockdown-switch>
       <form @submit=${this.save} novalidate>
         ${this.formFeedback()}
         <fieldset class="panel"><legend><h2>Your setting</h2></legend>
           ${this.field('name', 'Setting name', { required: true, value: s.name })}
           ${this.field('framework', 'Curriculum framework', { required: true, value: s.framework, options: [
             { value: 'eyfs', label: 'EYFS (England)' }, { value: 'cfe', label: 'Curriculum for Excellence (Scotland)' }] })}
-          ${this.field('time_zone', 'Time zone', { required: true, value: s.time_zone, options: timeZones(s.time_zone).map((z) => ({ value: z, label: z.replace(/_/g, ' ') })),
-            hint: 'Days, weeks, terms and release dates follow this clock.' })}
+          ${this.timeZoneField(s.time_zone)}
         </fieldset>
         <fieldset class="panel"><legend><h2>Password rules</h2></legend>
           <p class="meta">Every password has at least 10 characters and is checked against common passwords.</p>

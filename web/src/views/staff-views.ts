@@ -43,6 +43,9 @@ export class StaffJournalView extends FormView {
   @state() private authors: Array<{ id: string; display_name: string }> = [];
   @state() private entries: Entry[] | null = null;
   @state() private next: string | null = null;
+  // Managers reviewing (issue 32): the entries ticked to mark reviewed in one go.
+  @state() private picked = new Set<string>();
+  @state() private reviewing = false;  // the list shows entries awaiting review
   protected fieldPrefix = 'filter';
 
   connectedCallback(): void {
@@ -73,9 +76,50 @@ export class StaffJournalView extends FormView {
   }
 
   private async search(cursor?: string): Promise<void> {
-    const r = await api<{ entries: Entry[]; next_cursor: string | null }>('GET', `/entries?${this.query(cursor)}`);
+    const query = this.query(cursor);
+    const r = await api<{ entries: Entry[]; next_cursor: string | null }>('GET', `/entries?${query}`);
     this.entries = cursor ? [...(this.entries ?? []), ...r.entries] : r.entries;
     this.next = r.next_cursor;
+    this.reviewing = new URLSearchParams(query).get('review') === 'pending';
+    if (!cursor) this.picked = new Set();
+  }
+
+  private pick(id: string, on: boolean): void {
+    const next = new Set(this.picked);
+    if (on) next.add(id); else next.delete(id);
+    this.picked = next;
+  }
+
+  // Every ticked entry marked reviewed, one after another; the list then shows what is left.
+  private async markPicked(): Promise<void> {
+    const ids = [...this.picked];
+    let marked = 0;
+    const done = await this.run(async () => {
+      if (!ids.length) throw new ApiError(400, 'nothing_picked', 'Tick the entries to mark reviewed first.');
+      try {
+        for (const id of ids) {
+          await api('POST', `/entries/${id}/review`, { action: 'reviewed', note: '' });
+          marked += 1;
+        }
+      } finally {
+        if (marked) await this.search();
+      }
+    });
+    if (done) {
+      this.notice = `${marked === 1 ? '1 entry' : `${marked} entries`} marked reviewed.`;
+      void this.updateComplete.then(() => this.querySelector<HTMLElement>('.form-notice, [role="status"]')?.focus());
+    }
+  }
+
+  private reviewBar() {
+    if (!this.reviewing || this.session.user.role !== 'manager' || !this.entries?.length) return nothing;
+    const all = this.entries.length > 0 && this.entries.every((e) => this.picked.has(e.id));
+    return html`<div class="actions review-bar">
+      <div class="field-check"><input type="checkbox" id="pick-all" .checked=${all}
+        @change=${(ev: Event) => { this.picked = (ev.target as HTMLInputElement).checked ? new Set(this.entries!.map((e) => e.id)) : new Set(); }}>
+        <label for="pick-all">Select all shown</label></div>
+      <button type="button" class="primary" ?disabled=${this.busy || !this.picked.size} @click=${this.markPicked}>
+        Mark ${this.picked.size === 1 ? '1 entry' : `${this.picked.size} entries`} reviewed</button></div>`;
   }
 
   render() {
@@ -100,8 +144,11 @@ export class StaffJournalView extends FormView {
       ${this.formFeedback()}
       ${this.entries === null ? html`<p role="status">Loading…</p>`
         : this.entries.length === 0 ? html`<div class="empty"><p>No entries match. ${this.session.device_id ? html`<a href="/staff/entries/new">Record a new one</a> or change` : 'Change'} the filters.</p></div>`
-        : html`<ul class="cards" aria-label="Entries">${this.entries.map((e) => html`<li>
-            <div class="card-head"><a class="card-title" href="/staff/entries/${e.id}" dir="auto">${e.title}</a><span class="tag">${STATUS_LABEL[e.status] ?? e.status}</span></div>
+        : html`${this.reviewBar()}<ul class="cards" aria-label="Entries">${this.entries.map((e) => html`<li>
+            <div class="card-head">${this.reviewing && this.session.user.role === 'manager'
+              ? html`<input type="checkbox" class="pick" id="pick-${e.id}" .checked=${this.picked.has(e.id)} aria-labelledby="pick-label-${e.id} title-${e.id}"
+                  @change=${(ev: Event) => this.pick(e.id, (ev.target as HTMLInputElement).checked)}><span class="visually-hidden" id="pick-label-${e.id}">Select</span>` : nothing}
+              <a class="card-title" id="title-${e.id}" href="/staff/entries/${e.id}" dir="auto">${e.title}</a><span class="tag">${STATUS_LABEL[e.status] ?? e.status}</span></div>
             <p class="meta">${KIND_LABEL[e.kind]} · ${humanDay(e.observed_on)} · ${childNames(this.kids, e.child_ids) ?? 'Whole room'} · by ${bdi(e.author_name)}</p>
           </li>`)}</ul>
           ${this.next ? html`<div class="actions"><button type="button" @click=${() => this.run(() => this.search(this.next!))}>Show older entries</button></div>` : nothing}`}
@@ -237,6 +284,8 @@ export class StaffEntryView extends FormView {
   @state() private editing = false;
   @state() private versions: EntryVersion[] = [];
   @state() private consents = new Map<string, Consent>();
+  @state() private returning = false;  // the return reason is asked for only when returning
+  private nextNotice = '';  // shown once the next entry to review has loaded
   protected fieldPrefix = 'reply';
 
   connectedCallback(): void {
@@ -351,14 +400,59 @@ export class StaffEntryView extends FormView {
     </form>`;
   }
 
-  private async review(action: 'reviewed' | 'returned'): Promise<void> {
-    const note = this.querySelector<HTMLInputElement>('#reply-review-note')?.value.trim() ?? '';
+  protected updated(changed: Map<string, unknown>): void {
+    // "Mark reviewed and next" opens the next entry in this same view.
+    if (changed.has('entryId') && changed.get('entryId') !== undefined && changed.get('entryId') !== '') {
+      this.returning = false;
+      this.editing = false;
+      const notice = this.nextNotice;
+      this.nextNotice = '';
+      void this.run(() => this.reload()).then((ok) => { if (ok && notice) this.notice = notice; });
+    }
+  }
+
+  private async review(action: 'reviewed' | 'returned', andNext = false): Promise<void> {
+    const note = action === 'returned' ? this.querySelector<HTMLTextAreaElement>('#reply-review-note')?.value.trim() ?? '' : '';
+    let next: string | null = null;
+    let none = false;
     const done = await this.run(async () => {
-      if (action === 'returned' && !note) this.fail('review-note', 'Write a note for the author.');
+      if (action === 'returned' && !note) this.fail('review-note', 'Say what the author should change.');
       await api('POST', `/entries/${this.entryId}/review`, { action, note });
-      await this.reload();
+      if (andNext) {
+        const waiting = (await api<{ entries: Entry[] }>('GET', '/entries?review=pending&limit=5')).entries;
+        next = waiting.find((w) => w.id !== this.entryId)?.id ?? null;
+        none = !next;
+      }
+      if (!next) await this.reload();
     });
-    if (done) this.notice = action === 'reviewed' ? 'Marked as reviewed.' : 'Returned to its author; it is out of the journal until amended.';
+    if (!done) return;
+    this.returning = false;
+    if (next) {
+      this.nextNotice = 'Marked as reviewed. This is the next entry to review.';
+      navigate(`/staff/entries/${next}`);
+      return;
+    }
+    this.notice = action === 'returned' ? 'Returned to its author; it is out of the journal until amended.'
+      : none ? 'Marked as reviewed. Nothing else waits for your review.' : 'Marked as reviewed.';
+  }
+
+  private reviewPanel() {
+    return html`<div class="panel review-panel"><h2>Review</h2>
+      ${this.returning
+        ? html`<div class="field"><label for="reply-review-note">Why it goes back to its author</label>
+            <p class="hint" id="reply-review-note-hint">They see this note. The entry is out of the journal until they amend it.</p>
+            <textarea id="reply-review-note" rows="3" maxlength="2000" aria-describedby="reply-review-note-hint${this.errors['review-note'] ? ' reply-review-note-error' : ''}"
+              aria-invalid=${this.errors['review-note'] ? 'true' : 'false'}
+              @input=${() => { if (this.errors['review-note']) this.errors = {}; }}></textarea>
+            ${this.errors['review-note'] ? html`<p class="field-error" id="reply-review-note-error">${this.errors['review-note']}</p>` : nothing}</div>
+          <div class="actions"><button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.review('returned')}>Return with this note</button>
+            <button type="button" ?disabled=${this.busy} @click=${() => { this.returning = false; this.errors = {}; }}>Cancel</button></div>`
+        : html`<div class="actions"><button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.review('reviewed', true)}>Mark reviewed and next</button>
+            <button type="button" ?disabled=${this.busy} @click=${() => this.review('reviewed')}>Mark reviewed</button>
+            <button type="button" class="danger" ?disabled=${this.busy} @click=${() => {
+              this.returning = true;
+              void this.updateComplete.then(() => this.querySelector<HTMLElement>('#reply-review-note')?.focus());
+            }}>Return to author…</button></div>`}</div>`;
   }
 
   render() {
@@ -381,10 +475,7 @@ export class StaffEntryView extends FormView {
         : html`<div class="actions"><button type="button" @click=${this.startEditing}>Amend this entry</button></div>`) : nothing}
       ${this.versions.length ? html`<details class="panel"><summary>Earlier versions (${this.versions.length})</summary><ul class="comments">
         ${this.versions.map((v) => html`<li>Version ${v.version}, replaced ${humanMoment(v.edited_at)}: “${bdi(v.entry.title)}”</li>`)}</ul></details>` : nothing}
-      ${this.session.user.role === 'manager' && e.kind !== 'home' ? html`<div class="panel"><h2>Review</h2>
-        ${this.field('review-note', 'Note to the author', { hint: 'Needed when you return it.' })}
-        <div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.review('reviewed')}>Mark reviewed</button>
-          <button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.review('returned')}>Return to author</button></div></div>` : nothing}
+      ${this.session.user.role === 'manager' && e.kind !== 'home' ? this.reviewPanel() : nothing}
       ${[...this.threads.entries()].map(([childId, comments]) => html`<section class="panel" aria-labelledby="t-${childId}">
         <h2 id="t-${childId}">${bdi(this.kids.get(childId)?.first_name)}’s family conversation</h2>
         ${comments.length === 0 ? html`<p class="meta">No comments yet.</p>` : html`<ul class="comments">${comments.map((c) => html`<li>
