@@ -8,7 +8,7 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { Stack } from '../integration/harness.mjs';
 import { seedDemo, DEMO } from '../../scripts/demo-setting.mjs';
-import { launchBrowser, openPage, checkScreen, signIn } from './browser.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, FIRST_PIN, TABLET } from './browser.mjs';
 
 let stack;
 let browser;
@@ -104,3 +104,26 @@ for (const parent of DEMO.parents) {
     await page.context().close();
   });
 }
+
+test('the demo’s practitioners choose a PIN at their first sign-in on a tablet, then switch with it', async () => {
+  const page = await openPage(browser, stack, TABLET);
+  const [kate, tom] = DEMO.staff;
+  // The demo's own tablet, with the fresh code a start gives it.
+  const { enrolment } = await seed();
+  await page.goto(`/enrol#code=${enrolment.code}`);
+  await page.getByRole('button', { name: 'Register this tablet' }).click();
+  await page.getByRole('heading', { name: 'Tablet registered' }).waitFor();
+  for (const person of [kate, tom]) {
+    assert.equal(stack.sql(`SELECT pin_hash IS NULL FROM users WHERE username = '${person.username}'`), '1');
+    await signIn(page, person.username, person.password);  // and the PIN step (choosePin)
+    await page.getByRole('heading', { name: /Hello/ }).waitFor();
+    assert.equal(stack.sql(`SELECT pin_hash IS NOT NULL FROM users WHERE username = '${person.username}'`), '1');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Who is using the tablet?' }).waitFor();
+  }
+  await page.getByRole('button', { name: kate.name }).click();
+  await page.getByLabel('PIN').fill(FIRST_PIN);
+  await page.getByRole('button', { name: 'Switch to me' }).click();
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  await page.context().close();
+});
