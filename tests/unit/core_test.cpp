@@ -72,6 +72,12 @@ TEST_CASE("JSON bodies are read strictly") {
   CHECK_THROWS_WITH(r.optionalInt("n", 0, 5), "'n' must be a whole number.");
   CHECK_THROWS_WITH(r.optionalBool("b"), "'b' must be true or false.");
   CHECK_THROWS_WITH(r.requiredString("absent", 1, 5), "'absent' is required.");
+  // Several lines (issue 32): line breaks kept (CR LF and CR as LF) and tabs allowed; other controls refused.
+  const Json lines = parseJsonObject(R"({"body":"one\r\ntwo\rthree\n\tfour","ctl":"a\u0001\nb","title":"a\nb"})");
+  JsonReader l(lines);
+  CHECK(l.requiredParagraphs("body", 1, 100) == "one\ntwo\nthree\n\tfour");
+  CHECK_THROWS_WITH(l.requiredParagraphs("ctl", 1, 100), "'ctl' contains control characters.");
+  CHECK_THROWS_WITH(l.requiredString("title", 1, 100), "'title' contains control characters.");
   // Length counts characters, not bytes.
   const Json utf = parseJsonObject(R"({"n":"Zoë"})");
   JsonReader u(utf);

@@ -1,7 +1,9 @@
 // The one way the app talks to the box: JSON over same-origin fetch, the session's CSRF token
 // on every state change, and errors turned into ApiError with the field the server named and
 // the structured details it gave (decisions are made on the code and details, never on the
-// message, which is only for showing).
+// message, which is only for showing). Messages are shown in plain words (field-words.ts), and
+// "cannot reach the box" speaks to whoever reads it: a family at home, or staff at the setting.
+import { plainMessage } from './field-words';
 
 export interface User {
   id: string;
@@ -43,6 +45,43 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+
+// Who is reading (issue 32): 'family' or 'staff', learnt from the session and remembered on
+// this browser (only that word), so even the first screen, before the box answers, speaks to them.
+export type Audience = 'family' | 'staff';
+const AUDIENCE_KEY = 'nestbox.audience';
+let audience: Audience | null = null;
+
+export function setAudience(role: string | null | undefined): void {
+  audience = role === 'parent' ? 'family' : role ? 'staff' : audience;
+  try {
+    if (audience) localStorage.setItem(AUDIENCE_KEY, audience);
+  } catch {
+    // Storage refused (a private window): the words stay for this page only.
+  }
+}
+
+export function currentAudience(): Audience | null {
+  if (audience) return audience;
+  try {
+    const stored = localStorage.getItem(AUDIENCE_KEY);
+    if (stored === 'family' || stored === 'staff') audience = stored;
+  } catch {
+    // Nothing remembered.
+  }
+  return audience;
+}
+
+// The box did not answer at all, in words for whoever reads it.
+export function unreachableMessage(who: Audience | null = currentAudience()): string {
+  if (who === 'family') {
+    return 'Cannot reach the nursery’s journal. Check your phone has internet (Wi-Fi or mobile data), then retry. '
+      + 'If it still does not open, the nursery may be restarting its box: try again a little later.';
+  }
+  if (who === 'staff') return 'Cannot reach the box. Check this tablet or computer is on the setting’s Wi-Fi, then retry.';
+  return 'Cannot reach the box. At home, check your phone has internet; at the setting, check the tablet is on the '
+    + 'setting’s Wi-Fi. Then retry.';
+}
 
 // "expired" when a request finds the session over (the app shows a sign-in dialog over the
 // current screen so nothing typed there is lost); "signed-in" when a session starts.
@@ -92,7 +131,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       cache: 'no-store',
     });
   } catch {
-    throw new ApiError(0, 'network', 'Cannot reach the box. Check the tablet or phone is on the setting’s network, then try again.');
+    throw new ApiError(0, 'network', unreachableMessage());
   }
   const text = await response.text();
   let data: any = null;
@@ -107,7 +146,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     const error = new ApiError(
       response.status,
       (typeof body?.error === 'string' ? body.error : body?.code) ?? 'error',
-      body?.message ?? `The box answered ${response.status}. Try again in a moment.`,
+      typeof body?.message === 'string' ? plainMessage(body.message, body?.field) : `The box answered ${response.status}. Try again in a moment.`,
       body?.field,
       body?.details && typeof body.details === 'object' && !Array.isArray(body.details) ? body.details as Record<string, unknown> : undefined,
     );
@@ -120,5 +159,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     }
     throw error;
   }
+  // A session read or started: who is reading, for the words of "cannot reach the box".
+  if (path.startsWith('/auth/') && typeof data?.user?.role === 'string') setAudience(data.user.role);
   return data as T;
 }

@@ -252,7 +252,7 @@ export class NestboxApp extends LightElement {
     if (this.boot === 'offline') {
       return html`<section class="panel narrow"><h1>Cannot reach the box</h1>
         <p class="form-error" role="alert">${this.bootError}</p>
-        <button class="primary" type="button" @click=${() => { this.boot = 'loading'; void this.start(); }}>Try again</button></section>`;
+        <button class="primary" type="button" @click=${() => { this.boot = 'loading'; void this.start(); }}>Retry</button></section>`;
     }
     if (this.boot === 'setup') return html`<nb-setup-view></nb-setup-view>`;
     if (this.boot === 'lockdown' || this.path === '/lockdown') return html`<nb-lockdown-view></nb-lockdown-view>`;

@@ -1,6 +1,8 @@
 // Shared building blocks for views: light-DOM Lit elements (one global stylesheet, labels and
 // inputs in the same tree for assistive technology), and forms that show each server error
-// next to the field it names.
+// next to the field it names. Forms check in the browser first, in plain words (issue 32):
+// each field's rule says what to do ("Give it a short title"); an error goes as soon as the
+// field is corrected. When the box cannot be reached, the message has a Retry.
 
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
@@ -28,6 +30,16 @@ export interface FieldOptions {
   spellcheck?: boolean;
 }
 
+// Several fields' errors at once, from the browser's own checks.
+export class FieldErrors extends Error {
+  constructor(readonly errors: Record<string, string>) {
+    super(Object.values(errors)[0] ?? '');
+  }
+}
+
+// A field's check: the message to show while the value is not right, or null.
+export type FieldRule = (value: string) => string | null;
+
 export class FormView extends LightElement {
   @state() protected errors: Record<string, string> = {};
   @state() protected formError = '';
@@ -37,6 +49,10 @@ export class FormView extends LightElement {
 
   // Field ids inside this form are "<prefix>-<server field name>".
   protected fieldPrefix = 'form';
+  // The browser's checks, by field name (see checkFields).
+  protected rules: Record<string, FieldRule> = {};
+  // The last work that failed because the box could not be reached: the Retry button's.
+  @state() private retryWork: (() => void) | null = null;
 
   protected input(name: string): HTMLInputElement | HTMLSelectElement {
     const element = this.querySelector<HTMLInputElement | HTMLSelectElement>(`#${this.fieldPrefix}-${name}`);
@@ -58,6 +74,14 @@ export class FormView extends LightElement {
 
   // Runs a submission: clears old errors, shows progress, and maps failures to fields.
   protected async run(work: () => Promise<void>): Promise<boolean> {
+    // What started it, to start it again on Retry: a form's submission (with what follows it,
+    // such as clearing the form) or a button's click; otherwise the work alone.
+    const origin = document.activeElement instanceof HTMLElement && this.contains(document.activeElement)
+      ? document.activeElement : null;
+    const form = origin?.closest('form');
+    const again = form && this.contains(form) ? () => form.requestSubmit()
+      : origin instanceof HTMLButtonElement ? () => origin.click() : () => { void this.run(work); };
+    this.retryWork = null;
     this.busy = true;
     this.errors = {};
     this.formError = '';
@@ -67,6 +91,7 @@ export class FormView extends LightElement {
       return true;
     } catch (error) {
       this.showError(error);
+      if (error instanceof ApiError && error.code === 'network') this.retryWork = again;
       return false;
     } finally {
       this.busy = false;
@@ -74,7 +99,9 @@ export class FormView extends LightElement {
   }
 
   protected showError(error: unknown): void {
-    if (error instanceof ApiError && error.code === 'session_expired') {
+    if (error instanceof FieldErrors) {
+      this.errors = error.errors;
+    } else if (error instanceof ApiError && error.code === 'session_expired') {
       this.formError = 'Your session ended. Sign in again in the box above, then send this form again.';
     } else if (error instanceof ApiError && error.field && this.querySelector(`#${this.fieldPrefix}-${error.field}`)) {
       this.errors = { [error.field]: error.message };
@@ -91,6 +118,27 @@ export class FormView extends LightElement {
     throw new ApiError(400, 'invalid', message, field);
   }
 
+  // Runs every rule over the form's fields; throws (inside run()) with each field's message.
+  protected checkFields(): void {
+    const errors: Record<string, string> = {};
+    for (const [name, rule] of Object.entries(this.rules)) {
+      const element = this.querySelector<HTMLInputElement>(`#${this.fieldPrefix}-${name}`);
+      const message = element ? rule(element.value.trim()) : null;
+      if (message) errors[name] = message;
+    }
+    if (Object.keys(errors).length) throw new FieldErrors(errors);
+  }
+
+  // As the person changes a field with an error: its rule decides whether the error stays
+  // (with the rule's current words); an error from the box goes with the first change.
+  protected corrected(name: string, element: EventTarget | null): void {
+    if (!this.errors[name]) return;
+    const rule = this.rules[name];
+    const message = rule ? rule((element as HTMLInputElement | null)?.value.trim() ?? '') : null;
+    const { [name]: _gone, ...rest } = this.errors;
+    this.errors = message ? { ...rest, [name]: message } : rest;
+  }
+
   protected field(name: string, label: string | TemplateResult, o: FieldOptions = {}): TemplateResult {
     const id = `${this.fieldPrefix}-${name}`;
     const error = this.errors[name];
@@ -101,7 +149,7 @@ export class FormView extends LightElement {
     let control: TemplateResult;
     if (o.options) {
       control = html`<select id=${id} name=${name} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${common.describedBy}
-        ?required=${o.required}>
+        ?required=${o.required} @change=${(e: Event) => this.corrected(name, e.target)}>
         ${o.options.map((opt) => html`<option value=${opt.value} ?selected=${opt.value === o.value}>${opt.label}</option>`)}
       </select>`;
     } else if (o.type === 'checkbox') {
@@ -116,7 +164,8 @@ export class FormView extends LightElement {
         autocomplete=${o.autocomplete ?? 'off'} inputmode=${o.inputmode ?? nothing} maxlength=${o.maxlength ?? nothing}
         autocapitalize=${o.autocapitalize ?? nothing} spellcheck=${o.spellcheck === undefined ? nothing : String(o.spellcheck)}
         min=${o.min ?? nothing} max=${o.max ?? nothing}
-        ?required=${o.required} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${common.describedBy}>`;
+        ?required=${o.required} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${common.describedBy}
+        @input=${(e: Event) => this.corrected(name, e.target)}>`;
     }
     return html`<div class="field">
       <label for=${id}>${label}${o.required ? nothing : html` <span class="optional">(optional)</span>`}</label>
@@ -129,6 +178,8 @@ export class FormView extends LightElement {
   protected formFeedback(): TemplateResult {
     return html`
       ${this.formError ? html`<p class="form-error" role="alert" tabindex="-1">${this.formError}</p>` : nothing}
+      ${this.formError && this.retryWork ? html`<div class="actions retry"><button type="button" class="primary" ?disabled=${this.busy}
+          @click=${() => { const again = this.retryWork; this.retryWork = null; again?.(); }}>Retry</button></div>` : nothing}
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}`;
   }
 

@@ -1,6 +1,7 @@
 // An entry's photos as families see them (issue 22): the first photo (or video poster) the
 // full width of the card, any further ones in a strip to swipe through; a tap opens the
-// full-screen viewer at that photo. Documents download; items still being prepared say so.
+// full-screen viewer at that photo, where the family may save it. Documents download; items
+// still being prepared say so.
 import { html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { LightElement } from './base';
@@ -55,7 +56,7 @@ export class EntryPhotos extends LightElement {
       ${preparing ? html`<p class="meta photo-preparing">${preparing === 1 ? 'A photo or video is' : `${preparing} photos or videos are`}
           being prepared.</p>` : nothing}
       ${documents.map((d) => html`<p><a class="photo-doc" href=${mediaUrl(d.id, 'original')} download>Download the document (PDF)</a></p>`)}
-      <nb-lightbox .items=${lightboxItems(this.media, this.people, this.caption || undefined)}
+      <nb-lightbox saveable .items=${lightboxItems(this.media, this.people, this.caption || undefined)}
         .focusTarget=${(item: LightboxItem) => this.querySelector<HTMLElement>(`[data-id="${item.id}"]`)}></nb-lightbox>`;
   }
 }

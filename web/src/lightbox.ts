@@ -2,9 +2,14 @@
 // swiped left and right with a finger (pointer events) or moved with the arrow keys and the
 // Previous and Next buttons; Escape or Close shuts it and the focus goes back to the photo on
 // the page. The host hands over the items (with their addresses) and calls show().
+// Opening pushes a history entry, so a phone's Back closes the viewer rather than leaving the
+// page (issue 32); closing it otherwise takes that entry off again. Families may save the
+// photo they are looking at ("Save photo": the same address the page shows it from, which the
+// box authorises as it does for the picture itself).
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { LightElement } from './base';
+import { holdBack } from './router';
 
 export interface LightboxItem {
   id: string;
@@ -28,11 +33,14 @@ export class Lightbox extends LightElement {
   // The element to focus on closing, for the item then shown (its photo on the page); without
   // one, the focus goes back to whatever opened the viewer.
   @property({ attribute: false }) focusTarget: ((item: LightboxItem) => HTMLElement | null) | null = null;
+  // A "Save photo" link (families, on their own phones; never on the setting's tablets).
+  @property({ type: Boolean }) saveable = false;
   @state() private index = -1;
   @query('dialog') private dialog?: HTMLDialogElement;
   @query('.viewer-media') private mediaElement?: HTMLElement;
   private opener: HTMLElement | null = null;
   private drag: { id: number; x: number; y: number; dx: number; dy: number } | null = null;
+  private inHistory = false;   // the history entry pushed on opening is still there
 
   get isOpen(): boolean {
     return this.index >= 0;
@@ -41,6 +49,11 @@ export class Lightbox extends LightElement {
   show(index: number, opener?: HTMLElement | null): void {
     if (!this.items.length) return;
     this.opener = opener ?? (document.activeElement instanceof HTMLElement ? document.activeElement : null);
+    if (!this.isOpen && !this.inHistory) {
+      history.pushState({ viewer: true }, '', window.location.href);
+      this.inHistory = true;
+      holdBack(() => { this.inHistory = false; this.close(); });
+    }
     this.index = Math.min(Math.max(index, 0), this.items.length - 1);
     void this.updateComplete.then(() => {
       if (this.dialog && !this.dialog.open) this.dialog.showModal();
@@ -63,6 +76,17 @@ export class Lightbox extends LightElement {
     this.drag = null;
     const target = (item && this.focusTarget?.(item)) || this.opener;
     target?.focus();
+    // Closed by its button, Escape or the host: the entry pushed on opening goes, unnoticed.
+    if (this.inHistory) {
+      this.inHistory = false;
+      holdBack(() => {});
+      history.back();
+    }
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.inHistory) { this.inHistory = false; holdBack(null); }
   }
 
   private step(by: number): void {
@@ -134,7 +158,11 @@ export class Lightbox extends LightElement {
         @cancel=${(e: Event) => { e.preventDefault(); this.close(); }} @close=${this.closed} @keydown=${this.key}>
       <div class="viewer-bar">
         ${many ? html`<p class="viewer-count" aria-live="polite">${this.index + 1} of ${this.items.length}</p>` : html`<span></span>`}
-        <button type="button" class="viewer-close" @click=${this.close}>Close</button>
+        <span class="viewer-tools">
+          ${this.saveable ? html`<a class="button viewer-save" href=${item.video ?? item.src} download
+            aria-label="Save ${item.video ? 'video' : 'photo'}: ${item.label}">Save ${item.video ? 'video' : 'photo'}</a>` : nothing}
+          <button type="button" class="viewer-close" @click=${this.close}>Close</button>
+        </span>
       </div>
       <div class="viewer-stage" @pointerdown=${this.down} @pointermove=${this.move} @pointerup=${this.up} @pointercancel=${this.up}>
         ${item.video

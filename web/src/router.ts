@@ -20,7 +20,22 @@ export function onRouteChange(listener: RouteListener): void {
   listeners.add(listener);
 }
 
-window.addEventListener('popstate', () => listeners.forEach((l) => l(currentPath())));
+// A layer over the page (the photo viewer) pushes a history entry when it opens, so the
+// phone's Back closes it; while it is open, the next Back is the layer's, not a navigation.
+let backHandler: (() => void) | null = null;
+export function holdBack(handler: (() => void) | null): void {
+  backHandler = handler;
+}
+
+window.addEventListener('popstate', () => {
+  if (backHandler) {
+    const handler = backHandler;
+    backHandler = null;
+    handler();
+    return;
+  }
+  listeners.forEach((l) => l(currentPath()));
+});
 
 // Same-origin <a href="/..."> clicks navigate without reloading.
 document.addEventListener('click', (event) => {

@@ -77,14 +77,24 @@ std::optional<std::string> JsonReader::read(const std::string& field, std::size_
   if (it == object_.end() || it->is_null()) return std::nullopt;
   if (!it->is_string()) throw InputError(field, "'" + field + "' must be text.");
   std::string value = it->get<std::string>();
+  if (kind == Kind::paragraphs) {
+    std::string lines;
+    lines.reserve(value.size());
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (value[i] != '\r') lines += value[i];
+      else if (i + 1 >= value.size() || value[i + 1] != '\n') lines += '\n';
+    }
+    value = std::move(lines);
+  }
   for (unsigned char c : value) {
+    if (kind == Kind::paragraphs && (c == '\n' || c == '\t')) continue;
     if (c < 0x20 || c == 0x7f) throw InputError(field, "'" + field + "' contains control characters.");
   }
   if (kind == Kind::name && hasInvisibleControls(value)) {
     throw InputError(field, "'" + field + "' contains invisible characters that change how text is shown "
                             "(direction marks or zero-width spaces). Type the name again without them.");
   }
-  if (kind == Kind::text) value = withoutInvisibleControls(value);
+  if (kind == Kind::text || kind == Kind::paragraphs) value = withoutInvisibleControls(value);
   const std::size_t len = utf8Length(value);
   if (len < minLen) {
     throw InputError(field, minLen == 1 ? "'" + field + "' must not be empty."
@@ -110,6 +120,13 @@ std::optional<std::string> JsonReader::optionalString(const std::string& field, 
 }
 std::string JsonReader::requiredString(const std::string& field, std::size_t minLen, std::size_t maxLen) {
   return present(field, optionalString(field, minLen, maxLen));
+}
+std::optional<std::string> JsonReader::optionalParagraphs(const std::string& field, std::size_t minLen,
+                                                          std::size_t maxLen) {
+  return read(field, minLen, maxLen, Kind::paragraphs);
+}
+std::string JsonReader::requiredParagraphs(const std::string& field, std::size_t minLen, std::size_t maxLen) {
+  return present(field, optionalParagraphs(field, minLen, maxLen));
 }
 std::optional<std::string> JsonReader::optionalName(const std::string& field, std::size_t minLen, std::size_t maxLen) {
   return read(field, minLen, maxLen, Kind::name);

@@ -44,6 +44,10 @@ class JsonReader {
   std::string requiredString(const std::string& field, std::size_t minLen, std::size_t maxLen);
   std::optional<std::string> optionalString(const std::string& field, std::size_t minLen,
                                             std::size_t maxLen);
+  // Text of several lines (an entry's body, a comment): as optionalString, with line breaks
+  // kept (a CR LF or lone CR becomes LF) and tabs allowed; other control characters refused.
+  std::optional<std::string> optionalParagraphs(const std::string& field, std::size_t minLen, std::size_t maxLen);
+  std::string requiredParagraphs(const std::string& field, std::size_t minLen, std::size_t maxLen);
   // A person's, child's, room's or device's name: invisible controls are refused (400).
   std::string requiredName(const std::string& field, std::size_t minLen, std::size_t maxLen);
   std::optional<std::string> optionalName(const std::string& field, std::size_t minLen, std::size_t maxLen);
@@ -66,7 +70,7 @@ class JsonReader {
   void finish() const;
 
  private:
-  enum class Kind { text, name, secret };
+  enum class Kind { text, paragraphs, name, secret };
   std::optional<std::string> read(const std::string& field, std::size_t minLen, std::size_t maxLen, Kind kind);
 
   const Json& object_;

@@ -19,7 +19,7 @@ domain::TemplateInput readTemplate(JsonReader& in, bool fresh) {
   t.name = fresh ? std::optional(in.requiredName("name", 1, 80)) : in.optionalName("name", 1, 80);
   t.kind = in.optionalString("kind", 1, 16);
   t.title = in.optionalString("title", 0, 200);
-  t.body = in.optionalString("body", 0, 20000);
+  t.body = in.optionalParagraphs("body", 0, 20000);
   t.nextSteps = in.optionalString("next_steps", 0, 5000);
   t.aspectIds = in.optionalStringList("aspect_ids", 100, 64);
   in.finish();

@@ -407,8 +407,8 @@ Response Api::createEntry(Call& call) {
   e.status = in.optionalString("status", 1, 16).value_or("journal");
   e.roomId = in.optionalString("room_id", 1, 64);
   e.title = in.requiredString("title", 0, 200);  // a draft may have none yet (the service checks)
-  e.body = in.optionalString("body", 0, 20000).value_or("");
-  e.nextSteps = in.optionalString("next_steps", 0, 5000).value_or("");
+  e.body = in.optionalParagraphs("body", 0, 20000).value_or("");
+  e.nextSteps = in.optionalParagraphs("next_steps", 0, 5000).value_or("");
   e.observedOn = in.requiredString("observed_on", 1, 10);
   e.childIds = in.optionalStringList("child_ids", 200, 64).value_or(std::vector<std::string>{});
   e.aspectIds = in.optionalStringList("aspect_ids", 50, 64).value_or(std::vector<std::string>{});
@@ -431,8 +431,8 @@ Response Api::amendEntry(Call& call) {
   domain::EntryChange c;
   c.status = in.optionalString("status", 1, 16);
   c.title = in.optionalString("title", 0, 200);
-  c.body = in.optionalString("body", 0, 20000);
-  c.nextSteps = in.optionalString("next_steps", 0, 5000);
+  c.body = in.optionalParagraphs("body", 0, 20000);
+  c.nextSteps = in.optionalParagraphs("next_steps", 0, 5000);
   c.observedOn = in.optionalString("observed_on", 1, 10);
   c.roomId = in.optionalString("room_id", 0, 64);
   c.childIds = in.optionalStringList("child_ids", 200, 64);
@@ -513,7 +513,7 @@ Response Api::listThread(Call& call) {
 Response Api::addComment(Call& call) {
   const Json body = readBody(call.request);
   JsonReader in(body);
-  const auto text = in.requiredString("body", 1, 4000);
+  const auto text = in.requiredParagraphs("body", 1, 4000);
   in.finish();
   const auto c = s_.journal.addComment(call.who(), call.params.at("id"), call.params.at("child"), text);
   return Response::json(201, {{"comment", commentJson(c, call.who().displayName, domain::AccessPolicy::isStaff(call.who()))}});
@@ -545,7 +545,7 @@ Response Api::contribute(Call& call) {
   domain::HomeObservation o;
   o.childId = in.requiredString("child_id", 1, 64);
   o.title = in.requiredString("title", 1, 200);
-  o.body = in.optionalString("body", 0, 20000).value_or("");
+  o.body = in.optionalParagraphs("body", 0, 20000).value_or("");
   o.observedOn = in.requiredString("observed_on", 1, 10);
   o.mediaIds = in.optionalStringList("media_ids", 20, 32).value_or(std::vector<std::string>{});
   in.finish();

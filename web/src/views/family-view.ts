@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, ApiError, type Session } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
-import { humanDay, humanMoment, humanMonth, loadTimeZone, parseMoment, recentMonths } from '../dates';
+import { humanDay, humanMoment, humanMonth, loadTimeZone, parseMoment, recentMonths, today } from '../dates';
 import '../entry-photos';
 import '../media';
 import type { MediaUploader } from '../media';
@@ -379,12 +379,20 @@ export class FamilyEntryView extends FormView {
   }
 }
 
-// Parents: a home observation about one of their children, for staff to approve.
+// Parents: a home observation about one of their children, for staff to approve. Checked in
+// the browser first, in plain words; once sent, the confirmation takes the form's place and the
+// focus, scrolled into view wherever the phone was (issue 32).
 @customElement('nb-home-observation-view')
 export class HomeObservationView extends FormView {
   @state() private kids: Child[] = [];
   @state() private sent: Entry | null = null;
   protected fieldPrefix = 'home';
+  protected rules = {
+    child_id: (v: string) => (v ? null : 'Choose which child it is about.'),
+    title: (v: string) => (v ? null : 'Give it a short title, for example “Planting seeds”.'),
+    observed_on: (v: string) => (!v ? 'Choose the day it happened.'
+      : v > today() ? 'Choose today or a day before: this is about something that happened.' : null),
+  };
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -395,6 +403,7 @@ export class HomeObservationView extends FormView {
     event.preventDefault();
     const uploader = this.querySelector<MediaUploader>('nb-media-uploader')!;
     const done = await this.run(async () => {
+      this.checkFields();
       if (uploader.busy) throw new ApiError(400, 'uploading', 'Wait until the photos and videos have finished uploading, then send.');
       this.sent = (await api<{ contribution: Entry }>('POST', '/contributions', {
         child_id: this.value('child_id'),
@@ -407,7 +416,16 @@ export class HomeObservationView extends FormView {
     if (done) {
       (this.querySelector('form') as HTMLFormElement).reset();
       uploader.clear();
+      await this.updateComplete;
+      const confirmation = this.querySelector<HTMLElement>('#home-sent-title');
+      confirmation?.scrollIntoView({ block: 'center' });
+      confirmation?.focus({ preventScroll: true });
     }
+  }
+
+  private another(): void {
+    this.sent = null;
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>('#home-child_id')?.focus());
   }
 
   render() {
@@ -416,14 +434,21 @@ export class HomeObservationView extends FormView {
       <p><a href="/journal">← Journal</a></p>
       <h1>Add something from home</h1>
       <p class="lead">Tell staff what your child did at home. It joins the journal once a member of staff approves it.</p>
-      ${this.sent ? html`<p class="notice" role="status">Thank you — “${bdi(this.sent.title)}” is waiting for staff to approve it.</p>` : ''}
-      <form @submit=${this.submit} novalidate>
+      ${this.sent ? html`<div class="notice home-sent" role="status">
+          <h2 id="home-sent-title" tabindex="-1">Sent to staff</h2>
+          <p>Thank you — “${bdi(this.sent.title)}” is waiting for staff to approve it. It joins the journal once they do.</p>
+          <div class="actions"><a class="button primary" href="/journal/contributions">See what I have sent</a>
+            <button type="button" @click=${this.another}>Add something else</button></div>
+        </div>` : nothing}
+      <form @submit=${this.submit} novalidate ?hidden=${!!this.sent}>
         ${this.formFeedback()}
         ${this.field('child_id', 'Child', { required: true, options: this.kids.map((c) => ({ value: c.id, label: c.first_name })) })}
         ${this.field('title', 'What happened', { required: true, hint: 'A short title, e.g. “Planting seeds”.' })}
         <div class="field"><label for="home-body">Tell us more <span class="optional">(optional)</span></label>
-          <textarea id="home-body" rows="5" maxlength="20000"></textarea></div>
-        ${this.field('observed_on', 'When', { type: 'date', required: true, value: new Date().toISOString().slice(0, 10) })}
+          <textarea id="home-body" rows="5" maxlength="20000" aria-invalid=${this.errors.body ? 'true' : 'false'}
+            aria-describedby=${this.errors.body ? 'home-body-error' : nothing} @input=${(e: Event) => this.corrected('body', e.target)}></textarea>
+          ${this.errors.body ? html`<p class="field-error" id="home-body-error">${this.errors.body}</p>` : nothing}</div>
+        ${this.field('observed_on', 'When', { type: 'date', required: true, value: today() })}
         <nb-media-uploader .tagging=${false} accept="image/*,video/*" label="Photos or videos"
           hint="Take a photo or video, or choose from your library. Staff see them before they join the journal."></nb-media-uploader>
         ${this.submitButton('Send to staff', 'Sending…')}
