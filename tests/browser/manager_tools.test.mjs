@@ -5,7 +5,7 @@
 // Lock down is at the top of the Setting page; curriculum search finds everyday words.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSetUpStack, MANAGER_PASSWORD } from '../integration/harness.mjs';
+import { startSetUpStack, Tablet, MANAGER_PASSWORD } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, TABLET } from './browser.mjs';
 
 let stack, manager, tom, browser, page;
@@ -110,6 +110,21 @@ test('each to-do opens the list the box filtered for it', async () => {
   await accounts.getByRole('link', { name: 'New Starter' }).waitFor();
   assert.equal(await accounts.getByRole('listitem').count(), 1, 'only the unused code');
   await checkScreen(page, 'todo-accounts-codes');
+
+  // A tablet last seen three weeks ago: its to-do opens the devices screen showing only it.
+  const lost = await Tablet.enrol(stack, manager, 'Garden iPad');
+  await Tablet.enrol(stack, manager, 'Office iPad');
+  const weeksAgo = Math.floor(Date.now() / 1000) - 21 * 86400;
+  stack.sql(`UPDATE devices SET last_seen_at = ${weeksAgo}, enrolled_at = ${weeksAgo} WHERE id = '${lost.id}'`);
+  await page.goto('/');
+  await item('tablets').click();
+  await page.locator('.todo-filter').getByText('Tablets not seen for 7 days').waitFor();
+  const devices = page.getByRole('list', { name: 'Devices' });
+  await devices.getByText('Garden iPad').first().waitFor();
+  assert.equal(await devices.getByText('Office iPad').count(), 0, 'a tablet seen this week is not listed');
+  await checkScreen(page, 'todo-tablets-not-seen');
+  await page.getByRole('button', { name: 'Show every device' }).click();
+  await devices.getByText('Office iPad').first().waitFor();
   assertNoPageErrors(page);
 });
 

@@ -808,6 +808,9 @@ const MATRIX = [
 
   // --- Devices: throwaway tablets for anything that changes or revokes one ----------------------
   row('GET', '/api/v1/devices', { manager: 200, staff: 200, ...STAFF_ONLY }),
+  // The to-do's list of tablets not seen for 7 days (issue 32): a manager's.
+  row('GET', '/api/v1/devices?not_seen=true', { manager: 200, staff: '403 manager_only', ...STAFF_ONLY }),
+  row('GET', '/api/v1/devices?not_seen=yes', { manager: '400 invalid_request', staff: '400 invalid_request', ...STAFF_ONLY }),
   row('POST', '/api/v1/devices', { manager: 201, ...MANAGER_ONLY }, { fresh: async () => ({ name: unique('New tablet') }), body: { name: '${name}' } }),
   row('PATCH', '/api/v1/devices/${spare}', { manager: 200, ...MANAGER_ONLY }, { body: { name: 'Spare tablet' } }),
   row('POST', '/api/v1/devices/${device}/re-enrol', { manager: 200, ...MANAGER_ONLY }, { fresh: async () => ({ device: await enrolledDevice() }), body: {} }),

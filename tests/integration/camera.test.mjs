@@ -54,7 +54,7 @@ test('a frame larger than the proxy buffers passes through nginx whole, uncached
     'nullsrc=s=3840x2160,geq=random(1)*255:random(1)*255:random(1)*255', '-frames:v', '1', '-q:v', '1', frame]);
   const size = fs.statSync(frame).size;
   assert.ok(size > 4 * 1024 * 1024, `the frame is ${size} bytes`);
-  const { stack, kate } = await staffOnTablet(`camera = files:${dir}\n`);
+  const { stack, manager, kate } = await staffOnTablet(`camera = files:${dir}\n`);
   assert.equal((await kate.post('/api/v1/camera/session', {})).status, 201);
   let res;
   await waitFor(async () => (res = await kate.get('/api/v1/camera/preview')).status === 200, 'the camera’s first frame', 15000, 50);
@@ -90,5 +90,13 @@ test('a frame larger than the proxy buffers passes through nginx whole, uncached
   assert.equal(media.state, 'ready');
   assert.equal(media.kind, 'image');
   assert.equal(media.width, 3840);
+  // The audit log says who took it (issue 32): every row about the photo names Kate, never an id.
+  const rows = (await manager.get('/api/v1/audit?limit=200')).json.entries.filter((r) => r.target_id === media.id);
+  assert.deepEqual(rows.map((r) => r.event).sort(), ['NBX_CAMERA_STILL_CAPTURED', 'NBX_MEDIA_RECEIVED']);
+  for (const row of rows) {
+    assert.equal(row.actor_name, 'kate', `${row.event} names who took it`);
+    assert.equal(row.actor_display_name, 'Name kate');
+    assert.equal(row.target_name, 'a photo not yet in an entry');
+  }
   assert.equal((await kate.delete('/api/v1/camera/session')).status, 204);
 });

@@ -6,7 +6,7 @@
 // curriculum ships everyday words ("count" finds Number).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSetUpStack, twoFamilies, tusUpload, mediaReady, MANAGER_PASSWORD } from './harness.mjs';
+import { startSetUpStack, twoFamilies, tusUpload, mediaReady, Tablet, MANAGER_PASSWORD } from './harness.mjs';
 
 let stack, manager, kate, parentA, ids;
 const PIN = '4826';
@@ -56,6 +56,25 @@ test('each to-do is a list the box filters, counted as the home counts it', asyn
   assert.deepEqual(await users('code_expired'), []);
 });
 
+test('tablets not seen for 7 days: the to-do’s list, as the home counts them', async () => {
+  const red = await Tablet.enrol(stack, manager, 'Red room iPad');
+  await Tablet.enrol(stack, manager, 'Blue room iPad');
+  const list = async () => ok(await manager.get('/api/v1/devices?not_seen=true'), 'not seen').devices.map((d) => d.name);
+  assert.deepEqual(await list(), []);
+  // The red one was last seen three weeks ago.
+  const weeksAgo = Math.floor(Date.now() / 1000) - 21 * 86400;
+  stack.sql(`UPDATE devices SET last_seen_at = ${weeksAgo}, enrolled_at = ${weeksAgo} WHERE id = '${red.id}'`);
+  assert.deepEqual(await list(), ['Red room iPad']);
+  assert.equal(ok(await manager.get('/api/v1/manager/summary'), 'summary').summary.tablets_not_seen, 1);
+  assert.equal(ok(await manager.get('/api/v1/devices'), 'all').devices.length >= 2, true);
+  const refused = await kate.get('/api/v1/devices?not_seen=true');
+  assert.equal(refused.status, 403, refused.text);
+  assert.equal(refused.json.error, 'manager_only');
+  const bad = await manager.get('/api/v1/devices?not_seen=yes');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.field, 'not_seen');
+});
+
 test('the filters are a manager’s: staff and parents are refused; bad values get a clear 400', async () => {
   for (const client of [kate, parentA]) {
     const refused = await client.get('/api/v1/children?needs=consent');
@@ -86,7 +105,8 @@ test('the audit log names what each row is about, as a manager may see it, and w
   const received = about('media', media);
   assert.ok(received, 'the upload is audited');
   const upload = rows.find((r) => r.target_id === media && r.event === 'NBX_MEDIA_RECEIVED') ?? received;
-  assert.equal(upload.actor_name, 'Name kate', 'the row says who took it');
+  assert.equal(upload.actor_name, 'kate', 'the row says who took it');
+  assert.equal(upload.actor_display_name, 'Name kate');
   assert.equal(upload.target_name, 'a photo not yet in an entry');
   const userRow = rows.find((r) => r.target_type === 'user' && r.target_name === 'Name kate');
   assert.ok(userRow, 'a row about Kate’s account names her');

@@ -213,6 +213,16 @@ std::vector<storage::DeviceRecord> DeviceService::list(const Principal& p) {
   return all;
 }
 
+std::vector<storage::DeviceRecord> DeviceService::notSeen(const Principal& p) {
+  requireManager(p);
+  const int64_t seenSince = ctx_.clock.now() - int64_t{kNotSeenDays} * 86400;
+  auto all = list(p);
+  std::erase_if(all, [&](const storage::DeviceRecord& d) {
+    return d.state != "active" || d.lastSeenAt.value_or(d.enrolledAt.value_or(0)) >= seenSince;
+  });
+  return all;
+}
+
 storage::DeviceRecord DeviceService::report(const Principal& p, const std::string& deviceId, const DeviceReport& r) {
   requireStaff(p);
   if (r.what != "lost" && r.what != "stolen" && r.what != "damaged") {

@@ -69,6 +69,11 @@ class DeviceService {
 
   // Staff and managers.
   std::vector<storage::DeviceRecord> list(const Principal& p);
+  // Tablets not seen for this many days are on the managers' to-do (issue 16).
+  static constexpr int kNotSeenDays = 7;
+  // Managers (the to-do's list, issue 32): active tablets not seen for kNotSeenDays days, as
+  // the home counts them.
+  std::vector<storage::DeviceRecord> notSeen(const Principal& p);
   storage::DeviceRecord report(const Principal& p, const std::string& deviceId, const DeviceReport& report);
 
  private:

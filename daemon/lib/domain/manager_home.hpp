@@ -5,6 +5,7 @@
 
 #include "domain/backups.hpp"
 #include "domain/children.hpp"
+#include "domain/devices.hpp"
 #include "domain/invitations.hpp"
 #include "domain/lockdown.hpp"
 #include "domain/media.hpp"
@@ -29,7 +30,7 @@ class ManagerHome {
  public:
   // Children not observed for this many days are named; tablets not seen for this many.
   static constexpr int kNotObservedDays = ChildrenService::kNotObservedDays;
-  static constexpr int kNotSeenDays = 7;
+  static constexpr int kNotSeenDays = DeviceService::kNotSeenDays;
   static constexpr int kOutsideDays = 7;
 
   ManagerHome(Context& ctx, storage::JournalStore& journal, SettingsService& settings, ChildrenService& children,

@@ -366,7 +366,9 @@ void MediaService::finishCompletion(storage::UploadRecord& u, const media::Probe
   ctx_.store.transaction([&] {
     journal_.insertMedia(m);
     journal_.deleteUpload(u.id);
-    ctx_.audit.record(Event::MediaReceived, AuditActor{u.userId, {}, {}, {}}, AuditTarget{"media", m.id},
+    // Who sent it and from which tablet (a box-camera photo: who took it), named in the audit
+    // log as managers read it (issue 32).
+    ctx_.audit.record(Event::MediaReceived, AuditActor{u.userId, {}, {}, u.deviceId}, AuditTarget{"media", m.id},
                       {{"kind", m.kind}, {"bytes", m.bytes}});
   });
   workers_.post([this, id = m.id] { process(id); });

@@ -645,7 +645,7 @@ domain::AuditNames Api::auditNames(const domain::Principal& who, const std::vect
   for (const auto& r : records) {
     if (r.targetType) types.insert(*r.targetType);
     if (r.deviceId) types.insert("device");
-    if (r.actorId && !r.actorName) types.insert("user");
+    if (r.actorId) types.insert("user");
   }
   if (types.contains("child")) {
     storage::ChildQuery all;
@@ -659,7 +659,10 @@ domain::AuditNames Api::auditNames(const domain::Principal& who, const std::vect
     for (const auto& d : s_.devices.list(who)) names["device"][d.id] = d.name;
   }
   if (types.contains("user")) {
-    for (const auto& u : s_.accounts.list(who, {})) names["user"][u.id] = u.displayName;
+    for (const auto& u : s_.accounts.list(who, {})) {
+      names["user"][u.id] = u.displayName;
+      names["username"][u.id] = u.username;
+    }
   }
   const auto entryTitle = [&](const std::string& entryId) -> std::optional<std::string> {
     if (const auto known = names["entry"].find(entryId); known != names["entry"].end()) return known->second;
@@ -724,16 +727,28 @@ Response Api::listAudit(Call& call) {
   };
   for (const auto& e : records) {
     const auto id = eventFromId(e.event);
-    // Who did it, by name: rows written by a job (a finished upload, a box-camera photo)
-    // carry only the person's id.
+    // Who did it: rows written by a job (a finished upload, a box-camera photo) carry only
+    // the person's id, so their username is looked up; and everyone's name as managers know
+    // them (absent once the account is gone).
     Json actorName = optionalJson(e.actorName);
-    if (!e.actorName && e.actorId) actorName = nameOf("user", e.actorId);
+    Json actorDisplayName = nullptr;
+    if (e.actorId) {
+      if (const auto u = names.find("username"); !e.actorName && u != names.end() && u->second.contains(*e.actorId)) {
+        actorName = u->second.at(*e.actorId);
+      } else if (!e.actorName) {
+        actorName = nameOf("user", e.actorId);  // "a person whose account is gone"
+      }
+      if (const auto d = names.find("user"); d != names.end() && d->second.contains(*e.actorId)) {
+        actorDisplayName = d->second.at(*e.actorId);
+      }
+    }
     entries.push_back({{"seq", e.seq},
                        {"at", formatTimestamp(e.at)},
                        {"event", e.event},
                        {"description", id ? std::string(eventInfo(*id).description) : e.event},
                        {"actor_id", optionalJson(e.actorId)},
                        {"actor_name", actorName},
+                       {"actor_display_name", actorDisplayName},
                        {"address", optionalJson(e.address)},
                        {"device_id", optionalJson(e.deviceId)},
                        {"device_name", nameOf("device", e.deviceId)},

@@ -74,8 +74,14 @@ std::vector<Api::RouteDef> Api::deviceRoutes() {
 }
 
 Response Api::listDevices(Call& call) {
+  // not_seen=true: the to-do's list (issue 32), a manager's.
+  bool notSeen = false;
+  if (const auto value = call.request.queryValue("not_seen")) {
+    if (*value != "true") throw InputError("not_seen", "'not_seen' must be true, or left out for every device.");
+    notSeen = true;
+  }
   Json list = Json::array();
-  for (const auto& d : s_.devices.list(call.who())) {
+  for (const auto& d : notSeen ? s_.devices.notSeen(call.who()) : s_.devices.list(call.who())) {
     auto json = deviceJson(d);
     json["last_user_name"] = d.lastUserId ? Json(s_.accounts.displayName(*d.lastUserId)) : Json(nullptr);
     list.push_back(std::move(json));

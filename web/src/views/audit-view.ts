@@ -11,6 +11,7 @@ interface Entry {
   description: string;
   actor_id: string | null;
   actor_name: string | null;
+  actor_display_name?: string | null;  // the person's name as managers know them (issue 32)
   address: string | null;
   target_type: string | null;
   // Issue 32: what the row is about and the tablet it came from, by name as managers may see
@@ -102,8 +103,13 @@ export class AuditView extends FormView {
     });
   }
 
+  // The row's details in words; record ids (a child's, an entry's) are left out: the row
+  // names what it is about above (issue 32).
   private detail(entry: Entry): string {
-    const parts = Object.entries(entry.detail ?? {}).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${Array.isArray(v) ? v.join(', ') : v}`);
+    const isId = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v);
+    const parts = Object.entries(entry.detail ?? {})
+      .filter(([k, v]) => !/(^|_)ids?$/.test(k) && !isId(v) && !(Array.isArray(v) && v.some(isId)))
+      .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${Array.isArray(v) ? v.join(', ') : v}`);
     return parts.join(' · ');
   }
 
@@ -127,10 +133,11 @@ export class AuditView extends FormView {
           : html`<ul class="cards" aria-label="Audit entries">${this.entries.map((e) => html`<li>
               <div class="card-head"><span class="card-title" title=${e.event} data-event=${e.event}>${eventName(e.description)}</span>
                 <span class="meta"><time datetime=${e.at}>${humanMoment(e.at)}</time></span></div>
-              <p class="meta audit-who">${e.actor_name ? bdi(e.actor_name) : 'Unknown or signed-out person'}${e.device_name
+              <p class="meta audit-who">${e.actor_display_name ? bdi(e.actor_display_name)
+                : e.actor_name ? bdi(e.actor_name) : 'Unknown or signed-out person'}${e.device_name
                 ? html` on ${bdi(e.device_name)}` : nothing} · from ${e.address || 'the box'}</p>
               ${e.target_name ? html`<p class="audit-subject">${SUBJECT_LABEL[e.target_type ?? ''] ?? 'About'}: ${bdi(e.target_name)}</p>` : nothing}
-              ${Object.keys(e.detail ?? {}).length ? html`<p class="meta">${this.detail(e)}</p>` : nothing}
+              ${this.detail(e) ? html`<p class="meta">${this.detail(e)}</p>` : nothing}
             </li>`)}</ul>
             ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${this.more}>Show older entries</button></div>` : nothing}`}
     </section>`;

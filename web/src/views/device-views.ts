@@ -149,6 +149,8 @@ export class DevicesView extends FormView {
   @state() private renaming: Device | null = null;
   @state() private confirming: Confirming | null = null;
   @state() private certificate: { name: string; url: string; file: string; password: string; expires: string } | null = null;
+  // From the managers' to-do (issue 32): /devices?not_seen=true lists the tablets not seen for 7 days.
+  @state() private notSeen = new URLSearchParams(window.location.search).get('not_seen') === 'true';
   protected fieldPrefix = 'devices';
 
   private get manager(): boolean {
@@ -164,7 +166,14 @@ export class DevicesView extends FormView {
   }
 
   private async load(): Promise<void> {
-    this.devices = (await api<{ devices: Device[] }>('GET', '/devices')).devices;
+    const filtered = this.notSeen && this.manager;
+    this.devices = (await api<{ devices: Device[] }>('GET', filtered ? '/devices?not_seen=true' : '/devices')).devices;
+  }
+
+  private showAll(): void {
+    this.notSeen = false;
+    window.history.replaceState(window.history.state, '', window.location.pathname);
+    void this.run(() => this.load());
   }
 
   // One open action at a time; the "More…" menu it came from closes.
@@ -363,7 +372,12 @@ export class DevicesView extends FormView {
         ${this.field('room_id', 'Room', { options: roomOptions(this.rooms) })}
         ${this.submitButton('Get an enrolment code', 'Creating…')}
       </form>` : nothing}
+      ${this.notSeen && this.manager ? html`<div class="panel todo-filter" data-needs="not_seen">
+        <p><strong>Tablets not seen for 7 days</strong>${this.devices ? ` (${this.devices.length})` : ''}: from your to-do list.
+          Find each one; if it is lost, report it so it is revoked.</p>
+        <div class="actions"><button type="button" @click=${this.showAll}>Show every device</button></div></div>` : nothing}
       ${this.devices === null ? html`<p role="status">Loading…</p>`
+        : this.devices.length === 0 && this.notSeen && this.manager ? html`<div class="empty"><p>None left: every tablet was seen this week.</p></div>`
         : this.devices.length === 0 ? html`<div class="empty"><p>No tablets yet.${this.manager ? ' Register the first one above.' : ' A manager registers them.'}</p></div>`
         : html`<ul class="cards" aria-label="Devices">${this.devices.map((d) => this.card(d))}</ul>`}
       <nb-box-address ?it-link=${this.manager}></nb-box-address>

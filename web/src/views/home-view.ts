@@ -170,7 +170,7 @@ export class HomeView extends LightElement {
       { id: 'pin', count: s.staff_without_pin, href: '/manage/accounts?needs=pin',
         text: `${plural(s.staff_without_pin, 'member of staff', 'members of staff')} without a PIN`,
         hint: 'A PIN lets staff switch quickly on a shared tablet.' },
-      { id: 'tablets', count: s.tablets_not_seen, href: '/devices',
+      { id: 'tablets', count: s.tablets_not_seen, href: '/devices?not_seen=true',
         text: `${plural(s.tablets_not_seen, 'tablet', 'tablets')} not seen for 7 days`,
         hint: 'Find it: if it is lost, report it so it is revoked.' },
       ...s.not_observed.filter((o) => o.children > 0).map((o): Todo => ({
