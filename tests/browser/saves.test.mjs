@@ -3,7 +3,8 @@
 // the field is corrected, and once sent the confirmation is where the parent is looking; the
 // box's messages reach people without field names in quotes; "cannot reach the box" speaks
 // to a parent at home and to staff at the setting, with a Retry; the photo viewer closes with
-// the phone's Back and lets a family save the photo.
+// the phone's Back and lets a family save the photo; a day not in this year shows its year, and
+// the month filter offers only months with something shared.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -47,6 +48,11 @@ before(async () => {
   await ok(family.kate.post('/api/v1/entries', { kind: 'observation', status: 'journal', title: 'In the garden',
     body: 'Ava dug for worms.', next_steps: '', observed_on: new Date().toISOString().slice(0, 10),
     child_ids: [family.ids.A], aspect_ids: [], media: [{ id, child_ids: [family.ids.A] }] }), 'entry');
+  // Written up in the new year about something last November: its day shows the year.
+  family.lastYear = `${new Date().getUTCFullYear() - 1}-11-20`;
+  await ok(family.kate.post('/api/v1/entries', { kind: 'observation', status: 'journal', title: 'Leaf prints',
+    body: 'Ava printed with leaves.', next_steps: '', observed_on: family.lastYear,
+    child_ids: [family.ids.A], aspect_ids: [] }), 'last year’s entry');
 });
 after(async () => {
   await browser?.close();
@@ -205,5 +211,27 @@ test('the photo viewer closes with the phone’s Back, and a family may save the
   const other = await family.parentB.get(`/api/v1/media/${family.ids.photo}/display`);
   assert.ok([403, 404].includes(other.status), `another family fetching the photo: ${other.status}`);
   assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('a day not in this year shows its year; the month filter offers only months with something shared', async () => {
+  const page = await openPage(browser, stack, PHONE);
+  await signIn(page, ...PARENT_A);
+  const card = page.locator('.feed-list > li', { has: page.getByRole('heading', { name: 'Leaf prints', exact: true }) });
+  await card.waitFor();
+  const [y, m, d] = family.lastYear.split('-').map(Number);
+  const weekday = new Date(Date.UTC(y, m - 1, d)).toLocaleString('en-GB', { weekday: 'short', timeZone: 'UTC' });
+  await card.getByText(new RegExp(`^${weekday} 20 Nov ${y} · by Name kate`)).waitFor();
+  // This year's day without its year.
+  const garden = page.locator('.feed-list > li', { has: page.getByRole('heading', { name: 'In the garden', exact: true }) });
+  assert.doesNotMatch(await garden.locator('p.meta').first().innerText(), /\b20\d\d\b/);
+  // Both were shared this month: the filter offers "All months" and this month only, as the box lists them.
+  const months = (await ok(family.parentA.get('/api/v1/feed/months'), 'months')).months;
+  assert.equal(months.length, 1);
+  const options = await page.getByLabel('Month').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(options, ['', ...months]);
+  // Another family's months are their own (nothing shared with Ben yet).
+  assert.deepEqual((await ok(family.parentB.get('/api/v1/feed/months'), 'B months')).months, []);
+  await checkScreen(page, 'family-feed-dates');
   await page.context().close();
 });

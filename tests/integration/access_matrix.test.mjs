@@ -745,6 +745,10 @@ const MATRIX = [
   row('GET', '/api/v1/entries/${EG}/hearts', { manager: 200, staff: 200, ...STAFF_ONLY }),
   row('POST', '/api/v1/feed/visit', { ...PARENTS_ONLY, parentA: 200, parentB: 200 }, { body: {} }),
   row('GET', '/api/v1/feed?month=2026-13', { ...PARENTS_ONLY, parentA: '400 invalid_request', parentB: '400 invalid_request' }),
+  // The months with something shared (issue 32): each family's own, one child's only if theirs.
+  row('GET', '/api/v1/feed/months', { ...PARENTS_ONLY, parentA: 200, parentB: 200 }),
+  row('GET', '/api/v1/feed/months?child=${A}', { ...PARENTS_ONLY, parentA: 200, parentB: '404 not_found' }),
+  row('GET', '/api/v1/feed/months?child=${B}', { ...PARENTS_ONLY, parentA: '404 not_found', parentB: 200 }),
   row('GET', '/api/v1/me/recent-children', { manager: 200, staff: 200, ...STAFF_ONLY }),
   row('GET', '/api/v1/templates', { manager: 200, staff: 200, ...STAFF_ONLY }),
   row('POST', '/api/v1/templates', { manager: 201, ...MANAGER_ONLY },
@@ -1183,6 +1187,7 @@ const OUTSIDE = {
   families: [
     'GET /api/v1/box', 'POST /api/v1/auth/sign-in', 'POST /api/v1/auth/redeem-code', 'POST /api/v1/me/password',
     'PUT /api/v1/entries/:id/threads/:child/heart', 'DELETE /api/v1/entries/:id/threads/:child/heart', 'POST /api/v1/feed/visit',
+    'GET /api/v1/feed/months',
     'GET /api/v1/children/:id/erasure-request', 'POST /api/v1/children/:id/erasure-request',
     'DELETE /api/v1/children/:id/erasure-request', 'POST /api/v1/children/:id/opt-out',
     'POST /api/v1/exports', 'GET /api/v1/exports', 'GET /api/v1/exports/reminder', 'GET /api/v1/exports/:id',

@@ -414,6 +414,32 @@ std::shared_ptr<const FeedPage> JournalService::feed(const Principal& p, const s
   return page;
 }
 
+std::vector<std::string> JournalService::feedMonths(const Principal& p, const std::optional<std::string>& childId) {
+  if (p.role != Role::parent) {
+    throw DomainError(ErrorKind::forbidden, "parents_only", "The family feed is for parents; staff use the journal list.");
+  }
+  children_.requireAgreement(p);
+  if (childId && !access_.family(p).contains(*childId)) {
+    throw DomainError(ErrorKind::notFound, "not_found", "There is no such child.");
+  }
+  const int64_t now = ctx_.clock.now();
+  const auto visible = access_.familyEntries(p, childId, now);
+  const auto calendar = settings_.calendar();
+  // The newest entry shared before the start of the last month found gives the next month.
+  std::vector<std::string> months;
+  storage::VisibleEntryQuery q{std::nullopt, std::nullopt, 1, std::nullopt};
+  while (static_cast<int>(months.size()) < kFeedMonthsLimit) {
+    const auto found = journal_.visibleEntries(visible, q);
+    if (found.empty() || !found.front().journalAt) break;
+    const std::string month = settings_.today(*found.front().journalAt).substr(0, 7);
+    const int64_t start = calendar.startOfDay(month + "-01");
+    if (q.before && start >= q.before->time) break;  // no progress: never loop
+    months.push_back(month);
+    q.before = storage::EntryCursor{start, ""};
+  }
+  return months;
+}
+
 // The family's own comment counts and this parent's hearts, read for the whole page at once.
 // Both move the children's feed versions when written, so the page stays valid meanwhile.
 void JournalService::annotateCards(const Principal& p, const std::vector<std::string>& family,

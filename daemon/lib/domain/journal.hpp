@@ -107,6 +107,11 @@ class JournalService {
   std::vector<std::string> discardDraft(const Principal& p, const std::string& entryId);
 
   std::shared_ptr<const FeedPage> feed(const Principal& p, const storage::ParentFeedQuery& query);
+  // The months (YYYY-MM, the setting's calendar, newest first) in which something this family
+  // may see was shared, for the feed's month filter (issue 32): one or all of their children.
+  // At most kFeedMonthsLimit of them; one indexed look-up per month found.
+  std::vector<std::string> feedMonths(const Principal& p, const std::optional<std::string>& childId);
+  static constexpr int kFeedMonthsLimit = 120;
   // Child view: the one child's journal, shaped as their family sees it (only that child
   // named, media by today's consent), read-only. Only for a session in child view.
   std::vector<EntryView> childJournal(const Principal& p, const std::optional<storage::EntryCursor>& before, int limit);

@@ -339,6 +339,7 @@ class Api {
   Response deleteHeart(Call& call);
   Response entryHearts(Call& call);
   Response feedVisit(Call& call);
+  Response feedMonths(Call& call);
   Response recentChildren(Call& call);
   Response listTemplates(Call& call);
   Response createTemplate(Call& call);

@@ -36,6 +36,7 @@ std::vector<Api::RouteDef> Api::engagementRoutes() {
       {"DELETE", "/api/v1/entries/:id/threads/:child/heart", {.audience = parent, .outside = families}, &Api::deleteHeart},
       {"GET", "/api/v1/entries/:id/hearts", {.audience = staff, .outside = managersRead}, &Api::entryHearts},
       {"POST", "/api/v1/feed/visit", {.audience = parent, .outside = families}, &Api::feedVisit},
+      {"GET", "/api/v1/feed/months", {.audience = parent, .outside = families}, &Api::feedMonths},
       {"GET", "/api/v1/me/recent-children", {.audience = staff}, &Api::recentChildren},
       {"GET", "/api/v1/templates", {.audience = staff}, &Api::listTemplates},
       {"POST", "/api/v1/templates", {.audience = manager}, &Api::createTemplate},
@@ -68,6 +69,11 @@ Response Api::feedVisit(Call& call) {
   JsonReader(body).finish();
   const auto previous = s_.engagement.visit(call.who());
   return Response::json(200, {{"previous_visit_at", previous ? Json(formatTimestamp(*previous)) : Json(nullptr)}});
+}
+
+// The months with something shared, for the family feed's month filter (issue 32).
+Response Api::feedMonths(Call& call) {
+  return Response::json(200, {{"months", s_.journal.feedMonths(call.who(), call.request.queryValue("child"))}});
 }
 
 Response Api::recentChildren(Call& call) {

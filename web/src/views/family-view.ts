@@ -68,6 +68,9 @@ export class FamilyView extends FormView {
   @state() private next: string | null = null;
   @state() private childFilter = '';
   @state() private month = '';
+  // The months with something shared (newest first), for the child chosen: the month filter
+  // offers only those (issue 32). Null until the box has said.
+  @state() private months: string[] | null = null;
   @state() private previousVisit: string | null = null;
   @state() private reminder: ExportReminder | null = null;
   protected fieldPrefix = 'family';
@@ -97,6 +100,7 @@ export class FamilyView extends FormView {
       [this.kids, this.framework, this.previousVisit] = await Promise.all([loadChildren(), loadFramework(),
         recordVisit(this.session.user.id), loadTimeZone()]);
       void this.loadReminder();
+      void this.loadMonths();
       await this.page();
     });
   }
@@ -152,6 +156,16 @@ export class FamilyView extends FormView {
         @family-choice-changed=${() => this.run(() => this.page())}></nb-family-choices>`)}`;
   }
 
+  private async loadMonths(): Promise<void> {
+    const child = this.childFilter;
+    try {
+      const r = await api<{ months: string[] }>('GET', `/feed/months${child ? `?child=${child}` : ''}`);
+      if (child === this.childFilter) this.months = r.months;
+    } catch {
+      // Not essential: the filter offers the last two years meanwhile.
+    }
+  }
+
   private async page(cursor?: string): Promise<void> {
     const q = new URLSearchParams({ limit: '20' });
     if (this.childFilter) q.set('child', this.childFilter);
@@ -165,7 +179,10 @@ export class FamilyView extends FormView {
   }
 
   private async filter(change: { child?: string; month?: string }): Promise<void> {
-    if (change.child !== undefined) this.childFilter = change.child;
+    if (change.child !== undefined && change.child !== this.childFilter) {
+      this.childFilter = change.child;
+      void this.loadMonths();
+    }
     if (change.month !== undefined) this.month = change.month;
     this.entries = null;
     this.next = null;
@@ -195,11 +212,17 @@ export class FamilyView extends FormView {
       ${choice('', 'All')}${[...this.kids.values()].map((c) => choice(c.id, html`<span dir="auto">${c.first_name}</span>`))}</div>`;
   }
 
+  // The months with entries, and the month chosen (even if the child chosen since has none then).
+  private monthChoices(): string[] {
+    const months = this.months ?? recentMonths(24);
+    return this.month && !months.includes(this.month) ? [...months, this.month].sort().reverse() : months;
+  }
+
   private monthPicker() {
     return html`<div class="field feed-month"><label for="family-month">Month</label>
       <select id="family-month" @change=${(e: Event) => this.filter({ month: (e.target as HTMLSelectElement).value })}>
         <option value="" ?selected=${!this.month}>All months</option>
-        ${recentMonths(24).map((m) => html`<option value=${m} ?selected=${this.month === m}>${humanMonth(m)}</option>`)}
+        ${this.monthChoices().map((m) => html`<option value=${m} ?selected=${this.month === m}>${humanMonth(m)}</option>`)}
       </select></div>`;
   }
 
