@@ -219,7 +219,8 @@ test('the audit log filters by what, who and when', async () => {
   await page.getByLabel('Who').selectOption(managerId);
   await page.getByRole('button', { name: 'Show' }).click();
   await page.locator('ul.cards').getByText('Account created').first().waitFor();
-  for (const entry of await page.locator('ul.cards li').allTextContents()) assert.match(entry, /manager · from/);
+  // Who by name, with the username (issue 32: the audit log names people).
+  for (const entry of await page.locator('ul.cards li').allTextContents()) assert.match(entry, /Beth McNerlin \(manager\) · from/);
 
   await page.getByLabel('From').fill('2099-01-01');
   await page.getByRole('button', { name: 'Show' }).click();

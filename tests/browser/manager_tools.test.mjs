@@ -5,7 +5,7 @@
 // Lock down is at the top of the Setting page; curriculum search finds everyday words.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSetUpStack, Tablet, MANAGER_PASSWORD } from '../integration/harness.mjs';
+import { startSetUpStack, Tablet, waitFor, MANAGER_PASSWORD } from '../integration/harness.mjs';
 import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, menuLink, TABLET } from './browser.mjs';
 
 let stack, manager, tom, browser, page;
@@ -157,6 +157,11 @@ test('the time-zone picker is searchable, and refuses a zone not on the list in 
   await page.getByRole('button', { name: 'Save setting' }).click();
   await page.getByText(/^Saved\./).waitFor();
   assert.equal(stack.sql('SELECT time_zone FROM setting'), 'Europe/Dublin');
+  // A city alone is enough when only one zone has it.
+  await zone.fill('New York');
+  await page.getByRole('button', { name: 'Save setting' }).click();
+  await waitFor(() => stack.sql('SELECT time_zone FROM setting') === 'America/New_York', 'New York saved');
+  await page.getByText(/^Saved\./).waitFor();
   ok(await manager.request('PATCH', '/api/v1/settings', { body: { time_zone: 'Europe/London' } }), 'zone back');
 });
 

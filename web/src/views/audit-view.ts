@@ -103,6 +103,16 @@ export class AuditView extends FormView {
     });
   }
 
+  // Who did it: their name as managers know them, with the username they signed in with, as
+  // the "Who" filter lists them ("Beth McNerlin (manager)").
+  private who(e: Entry) {
+    if (e.actor_display_name && e.actor_name && e.actor_display_name !== e.actor_name) {
+      return html`${bdi(e.actor_display_name)} (${bdi(e.actor_name)})`;
+    }
+    const name = e.actor_display_name ?? e.actor_name;
+    return name ? bdi(name) : 'Unknown or signed-out person';
+  }
+
   // The row's details in words; record ids (a child's, an entry's) are left out: the row
   // names what it is about above (issue 32).
   private detail(entry: Entry): string {
@@ -133,8 +143,7 @@ export class AuditView extends FormView {
           : html`<ul class="cards" aria-label="Audit entries">${this.entries.map((e) => html`<li>
               <div class="card-head"><span class="card-title" title=${e.event} data-event=${e.event}>${eventName(e.description)}</span>
                 <span class="meta"><time datetime=${e.at}>${humanMoment(e.at)}</time></span></div>
-              <p class="meta audit-who">${e.actor_display_name ? bdi(e.actor_display_name)
-                : e.actor_name ? bdi(e.actor_name) : 'Unknown or signed-out person'}${e.device_name
+              <p class="meta audit-who">${this.who(e)}${e.device_name
                 ? html` on ${bdi(e.device_name)}` : nothing} · from ${e.address || 'the box'}</p>
               ${e.target_name ? html`<p class="audit-subject">${SUBJECT_LABEL[e.target_type ?? ''] ?? 'About'}: ${bdi(e.target_name)}</p>` : nothing}
               ${this.detail(e) ? html`<p class="meta">${this.detail(e)}</p>` : nothing}

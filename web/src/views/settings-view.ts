@@ -87,11 +87,14 @@ export class SettingsView extends FormView {
     </div>`;
   }
 
-  // The zone typed, as the list spells it ("europe/london" or "Europe/London"); a message otherwise.
+  // The zone typed, as the list spells it ("europe/london", "Europe/London", or a city alone
+  // when only one zone has it: "dublin"); a message otherwise.
   private timeZoneValue(): string {
     const typed = this.value('time_zone');
     const wanted = typed.toLowerCase().replace(/ /g, '_');
-    const zone = timeZones(this.setting?.time_zone ?? 'Europe/London').find((z) => z.toLowerCase() === wanted);
+    const zones = timeZones(this.setting?.time_zone ?? 'Europe/London');
+    const cities = zones.filter((z) => z.toLowerCase().endsWith(`/${wanted}`));
+    const zone = zones.find((z) => z.toLowerCase() === wanted) ?? (cities.length === 1 ? cities[0] : undefined);
     if (zone) return zone;
     return this.fail('time_zone', typed ? `“${typed}” is not a time zone on the list: type a city, such as London, and choose one.`
       : 'Choose the setting’s time zone, such as Europe/London.');
