@@ -223,7 +223,8 @@ test('a leaver: the family reads until read_until, then the journal is archived,
   const notice = family.getByTestId('leaver-notice');
   await notice.waitFor();
   assert.equal(await text(notice), `Ben left on ${day(leftOn)}. You can read and download Ben’s journal until ${day(seen.read_until)} (${days(seen.days_left)}).`);
-  await family.getByRole('button', { name: 'Download Ben’s journal' }).waitFor();
+  // The download itself is under My account → Downloads and privacy (issue 32).
+  await family.locator('.feed-foot').getByRole('link', { name: 'Downloads and privacy' }).waitFor();
   await checkScreen(family, 'leaver-family-notice');
 
   // The box's clock moves past the last day of reading; the leavers job (hourly, on the box's
@@ -291,17 +292,32 @@ test('a family opts out and asks for erasure; the manager erases with the name, 
   const family = await openPage(browser, stack, PHONE);
   await signIn(family, ...PARENT_A);
   await family.getByRole('heading', { name: 'Ava’s journal', level: 1 }).waitFor();
+  // The choices are under My account → Downloads and privacy (issue 32), no longer at the feed's foot.
+  assert.equal(await family.locator('nb-family-choices').count(), 0, 'no choices on the feed');
+  await menuLink(family, 'My account');
+  await family.getByRole('heading', { name: 'Downloads and privacy' }).waitFor();
   const choices = family.locator('nb-family-choices');
   await choices.getByRole('heading', { name: 'Your choices for Ava' }).waitFor();
   await choices.getByRole('button', { name: 'Opt Ava out of the online journal' }).waitFor();
   await checkScreen(family, 'family-choices');
 
-  // Opting out: asked first, then at once.
-  await choices.getByRole('button', { name: 'Opt Ava out of the online journal' }).click();
-  await choices.getByText('Opt Ava out of the online journal?').waitFor();
+  // Opting out: asked first in a dialog (Cancel has the focus: a stray tap changes nothing), then at once.
+  let posts = 0;
+  family.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith(`/children/${ids.ava}/opt-out`)) posts += 1; });
+  const optOutButton = choices.getByRole('button', { name: 'Opt Ava out of the online journal' });
+  await optOutButton.click();
+  const confirm = family.getByRole('alertdialog', { name: 'Opt Ava out of the online journal?' });
+  await confirm.waitFor();
+  assert.equal(await family.evaluate(() => document.activeElement?.textContent?.trim()), 'Cancel');
   await checkScreen(family, 'family-choices-opt-out-confirm');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await family.waitForFunction(() => document.activeElement?.classList.contains('optout-button'));
+  assert.equal(posts, 0, 'cancelled: nothing sent');
+  await optOutButton.click();
+  await confirm.waitFor();
   const optedOut = family.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/children/${ids.ava}/opt-out`));
-  await choices.getByRole('button', { name: 'Yes, opt Ava out' }).click();
+  await confirm.getByRole('button', { name: 'Yes, opt Ava out' }).click();
   const optOutResponse = await optedOut;
   assert.equal(optOutResponse.status(), 200);
   assert.equal((await optOutResponse.json()).consent.online_journal_opt_out, true);
@@ -311,7 +327,6 @@ test('a family opts out and asks for erasure; the manager erases with the name, 
   const feed = await ids.parentA.get(`/api/v1/feed?child=${ids.ava}&limit=50`);
   if (feed.status === 200) {
     assert.deepEqual(feed.json.entries.map((e) => e.title), [], 'the family’s own feed shows nothing of Ava');
-    await family.locator('.empty', { hasText: 'Nothing has been shared yet.' }).waitFor();
   } else {
     assert.ok([403, 404].includes(feed.status), `the feed of an opted-out child: ${feed.status} ${feed.text}`);
   }

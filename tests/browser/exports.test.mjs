@@ -152,13 +152,18 @@ test('a parent at phone size downloads their child’s journal: progress while i
   await page.clock.install();  // the panel asks after an export every second on the page's clock
   await signIn(page, ...PARENT_A);
   await page.getByRole('heading', { name: 'Ava’s journal', level: 1 }).waitFor();
+  assert.equal(await page.locator('[data-testid="export-reminder"]').count(), 0, 'no year-end reminder is set');
+  // The download is under My account → Downloads and privacy (issue 32), no longer at the feed's foot.
+  await page.locator('.feed-foot').getByRole('link', { name: 'Downloads and privacy' }).waitFor();
+  assert.equal(await page.locator('nb-export-panel').count(), 0, 'no download panel on the feed');
+  await menuLink(page, 'My account');
+  await page.getByRole('heading', { name: 'Downloads and privacy', level: 2 }).waitFor();
   const section = page.locator('nb-export-panel');
   await section.getByRole('heading', { name: 'Download your child’s journal' }).waitFor();
   // What the download is, before anyone presses anything; nothing prepared yet.
   assert.match(await text(section), /an offline web page of the whole journal, a PDF to print or keep, and the original photos and videos/);
   assert.match(await text(section), /opens without Nestbox and without the internet/);
   await section.locator('.empty', { hasText: 'Nothing prepared yet.' }).waitFor();
-  assert.equal(await page.locator('[data-testid="export-reminder"]').count(), 0, 'no year-end reminder is set');
   await checkScreen(page, 'export-family-empty');
 
   // The box's answers about the export are held back while the progress is looked at.
@@ -297,12 +302,12 @@ test('the year-end reminder: a manager sets the date in the settings, the parent
   });
   assert.ok(above, 'the banner is above the entries');
   await checkScreen(page, 'export-reminder-banner');
-  const journalPath = new URL(page.url()).pathname;
+  // The link leads to My account → Downloads and privacy, the focus on its heading (issue 32).
   await banner.getByRole('link', { name: 'Download the journal' }).click();
-  const heading = page.getByRole('heading', { name: 'Download your child’s journal' });
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'journal-download-title');
-  assert.ok(await heading.isVisible());
-  assert.equal(new URL(page.url()).pathname, journalPath, 'the link stays on the journal');
+  await page.waitForURL((url) => url.pathname === '/account/sessions' && url.hash === '#downloads');
+  await page.getByRole('heading', { name: 'Download your child’s journal' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'downloads-title');
+  assert.ok(await page.getByRole('heading', { name: 'Downloads and privacy' }).isVisible());
 
   await page.getByRole('button', { name: 'Download Ben’s journal' }).click();
   const link = page.getByRole('link', { name: /^Download Ben( Brown)?’s journal \(zip, / });
@@ -312,13 +317,12 @@ test('the year-end reminder: a manager sets the date in the settings, the parent
   await download.saveAs(saved);
   assert.equal(fs.readFileSync(saved).subarray(0, 4).toString('binary'), 'PK\u0003\u0004');
   assert.match(download.suggestedFilename(), /\.zip$/);
-  // The banner goes once the box has sent the file, without reloading the page...
-  await banner.waitFor({ state: 'detached', timeout: 20000 });
-  assert.equal((await ids.parentB.get('/api/v1/exports/reminder')).json.reminder.due, false);
-  // ... and stays gone.
-  await page.reload();
+  // The reminder ends once the box has sent the file: back on the journal, no banner.
+  await waitFor(async () => (await ids.parentB.get('/api/v1/exports/reminder')).json.reminder.due === false,
+    'the reminder to end', 20000);
+  await menuLink(page, 'Journal');
   await page.getByRole('heading', { name: 'Ben’s journal', level: 1 }).waitFor();
-  await page.locator('nb-export-panel li.export-item').first().waitFor();
+  await page.locator('.feed-foot').waitFor();
   assert.equal(await banner.count(), 0);
   assertNoPageErrors(page);
   await page.context().close();

@@ -2,7 +2,8 @@
 // They may opt the child out of the online journal at any time (it takes effect at once: the
 // journal is then shown to no one online, them included; opting back in goes through the
 // setting), and ask the setting to erase the child's data (or withdraw that request). Also
-// the notice for a child who has left: until when the family can read and download.
+// the notice for a child who has left: until when the family can read and download. Shown under
+// My account → Downloads and privacy (issue 32); opting out is confirmed in a dialog.
 
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -11,6 +12,7 @@ import { bdi, FormView } from '../base';
 import { humanDay, humanMomentDay } from '../dates';
 import type { Child } from '../journal';
 import { daysLeft } from '../leaving';
+import { confirmAction } from './confirm-dialog';
 
 interface FamilyConsent { online_journal_opt_out: boolean; recorded_at: string | null }
 interface FamilyRequest { requested_at: number | string; note?: string | null }
@@ -37,7 +39,6 @@ export class FamilyChoices extends FormView {
   @property({ attribute: false }) child!: Child;
   @state() private consent: FamilyConsent | null = null;
   @state() private request: FamilyRequest | null | undefined = undefined;  // undefined: not read yet
-  @state() private confirmingOptOut = false;
   @state() private asking = false;
   @state() private confirmingWithdraw = false;
 
@@ -50,7 +51,7 @@ export class FamilyChoices extends FormView {
     this.fieldPrefix = `choices-${this.child.id}`;
     this.consent = null;
     this.request = undefined;
-    this.confirmingOptOut = this.asking = this.confirmingWithdraw = false;
+    this.asking = this.confirmingWithdraw = false;
     void Promise.resolve().then(() => this.run(() => this.load()));
   }
 
@@ -79,10 +80,20 @@ export class FamilyChoices extends FormView {
   }
 
   private async optOut(): Promise<void> {
+    const name = this.child.first_name;
+    const sure = await confirmAction({
+      title: `Opt ${name} out of the online journal?`,
+      consequence: `You will no longer see ${name}’s journal here, and nobody sees it online; the setting shares it with you `
+        + 'another way. To opt back in later, you ask the setting.',
+      confirmLabel: `Yes, opt ${name} out`,
+    });
+    if (!sure) {
+      this.focusOn('.optout-button');
+      return;
+    }
     const done = await this.run(async () => {
       this.consent = (await api<{ consent: FamilyConsent }>('POST', `/children/${this.child.id}/opt-out`, {})).consent;
     });
-    this.confirmingOptOut = false;
     if (done) {
       this.notice = html`${bdi(this.child.first_name)} is opted out of the online journal.`;
       this.changed();
@@ -137,15 +148,9 @@ export class FamilyChoices extends FormView {
     }
     return html`<p>You may opt ${n} out of the online journal at any time. It takes effect at once: ${n}’s journal is then shown
       to no one online, you included, and the setting shares it with you another way.</p>
-      ${this.confirmingOptOut
-        ? html`<div class="confirm" role="group" aria-labelledby="${this.fieldPrefix}-optout-q">
-            <p id="${this.fieldPrefix}-optout-q" role="alert"><strong>Opt ${n} out of the online journal?</strong> You will no longer
-              see ${n}’s journal here. To opt back in later, you ask the setting.</p>
-            <div class="actions"><button type="button" class="danger" ?disabled=${this.busy} @click=${this.optOut}>Yes, opt ${this.child.first_name} out</button>
-              <button type="button" ?disabled=${this.busy} @click=${() => { this.confirmingOptOut = false; this.focusOn('.optout-button'); }}>Keep the online journal</button>
-              ${this.busy ? html`<progress aria-label="Opting out"></progress>` : nothing}</div></div>`
-        : html`<div class="actions"><button type="button" class="optout-button" ?disabled=${this.busy}
-            @click=${() => { this.confirmingOptOut = true; this.focusOn('.confirm .danger'); }}>Opt ${this.child.first_name} out of the online journal</button></div>`}`;
+      <div class="actions"><button type="button" class="optout-button" ?disabled=${this.busy}
+        @click=${this.optOut}>Opt ${this.child.first_name} out of the online journal</button>
+        ${this.busy ? html`<progress aria-label="Opting out"></progress>` : nothing}</div>`;
   }
 
   private erasurePart(): TemplateResult {

@@ -6,13 +6,11 @@ import { humanDay, humanMoment, humanMonth, loadTimeZone, parseMoment, recentMon
 import '../entry-photos';
 import '../media';
 import type { MediaUploader } from '../media';
-import { childNames, listOf, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
+import { childNames, loadChildren, loadFramework, type Child, type Entry, type Framework } from '../journal';
 import { areasInWords, kindInWords } from '../plain-words';
 import './feed-card';
 import type { FeedEntry } from './feed-card';
-import './export-panel';
 import { leaverNotice } from './family-choices';
-import './family-choices';
 import './heart-button';
 
 interface Agreement { version: number; text: string; accepted: boolean }
@@ -74,14 +72,7 @@ export class FamilyView extends FormView {
   @state() private previousVisit: string | null = null;
   @state() private reminder: ExportReminder | null = null;
   protected fieldPrefix = 'family';
-  private reminderChecks: number[] = [];
   private asked = 0;   // the latest feed request: answers to earlier ones are dropped
-
-  disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.reminderChecks.forEach((t) => window.clearTimeout(t));
-    this.reminderChecks = [];
-  }
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -113,47 +104,13 @@ export class FamilyView extends FormView {
     }
   }
 
-  // A download started from the link: the box records it as it sends the file, and the
-  // reminder ends then. Ask again shortly (a big zip takes a while on a phone).
-  private downloadStarted(): void {
-    if (!this.reminder?.due) return;
-    this.reminderChecks.forEach((t) => window.clearTimeout(t));
-    this.reminderChecks = [2000, 10000, 30000].map((ms) => window.setTimeout(() => { void this.loadReminder(); }, ms));
-  }
-
-  private toDownloads(event: Event): void {
-    event.preventDefault();
-    const heading = this.querySelector<HTMLElement>('#journal-download-title');
-    if (!heading) return;
-    heading.tabIndex = -1;
-    heading.scrollIntoView({ block: 'start' });
-    heading.focus({ preventScroll: true });
-  }
-
   private reminderBanner() {
     if (!this.reminder?.due || this.kids.size === 0) return nothing;
     return html`<div class="warning export-reminder" data-testid="export-reminder">
       <p><strong>It’s the end of the year: download this year’s journal.</strong></p>
       <p>${this.reminder.since ? `Since ${humanDay(this.reminder.since)}, the setting has asked` : 'The setting asks'} every family
-        to keep a copy of the year’s journal at home. <a href="#journal-download-title" @click=${this.toDownloads}>Download the journal</a></p>
+        to keep a copy of the year’s journal at home. <a href="/account/sessions#downloads">Download the journal</a></p>
     </div>`;
-  }
-
-  private downloads() {
-    const kids = [...this.kids.values()];
-    if (kids.length === 0) return nothing;
-    const names = listOf(kids.map((c) => bdi(c.first_name)));
-    return html`${kids.map(leaverNotice)}
-      <nb-export-panel id="journal-download" heading-id="journal-download-title"
-      .heading=${kids.length > 1 ? 'Download your children’s journals' : 'Download your child’s journal'}
-      .targets=${kids.map((c) => ({ label: `Download ${c.first_name}’s journal`, childId: c.id }))}
-      .explanation=${html`<p>Keep ${names}’s ${kids.length > 1 ? 'journals' : 'journal'} at home, for good. The download is one zip file with an offline web page of
-          the whole journal, a PDF to print or keep, and the original photos and videos.</p>
-        <p class="meta">It opens without Nestbox and without the internet: unzip it and open <code>index.html</code> in any
-          browser. Preparing it takes a minute or two; you may leave this page meanwhile.</p>`}
-      @export-downloaded=${this.downloadStarted}></nb-export-panel>
-      ${kids.map((c) => html`<nb-family-choices .child=${c}
-        @family-choice-changed=${() => this.run(() => this.page())}></nb-family-choices>`)}`;
   }
 
   private async loadMonths(): Promise<void> {
@@ -296,7 +253,9 @@ export class FamilyView extends FormView {
             </li>`)}</ul>
             ${this.next ? html`<div class="actions"><button type="button" ?disabled=${this.busy} @click=${() => this.run(() => this.page(this.next!))}>Show older entries</button></div>` : nothing}`}
       </div>
-      ${this.entries === null ? nothing : this.downloads()}
+      ${this.entries === null ? nothing : html`${[...this.kids.values()].map(leaverNotice)}
+        <p class="meta feed-foot">To download the journal, or for your choices about your child’s data, see
+          <a href="/account/sessions#downloads">Downloads and privacy</a> under My account.</p>`}
     </section>`;
   }
 }

@@ -1,8 +1,9 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type Session } from '../api';
 import { humanMomentInText } from '../dates';
 import { bdi, FormView, pageTitle } from '../base';
+import './family-downloads';
 
 interface SessionInfo {
   id: string;
@@ -81,6 +82,7 @@ export class SessionsView extends FormView {
       <div class="actions"><button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.everywhere()}>
         Sign out everywhere</button></div>
       <p class="hint">Ends every session of yours, this one too: for a lost phone or a password someone saw.</p>
+      ${u.role === 'parent' ? html`<nb-family-downloads></nb-family-downloads>` : nothing}
     </section>`;
   }
 }
