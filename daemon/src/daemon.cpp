@@ -548,6 +548,8 @@ int printRoutes() {
                       {"lockdown_open", r.rules.lockdownOpen},
                       {"password_change", r.rules.passwordChange},
                       {"proof_due", r.rules.proofDue},
+                      {"remember_due", r.rules.rememberDue},
+                      {"fresh_password", r.rules.freshPassword},
                       {"outside", domain::outsideReachName(r.rules.outside)}});
   }
   std::puts(routes.dump(2).c_str());

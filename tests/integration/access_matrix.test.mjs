@@ -441,6 +441,16 @@ const throwaway = (roles) => async (role) => {
 // Values made only for some roles; the others get `otherwise()` (real ids, read when the row runs).
 const forRoles = (roles, make, otherwise) => async (role) => (roles.includes(role) ? make(role) : otherwise());
 
+// A fresh remembered sign-in of parent A or B, with the phone's key (P1363, as WebCrypto signs).
+async function rememberedPhone(role) {
+  const { username, password } = role === 'parentA' ? PARENT_A : PARENT_B;
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const client = stack.client();
+  expectOk(await client.post('/api/v1/auth/sign-in', { username, password,
+    remember_key: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') }), `remembered ${username}`);
+  return { client, sign: (text) => crypto.sign('sha256', Buffer.from(text), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64') };
+}
+
 const MATRIX = [
   // --- The box, open to everyone -------------------------------------------------------------
   row('GET', '/api/v1/ca.crt', everyone(200)),
@@ -495,6 +505,26 @@ const MATRIX = [
   row('POST', '/api/v1/auth/renew', { manager: '403 device_not_recognised', staff: 200, parentA: '403 device_not_recognised', parentB: '403 device_not_recognised' }, {
     fresh: async () => (await (await stack.tablet()).proof()),
     body: { device_id: '${device_id}', challenge: '${challenge}', signature: '${signature}' } }),
+
+  // Remembered phones (issue 32): a family's session kept on their phone renews with its key.
+  // Each parent's row runs on a fresh remembered sign-in; staff and managers are never remembered.
+  row('POST', '/api/v1/auth/remember/challenge', { ...PARENTS_ONLY, parentA: 200, parentB: 200 }, {
+    fresh: forRoles(['parentA', 'parentB'], async (role) => ({ client: (await rememberedPhone(role)).client }), async () => ({})), body: {} }),
+  // An ordinary (not remembered) session of a parent has nothing to renew.
+  row('POST', '/api/v1/auth/remember/challenge', { ...PARENTS_ONLY, parentA: '409 not_remembered', parentB: '409 not_remembered' }, { body: {} }),
+  row('POST', '/api/v1/auth/remember/renew', { ...PARENTS_ONLY, parentA: 200, parentB: 200 }, {
+    fresh: forRoles(['parentA', 'parentB'], async (role) => {
+      const phone = await rememberedPhone(role);
+      const { challenge } = (await phone.client.post('/api/v1/auth/remember/challenge', {})).json;
+      return { client: phone.client, challenge, signature: phone.sign(challenge) };
+    }, async () => ({ challenge: 'x', signature: 'x' })),
+    body: { challenge: '${challenge}', signature: '${signature}' } }),
+  // The password given again: each with their own, and a wrong one refused beside its field.
+  row('POST', '/api/v1/auth/confirm-password', { manager: 200, staff: 200, parentA: 200, parentB: 200 }, {
+    fresh: async (role) => ({ password: { manager: MANAGER_PASSWORD, staff: KATE.password, parentA: PARENT_A.password, parentB: PARENT_B.password }[role] ?? 'x' }),
+    body: { password: '${password}' } }),
+  row('POST', '/api/v1/auth/confirm-password', { manager: '400 wrong_password', staff: '400 wrong_password', parentA: '400 wrong_password', parentB: '400 wrong_password' }, {
+    body: { password: 'not the password at all' } }),
 
   // --- Child view -----------------------------------------------------------------------------
   // Entering changes the session: a fresh tablet session of Kate's enters it.
@@ -1196,6 +1226,7 @@ const OUTSIDE = {
     'POST /api/v1/agreement/accept', 'GET /api/v1/feed', 'POST /api/v1/entries/:id/threads/:child',
     'POST /api/v1/contributions', 'GET /api/v1/lockdown', 'OPTIONS /api/v1/uploads', 'POST /api/v1/uploads',
     'HEAD /api/v1/uploads/:id', 'PATCH /api/v1/uploads/:id', 'DELETE /api/v1/uploads/:id',
+    'POST /api/v1/auth/remember/challenge', 'POST /api/v1/auth/remember/renew', 'POST /api/v1/auth/confirm-password',
   ],
   managers_read: [
     'GET /api/v1/auth/session', 'POST /api/v1/auth/sign-out', 'GET /api/v1/me/sessions', 'DELETE /api/v1/me/sessions/:id',

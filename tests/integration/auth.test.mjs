@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { startSetUpStack, MANAGER_PASSWORD } from './harness.mjs';
 
 let stack;
@@ -126,4 +127,117 @@ test('settings: managers change password rules and timeouts; others cannot', asy
   const { client } = await stack.addUser(manager, 'staff.nosy', 'staff', 'Tall Giraffes 12');
   const forbidden = await client.patch('/api/v1/settings', { password_require_mixed: false });
   assert.equal(forbidden.status, 403);
+});
+
+// Remembered phones (issue 32; README "Sessions"): a family's persistent, rotating session
+// bound to a key only their phone holds.
+function phoneKey() {
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    spki: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    sign: (text) => crypto.sign('sha256', Buffer.from(text), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64'),
+  };
+}
+async function managerSignedIn() {
+  if ((await manager.get('/api/v1/auth/session')).status !== 200) assert.equal((await manager.signIn('manager', MANAGER_PASSWORD)).status, 200);
+}
+async function rememberedSignIn(username, password, key) {
+  const phone = stack.client();
+  const res = await phone.post('/api/v1/auth/sign-in', { username, password, remember_key: key.spki });
+  assert.equal(res.status, 200, res.text);
+  return { phone, res };
+}
+async function renew(phone, key) {
+  const asked = await phone.post('/api/v1/auth/remember/challenge', {});
+  if (asked.status !== 200) return asked;
+  const { json } = asked;
+  return phone.post('/api/v1/auth/remember/renew', { challenge: json.challenge, signature: key.sign(json.challenge) });
+}
+
+test('a remembered phone keeps a persistent cookie for the setting\'s days; staff cannot be remembered', async () => {
+  await managerSignedIn();
+  await stack.addUser(manager, 'parent.phone', 'parent', 'A phone in the pocket 7');
+  const key = phoneKey();
+  const { res } = await rememberedSignIn('parent.phone', 'A phone in the pocket 7', key);
+  const maxAge = Number(res.headers['set-cookie'][0].match(/Max-Age=(\d+)/)[1]);
+  assert.ok(Math.abs(maxAge - 90 * 86400) < 60, `90 days by default: ${maxAge}`);
+  // The setting chooses 30 to 180 days.
+  for (const bad of [29, 181]) assert.equal((await manager.patch('/api/v1/settings', { remember_days: bad })).status, 400);
+  assert.equal((await manager.patch('/api/v1/settings', { remember_days: 30 })).status, 200);
+  const shorter = await rememberedSignIn('parent.phone', 'A phone in the pocket 7', phoneKey());
+  assert.ok(Math.abs(Number(shorter.res.headers['set-cookie'][0].match(/Max-Age=(\d+)/)[1]) - 30 * 86400) < 60);
+  assert.equal((await manager.patch('/api/v1/settings', { remember_days: 90 })).status, 200);
+  const listed = (await shorter.phone.get('/api/v1/me/sessions')).json.sessions;
+  assert.equal(listed.filter((s) => s.remembered).length, 2);
+  // A key that is not a P-256 public key is refused with a message; staff are never remembered.
+  const bad = await stack.client().post('/api/v1/auth/sign-in', { username: 'parent.phone', password: 'A phone in the pocket 7', remember_key: 'bm90IGEga2V5' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.field, 'remember_key');
+  const staff = await stack.client().post('/api/v1/auth/sign-in', { username: 'manager', password: MANAGER_PASSWORD, remember_key: key.spki });
+  assert.equal(staff.status, 200);
+  assert.doesNotMatch(staff.headers['set-cookie'][0], /Max-Age/);
+});
+
+test('a remembered phone renews its token with its key after idling; a copied old token ends every session', async () => {
+  const key = phoneKey();
+  const { phone } = await rememberedSignIn('parent.phone', 'A phone in the pocket 7', key);
+  const other = await rememberedSignIn('parent.phone', 'A phone in the pocket 7', phoneKey());
+  stack.advanceClock(3 * 3600);  // idle far past a parent's 30 minutes: not signed out, asked to prove
+  const due = await phone.get('/api/v1/me/sessions');
+  assert.equal(due.status, 401);
+  assert.equal(due.json.error, 'remember_proof_required');
+  // Someone with the cookie but not the key gets nowhere, and ends the session by trying.
+  const thief = stack.client();
+  thief.cookie = other.phone.cookie;
+  thief.csrf = other.phone.csrf;
+  const wrong = await renew(thief, phoneKey());
+  assert.equal(wrong.status, 401);
+  assert.equal((await other.phone.get('/api/v1/auth/session')).status, 401);
+  // The phone itself renews: a new token (rotation), and the old one still answers for a moment.
+  const oldToken = phone.cookie;
+  const renewed = await renew(phone, key);
+  assert.equal(renewed.status, 200, renewed.text);
+  assert.notEqual(phone.cookie, oldToken);
+  assert.match(renewed.headers['set-cookie'][0], /Max-Age=\d+/);
+  assert.equal((await phone.get('/api/v1/me/sessions')).status, 200);
+  const late = stack.client();
+  late.cookie = oldToken;
+  assert.equal((await late.get('/api/v1/auth/session')).status, 200, 'a request already on its way');
+  // After the grace, the old token is a copy: every session of the account ends, audited.
+  stack.advanceClock(120);
+  const reused = await late.get('/api/v1/auth/session');
+  assert.equal(reused.status, 401);
+  assert.equal(reused.json.error, 'session_reused');
+  assert.equal((await phone.get('/api/v1/me/sessions')).status, 401, 'the phone too: which holder is the family cannot be told');
+  assert.equal(stack.sql("SELECT count(*) FROM audit_log WHERE event = 'NBX_SESSION_TOKEN_REUSED'"), '1');
+  assert.equal(stack.sql("SELECT count(*) FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'parent.phone') AND ended_at IS NULL"), '0');
+  assert.equal(stack.sql("SELECT count(*) FROM audit_log WHERE event = 'NBX_REMEMBER_PROOF_REJECTED'"), '1');
+});
+
+test('a remembered phone gives the password again for what matters; a deactivation ends it', async () => {
+  const key = phoneKey();
+  const { phone } = await rememberedSignIn('parent.phone', 'A phone in the pocket 7', key);
+  const optOut = () => phone.post('/api/v1/children/00000000000000000000000000000000/opt-out', {});
+  assert.notEqual((await optOut()).json?.error, 'password_needed', 'just signed in: the password is fresh');
+  stack.advanceClock(11 * 60);
+  const asked = await optOut();
+  assert.equal(asked.status, 403);
+  assert.equal(asked.json.error, 'password_needed');
+  assert.equal((await phone.post('/api/v1/exports', {})).json.error, 'password_needed');
+  const wrong = await phone.post('/api/v1/auth/confirm-password', { password: 'not it at all' });
+  assert.equal(wrong.status, 400);
+  assert.equal(wrong.json.field, 'password');
+  assert.equal((await phone.post('/api/v1/auth/confirm-password', { password: 'A phone in the pocket 7' })).status, 200);
+  assert.equal((await optOut()).status, 404, 'past the password check: the child is not theirs');
+  // An ordinary session is not asked (it ends after 30 idle minutes anyway).
+  const plain = stack.client();
+  assert.equal((await plain.signIn('parent.phone', 'A phone in the pocket 7', { tablet: null })).status, 200);
+  stack.advanceClock(11 * 60);
+  assert.notEqual((await plain.post('/api/v1/children/00000000000000000000000000000000/opt-out', {})).json?.error, 'password_needed');
+  // Deactivating the account ends its remembered phones at once.
+  const id = stack.sql("SELECT id FROM users WHERE username = 'parent.phone'");
+  await managerSignedIn();
+  assert.equal((await manager.post(`/api/v1/users/${id}/deactivate`, {})).status, 200);
+  assert.equal((await renew(phone, key)).status, 401);
+  assert.equal((await phone.get('/api/v1/auth/session')).status, 401);
 });

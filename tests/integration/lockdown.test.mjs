@@ -6,9 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { startSetUpStack, daemonBinary, tusUpload, mediaReady, underLoad } from './harness.mjs';
 
-let stack, manager, kate, parent, ids = {};
+let stack, manager, kate, parent, rememberedPhone, ids = {};
 const MANAGER_PASSWORD = 'Correct horse battery 9';
 const liftBody = (extra = {}) => ({ username: 'manager', password: MANAGER_PASSWORD, pin: '4826',
   fault: 'A tablet was left signed in at the park', rectification: 'Tablet recovered and revoked; staff reminded', ...extra });
@@ -34,6 +35,12 @@ before(async () => {
   const entry = await kate.post('/api/v1/entries', { kind: 'observation', status: 'journal', title: 'Painting', body: 'Brushes.',
     next_steps: '', observed_on: '2026-03-02', child_ids: [ids.child], aspect_ids: [], media: [{ id: ids.media, child_ids: [ids.child] }] });
   assert.equal(entry.status, 201, entry.text);
+  // The same parent on a remembered phone (issue 32): a lockdown ends it too.
+  rememberedPhone = stack.client();
+  const key = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
+  const remembered = await rememberedPhone.post('/api/v1/auth/sign-in',
+    { username: 'parent.a', password: 'blue whale singing', remember_key: key.toString('base64') });
+  assert.match(remembered.headers['set-cookie'][0], /Max-Age=\d+/);
 });
 after(async () => { await stack.stop(); });
 
@@ -81,6 +88,10 @@ test('kill -9 keeps the lock; staff cannot lift it; a manager updates and lifts 
   assert.equal((await stack.client().get('/api/v1/lockdown')).json.notice.updates[0].message, 'We are checking every tablet. The journal is back soon.');
   const lifted = await stack.client().post('/api/v1/lockdown/lift', liftBody());
   assert.equal(lifted.status, 200, lifted.text);
+  // The remembered phone was signed out by the lockdown, like every other session.
+  const phone = await rememberedPhone.get('/api/v1/auth/session');
+  assert.equal(phone.status, 401);
+  assert.equal(stack.sql("SELECT count(*) FROM sessions WHERE remember_key IS NOT NULL AND ended_at IS NULL"), '0');
   // Everyone signs in again; the parent reads what happened and what was done.
   const again = stack.client();
   assert.equal((await again.signIn('parent.a', 'blue whale singing')).status, 200);

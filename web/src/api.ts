@@ -105,19 +105,40 @@ export function setDeviceProofRenewer(renew: () => Promise<boolean>): void {
   renewDeviceProof = renew;
 }
 
+// Set by the app (remember.ts): a remembered phone signs the box's challenge for a fresh token.
+let renewRemembered: (() => Promise<boolean>) | null = null;
+export function setRememberRenewer(renew: () => Promise<boolean>): void {
+  renewRemembered = renew;
+}
+
+// Set by the app: asks the person for their password again (POST /auth/confirm-password);
+// true when they gave it. A remembered phone is asked before what matters (issue 32).
+let confirmPassword: (() => Promise<boolean>) | null = null;
+export function setPasswordConfirmer(confirm: () => Promise<boolean>): void {
+  confirmPassword = confirm;
+}
+
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   try {
     return await request<T>(method, path, body);
   } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
     // Every half hour a tablet's session proves again that it is on the registered tablet.
-    if (error instanceof ApiError && error.code === 'device_proof_required' && renewDeviceProof && await renewDeviceProof()) {
+    if (error.code === 'device_proof_required' && renewDeviceProof && await renewDeviceProof()) {
+      return request<T>(method, path, body);
+    }
+    if (error.code === 'remember_proof_required' && renewRemembered && await renewRemembered()) {
+      return api<T>(method, path, body);  // may still need the password (below)
+    }
+    if (error.code === 'password_needed' && confirmPassword && await confirmPassword()) {
       return request<T>(method, path, body);
     }
     throw error;
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+// One request, as it is: no renewal, no retry (api() adds those).
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -153,7 +174,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     // Locked down (policy 001): the app shows the notice instead of any screen.
     // Locked down (from outside too: issue 31): the app shows the notice.
     if (response.status === 503 && (error.code === 'lockdown' || error.code === 'lockdown_outside')) sessionEvents.dispatchEvent(new Event('lockdown'));
-    if (response.status === 401 && (error.code === 'session_expired' || error.code === 'session_required') &&
+    if (response.status === 401 && (error.code === 'session_expired' || error.code === 'session_required' || error.code === 'session_reused') &&
         path !== '/auth/session') {
       sessionEvents.dispatchEvent(new CustomEvent('expired', { detail: error }));
     }

@@ -4,9 +4,11 @@
 
 import { html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, ApiError, sessionEvents, setCsrfToken, setDeviceProofRenewer, type Session } from './api';
+import { api, ApiError, sessionEvents, setCsrfToken, setDeviceProofRenewer, setPasswordConfirmer, setRememberRenewer, type Session } from './api';
 import { loadTimeZone } from './dates';
 import { deviceProof } from './device';
+import { forgetRememberKey, renewRememberedSession } from './remember';
+import { askForPassword } from './views/password-confirm';
 import { LightElement } from './base';
 import { currentPath, navigate, onRouteChange } from './router';
 import './views/setup-view';
@@ -113,6 +115,8 @@ export class NestboxApp extends LightElement {
       await api('POST', '/auth/renew', proof);
       return true;
     });
+    setRememberRenewer(renewRememberedSession);
+    setPasswordConfirmer(askForPassword);
     void this.start();
   }
 
@@ -183,6 +187,7 @@ export class NestboxApp extends LightElement {
     } catch {
       // Already signed out on the box: the outcome the person asked for.
     }
+    await forgetRememberKey();  // a remembered phone forgets its key with its session
     this.adoptSession(null);
   }
 

@@ -6,6 +6,7 @@
 // can use the key, but cannot copy it elsewhere; a lost tablet is revoked from any other.
 
 import { api, ApiError } from './api';
+import { KeyStore, newSigningKey, sign } from './key-store';
 
 export interface RegisteredDevice {
   id: string;
@@ -19,61 +20,22 @@ export interface DeviceProof {
   signature: string;
 }
 
-const DB = 'nestbox-device';
-const STORE = 'device';
-const KEY = 'this';
-
-function openDb(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function withStore<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await openDb();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const request = work(db.transaction(STORE, mode).objectStore(STORE));
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  } finally {
-    db.close();
-  }
-}
+const kept = new KeyStore<RegisteredDevice>('nestbox-device', 'device', 'this');
 
 export async function registeredDevice(): Promise<RegisteredDevice | null> {
-  try {
-    return (await withStore<RegisteredDevice | undefined>('readonly', (s) => s.get(KEY))) ?? null;
-  } catch {
-    return null;  // private browsing or storage switched off: not a registered tablet
-  }
+  return kept.get();  // null: not a registered tablet
 }
 
 export async function forgetDevice(): Promise<void> {
-  try {
-    await withStore('readwrite', (s) => s.delete(KEY));
-  } catch {
-    // Nothing stored to forget.
-  }
-}
-
-function base64(bytes: ArrayBuffer): string {
-  let text = '';
-  for (const b of new Uint8Array(bytes)) text += String.fromCharCode(b);
-  return btoa(text);
+  await kept.remove();
 }
 
 // Registers this browser with a manager's one-time code; returns the device's name.
 export async function enrolDevice(code: string): Promise<RegisteredDevice> {
-  const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-  const publicKey = base64(await crypto.subtle.exportKey('spki', keys.publicKey));
+  const { keys, publicKey } = await newSigningKey();
   const { device } = await api<{ device: { id: string; name: string } }>('POST', '/devices/enrol', { code, public_key: publicKey });
   const registered: RegisteredDevice = { id: device.id, name: device.name, keys };
-  await withStore('readwrite', (s) => s.put(registered, KEY));
+  await kept.put(registered);
   return registered;
 }
 
@@ -92,7 +54,5 @@ export async function deviceProof(device?: RegisteredDevice | null): Promise<Dev
     }
     throw error;
   }
-  const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, d.keys.privateKey,
-    new TextEncoder().encode(challenge));
-  return { device_id: d.id, challenge, signature: base64(signature) };
+  return { device_id: d.id, challenge, signature: await sign(d.keys, challenge) };
 }

@@ -124,6 +124,11 @@ enum class Severity { debug, info, warning, error };
   X(PinFailed, "NBX_PIN_FAILED", warning, true, "wrong PIN on a shared tablet")                    \
   X(PinLocked, "NBX_PIN_LOCKED", warning, true, "PIN switched off after too many wrong PINs")       \
   X(SignedOutEverywhere, "NBX_SIGNED_OUT_EVERYWHERE", info, true, "user ended all their sessions") \
+  X(RememberedSignIn, "NBX_SIGNIN_REMEMBERED", info, true, "a family signed in and asked their phone to be remembered") \
+  X(RememberedRenewed, "NBX_SESSION_RENEWED", debug, false, "a remembered phone signed a challenge; its session token replaced") \
+  X(RememberedProofRejected, "NBX_REMEMBER_PROOF_REJECTED", warning, true, "a remembered session's renewal not signed by its phone's key; the session ended") \
+  X(SessionTokenReused, "NBX_SESSION_TOKEN_REUSED", warning, true, "a replaced session token was used again (copied?); every session of the account ended") \
+  X(PasswordConfirmed, "NBX_PASSWORD_CONFIRMED", info, true, "password given again in a session, for an act that asks for it") \
   X(UploadRefusedNetwork, "NBX_UPLOAD_REFUSED_NETWORK", warning, true, "upload refused: not a registered device on a secure network") \
   X(JobRan, "NBX_JOB_RAN", info, true, "a periodic job ran (what it did in the detail)") \
   X(JobFailed, "NBX_JOB_FAILED", error, true, "a periodic job failed; it is tried again at its next interval") \

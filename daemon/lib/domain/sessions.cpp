@@ -4,6 +4,7 @@
 #include "core/text.hpp"
 #include "domain/errors.hpp"
 #include "domain/outside_access.hpp"
+#include "security/device_keys.hpp"
 #include "security/tokens.hpp"
 
 namespace nestbox::domain {
@@ -39,8 +40,14 @@ std::optional<std::string> SessionService::provenDevice(const std::optional<Devi
 }
 
 SignInResult SessionService::signIn(const std::string& username, const std::string& password,
-                                    const RequestOrigin& origin, const std::optional<DeviceProof>& device) {
+                                    const RequestOrigin& origin, const std::optional<DeviceProof>& device,
+                                    const std::optional<std::string>& rememberKey) {
   const int64_t now = ctx_.clock.now();
+  if (rememberKey && !security::isP256PublicKey(*rememberKey)) {
+    throw DomainError(ErrorKind::invalid, "invalid_input",
+                      "This browser could not make a key to stay signed in. Sign in without keeping this phone signed in.",
+                      "remember_key");
+  }
   const std::string accountKey = "account:" + asciiLower(username);
   const std::string addressKey = "address:" + origin.address;
   if (auto wait = ctx_.throttle.lockedFor(addressKey, now)) throw lockedError(*wait);
@@ -106,7 +113,10 @@ SignInResult SessionService::signIn(const std::string& username, const std::stri
   if (rehash) updated.passwordHash = ctx_.hasher.hash(password);
 
   ctx_.throttle.clear(accountKey);
-  return openSession(*user, updated, origin, deviceId, Event::SignInSucceeded);
+  // Only families keep a phone signed in; staff switch with their PIN on the setting's tablets.
+  const bool remember = rememberKey && role == Role::parent;
+  return openSession(*user, updated, origin, deviceId, remember ? Event::RememberedSignIn : Event::SignInSucceeded,
+                     remember ? rememberKey : std::nullopt);
 }
 
 void SessionService::requireMaySignInFrom(const RequestOrigin& origin, const storage::UserRecord& user,
@@ -123,7 +133,7 @@ void SessionService::requireMaySignInFrom(const RequestOrigin& origin, const sto
 
 SignInResult SessionService::openSession(const storage::UserRecord& user, const storage::UserRecord& updated,
                                          const RequestOrigin& origin, const std::optional<std::string>& deviceId,
-                                         Event event) {
+                                         Event event, const std::optional<std::string>& rememberKey) {
   const int64_t now = ctx_.clock.now();
   const Role role = roleFromName(user.role).value_or(Role::parent);
   requireMaySignInFrom(origin, user, deviceId);  // every way of signing in passes here
@@ -139,6 +149,11 @@ SignInResult SessionService::openSession(const storage::UserRecord& user, const 
   session.userAgent = origin.userAgent.substr(0, 200);
   session.deviceId = deviceId;
   if (deviceId) session.deviceProvenAt = now;
+  session.rotatedAt = session.authenticatedAt = now;
+  if (rememberKey) {
+    session.rememberKey = rememberKey;
+    session.rememberUntil = now + int64_t{86400} * settings_.rememberDays();
+  }
 
   ctx_.store.transaction([&] {
     if (updated.passwordHash != user.passwordHash || updated.mustChangePassword != user.mustChangePassword ||
@@ -162,14 +177,44 @@ SignInResult SessionService::openSession(const storage::UserRecord& user, const 
                       updated.mustChangePassword, origin, deviceId, std::nullopt};
   result.idleExpiresAt = now + idleLimit(role);
   result.absoluteExpiresAt = now + absoluteLimit(role);
+  if (rememberKey) result.idleExpiresAt = result.absoluteExpiresAt = result.rememberUntil = session.rememberUntil;
   return result;
 }
 
 Authentication SessionService::authenticate(const std::string& token, const RequestOrigin& origin) {
   if (token.empty()) return {std::nullopt, SessionRejection::missing};
-  const auto found = ctx_.store.sessionWithUser(security::sha256Hex(token));
-  if (!found) return {std::nullopt, SessionRejection::unknown};
-  const auto& [session, user] = *found;
+  const std::string tokenHash = security::sha256Hex(token);
+  const auto found = ctx_.store.sessionWithUser(tokenHash);
+  if (!found) return oldToken(tokenHash, origin);
+  return authenticateSession(found->first, found->second, origin, false);
+}
+
+Authentication SessionService::oldToken(const std::string& tokenHash, const RequestOrigin& origin) {
+  const auto old = ctx_.store.sessionOfOldToken(tokenHash);
+  if (!old) return {std::nullopt, SessionRejection::unknown};
+  const auto& [session, rotatedAt] = *old;
+  const int64_t now = ctx_.clock.now();
+  const auto user = ctx_.store.userById(session.userId);
+  if (!user) return {std::nullopt, SessionRejection::unknown};
+  // Requests already on their way when the phone renewed still carry the old token.
+  if (!session.endedAt && now - rotatedAt <= kRotationGraceSeconds) return authenticateSession(session, *user, origin, true);
+  if (session.endedAt) {
+    return {std::nullopt, session.endReason == std::optional<std::string>("token_reused") ? SessionRejection::reused
+                                                                                          : SessionRejection::ended};
+  }
+  // Two holders of one session: the phone renewed, and someone else still has the old token.
+  // Which is which cannot be told, so the account's sessions all end and the family signs in
+  // again with their password (README, Sessions).
+  ctx_.store.transaction([&] {
+    const int ended = ctx_.store.endUserSessions(user->id, now, "token_reused", std::nullopt);
+    ctx_.audit.record(Event::SessionTokenReused, {user->id, user->username, origin.address, std::nullopt},
+                      AuditTarget{"session", session.id}, {{"sessions_ended", ended}});
+  });
+  return {std::nullopt, SessionRejection::reused};
+}
+
+Authentication SessionService::authenticateSession(const storage::SessionRecord& session, const storage::UserRecord& user,
+                                                   const RequestOrigin& origin, bool inGrace) {
   if (session.endedAt) return {std::nullopt, SessionRejection::ended};
   const int64_t now = ctx_.clock.now();
   if (!user.active) {
@@ -177,21 +222,26 @@ Authentication SessionService::authenticate(const std::string& token, const Requ
     return {std::nullopt, SessionRejection::inactive};
   }
   const Role role = roleFromName(user.role).value_or(Role::parent);
-  if (now >= session.createdAt + absoluteLimit(role)) {
+  const int64_t absoluteEnd = session.remembered() ? session.rememberUntil : session.createdAt + absoluteLimit(role);
+  if (now >= absoluteEnd) {
     ctx_.store.endSession(session.id, now, "absolute_timeout");
     return {std::nullopt, SessionRejection::absoluteExpired};
   }
-  if (now >= session.lastSeenAt + idleLimit(role)) {
+  // A remembered phone is not signed out when idle: it must prove it holds its key instead.
+  const bool idle = now >= session.lastSeenAt + idleLimit(role);
+  const bool rememberDue =
+      session.remembered() && !inGrace && (idle || now >= session.rotatedAt + kRememberRotateSeconds);
+  if (idle && !session.remembered()) {
     ctx_.store.endSession(session.id, now, "idle_timeout");
     return {std::nullopt, SessionRejection::idleExpired};
   }
-  if (now - session.lastSeenAt >= kTouchGranularity) {
+  if (!rememberDue && now - session.lastSeenAt >= kTouchGranularity) {
     ctx_.store.touchSession(session.id, now);
     if (session.deviceId) devices_.touch(*session.deviceId, user.id, origin.address);
   }
   Authentication auth{Principal{user.id, user.username, user.displayName, role, session.id, session.csrfToken,
                                 user.mustChangePassword, origin, session.deviceId, session.childViewChildId},
-                      SessionRejection::none, false};
+                      SessionRejection::none, false, rememberDue, session.remembered(), session.authenticatedAt};
   auth.deviceProofDue = session.deviceId && now >= session.deviceProvenAt.value_or(0) + kDeviceProofSeconds;
   // The MDM tier renews by presenting the device's certificate, which nginx checked.
   if (auth.deviceProofDue && origin.clientCertSha1 && devices_.deviceForCertificate(*origin.clientCertSha1) == session.deviceId) {
@@ -199,6 +249,72 @@ Authentication SessionService::authenticate(const std::string& token, const Requ
     auth.deviceProofDue = false;
   }
   return auth;
+}
+
+std::string SessionService::rememberChallenge(const Principal& principal) {
+  const auto session = ctx_.store.sessionById(principal.sessionId);
+  if (!session || !session->remembered()) {
+    throw DomainError(ErrorKind::conflict, "not_remembered", "This session is not a remembered phone's.");
+  }
+  const std::string challenge = "nestbox-remember:" + ctx_.random.hex(32);
+  ctx_.store.setSessionChallenge(session->id, security::sha256Hex(challenge));
+  return challenge;
+}
+
+SignInResult SessionService::renewRemembered(const Principal& principal, const std::string& challenge,
+                                             const std::string& signature) {
+  const int64_t now = ctx_.clock.now();
+  const auto session = ctx_.store.sessionById(principal.sessionId);
+  if (!session || !session->remembered() || session->endedAt) {
+    throw DomainError(ErrorKind::conflict, "not_remembered", "This session is not a remembered phone's.");
+  }
+  // A challenge that is not the open one (another tab asked for a newer one) is refused but
+  // harmless; a wrong signature over the right one means the token came without the key.
+  if (!session->rememberChallengeHash || *session->rememberChallengeHash != security::sha256Hex(challenge)) {
+    throw DomainError(ErrorKind::conflict, "challenge_used", "That challenge is used or was never given. Ask for a new one.");
+  }
+  if (!security::verifyP256Signature(*session->rememberKey, challenge, signature)) {
+    // The token came without the phone's key: ended, so a copied cookie is worth nothing.
+    ctx_.store.transaction([&] {
+      ctx_.store.endSession(session->id, now, "remember_proof_rejected");
+      ctx_.audit.record(Event::RememberedProofRejected, AuditActor::of(principal), AuditTarget{"session", session->id},
+                        {{"reason", "signature"}});
+    });
+    throw DomainError(ErrorKind::unauthenticated, "session_required",
+                      "This phone could not prove it is the one you signed in on. Sign in again.");
+  }
+  SignInResult result;
+  result.token = ctx_.random.hex(32);
+  ctx_.store.rotateSessionToken(session->id, session->tokenHash, security::sha256Hex(result.token), now);
+  ctx_.audit.record(Event::RememberedRenewed, AuditActor::of(principal), AuditTarget{"session", session->id});
+  result.principal = principal;
+  result.idleExpiresAt = result.absoluteExpiresAt = result.rememberUntil = session->rememberUntil;
+  return result;
+}
+
+void SessionService::confirmPassword(const Principal& principal, const std::string& password) {
+  const int64_t now = ctx_.clock.now();
+  const std::string accountKey = "account:" + asciiLower(principal.username);
+  if (auto wait = ctx_.throttle.lockedFor(accountKey, now)) throw lockedError(*wait);
+  const auto user = ctx_.store.userById(principal.userId);
+  if (!user || !ctx_.hasher.verify(user->passwordHash, password)) {
+    const bool locked = ctx_.throttle.recordFailure(accountKey, kAccountThrottle, now);
+    ctx_.audit.record(Event::SignInFailed, AuditActor::of(principal), std::nullopt, {{"reason", "wrong_password_confirm"}});
+    if (locked) {
+      ctx_.audit.record(Event::AccountLockedOut, AuditActor::of(principal), AuditTarget{"user", principal.userId},
+                        {{"minutes", kAccountThrottle.lockSeconds / 60}});
+    }
+    throw DomainError(ErrorKind::invalid, "wrong_password", "That password is not right. Try again.", "password");
+  }
+  ctx_.throttle.clear(accountKey);
+  ctx_.store.transaction([&] {
+    ctx_.store.confirmSessionPassword(principal.sessionId, now);
+    ctx_.audit.record(Event::PasswordConfirmed, AuditActor::of(principal), AuditTarget{"session", principal.sessionId});
+  });
+}
+
+bool SessionService::needsPasswordAgain(const Authentication& auth) const {
+  return auth.remembered && ctx_.clock.now() - auth.passwordGivenAt > kFreshPasswordSeconds;
 }
 
 void SessionService::signOut(const Principal& principal) {
@@ -324,6 +440,7 @@ std::vector<SessionView> SessionService::listOwn(const Principal& principal) {
     view.current = record.id == principal.sessionId;
     view.idleExpiresAt = record.lastSeenAt + idleLimit(principal.role);
     view.absoluteExpiresAt = record.createdAt + absoluteLimit(principal.role);
+    if (record.remembered()) view.idleExpiresAt = view.absoluteExpiresAt = record.rememberUntil;
     if (view.idleExpiresAt <= ctx_.clock.now() || view.absoluteExpiresAt <= ctx_.clock.now()) continue;
     view.record = std::move(record);
     out.push_back(std::move(view));

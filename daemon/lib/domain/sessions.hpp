@@ -29,9 +29,13 @@ struct SignInResult {
   Principal principal;
   int64_t idleExpiresAt = 0;
   int64_t absoluteExpiresAt = 0;
+  // A remembered phone: the cookie persists until then (Max-Age); 0: a browser-session cookie.
+  int64_t rememberUntil = 0;
 };
 
-enum class SessionRejection { none, missing, unknown, ended, idleExpired, absoluteExpired, inactive };
+// reused: a replaced token of a remembered phone came back after its grace: every session of
+// the account has been ended.
+enum class SessionRejection { none, missing, unknown, ended, idleExpired, absoluteExpired, inactive, reused };
 
 struct Authentication {
   std::optional<Principal> principal;
@@ -39,6 +43,12 @@ struct Authentication {
   // A device-bound session whose proof is older than kDeviceProofSeconds: only renewing the
   // proof (and signing out) is allowed until the device signs a fresh challenge.
   bool deviceProofDue = false;
+  // A remembered phone (issue 32) whose token is due for renewal (idle past the role's limit,
+  // or a day since the last): only its renewal (and signing out) is allowed until the phone
+  // signs a fresh challenge with its key.
+  bool rememberProofDue = false;
+  bool remembered = false;
+  int64_t passwordGivenAt = 0;  // when the password was last given in this session
 };
 
 // Someone who may switch in with a PIN on a registered device.
@@ -62,8 +72,12 @@ class SessionService {
 
   // Throws DomainError: unauthenticated (wrong details), throttled (locked), forbidden
   // (deactivated; a device proof that does not verify; staff without a device proof).
+  // `rememberKey`: a family's "Keep me signed in on this phone", with the public half (base64
+  // SPKI, P-256) of the key the phone made and keeps unexportable; ignored for staff, who
+  // switch with PINs on the setting's tablets.
   SignInResult signIn(const std::string& username, const std::string& password, const RequestOrigin& origin,
-                      const std::optional<DeviceProof>& device = std::nullopt);
+                      const std::optional<DeviceProof>& device = std::nullopt,
+                      const std::optional<std::string>& rememberKey = std::nullopt);
   // The shared-tablet switch: only with a valid proof of an active registered device.
   // `device`: the tablet's signed challenge; without it, a verified client certificate of
   // the device (the MDM tier) serves instead.
@@ -75,6 +89,18 @@ class SessionService {
   void renewDeviceProof(const Principal& principal, const DeviceProof& device);
 
   Authentication authenticate(const std::string& token, const RequestOrigin& origin);
+
+  // Remembered phones (issue 32; README "Sessions"). A one-time challenge for the session's
+  // phone to sign; then renewal checks the signature with the key given at sign-in and
+  // replaces the token (rotation). A signature that does not verify ends the session, audited.
+  std::string rememberChallenge(const Principal& principal);
+  SignInResult renewRemembered(const Principal& principal, const std::string& challenge, const std::string& signature);
+  // The password given again, for acts that ask for it (exports, opting out, erasure).
+  // Wrong: unauthenticated, throttled as a sign-in is.
+  void confirmPassword(const Principal& principal, const std::string& password);
+  // True when the session is a remembered phone's and its password was last given more than
+  // kFreshPasswordSeconds ago: acts that matter ask for it again (ASVS 5.0 7.5.1, 7.5.3).
+  bool needsPasswordAgain(const Authentication& auth) const;
   void signOut(const Principal& principal);
   // Ends every session of the user, this one included (a lost phone, a shared password).
   int signOutEverywhere(const Principal& principal);
@@ -92,6 +118,12 @@ class SessionService {
   static constexpr int64_t kTouchGranularity = 15;
   static constexpr int64_t kDeviceProofSeconds = 30 * 60;
   static constexpr int kPinAttempts = 5;
+  // A remembered phone renews its token at least daily, and whenever it was idle past the
+  // role's idle limit; a replaced token still works for kRotationGraceSeconds (requests that
+  // were already on their way), and is a sign of a copied token after that.
+  static constexpr int64_t kRememberRotateSeconds = 24 * 3600;
+  static constexpr int64_t kRotationGraceSeconds = 60;
+  static constexpr int64_t kFreshPasswordSeconds = 10 * 60;
 
  private:
   int64_t idleLimit(Role role) { return int64_t{60} * settings_.idleMinutesFor(role); }
@@ -105,7 +137,13 @@ class SessionService {
   void requireMaySignInFrom(const RequestOrigin& origin, const storage::UserRecord& user,
                             const std::optional<std::string>& deviceId);
   SignInResult openSession(const storage::UserRecord& user, const storage::UserRecord& updated,
-                           const RequestOrigin& origin, const std::optional<std::string>& deviceId, Event event);
+                           const RequestOrigin& origin, const std::optional<std::string>& deviceId, Event event,
+                           const std::optional<std::string>& rememberKey = std::nullopt);
+  Authentication authenticateSession(const storage::SessionRecord& session, const storage::UserRecord& user,
+                                     const RequestOrigin& origin, bool inGrace);
+  // A replaced token came back: within the grace, the session it was replaced in; after it,
+  // every session of the account ends (audited) and nothing is returned.
+  Authentication oldToken(const std::string& tokenHash, const RequestOrigin& origin);
   // Counts a wrong PIN; returns the error to throw.
   DomainError wrongPin(storage::UserRecord user, const RequestOrigin& origin, const std::optional<std::string>& deviceId);
 

@@ -119,6 +119,7 @@ storage::SettingRecord SettingsService::update(const Principal& actor, const Set
   apply(c.passwordMaxAgeDays, record->passwordMaxAgeDays, "password_max_age_days", 0, 3650);
   apply(c.invitationDays, record->invitationDays, "invitation_days", 1, 90);
   apply(c.redactionMarginPct, record->redactionMarginPct, "redaction_margin_pct", 0, 50);
+  apply(c.rememberDays, record->rememberDays, "remember_days", 30, 180);
   apply(c.leaverReadDays, record->leaverReadDays, "leaver_read_days", 7, 365);
   apply(c.leaverArchiveDays, record->leaverArchiveDays, "leaver_archive_days", 7, 365);
   apply(c.idleMinutesManager, record->idleMinutesManager, "idle_minutes_manager", 1, 240);
@@ -167,6 +168,7 @@ int SettingsService::agreementVersion() { return orDefaults(snapshot()).agreemen
 bool SettingsService::outsideManagerRead() { return orDefaults(snapshot()).outsideManagerRead; }
 
 int SettingsService::redactionMarginPct() { return orDefaults(snapshot()).redactionMarginPct; }
+int SettingsService::rememberDays() { return orDefaults(snapshot()).rememberDays; }
 
 bool SettingsService::isSecureAddress(const std::string& address) {
   std::optional<security::SubnetListError> error;

@@ -20,6 +20,7 @@ struct SettingsChange {
   std::optional<bool> passwordRequireMixed;
   std::optional<bool> keepUnredactedOriginals;
   std::optional<int> redactionMarginPct;      // 0-50: the margin around a covered person
+  std::optional<int> rememberDays;            // 30-180: how long a family's remembered phone stays signed in
   std::optional<bool> outsideManagerRead;  // managers may read the journal from outside (issue 31)
   std::optional<std::string> secureSubnets;  // comma- or newline-separated networks
   std::optional<std::string> timeZone;       // an IANA name, e.g. Europe/London
@@ -55,6 +56,7 @@ class SettingsService {
   bool outsideManagerRead();
   // The margin around a covered person in a redacted copy, % of the area's size (issue 32).
   int redactionMarginPct();
+  int rememberDays();
   // True when `address` is on one of the setting's secure networks (staff uploads).
   bool isSecureAddress(const std::string& address);
   // The setting's calendar (its time zone; Europe/London before setup): every day, week and

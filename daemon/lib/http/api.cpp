@@ -68,6 +68,7 @@ Json settingJson(const storage::SettingRecord& s, bool full) {
     out["storage_reserve_mib"] = s.storageReserveMiB;
     out["invitation_days"] = s.invitationDays;
     out["redaction_margin_pct"] = s.redactionMarginPct;
+    out["remember_days"] = s.rememberDays;
     out["export_reminder_on"] = s.exportReminderOn;
     out["leaver_read_days"] = s.leaverReadDays;
     out["leaver_archive_days"] = s.leaverArchiveDays;
@@ -105,11 +106,14 @@ std::vector<Api::RouteDef> Api::coreRoutes() {
       {"GET", "/api/v1/auth/session",
        {.audience = signedIn, .childView = true, .passwordChange = true, .proofDue = true, .outside = managersRead}, &Api::currentSession},
       {"POST", "/api/v1/auth/sign-out",
-       {.audience = signedIn, .childView = true, .passwordChange = true, .proofDue = true, .outside = managersRead}, &Api::signOut},
+       {.audience = signedIn, .childView = true, .passwordChange = true, .proofDue = true, .rememberDue = true, .outside = managersRead}, &Api::signOut},
       {"GET", "/api/v1/me/sessions", {.audience = signedIn, .outside = managersRead}, &Api::listMySessions},
       {"DELETE", "/api/v1/me/sessions/:id", {.audience = signedIn, .outside = managersRead}, &Api::endMySession},
       {"POST", "/api/v1/me/password", {.audience = signedIn, .passwordChange = true, .outside = families}, &Api::changeMyPassword},
       {"POST", "/api/v1/me/pin", {.audience = signedIn}, &Api::setMyPin},
+      {"POST", "/api/v1/auth/remember/challenge", {.audience = parent, .rememberDue = true, .outside = families}, &Api::rememberChallenge},
+      {"POST", "/api/v1/auth/remember/renew", {.audience = parent, .rememberDue = true, .outside = families}, &Api::renewRemembered},
+      {"POST", "/api/v1/auth/confirm-password", {.audience = signedIn, .outside = families}, &Api::confirmPassword},
       {"GET", "/api/v1/users", {.audience = manager}, &Api::listUsers},
       {"POST", "/api/v1/users", {.audience = manager}, &Api::createUser},
       {"GET", "/api/v1/users/:id", {.audience = signedIn, .outside = managersRead}, &Api::getUser},
@@ -150,7 +154,7 @@ void Api::checkRules(const std::string& key, const RouteRules& rules) {
   if (rules.audience == Audience::unset) {
     throw std::logic_error("route " + key + " declares no audience (open, signed_in, staff, manager or parent)");
   }
-  if (rules.audience == Audience::open && (rules.childView || rules.passwordChange || rules.proofDue)) {
+  if (rules.audience == Audience::open && (rules.childView || rules.passwordChange || rules.proofDue || rules.rememberDue || rules.freshPassword)) {
     throw std::logic_error("route " + key + " is open, so session flags (child view, password change, proof due) mean nothing");
   }
 }
@@ -285,9 +289,14 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
     if (!auth.principal) {
       const bool expired = auth.rejection == domain::SessionRejection::idleExpired ||
                            auth.rejection == domain::SessionRejection::absoluteExpired;
-      auto response = Response::error(401, expired ? "session_expired" : "session_required",
-                                      expired ? "Your session has ended. Sign in again to carry on."
-                                              : "Sign in to continue.");
+      const bool reused = auth.rejection == domain::SessionRejection::reused;
+      auto response = reused ? Response::error(401, "session_reused",
+                                               "You have been signed out everywhere: an old copy of your sign-in was used "
+                                               "on another device. Sign in again, and change your password if this "
+                                               "surprises you.")
+                             : Response::error(401, expired ? "session_expired" : "session_required",
+                                               expired ? "Your session has ended. Sign in again to carry on."
+                                                       : "Sign in to continue.");
       if (request.cookie(kSessionCookie)) response.withHeader("Set-Cookie", clearedSessionCookie());
       return response;
     }
@@ -303,6 +312,10 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
     }
     if (auth.deviceProofDue && !route.rules.proofDue) {
       return Response::error(401, "device_proof_required", "The tablet needs to prove it is registered again. Reload the page.");
+    }
+    if (auth.rememberProofDue && !route.rules.rememberDue) {
+      return Response::error(401, "remember_proof_required",
+                             "This phone needs to show it is the one you signed in on. Reload the page.");
     }
     if (isStateChanging(request.method)) {
       const auto presented = request.header(kCsrfHeader).value_or("");
@@ -326,6 +339,10 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
       if (audience == Audience::manager) return Response::error(403, "manager_only", "Only a manager can do this.");
       if (audience == Audience::staff) return Response::error(403, "staff_only", "Only staff and managers can do this.");
       return Response::error(403, "parents_only", "This is for parents and carers.");
+    }
+    if (route.rules.freshPassword && s_.sessions.needsPasswordAgain(auth)) {
+      return Response::error(403, "password_needed",
+                             "For this, enter your password again: this phone stays signed in, so the box checks it is you.");
     }
   }
   return std::nullopt;
@@ -444,8 +461,30 @@ Response Api::postSetup(Call& call) {
 
 Response Api::signedInResponse(int status, const domain::SignInResult& result) {
   auto response = sessionResponse(status, result.principal, result.idleExpiresAt, result.absoluteExpiresAt);
-  response.withHeader("Set-Cookie", sessionCookie(result.token));
+  response.withHeader("Set-Cookie", sessionCookie(result.token, result.rememberUntil ? result.rememberUntil - s_.clock.view().now : 0));
   return response;
+}
+
+Response Api::rememberChallenge(Call& call) {
+  return Response::json(200, {{"challenge", s_.sessions.rememberChallenge(call.who())}});
+}
+
+Response Api::renewRemembered(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  const std::string challenge = in.requiredString("challenge", 1, 200);
+  const std::string signature = in.requiredString("signature", 1, 200);
+  in.finish();
+  return signedInResponse(200, s_.sessions.renewRemembered(call.who(), challenge, signature));
+}
+
+Response Api::confirmPassword(Call& call) {
+  const Json body = readBody(call.request);
+  JsonReader in(body);
+  const std::string password = in.requiredSecret("password", 1, 128);
+  in.finish();
+  s_.sessions.confirmPassword(call.who(), password);
+  return Response::json(200, {{"message", "Thank you: carry on."}});
 }
 
 Response Api::signIn(Call& call) {
@@ -454,8 +493,9 @@ Response Api::signIn(Call& call) {
   const std::string username = in.requiredName("username", 1, 64);
   const std::string password = in.requiredSecret("password", 1, 128);
   const auto device = readDeviceProof(in);
+  const auto rememberKey = in.optionalString("remember_key", 1, 512);
   in.finish();
-  return signedInResponse(200, s_.sessions.signIn(username, password, call.origin, device));
+  return signedInResponse(200, s_.sessions.signIn(username, password, call.origin, device, rememberKey));
 }
 
 Response Api::redeemCode(Call& call) {
@@ -494,7 +534,8 @@ Response Api::listMySessions(Call& call) {
                     {"address", v.record.address},
                     {"user_agent", v.record.userAgent},
                     {"idle_expires_at", formatTimestamp(v.idleExpiresAt)},
-                    {"absolute_expires_at", formatTimestamp(v.absoluteExpiresAt)}});
+                    {"absolute_expires_at", formatTimestamp(v.absoluteExpiresAt)},
+                    {"remembered", v.record.remembered()}});
   }
   return Response::json(200, {{"sessions", list}});
 }
@@ -623,6 +664,7 @@ Response Api::updateSettings(Call& call) {
   c.passwordMaxAgeDays = intField("password_max_age_days");
   c.invitationDays = intField("invitation_days");
   c.redactionMarginPct = intField("redaction_margin_pct");
+  c.rememberDays = intField("remember_days");
   c.exportReminderOn = in.optionalString("export_reminder_on", 0, 5);
   c.leaverReadDays = intField("leaver_read_days");
   c.leaverArchiveDays = intField("leaver_archive_days");
@@ -767,10 +809,12 @@ Json readBody(const Request& request) {
   return parseJsonObject(request.body);
 }
 
-std::string Api::sessionCookie(const std::string& token) {
+std::string Api::sessionCookie(const std::string& token, int64_t maxAgeSeconds) {
   // __Host-: only over HTTPS, only for this exact host, path /. Session cookie (no Max-Age):
-  // the server decides when it expires.
-  return std::string(kSessionCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict";
+  // the server decides when it expires; a remembered phone's persists to its last day.
+  std::string cookie = std::string(kSessionCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict";
+  if (maxAgeSeconds > 0) cookie += "; Max-Age=" + std::to_string(maxAgeSeconds);
+  return cookie;
 }
 
 std::string Api::clearedSessionCookie() {

@@ -116,6 +116,10 @@ class Api {
     bool lockdownOpen = false;    // answers during a lockdown (policy 001)
     bool passwordChange = false;  // reachable while the password must change first
     bool proofDue = false;        // reachable while the tablet's device proof is due
+    bool rememberDue = false;     // reachable while a remembered phone must renew its token first
+    // Asks a remembered phone for the password again first (issue 32): what matters to a
+    // family (their data leaving, opting out, erasure).
+    bool freshPassword = false;
     // How far beyond the setting's network it reaches (domain/outside_access.hpp): closed,
     // families, or managersRead.
     domain::OutsideReach outside = domain::OutsideReach::closed;
@@ -171,7 +175,8 @@ class Api {
   static std::vector<RouteDef> erasureRoutes();
   static std::vector<RouteDef> engagementRoutes();
 
-  static std::string sessionCookie(const std::string& token);
+  // maxAgeSeconds > 0: a remembered phone's cookie, kept that long; else a browser-session cookie.
+  static std::string sessionCookie(const std::string& token, int64_t maxAgeSeconds = 0);
   static std::string clearedSessionCookie();
   static Response lockedDown();
 
@@ -194,6 +199,9 @@ class Api {
   Response getSetup(Call& call);
   Response postSetup(Call& call);
   Response signIn(Call& call);
+  Response rememberChallenge(Call& call);
+  Response renewRemembered(Call& call);
+  Response confirmPassword(Call& call);
   Response redeemCode(Call& call);
   Response currentSession(Call& call);
   Response signOut(Call& call);

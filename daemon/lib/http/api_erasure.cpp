@@ -27,9 +27,9 @@ std::vector<Api::RouteDef> Api::erasureRoutes() {
       {"POST", "/api/v1/erasure/reviews/entries/:id/done", {.audience = manager}, &Api::erasureReviewed},
       {"GET", "/api/v1/erasure/requests", {.audience = manager}, &Api::erasureRequests},
       {"GET", "/api/v1/children/:id/erasure-request", {.audience = parent, .outside = families}, &Api::getErasureRequest},
-      {"POST", "/api/v1/children/:id/erasure-request", {.audience = parent, .outside = families}, &Api::requestErasure},
+      {"POST", "/api/v1/children/:id/erasure-request", {.audience = parent, .freshPassword = true, .outside = families}, &Api::requestErasure},
       {"DELETE", "/api/v1/children/:id/erasure-request", {.audience = parent, .outside = families}, &Api::withdrawErasureRequest},
-      {"POST", "/api/v1/children/:id/opt-out", {.audience = parent, .outside = families}, &Api::optOutChild},
+      {"POST", "/api/v1/children/:id/opt-out", {.audience = parent, .freshPassword = true, .outside = families}, &Api::optOutChild},
       {"GET", "/api/v1/retention", {.audience = manager}, &Api::retention},
   };
 }

@@ -54,7 +54,7 @@ std::vector<Api::RouteDef> Api::exportRoutes() {
   using enum domain::OutsideReach;
   return {
       // Parents for their own children, managers for any (the service checks which).
-      {"POST", "/api/v1/exports", {.audience = signedIn, .outside = families}, &Api::requestExport},
+      {"POST", "/api/v1/exports", {.audience = signedIn, .freshPassword = true, .outside = families}, &Api::requestExport},
       {"GET", "/api/v1/exports", {.audience = signedIn, .outside = families}, &Api::listExports},
       {"GET", "/api/v1/exports/reminder", {.audience = parent, .outside = families}, &Api::exportReminder},
       {"GET", "/api/v1/exports/:id", {.audience = signedIn, .outside = families}, &Api::getExport},

@@ -513,6 +513,25 @@ UPDATE media SET redaction = 'mosaic' WHERE redacted_sha256 IS NOT NULL;
 CREATE INDEX media_by_redaction ON media(redaction) WHERE redaction <> 'cover';
 ALTER TABLE setting ADD COLUMN redaction_margin_pct INTEGER NOT NULL DEFAULT 10;
 )sql",
+    // 18: remembered phones (issue 32). A family's session may be remembered on their phone:
+    // it keeps the public half of a key the phone made, renews its token only with that key's
+    // signature, and keeps each replaced token's digest so a copied old token is recognised.
+    // authenticated_at: when the password was last given (asked again for what matters).
+    R"sql(
+ALTER TABLE sessions ADD COLUMN remember_key TEXT;
+ALTER TABLE sessions ADD COLUMN remember_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN rotated_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN authenticated_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN remember_challenge_hash TEXT;
+UPDATE sessions SET rotated_at = created_at, authenticated_at = created_at;
+CREATE TABLE session_old_tokens (
+  token_hash TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  rotated_at INTEGER NOT NULL
+);
+CREATE INDEX session_old_tokens_by_session ON session_old_tokens(session_id);
+ALTER TABLE setting ADD COLUMN remember_days INTEGER NOT NULL DEFAULT 90;
+)sql",
 };
 
 int currentVersion(Database& db) {

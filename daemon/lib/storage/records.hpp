@@ -16,6 +16,7 @@ struct SettingRecord {
   int idleMinutesManager = 15;
   int idleMinutesStaff = 5;  // shared tablets (policy 004)
   int idleMinutesParent = 30;
+  int rememberDays = 90;  // how long a family's remembered phone stays signed in (30-180)
   int absoluteHoursManager = 12;
   int absoluteHoursStaff = 12;
   int absoluteHoursParent = 168;
@@ -93,6 +94,14 @@ struct SessionRecord {
   std::optional<std::string> deviceId;  // the registered device it was opened on, if any
   std::optional<int64_t> deviceProvenAt;  // when that device last signed a challenge for it
   std::optional<std::string> childViewChildId;  // set while the tablet shows one child's journal
+  // A remembered phone (issue 32): the public half (base64 SPKI) of the key the phone made for
+  // it, which must sign a challenge before each new token; the session ends at rememberUntil.
+  std::optional<std::string> rememberKey;
+  int64_t rememberUntil = 0;
+  int64_t rotatedAt = 0;        // when its token was last replaced (creation, then each renewal)
+  int64_t authenticatedAt = 0;  // when its person last gave their password
+  std::optional<std::string> rememberChallengeHash;  // SHA-256 of the one open challenge
+  bool remembered() const { return rememberKey.has_value(); }
 };
 
 struct ThrottleRecord {

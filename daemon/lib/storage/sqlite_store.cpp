@@ -32,7 +32,9 @@ UserRecord readUser(const Statement& s, int first = 0) {
 
 constexpr const char* kSessionColumns =
     "id, token_hash, user_id, csrf_token, created_at, last_seen_at, address, user_agent, "
-    "ended_at, end_reason, device_id, device_proven_at, child_view_child_id";
+    "ended_at, end_reason, device_id, device_proven_at, child_view_child_id, remember_key, remember_until, "
+    "rotated_at, authenticated_at, remember_challenge_hash";
+constexpr int kSessionColumnCount = 18;
 
 SessionRecord readSession(const Statement& s) {
   SessionRecord r;
@@ -49,6 +51,11 @@ SessionRecord readSession(const Statement& s) {
   r.deviceId = s.optionalText(10);
   r.deviceProvenAt = s.optionalInteger(11);
   r.childViewChildId = s.optionalText(12);
+  r.rememberKey = s.optionalText(13);
+  r.rememberUntil = s.integer(14);
+  r.rotatedAt = s.integer(15);
+  r.authenticatedAt = s.integer(16);
+  r.rememberChallengeHash = s.optionalText(17);
   return r;
 }
 
@@ -186,7 +193,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
       "keep_unredacted_originals, secure_subnets, time_zone, storage_reserve_mib, invitation_days, export_reminder_on, "
-      "leaver_read_days, leaver_archive_days, outside_manager_read, redaction_margin_pct FROM setting WHERE id = 1");
+      "leaver_read_days, leaver_archive_days, outside_manager_read, redaction_margin_pct, remember_days FROM setting WHERE id = 1");
   if (!s.step()) return std::nullopt;
   SettingRecord r;
   r.name = s.text(0);
@@ -213,6 +220,7 @@ std::optional<SettingRecord> SqliteStore::setting() {
   r.leaverArchiveDays = static_cast<int>(s.integer(21));
   r.outsideManagerRead = s.integer(22) != 0;
   r.redactionMarginPct = static_cast<int>(s.integer(23));
+  r.rememberDays = static_cast<int>(s.integer(24));
   return r;
 }
 
@@ -223,9 +231,9 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "idle_minutes_manager, idle_minutes_staff, idle_minutes_parent, absolute_hours_manager, "
       "absolute_hours_staff, absolute_hours_parent, created_at, updated_at, agreement_version, agreement_text, "
       "keep_unredacted_originals, secure_subnets, time_zone, storage_reserve_mib, invitation_days, export_reminder_on, "
-      "leaver_read_days, leaver_archive_days, outside_manager_read, redaction_margin_pct) "
+      "leaver_read_days, leaver_archive_days, outside_manager_read, redaction_margin_pct, remember_days) "
       "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-      "?24) "
+      "?24, ?25) "
       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, framework = excluded.framework, "
       "password_require_mixed = excluded.password_require_mixed, "
       "password_max_age_days = excluded.password_max_age_days, "
@@ -240,14 +248,15 @@ void SqliteStore::saveSetting(const SettingRecord& r) {
       "time_zone = excluded.time_zone, storage_reserve_mib = excluded.storage_reserve_mib, "
       "invitation_days = excluded.invitation_days, export_reminder_on = excluded.export_reminder_on, "
       "leaver_read_days = excluded.leaver_read_days, leaver_archive_days = excluded.leaver_archive_days, "
-      "outside_manager_read = excluded.outside_manager_read, redaction_margin_pct = excluded.redaction_margin_pct");
+      "outside_manager_read = excluded.outside_manager_read, redaction_margin_pct = excluded.redaction_margin_pct, "
+      "remember_days = excluded.remember_days");
   s.bind(1, r.name).bind(2, r.framework).bind(3, r.passwordRequireMixed).bind(4, r.passwordMaxAgeDays);
   s.bind(5, r.idleMinutesManager).bind(6, r.idleMinutesStaff).bind(7, r.idleMinutesParent);
   s.bind(8, r.absoluteHoursManager).bind(9, r.absoluteHoursStaff).bind(10, r.absoluteHoursParent);
   s.bind(11, r.createdAt).bind(12, r.updatedAt).bind(13, r.agreementVersion).bind(14, r.agreementText);
   s.bind(15, r.keepUnredactedOriginals).bind(16, r.secureSubnets).bind(17, r.timeZone).bind(18, r.storageReserveMiB);
   s.bind(19, r.invitationDays).bind(20, r.exportReminderOn).bind(21, r.leaverReadDays).bind(22, r.leaverArchiveDays);
-  s.bind(23, r.outsideManagerRead).bind(24, r.redactionMarginPct).run();
+  s.bind(23, r.outsideManagerRead).bind(24, r.redactionMarginPct).bind(25, r.rememberDays).run();
 }
 
 void SqliteStore::insertUser(const UserRecord& u) {
@@ -350,24 +359,61 @@ void SqliteStore::insertSession(const SessionRecord& r) {
   Lock lock(mutex_);
   auto s = db_->prepare(
       "INSERT INTO sessions (id, token_hash, user_id, csrf_token, created_at, last_seen_at, "
-      "address, user_agent, device_id, device_proven_at, child_view_child_id) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      "address, user_agent, device_id, device_proven_at, child_view_child_id, remember_key, remember_until, "
+      "rotated_at, authenticated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
   s.bind(1, r.id).bind(2, r.tokenHash).bind(3, r.userId).bind(4, r.csrfToken);
   s.bind(5, r.createdAt).bind(6, r.lastSeenAt).bind(7, r.address).bind(8, r.userAgent).bind(9, r.deviceId);
-  s.bind(10, r.deviceProvenAt).bind(11, r.childViewChildId).run();
+  s.bind(10, r.deviceProvenAt).bind(11, r.childViewChildId).bind(12, r.rememberKey).bind(13, r.rememberUntil);
+  s.bind(14, r.rotatedAt).bind(15, r.authenticatedAt).run();
 }
 
 std::optional<std::pair<SessionRecord, UserRecord>> SqliteStore::sessionWithUser(const std::string& tokenHash) {
   auto reader = reading();
   auto s = reader.db.prepare(
       "SELECT s.id, s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.address, s.user_agent, "
-      "s.ended_at, s.end_reason, s.device_id, s.device_proven_at, s.child_view_child_id, u.id, u.username, "
+      "s.ended_at, s.end_reason, s.device_id, s.device_proven_at, s.child_view_child_id, s.remember_key, "
+      "s.remember_until, s.rotated_at, s.authenticated_at, s.remember_challenge_hash, u.id, u.username, "
       "u.display_name, u.email, u.role, u.password_hash, u.password_changed_at, u.must_change_password, u.pin_hash, "
       "u.active, u.created_at, u.updated_at, u.pin_failures "
       "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1");
   s.bind(1, tokenHash);
   if (!s.step()) return std::nullopt;
-  return std::make_pair(readSession(s), readUser(s, 13));
+  return std::make_pair(readSession(s), readUser(s, kSessionColumnCount));
+}
+
+void SqliteStore::rotateSessionToken(const std::string& id, const std::string& oldHash, const std::string& newHash,
+                                     int64_t at) {
+  transaction([&] {
+    db_->prepare("INSERT OR IGNORE INTO session_old_tokens (token_hash, session_id, rotated_at) VALUES (?1, ?2, ?3)")
+        .bind(1, oldHash).bind(2, id).bind(3, at).run();
+    db_->prepare(
+           "UPDATE sessions SET token_hash = ?2, rotated_at = ?3, last_seen_at = ?3, remember_challenge_hash = NULL "
+           "WHERE id = ?1 AND ended_at IS NULL")
+        .bind(1, id).bind(2, newHash).bind(3, at).run();
+  });
+}
+
+std::optional<std::pair<SessionRecord, int64_t>> SqliteStore::sessionOfOldToken(const std::string& tokenHash) {
+  auto reader = reading();
+  auto s = reader.db.prepare((std::string("SELECT ") + kSessionColumns +
+                              ", (SELECT rotated_at FROM session_old_tokens o WHERE o.token_hash = ?1) FROM sessions "
+                              "WHERE id = (SELECT session_id FROM session_old_tokens WHERE token_hash = ?1)")
+                                 .c_str());
+  s.bind(1, tokenHash);
+  if (!s.step()) return std::nullopt;
+  return std::make_pair(readSession(s), s.integer(kSessionColumnCount));
+}
+
+void SqliteStore::setSessionChallenge(const std::string& id, const std::optional<std::string>& challengeHash) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE sessions SET remember_challenge_hash = ?2 WHERE id = ?1 AND ended_at IS NULL")
+      .bind(1, id).bind(2, challengeHash).run();
+}
+
+void SqliteStore::confirmSessionPassword(const std::string& id, int64_t at) {
+  Lock lock(mutex_);
+  db_->prepare("UPDATE sessions SET authenticated_at = ?2 WHERE id = ?1 AND ended_at IS NULL").bind(1, id).bind(2, at).run();
 }
 
 std::optional<SessionRecord> SqliteStore::sessionById(const std::string& id) {
@@ -454,7 +500,11 @@ void SqliteStore::clearThrottle(const std::string& key) {
 
 int SqliteStore::purgeSessions(int64_t endedBefore, int64_t seenBefore) {
   Lock lock(mutex_);
-  db_->prepare("DELETE FROM sessions WHERE (ended_at IS NOT NULL AND ended_at < ?1) OR (ended_at IS NULL AND last_seen_at < ?2)")
+  // A remembered phone's session lives to its remember_until, however long it was idle.
+  db_->prepare(
+         "DELETE FROM sessions WHERE (ended_at IS NOT NULL AND ended_at < ?1) OR "
+         "(ended_at IS NULL AND remember_key IS NULL AND last_seen_at < ?2) OR "
+         "(ended_at IS NULL AND remember_key IS NOT NULL AND remember_until < ?2)")
       .bind(1, endedBefore).bind(2, seenBefore).run();
   return db_->changes();
 }

@@ -57,6 +57,11 @@ class SqliteStore final : public Store, public JournalStore, public DeviceStore,
   void insertSession(const SessionRecord& session) override;
   std::optional<std::pair<SessionRecord, UserRecord>> sessionWithUser(const std::string& tokenHash) override;
   std::optional<SessionRecord> sessionById(const std::string& id) override;
+  void rotateSessionToken(const std::string& id, const std::string& oldHash, const std::string& newHash,
+                          int64_t at) override;
+  std::optional<std::pair<SessionRecord, int64_t>> sessionOfOldToken(const std::string& tokenHash) override;
+  void setSessionChallenge(const std::string& id, const std::optional<std::string>& challengeHash) override;
+  void confirmSessionPassword(const std::string& id, int64_t at) override;
   void touchSession(const std::string& id, int64_t lastSeenAt) override;
   void proveSessionDevice(const std::string& id, int64_t at) override;
   void setSessionChildView(const std::string& id, const std::optional<std::string>& childId) override;

@@ -54,6 +54,15 @@ class Store {
   virtual int endUserSessions(const std::string& userId, int64_t at, const std::string& reason,
                               const std::optional<std::string>& keepId) = 0;
   virtual std::vector<SessionRecord> openSessions(const std::string& userId) = 0;
+  // Remembered phones (issue 32). Replaces the session's token digest, keeping the old one so
+  // a later use of it is recognised as a copied token; clears the open challenge.
+  virtual void rotateSessionToken(const std::string& id, const std::string& oldHash, const std::string& newHash,
+                                  int64_t at) = 0;
+  // The session an old (replaced) token belonged to, and when it was replaced.
+  virtual std::optional<std::pair<SessionRecord, int64_t>> sessionOfOldToken(const std::string& tokenHash) = 0;
+  virtual void setSessionChallenge(const std::string& id, const std::optional<std::string>& challengeHash) = 0;
+  // The person gave their password again in this session at `at`.
+  virtual void confirmSessionPassword(const std::string& id, int64_t at) = 0;
 
   virtual std::optional<ThrottleRecord> throttle(const std::string& key) = 0;
   virtual void putThrottle(const ThrottleRecord& record) = 0;

@@ -12,6 +12,8 @@ interface SessionInfo {
   last_seen_at: string;
   address: string;
   user_agent: string;
+  remembered: boolean;           // a family's phone kept signed in (issue 32)
+  absolute_expires_at: string;   // for a remembered phone: its last day
 }
 
 function deviceName(userAgent: string): string {
@@ -78,6 +80,7 @@ export class SessionsView extends FormView {
                   aria-label="Sign out ${deviceName(s.user_agent)} session from ${s.address}">Sign out</button>`}
             </div>
             <p class="meta">From ${s.address} · signed in ${humanMomentInText(s.created_at)} · last active ${humanMomentInText(s.last_seen_at)}</p>
+            ${s.remembered ? html`<p class="meta"><span class="tag">Remembered phone</span> stays signed in until ${humanMomentInText(s.absolute_expires_at)}</p>` : nothing}
           </li>`)}</ul>`}
       <div class="actions"><button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.everywhere()}>
         Sign out everywhere</button></div>

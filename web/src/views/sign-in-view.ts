@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { api, ApiError, type Session } from '../api';
 import { bdi, FormView, pageTitle } from '../base';
 import { deviceProof, forgetDevice, registeredDevice, type RegisteredDevice } from '../device';
+import { newRememberKey } from '../remember';
 
 interface PinPerson {
   id: string;
@@ -44,6 +45,11 @@ export class SignInView extends FormView {
     }
   }
 
+  // Families' own phones, not the setting's tablets (staff switch there with a PIN).
+  private offerRemember(): boolean {
+    return !this.device && typeof indexedDB !== 'undefined' && Boolean(globalThis.crypto?.subtle);
+  }
+
   private signedIn(session: Session): void {
     this.dispatchEvent(new CustomEvent('session-changed', { detail: session, bubbles: true, composed: true }));
   }
@@ -57,8 +63,11 @@ export class SignInView extends FormView {
       if (!username) this.fail('username', 'Enter your username.');
       if (!password) this.fail('password', 'Enter your password.');
       const proof = await deviceProof(this.device);
+      // A family's own phone may stay signed in (issue 32): with a key only this browser holds.
+      const rememberKey = !this.device && this.offerRemember() && this.checked('remember') ? await newRememberKey() : null;
       try {
-        this.signedIn(await api<Session>('POST', '/auth/sign-in', { username, password, ...(proof ?? {}) }));
+        this.signedIn(await api<Session>('POST', '/auth/sign-in', {
+          username, password, ...(proof ?? {}), ...(rememberKey ? { remember_key: rememberKey } : {}) }));
       } catch (error) {
         if (error instanceof ApiError && error.code === 'device_not_recognised') {
           await forgetDevice();
@@ -118,6 +127,8 @@ export class SignInView extends FormView {
         : nothing}
       ${this.field('username', 'Username', { autocomplete: 'username', required: true, value: this.username })}
       ${this.field('password', 'Password', { type: 'password', autocomplete: 'current-password', required: true })}
+      ${this.offerRemember() ? this.field('remember', 'Keep me signed in on this phone', { type: 'checkbox',
+        hint: 'Only on your own phone. For your data, erasure or opting out you give your password again.' }) : nothing}
       ${this.submitButton('Sign in', 'Signing in…')}
     </form>`;
     if (this.compact) return form;
