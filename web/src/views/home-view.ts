@@ -211,7 +211,7 @@ export class HomeView extends LightElement {
       <ul class="glance">
         <li data-glance="lockdown">${s.lockdown
           ? html`<span class="warning">Locked down: the journal is closed.</span>`
-          : html`The journal is open. The lockdown switch is on the <a href="/manage/settings">Setting</a> page.`}</li>
+          : html`The journal is open. The lockdown switch is at the top of the <a href="/manage/settings">Setting</a> page.`}</li>
         <li data-glance="release">${s.next_release
           ? html`Next release: ${bdi(s.next_release.room_name)} ${humanMomentInText(s.next_release.at).replace(/^(?!today|yesterday)/, 'on ')}.
               <a href="/manage/children">Release dates</a>`
