@@ -161,6 +161,8 @@ test('from the staff home to an observation saved with two photos and two childr
   await checkRecording(page, 'recording-filled');
   await tap(page.getByRole('button', { name: 'Save to journal' }));
   await page.getByRole('heading', { name: 'Saved to the journal ✓' }).waitFor({ timeout: 60000 });
+  // Who sees it (issue 32): the room shares as it goes, so the children's families now.
+  await page.locator('.who-sees li[data-reach="now"]', { hasText: /^Now: (Ava’s and Ben’s|Ben’s and Ava’s) families \(/ }).waitFor();
 
   assert.ok(taps <= 6, `${taps} taps`);
   assert.equal(await page.evaluate(() => globalThis.taps), taps - 1, 'the page saw every tap counted here, and no other');

@@ -4,14 +4,16 @@
 // box's messages reach people without field names in quotes; "cannot reach the box" speaks
 // to a parent at home and to staff at the setting, with a Retry; the photo viewer closes with
 // the phone's Back and lets a family save the photo; a day not in this year shows its year, and
-// the month filter offers only months with something shared.
+// the month filter offers only months with something shared; staff saving an entry are told
+// which families see it now, and which on which release date.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startSetUpStack, twoFamilies, tusUpload, mediaReady } from '../integration/harness.mjs';
-import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, PHONE } from './browser.mjs';
+import { launchBrowser, openPage, checkScreen, signIn, assertNoPageErrors, PHONE, TABLET } from './browser.mjs';
+import { humanMoment } from './dates.mjs';
 
 let stack;
 let manager;
@@ -233,5 +235,42 @@ test('a day not in this year shows its year; the month filter offers only months
   // Another family's months are their own (nothing shared with Ben yet).
   assert.deepEqual((await ok(family.parentB.get('/api/v1/feed/months'), 'B months')).months, []);
   await checkScreen(page, 'family-feed-dates');
+  await page.context().close();
+});
+
+test('staff saving an entry are told which families see it now, and which on which release date', async () => {
+  // Reception releases on a date a week on; Pre-school has no date set; Nursery (Ava's) is live.
+  const zone = (await ok(manager.get('/api/v1/settings'), 'settings')).setting.time_zone || undefined;
+  const room = async (name) => (await ok(manager.post('/api/v1/rooms', { name, release_mode: 'scheduled' }), name)).room.id;
+  const reception = await room('Reception');
+  const preschool = await room('Pre-school');
+  const child = async (first, roomId) => (await ok(manager.post('/api/v1/children', { first_name: first, last_name: 'Day',
+    date_of_birth: '2021-03-03', room_id: roomId, started_on: '2025-09-01' }), first)).child.id;
+  await child('Cara', reception);
+  await child('Dan', preschool);
+  const week = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  await ok(manager.post(`/api/v1/rooms/${reception}/releases`, { at: week }), 'release date');
+  const at = (await ok(manager.get(`/api/v1/rooms/${reception}/releases`), 'releases')).releases.find((r) => Date.parse(r.at) > Date.now()).at;
+
+  const page = await openPage(browser, stack, TABLET);
+  await signIn(page, ...KATE);
+  await page.goto('/staff/entries/new/form');
+  await page.getByRole('heading', { name: 'New entry' }).waitFor();
+  // The editor checks in plain words too, and the error goes as the title is typed.
+  await page.getByRole('button', { name: 'Save entry' }).click();
+  await page.locator('#entry-title-error').getByText('Give it a short title.').waitFor();
+  await assertNoQuotedFieldNames(page);
+  await page.getByLabel('Title').fill('Music together');
+  await page.locator('#entry-title-error').waitFor({ state: 'detached' });
+  await page.getByLabel('What happened', { exact: true }).fill('Three rooms sang together in the hall.');
+  for (const name of ['Ava Ahmed', 'Cara Day', 'Dan Day']) await page.getByLabel(name).check();
+  await page.getByRole('button', { name: 'Save entry' }).click();
+  await page.getByRole('heading', { name: 'Music together', level: 1 }).waitFor();
+  const who = page.locator('.who-sees');
+  await who.getByRole('heading', { name: 'Who sees it' }).waitFor();
+  await who.locator('li[data-reach="now"]', { hasText: 'Now: Ava’s family (Nursery, which shares as it goes).' }).waitFor();
+  await who.locator('li[data-reach="on"]', { hasText: `From ${humanMoment(at, zone)}: Cara’s family — Reception’s next release date.` }).waitFor();
+  await who.locator('li[data-reach="unscheduled"]', { hasText: 'Not yet: Dan’s family — Pre-school has no release date set' }).waitFor();
+  await checkScreen(page, 'staff-entry-who-sees');
   await page.context().close();
 });

@@ -18,6 +18,7 @@ import { loadTemplates, type EntryTemplate } from '../templates';
 import './child-picker';
 import type { ChildPicker, PickerChild, PickerRoom } from './child-picker';
 import './curriculum-chips';
+import './who-sees';
 
 type Phase = 'loading' | 'offer' | 'recording' | 'saved';
 type Finish = 'journal' | 'staff_only';
@@ -338,7 +339,8 @@ export class ObservationView extends FormView {
     return html`<section class="panel narrow rec-done">
       <h1>${status === 'journal' ? 'Saved to the journal ✓' : 'Saved for staff only ✓'}</h1>
       <p>“${bdi(entry.title)}” about ${listOf(names)}${photos ? `, with ${photos}` : ''}.
-        ${status === 'journal' ? 'Families see it when their room’s entries are released.' : 'Families do not see it.'}</p>
+        ${status === 'journal' ? nothing : 'Families do not see it.'}</p>
+      ${status === 'journal' ? html`<nb-who-sees .entry=${entry} .kids=${new Map(this.kids.map((c) => [c.id, c]))}></nb-who-sees>` : nothing}
       <div class="offer-actions">
         <button type="button" class="primary" @click=${() => { this.startNew(); this.focusHeading(); }}>New observation</button>
         <a class="button" href="/staff/entries/${entry.id}">See the entry</a>

@@ -7,6 +7,7 @@ import { bdi, FormView, pageTitle } from '../base';
 import { navigate } from '../router';
 import { humanDay, humanMoment, today } from '../dates';
 import { asAFriend, aspectNames, childNames, KIND_LABEL, loadChildren, loadFramework, type Child, type Comment, type Entry, type Framework, type NamingWarning } from '../journal';
+import './who-sees';
 
 interface Room { id: string; name: string; release_mode: string }
 
@@ -167,6 +168,11 @@ export class EntryEditorView extends FormView {
   @state() private roomId = '';
   @state() private consents = new Map<string, Consent>();
   protected fieldPrefix = 'entry';
+  // Checked in the browser first, in plain words (issue 32); a draft may wait for its title.
+  protected rules = {
+    title: (v: string) => (v || this.value('status') === 'draft' ? null : 'Give it a short title.'),
+    observed_on: (v: string) => (v ? null : 'Choose the day it happened.'),
+  };
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -207,6 +213,7 @@ export class EntryEditorView extends FormView {
     event.preventDefault();
     let created: Entry | null = null;
     await this.run(async () => {
+      this.checkFields();
       const roomWide = this.kind === 'room_post' || this.kind === 'newsletter';
       const body: Record<string, unknown> = {
         kind: this.kind,
@@ -464,6 +471,7 @@ export class StaffEntryView extends FormView {
       <h1 dir="auto">${e.title}</h1>
       <p class="lead">${KIND_LABEL[e.kind]} · ${STATUS_LABEL[e.status] ?? e.status} · ${humanDay(e.observed_on)} · by ${bdi(e.author_name)} · version ${e.version}</p>
       ${this.warnings(e)}
+      ${e.status === 'journal' ? html`<nb-who-sees .entry=${e} .kids=${this.kids}></nb-who-sees>` : nothing}
       <div class="panel"><p class="meta">${childNames(this.kids, e.child_ids) ?? 'Whole room'}</p>
         ${e.body.split('\n').map((line) => html`<p dir="auto">${line}</p>`)}
         <nb-media-gallery .media=${e.media ?? []} .people=${this.kids}></nb-media-gallery>
