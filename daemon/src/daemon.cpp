@@ -550,6 +550,7 @@ int printRoutes() {
                       {"proof_due", r.rules.proofDue},
                       {"remember_due", r.rules.rememberDue},
                       {"fresh_password", r.rules.freshPassword},
+                      {"signed_by_phone", r.rules.signedByPhone},
                       {"outside", domain::outsideReachName(r.rules.outside)}});
   }
   std::puts(routes.dump(2).c_str());

@@ -177,3 +177,57 @@ test('installable PWA: manifest, icons, and a service worker that caches the app
   assertNoPageErrors(page);
   await page.context().close();
 });
+
+test('a family keeps their phone signed in: it renews with its own key, and asks for the password before a download', async () => {
+  if ((await manager.get('/api/v1/auth/session')).status !== 200) assert.equal((await manager.signIn('manager', MANAGER_PASSWORD)).status, 200);
+  const { client: family, id: parentId } = await stack.addUser(manager, 'phone.parent', 'parent', 'a phone in the pocket');
+  const room = (await manager.post('/api/v1/rooms', { name: 'Remembered room', release_mode: 'live' })).json.room.id;
+  const child = (await manager.post('/api/v1/children', { first_name: 'Rosa', last_name: 'Reed', date_of_birth: '2022-01-10',
+    room_id: room, started_on: '2025-09-01' })).json.child.id;
+  assert.equal((await manager.request('PUT', `/api/v1/children/${child}/carers/${parentId}`)).status, 200);
+  const agreement = (await family.get('/api/v1/agreement')).json;
+  assert.equal((await family.post('/api/v1/agreement/accept', { version: agreement.version })).status, 200);
+
+  const page = await openPage(browser, stack);
+  await page.goto('/sign-in');
+  await page.getByLabel('Username').fill('phone.parent');
+  await page.getByLabel('Password', { exact: true }).fill('a phone in the pocket');
+  await page.getByLabel('Keep me signed in on this phone').check();
+  await checkScreen(page, 'sign-in-remember');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My account' }).waitFor();
+  const cookie = async () => (await page.context().cookies()).find((c) => c.name === '__Host-nestbox');
+  const first = await cookie();
+  assert.ok(first.expires * 1000 > Date.now() + 80 * 86400 * 1000, `kept for 90 days, not the browser session: ${first.expires}`);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My account' }).click();
+  await page.getByText('Remembered phone').waitFor();
+  await checkScreen(page, 'account-remembered-phone');
+
+  // Ten minutes on, a download of the journal asks for the password first, then goes ahead.
+  stack.advanceClock(11 * 60);
+  await page.getByRole('button', { name: 'Download Rosa’s journal' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Is it you?' });
+  await dialog.waitFor();
+  await checkScreen(page, 'password-again');
+  await dialog.getByLabel('Your password').fill('not my password');
+  await dialog.getByRole('button', { name: 'Carry on' }).click();
+  await dialog.locator('.field-error, .form-error').first().waitFor();
+  await dialog.getByLabel('Your password').fill('a phone in the pocket');
+  await dialog.getByRole('button', { name: 'Carry on' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => fetch('/api/v1/exports').then((r) => r.json()).then((j) => j.exports.length === 1));
+
+  // Hours later (far past a parent's 30 idle minutes) the phone is still signed in: it proved
+  // it holds its key and got a new token.
+  stack.advanceClock(3 * 3600);
+  await page.reload();
+  await page.getByRole('heading', { name: 'My account' }).waitFor();
+  await page.getByText('Remembered phone').waitFor();
+  assert.notEqual((await cookie()).value, first.value, 'the token was replaced');
+  // Signing out forgets the phone's key with the session.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(stack.sql(`SELECT count(*) FROM sessions WHERE user_id = '${parentId}' AND remember_key IS NOT NULL AND ended_at IS NULL`), '0');
+  assertNoPageErrors(page);
+  await page.context().close();
+});

@@ -111,8 +111,8 @@ std::vector<Api::RouteDef> Api::coreRoutes() {
       {"DELETE", "/api/v1/me/sessions/:id", {.audience = signedIn, .outside = managersRead}, &Api::endMySession},
       {"POST", "/api/v1/me/password", {.audience = signedIn, .passwordChange = true, .outside = families}, &Api::changeMyPassword},
       {"POST", "/api/v1/me/pin", {.audience = signedIn}, &Api::setMyPin},
-      {"POST", "/api/v1/auth/remember/challenge", {.audience = parent, .rememberDue = true, .outside = families}, &Api::rememberChallenge},
-      {"POST", "/api/v1/auth/remember/renew", {.audience = parent, .rememberDue = true, .outside = families}, &Api::renewRemembered},
+      {"POST", "/api/v1/auth/remember/challenge", {.audience = parent, .rememberDue = true, .signedByPhone = true, .outside = families}, &Api::rememberChallenge},
+      {"POST", "/api/v1/auth/remember/renew", {.audience = parent, .rememberDue = true, .signedByPhone = true, .outside = families}, &Api::renewRemembered},
       {"POST", "/api/v1/auth/confirm-password", {.audience = signedIn, .outside = families}, &Api::confirmPassword},
       {"GET", "/api/v1/users", {.audience = manager}, &Api::listUsers},
       {"POST", "/api/v1/users", {.audience = manager}, &Api::createUser},
@@ -156,6 +156,9 @@ void Api::checkRules(const std::string& key, const RouteRules& rules) {
   }
   if (rules.audience == Audience::open && (rules.childView || rules.passwordChange || rules.proofDue || rules.rememberDue || rules.freshPassword)) {
     throw std::logic_error("route " + key + " is open, so session flags (child view, password change, proof due) mean nothing");
+  }
+  if (rules.signedByPhone && !rules.rememberDue) {
+    throw std::logic_error("route " + key + " skips the CSRF token for a phone's signature, so it must be a remembered phone's renewal");
   }
 }
 
@@ -317,7 +320,7 @@ std::optional<Response> Api::admit(const Request& request, const Router<Route>::
       return Response::error(401, "remember_proof_required",
                              "This phone needs to show it is the one you signed in on. Reload the page.");
     }
-    if (isStateChanging(request.method)) {
+    if (isStateChanging(request.method) && !route.rules.signedByPhone) {
       const auto presented = request.header(kCsrfHeader).value_or("");
       if (!security::constantTimeEquals(presented, call.principal->csrfToken)) {
         s_.audit.record(Event::CsrfRejected, domain::AuditActor::of(*call.principal), std::nullopt,

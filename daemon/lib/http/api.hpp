@@ -117,6 +117,11 @@ class Api {
     bool passwordChange = false;  // reachable while the password must change first
     bool proofDue = false;        // reachable while the tablet's device proof is due
     bool rememberDue = false;     // reachable while a remembered phone must renew its token first
+    // A remembered phone's renewal, right after a page load: the page has no CSRF token yet (it
+    // comes with the session it is renewing). The renewal carries the phone key's signature over
+    // the box's challenge instead, which no other site can make; SameSite=Strict and the
+    // Origin check still apply.
+    bool signedByPhone = false;
     // Asks a remembered phone for the password again first (issue 32): what matters to a
     // family (their data leaving, opting out, erasure).
     bool freshPassword = false;

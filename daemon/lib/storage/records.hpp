@@ -96,11 +96,11 @@ struct SessionRecord {
   std::optional<std::string> childViewChildId;  // set while the tablet shows one child's journal
   // A remembered phone (issue 32): the public half (base64 SPKI) of the key the phone made for
   // it, which must sign a challenge before each new token; the session ends at rememberUntil.
-  std::optional<std::string> rememberKey;
+  std::optional<std::string> rememberKey{};
   int64_t rememberUntil = 0;
   int64_t rotatedAt = 0;        // when its token was last replaced (creation, then each renewal)
   int64_t authenticatedAt = 0;  // when its person last gave their password
-  std::optional<std::string> rememberChallengeHash;  // SHA-256 of the one open challenge
+  std::optional<std::string> rememberChallengeHash{};  // SHA-256 of the one open challenge
   bool remembered() const { return rememberKey.has_value(); }
 };
 

@@ -18,6 +18,7 @@ interface Setting {
   storage_reserve_mib: number;
   password_max_age_days: number;
   invitation_days: number;
+  remember_days?: number;          // how long a family's remembered phone stays signed in (issue 32)
   redaction_margin_pct?: number;   // the grey margin around a person covered in a photo (issue 32)
   idle_minutes: Record<'manager' | 'staff' | 'parent', number>;
   absolute_hours: Record<'manager' | 'staff' | 'parent', number>;
@@ -61,6 +62,12 @@ export class SettingsView extends FormView {
   private days(name: string, label: string): number {
     const n = this.number(name, label);
     if (n < LEAVER_DAYS.min || n > LEAVER_DAYS.max) this.fail(name, `${label}: enter a number of days from ${LEAVER_DAYS.min} to ${LEAVER_DAYS.max}.`);
+    return n;
+  }
+
+  private rememberDays(): number {
+    const n = this.number('remember_days', 'Remembered phones');
+    if (n < 30 || n > 180) this.fail('remember_days', 'Remembered phones: enter a number of days from 30 to 180.');
     return n;
   }
 
@@ -115,6 +122,7 @@ export class SettingsView extends FormView {
         password_max_age_days: this.number('password_max_age_days', 'Maximum password age'),
         invitation_days: this.number('invitation_days', 'Invitation codes'),
         redaction_margin_pct: this.percent('redaction_margin_pct', 'Margin around a hidden child'),
+        remember_days: this.rememberDays(),
         leaver_read_days: this.days('leaver_read_days', 'Reading after the leaving date'),
         leaver_archive_days: this.days('leaver_archive_days', 'Archived journals'),
       };
@@ -208,6 +216,9 @@ export class SettingsView extends FormView {
         <fieldset class="panel"><legend><h2>Families</h2></legend>
           ${this.field('invitation_days', 'Invitation codes work for this many days', { type: 'number', inputmode: 'numeric', required: true, min: 1, max: 90, value: String(s.invitation_days ?? 14),
             hint: 'A family joins with the one-time code in the letter you print from their child’s page. 1 to 90 days; 14 by default.' })}
+          ${this.field('remember_days', 'Remembered phones stay signed in for this many days', { type: 'number', inputmode: 'numeric', required: true, min: 30, max: 180,
+            value: String(s.remember_days ?? 90),
+            hint: 'When a parent ticks “Keep me signed in on this phone”. 30 to 180 days; 90 by default. For their data, erasure or opting out they give their password again.' })}
           ${this.reminderField(s.export_reminder_on ?? '')}
         </fieldset>
         <fieldset class="panel"><legend><h2>From home</h2></legend>
