@@ -77,13 +77,56 @@ export async function assertAccessible(page, label) {
     `${label}: accessibility violations`);
 }
 
-// Checks the screen at phone and tablet size: accessible at both, screenshots saved.
+// Target sizes (WCAG 2.2 AA, 2.5.8; issue 32): every visible control at least 24 × 24 CSS px,
+// and primary actions (.primary, a form's submit) at least 44 × 44. Links inside a sentence are
+// the standard's own exception (inline targets); so are controls the browser draws inside
+// another (a date field's parts).
+export async function assertTargetSizes(page, label) {
+  const small = await page.evaluate(() => {
+    const out = [];
+    const controls = document.querySelectorAll('button, [role="button"], select, textarea, summary, a, '
+      + 'input:not([type="hidden"])');
+    for (const el of controls) {
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || el.closest('[hidden], [inert]')) continue;
+      // A control hidden for sight whose label is the target (a file picker behind its button).
+      if (box.width <= 2 && box.height <= 2 && el.labels?.length) continue;
+      if (el.closest('dialog:not([open])')) continue;
+      // A link in running text (the inline exception): an inline element with words around it.
+      if (el.tagName === 'A' && style.display === 'inline' && !el.classList.contains('button')) {
+        const block = el.parentElement;
+        const text = (block?.textContent ?? '').trim();
+        if (text.length > (el.textContent ?? '').trim().length) continue;
+      }
+      const primary = el.matches('.primary, button[type="submit"], a.button.primary');
+      const need = primary ? 44 : 24;
+      // Sub-pixel layout: half a pixel short is the same size on screen.
+      if (box.width + 0.5 < need || box.height + 0.5 < need) {
+        const name = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || el.id || '').trim().slice(0, 40);
+        out.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} "${name}" `
+          + `${Math.round(box.width)}×${Math.round(box.height)} (needs ${need}×${need})`);
+      }
+    }
+    return out;
+  });
+  // NESTBOX_TARGETS_REPORT=file: list them there instead of failing (to survey every screen at once).
+  if (process.env.NESTBOX_TARGETS_REPORT) {
+    for (const line of small) fs.appendFileSync(process.env.NESTBOX_TARGETS_REPORT, `${label}: ${line}\n`);
+    return;
+  }
+  assert.deepEqual(small, [], `${label}: targets smaller than WCAG 2.2 asks`);
+}
+
+// Checks the screen at phone and tablet size: accessible at both, targets large enough,
+// screenshots saved.
 export async function checkScreen(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
   const original = page.viewportSize();
   for (const [size, viewport] of [['phone', PHONE], ['tablet', TABLET]]) {
     await page.setViewportSize(viewport);
     await assertAccessible(page, `${name} (${size})`);
+    await assertTargetSizes(page, `${name} (${size})`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${name} (${size}) scrolls sideways by ${overflow}px`);
     await page.screenshot({ path: path.join(artifacts, `${name}-${size}.png`), fullPage: true });

@@ -139,3 +139,42 @@ TEST_CASE("sessions end singly or per user, keeping one") {
   // Foreign keys are enforced: no session for a user that does not exist.
   CHECK_THROWS_AS(store.insertSession({"s9", "h9", "ghost", "c", 1, 1, "a", "u", {}, {}, {}, {}, {}}), SqliteError);
 }
+
+TEST_CASE("a remembered phone's session: its token replaced, the old one known, kept to its last day") {
+  SqliteStore store(":memory:");
+  store.insertUser(user("u1", "ann"));
+  SessionRecord phone{"p1", "hash-old", "u1", "csrf", 10, 10, "addr", "ua", {}, {}, {}, {}, {}};
+  phone.rememberKey = "spki";
+  phone.rememberUntil = 10 + 90 * 86400;
+  phone.rotatedAt = phone.authenticatedAt = 10;
+  store.insertSession(phone);
+  store.insertSession({"o1", "hash-ordinary", "u1", "csrf", 10, 10, "addr", "ua", {}, {}, {}, {}, {}});
+  store.setSessionChallenge("p1", std::string("challenge-digest"));
+  CHECK(store.sessionById("p1")->rememberChallengeHash == std::string("challenge-digest"));
+
+  store.rotateSessionToken("p1", "hash-old", "hash-new", 500);
+  CHECK_FALSE(store.sessionWithUser("hash-old"));
+  const auto renewed = store.sessionWithUser("hash-new");
+  REQUIRE(renewed);
+  CHECK(renewed->first.rotatedAt == 500);
+  CHECK(renewed->first.lastSeenAt == 500);
+  CHECK_FALSE(renewed->first.rememberChallengeHash);  // a challenge is good for one renewal
+  CHECK(renewed->first.remembered());
+  const auto old = store.sessionOfOldToken("hash-old");
+  REQUIRE(old);
+  CHECK(old->first.id == "p1");
+  CHECK(old->second == 500);
+  CHECK_FALSE(store.sessionOfOldToken("hash-new"));
+
+  store.confirmSessionPassword("p1", 700);
+  CHECK(store.sessionById("p1")->authenticatedAt == 700);
+
+  // Idle for weeks: the ordinary session is purged, the remembered one lives to its last day.
+  const int64_t weeksLater = 30 * 86400;
+  CHECK(store.purgeSessions(weeksLater - 30 * 86400, weeksLater - 2 * 86400) == 1);
+  CHECK(store.sessionById("p1"));
+  CHECK_FALSE(store.sessionById("o1"));
+  const int64_t pastItsDay = phone.rememberUntil + 3 * 86400;
+  CHECK(store.purgeSessions(pastItsDay - 30 * 86400, pastItsDay - 2 * 86400) == 1);
+  CHECK_FALSE(store.sessionOfOldToken("hash-old"));  // its old tokens go with it
+}
