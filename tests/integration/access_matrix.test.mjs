@@ -159,8 +159,9 @@ const backupsSetUp = async () => {
   const setup = await backupKey();
   const { request } = expectOk(await manager.post('/api/v1/backups/setup/confirm', { id: setup.id, typed: typedGroups(setup) }), 'backup confirm');
   await waitFor(async () => {
-    const { state } = expectOk(await manager.get(`/api/v1/backups/requests/${request.id}`), 'backup request').request;
-    if (state === 'failed') throw new Error('backups could not be set up');
+    const answer = expectOk(await manager.get(`/api/v1/backups/requests/${request.id}`), 'backup request').request;
+    const { state } = answer;
+    if (state === 'failed') throw new Error(`backups could not be set up: ${JSON.stringify(answer)}`);
     return state === 'done';
   }, 'the backup agent to set backups up', 60000, 100);
   return {};
@@ -899,9 +900,13 @@ const MATRIX = [
     } }),
   row('POST', '/api/v1/backups/setup', { manager: 201, ...MANAGER_ONLY }, { body: { target: BACKUP_TARGET, time: '02:00' } }),
   row('POST', '/api/v1/backups/setup', { manager: '400 invalid', ...MANAGER_ONLY }, { body: { target: { kind: 'nfs' }, time: '02:00' } }),
+  // The agent sets backups up after the 202: the rows after this one wait for it, or one that
+  // sets backups up again would find the repository already made with this row's key.
   row('POST', '/api/v1/backups/setup/confirm', { manager: 202, ...MANAGER_ONLY }, {
     fresh: async () => { const setup = await backupKey(); return { setupId: setup.id, typed: typedGroups(setup) }; },
-    body: { id: '${setupId}', typed: '${typed}' } }),
+    body: { id: '${setupId}', typed: '${typed}' },
+    restore: () => waitFor(async () => expectOk(await manager.get('/api/v1/backups'), 'backups').backups.configured,
+      'the backup agent to finish setting backups up', 60000, 100) }),
   row('POST', '/api/v1/backups/setup/confirm', { manager: '400 key_mismatch', ...MANAGER_ONLY }, {
     fresh: async () => ({ setupId: (await backupKey()).id }), body: { id: '${setupId}', typed: 'AAAAA AAAAA' } }),
   row('POST', '/api/v1/backups/target', { manager: 202, ...MANAGER_ONLY }, { body: { target: BACKUP_TARGET }, fresh: backupsSetUp }),
