@@ -294,7 +294,8 @@ test('the year-end reminder: a manager sets the date in the settings, the parent
   const banner = page.getByTestId('export-reminder');
   await banner.waitFor();
   assert.match(await text(banner), /^It’s the end of the year: download this year’s journal\./);
-  // At the top of the journal, above the entries.
+  // At the top of the journal, above the entries (once they have loaded: the banner may come first).
+  await page.locator('ul[aria-label="Journal entries"]').waitFor();
   const above = await page.evaluate(() => {
     const b = document.querySelector('[data-testid="export-reminder"]').getBoundingClientRect().top;
     const entries = document.querySelector('ul[aria-label="Journal entries"]').getBoundingClientRect().top;
